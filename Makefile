@@ -1,0 +1,58 @@
+# iapb-search: every command a developer or CI needs.  `make help` lists them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CORPUS ?= corpus
+INDEX_DIR ?= var/index
+HOST ?= 127.0.0.1
+PORT ?= 8000
+IAPB_REFDATA ?= ../shared/data
+STAMP := $(VENV)/.installed
+
+.PHONY: help install test lint format check index serve dev eval-analysis bench browser clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the package with its test tools
+
+browser:  ## make sure Debian's chromium is present (installs it when run as root)
+	@bash .ci/ensure-chromium
+
+lint: $(STAMP)  ## ruff check and format check
+	$(BIN)/ruff check indexer webapp tests bench
+	$(BIN)/ruff format --check indexer webapp tests bench
+
+format: $(STAMP)  ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix indexer webapp tests bench
+	$(BIN)/ruff format indexer webapp tests bench
+
+test: $(STAMP) browser lint  ## lint, then the whole test suite (browser tests included)
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)  ## validate the corpus
+	$(BIN)/iapb-index check --corpus $(CORPUS)
+
+index: $(STAMP)  ## build the index when the corpus is newer than it
+	$(BIN)/iapb-index build --corpus $(CORPUS) --out $(INDEX_DIR) --if-stale
+
+serve: index  ## build the index if stale, then serve it with waitress on $(HOST):$(PORT)
+	IAPB_INDEX_DIR=$(INDEX_DIR) $(BIN)/python -m webapp.serve --host $(HOST) --port $(PORT)
+
+dev: index  ## Flask's development server with reload (never for production)
+	IAPB_INDEX_DIR=$(INDEX_DIR) $(BIN)/flask --app webapp run --debug --host $(HOST) --port $(PORT)
+
+eval-analysis: $(STAMP)  ## score the stemmers on the reference data in $(IAPB_REFDATA)
+	IAPB_REFDATA=$(IAPB_REFDATA) $(BIN)/python -m indexer.evaluate
+
+bench: $(STAMP)  ## build and query benchmarks; writes bench/results.md and .json
+	$(BIN)/python -m bench.run
+
+clean:  ## remove the virtual environment, built indexes and caches
+	rm -rf $(VENV) var .pytest_cache .hypothesis .ruff_cache bench/results.*

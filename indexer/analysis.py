@@ -1,0 +1,240 @@
+"""Text analysis: normalisation, stemming and the Whoosh analysers for en, be and ru.
+
+This module is the only place analysers are built.  The schema stores them, so the
+query side (which parses with ``ix.schema``) gets exactly the index-time chain.
+Whoosh pickles analysers into the index, so every callable handed to a filter is a
+module-level function (a test pickles them).
+
+Token boundaries are found on the raw text and each token is normalised on its own:
+character offsets then still point into the stored text, which the highlighter needs.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from whoosh.analysis import Filter, RegexTokenizer, StemFilter
+
+from indexer import stemmer_be, translit
+from indexer.languages import Lang
+
+# --- normalisation -----------------------------------------------------------------
+
+# Characters dropped wherever they stand: soft hyphen, zero-width space/joiners,
+# word joiner, BOM, and the combining acute and grave used as stress marks.
+_IGNORABLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u0301\u0300"
+_IGNORABLE_RE = re.compile(f"[{_IGNORABLE}]")
+# The apostrophe family; between letters each becomes U+0027 ("сям’я" stays one word).
+_APOSTROPHES = "'\u2019\u02bc\u2018\u0060\u00b4\uff07"
+_APOSTROPHE_RE = re.compile(f"(?<=[^\\W\\d_])[{_APOSTROPHES}](?=[^\\W\\d_])")
+
+# Latin letters that look like Cyrillic ones, replaced inside Cyrillic words only
+# ("Лукашэнкi" typed with a Latin i).  Upper case first: Latin "H" looks like "Н"
+# but its lower case "h" does not look like "н".
+_LOOKALIKES = str.maketrans(
+    {
+        "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "I": "І", "K": "К", "M": "М",
+        "O": "О", "P": "Р", "T": "Т", "X": "Х", "Y": "У",
+        "a": "а", "c": "с", "e": "е", "i": "і", "o": "о", "p": "р", "x": "х", "y": "у",
+    }
+)  # fmt: skip
+_LOOKALIKE_LATIN = frozenset("ABCEHIKMOPTXYaceiopxy")
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+_LATIN_RE = re.compile("[A-Za-z]")
+
+
+def _fix_lookalikes(word: str) -> str:
+    if not (_CYRILLIC_RE.search(word) and _LATIN_RE.search(word)):
+        return word
+    latin = {ch for ch in word if "A" <= ch <= "z" and ch.isalpha()}
+    if latin <= _LOOKALIKE_LATIN:
+        return word.translate(_LOOKALIKES)
+    return word
+
+
+# Digits with separators: "7,500" is seven thousand five hundred, "1,5" (Russian
+# decimal comma) is one and a half, written "1.5" in English.
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+def _normalise_number(token: str) -> str:
+    if _THOUSANDS_RE.fullmatch(token):
+        return token.replace(",", "")
+    return token.replace(",", ".")
+
+
+def normalise_word(word: str) -> str:
+    """Normalise one token as the analysers do (see :func:`normalise`)."""
+    word = unicodedata.normalize("NFC", _IGNORABLE_RE.sub("", word))
+    word = _APOSTROPHE_RE.sub("'", word)
+    word = _fix_lookalikes(word).lower().replace("ё", "е")
+    if word.startswith("ў"):
+        # Belarusian "ў" only alternates with "у" after a vowel: fold the word-initial one.
+        word = "у" + word[1:]
+    if word[:1].isdigit():
+        word = _normalise_number(word)
+    return word
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` normalised word by word, as the analysers see it.
+
+    NFC; soft hyphens, zero-width characters and stress marks removed; the apostrophe
+    family folded to ``'`` between letters; Latin look-alikes inside Cyrillic words made
+    Cyrillic; lower case; ``ё`` -> ``е``; word-initial ``ў`` -> ``у``.  Idempotent.
+    """
+    text = unicodedata.normalize("NFC", _IGNORABLE_RE.sub("", text))
+    text = _APOSTROPHE_RE.sub("'", text)
+    return _WORD_RE.sub(lambda m: normalise_word(m.group()), text)
+
+
+# A word: letters or digits, with ignorable characters and combining marks inside it and
+# apostrophes between letters; numbers keep their inner separators ("7,500", "1.5").
+_WORD_RE = re.compile(
+    rf"\d+(?:[.,]\d+)*"
+    rf"|(?:[^\W_]|[{_IGNORABLE}\u0300-\u036f])+"
+    rf"(?:[{_APOSTROPHES}](?:[^\W_]|[{_IGNORABLE}\u0300-\u036f])+)*"
+)
+
+
+class NormaliseFilter(Filter):
+    """Whoosh filter applying :func:`normalise_word` to each token; drops emptied tokens."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NormaliseFilter)
+
+    def __hash__(self) -> int:
+        return hash(NormaliseFilter)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = normalise_word(t.text)
+            if text:
+                t.text = text
+                yield t
+
+
+# --- stemming ----------------------------------------------------------------------
+
+# PyStemmer objects are not safe to share between threads: one per thread and language.
+_local = threading.local()
+
+
+def _snowball(name: str) -> Stemmer.Stemmer:
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    if name not in stemmers:
+        stemmers[name] = Stemmer.Stemmer(name)
+    return stemmers[name]
+
+
+def stem_en(word: str) -> str:
+    """Snowball English (Porter2) stem of a normalised word."""
+    return _snowball("english").stemWord(word)
+
+
+def stem_ru(word: str) -> str:
+    """Snowball Russian stem of a normalised word."""
+    return _snowball("russian").stemWord(word)
+
+
+def stem_be(word: str) -> str:
+    """Belarusian stem of a normalised word (:mod:`indexer.stemmer_be`)."""
+    return stemmer_be.stem(word)
+
+
+_STEMMERS = {Lang.EN: stem_en, Lang.BE: stem_be, Lang.RU: stem_ru}
+
+
+def stem(word: str, lang: Lang | str) -> str:
+    """Normalise ``word`` and return its stem in ``lang``; raises ``ValueError`` on a bad lang."""
+    return _STEMMERS[Lang(lang)](normalise_word(word))
+
+
+def key_en(word: str) -> str:
+    """Cross-script key of an English word: its stem, romanised and folded."""
+    return translit.key(stem_en(word))
+
+
+def key_be(word: str) -> str:
+    """Cross-script key of a Belarusian word: its stem, romanised and folded."""
+    return translit.key(stem_be(word))
+
+
+def key_ru(word: str) -> str:
+    """Cross-script key of a Russian word: its stem, romanised and folded."""
+    return translit.key(stem_ru(word))
+
+
+_KEYERS = {Lang.EN: key_en, Lang.BE: key_be, Lang.RU: key_ru}
+
+
+class KeyFilter(Filter):
+    """Replaces each token by its cross-script key; drops tokens whose key is too short.
+
+    Keys shorter than :data:`translit.MIN_KEY_LENGTH` ("и", "on", "у") would join
+    unrelated words across languages, so they are not indexed in the key field.
+    """
+
+    def __init__(self, keyfn) -> None:
+        self.keyfn = keyfn
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeyFilter) and other.keyfn is self.keyfn
+
+    def __hash__(self) -> int:
+        return hash((KeyFilter, self.keyfn))
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text[:1].isdigit():
+                continue
+            text = self.keyfn(t.text)
+            if len(text) >= translit.MIN_KEY_LENGTH:
+                t.text = text
+                yield t
+
+
+# --- analysers ---------------------------------------------------------------------
+
+
+def _tokenizer() -> RegexTokenizer:
+    return RegexTokenizer(_WORD_RE)
+
+
+@lru_cache(maxsize=None)
+def analyzer(lang: Lang | str):
+    """The Whoosh analyser for the text fields of ``lang``: words, normalised, stemmed."""
+    return _tokenizer() | NormaliseFilter() | StemFilter(stemfn=_STEMMERS[Lang(lang)])
+
+
+@lru_cache(maxsize=None)
+def key_analyzer(lang: Lang | str):
+    """The Whoosh analyser for the cross-script key field of ``lang``."""
+    return _tokenizer() | NormaliseFilter() | KeyFilter(_KEYERS[Lang(lang)])
+
+
+@lru_cache(maxsize=None)
+def plain_analyzer():
+    """Words, normalised, not stemmed: for prefix queries and glossary matching."""
+    return _tokenizer() | NormaliseFilter()
+
+
+def analyze(text: str, lang: Lang | str) -> list[str]:
+    """Return the index terms of ``text`` in ``lang`` (what the text fields store)."""
+    return [t.text for t in analyzer(Lang(lang))(text)]
+
+
+def words(text: str) -> list[str]:
+    """Return the normalised, unstemmed words of ``text``."""
+    return [t.text for t in plain_analyzer()(text)]
+
+
+def cross_script_keys(text: str, lang: Lang | str) -> list[str]:
+    """Return the cross-script keys of ``text`` read as ``lang``."""
+    return [t.text for t in key_analyzer(Lang(lang))(text)]

@@ -1,0 +1,45 @@
+"""The three corpus languages and what the analysis chain supports for each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Lang(StrEnum):
+    """A corpus and interface language (ISO 639-1 code)."""
+
+    EN = "en"
+    BE = "be"
+    RU = "ru"
+
+
+@dataclass(frozen=True)
+class LanguageSupport:
+    """What the analysis chain does for one language; the README's language table."""
+
+    name: str
+    native_name: str
+    script: str
+    stemmer: str
+    stop_words: bool
+
+
+SUPPORT: dict[Lang, LanguageSupport] = {
+    Lang.EN: LanguageSupport("English", "English", "Latin", "Snowball english (Porter2)", False),
+    Lang.BE: LanguageSupport(
+        "Belarusian", "Беларуская", "Cyrillic", "iapb-search's own (indexer.stemmer_be)", False
+    ),
+    Lang.RU: LanguageSupport("Russian", "Русский", "Cyrillic", "Snowball russian", False),
+}
+
+ALL_LANGS: tuple[Lang, ...] = (Lang.EN, Lang.BE, Lang.RU)
+
+
+def parse_lang(value: str) -> Lang:
+    """Return the :class:`Lang` for a code such as ``"be"``; raises ``ValueError``."""
+    try:
+        return Lang(value.strip().lower())
+    except ValueError:
+        codes = ", ".join(lang.value for lang in ALL_LANGS)
+        raise ValueError(f"unknown language {value!r} (expected one of {codes})") from None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import Stemmer
 from whoosh.analysis import Filter, RegexTokenizer, StemFilter
@@ -121,6 +121,7 @@ class NormaliseFilter(Filter):
 # --- stemming ----------------------------------------------------------------------
 
 # PyStemmer objects are not safe to share between threads: one per thread and language.
+# Caching is done here with functools (thread-safe), not by Whoosh's StemFilter cache.
 _local = threading.local()
 
 
@@ -133,16 +134,19 @@ def _snowball(name: str) -> Stemmer.Stemmer:
     return stemmers[name]
 
 
+@lru_cache(maxsize=200_000)
 def stem_en(word: str) -> str:
     """Snowball English (Porter2) stem of a normalised word."""
     return _snowball("english").stemWord(word)
 
 
+@lru_cache(maxsize=200_000)
 def stem_ru(word: str) -> str:
     """Snowball Russian stem of a normalised word."""
     return _snowball("russian").stemWord(word)
 
 
+@lru_cache(maxsize=200_000)
 def stem_be(word: str) -> str:
     """Belarusian stem of a normalised word (:mod:`indexer.stemmer_be`)."""
     return stemmer_be.stem(word)
@@ -207,19 +211,19 @@ def _tokenizer() -> RegexTokenizer:
     return RegexTokenizer(_WORD_RE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def analyzer(lang: Lang | str):
     """The Whoosh analyser for the text fields of ``lang``: words, normalised, stemmed."""
-    return _tokenizer() | NormaliseFilter() | StemFilter(stemfn=_STEMMERS[Lang(lang)])
+    return _tokenizer() | NormaliseFilter() | StemFilter(stemfn=_STEMMERS[Lang(lang)], cachesize=None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def key_analyzer(lang: Lang | str):
     """The Whoosh analyser for the cross-script key field of ``lang``."""
     return _tokenizer() | NormaliseFilter() | KeyFilter(_KEYERS[Lang(lang)])
 
 
-@lru_cache(maxsize=None)
+@cache
 def plain_analyzer():
     """Words, normalised, not stemmed: for prefix queries and glossary matching."""
     return _tokenizer() | NormaliseFilter()

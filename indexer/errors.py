@@ -52,3 +52,7 @@ class QueryError(ValueError):
 
 class IndexUnavailable(RuntimeError):
     """No usable index exists at the configured location; the message says why."""
+
+
+class DocumentNotFound(LookupError):
+    """No document has the requested id."""

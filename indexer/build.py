@@ -1,0 +1,231 @@
+"""Atomic index builds.
+
+An index directory holds numbered generations and a ``current`` symbolic link::
+
+    var/index/current -> gen-000004
+    var/index/gen-000004/   (Whoosh segment files and meta.json)
+    var/index/gen-000003/   (kept for readers still using it)
+
+A build validates the corpus first (a bad corpus leaves the directory untouched),
+writes a new generation beside the old ones, then swaps ``current`` with one
+``rename`` (atomic on POSIX): a reader sees the old index or the new one, never half
+of one.  ``meta.json`` in each generation carries what the search side needs besides
+the Whoosh index (topics, glossary) so that they change together with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer import schema as f
+from indexer.corpus import Corpus, Report, load_corpus
+from indexer.languages import ALL_LANGS
+
+CURRENT = "current"
+META = "meta.json"
+KEEP_GENERATIONS = 3
+# Source files whose change alters what is indexed: a change makes the index stale.
+_ANALYSIS_SOURCES = ("analysis.py", "stemmer_be.py", "translit.py", "schema.py", "build.py")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What a build produced."""
+
+    path: Path
+    generation: int
+    documents: int
+    reports: int
+    seconds: float
+    built: bool = True
+
+
+def fingerprint(corpus_dir: str | Path) -> str:
+    """A hash of the corpus files and of the analysis code: equal means the index is fresh."""
+    digest = hashlib.sha256()
+    root = Path(corpus_dir)
+    for path in sorted(root.rglob("*.yaml")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    here = Path(__file__).parent
+    for name in _ANALYSIS_SOURCES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def current_generation(out_dir: str | Path) -> Path | None:
+    """The directory of the generation in service, or ``None`` when there is none."""
+    link = Path(out_dir) / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    return Path(out_dir) / target
+
+
+def read_meta(generation_dir: Path) -> dict:
+    """The ``meta.json`` of a generation."""
+    return json.loads((generation_dir / META).read_text(encoding="utf-8"))
+
+
+def is_stale(corpus_dir: str | Path, out_dir: str | Path) -> bool:
+    """True when the index is missing or was built from another corpus or analysis code."""
+    gen = current_generation(out_dir)
+    if gen is None:
+        return True
+    try:
+        return read_meta(gen).get("fingerprint") != fingerprint(corpus_dir)
+    except (OSError, ValueError):
+        return True
+
+
+@contextlib.contextmanager
+def _build_lock(out_dir: Path) -> Iterator[None]:
+    with open(out_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _next_generation(out_dir: Path) -> int:
+    numbers = [0]
+    for child in out_dir.glob("gen-*"):
+        with contextlib.suppress(ValueError):
+            numbers.append(int(child.name.split("-")[1].split(".")[0]))
+    return max(numbers) + 1
+
+
+def _documents(report: Report) -> Iterator[dict]:
+    for lang in ALL_LANGS:
+        text = report.summaries[lang]
+        yield {
+            f.ID_FIELD: report.doc_id(lang),
+            f.REPORT: report.number,
+            f.LANG: lang.value,
+            f.DATE: report.date.isoformat(),
+            f.DAY: report.date.toordinal(),
+            f.YEAR: report.date.year,
+            f.TOPICS: ",".join(report.topics),
+            f.PERIOD_START: report.period_start,
+            f.PERIOD_END: report.period_end,
+            f.PROVENANCE: text.provenance_note,
+            f.TRANSLATED: text.translated,
+            f.title_field(lang): text.title,
+            f.summary_field(lang): text.summary,
+            f.key_field(lang): f"{text.title}\n{text.summary}",
+            f.SPELLING: f"{text.title}\n{text.summary}",
+        }
+
+
+def _meta(corpus: Corpus, generation: int, print_: str, documents: int) -> dict:
+    return {
+        "generation": generation,
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "fingerprint": print_,
+        "documents": documents,
+        "reports": len(corpus.reports),
+        "topics": [
+            {
+                "id": t.id,
+                "labels": {k.value: v for k, v in t.labels.items()},
+                "descriptions": {k.value: v for k, v in t.descriptions.items()},
+            }
+            for t in corpus.topics
+        ],
+        "glossary": [
+            {"id": c.id, "kind": c.kind, "names": {k.value: list(v) for k, v in c.names.items()}}
+            for c in corpus.glossary
+        ],
+    }
+
+
+def write_index(corpus: Corpus, directory: Path, progress: Progress | None = None) -> int:
+    """Write a Whoosh index of ``corpus`` into the empty ``directory``; returns the doc count."""
+    ix = whoosh_index.create_in(str(directory), f.build_schema())
+    writer = ix.writer(limitmb=256)
+    total = len(corpus.reports) * len(ALL_LANGS)
+    count = 0
+    try:
+        for report in corpus.reports:
+            for doc in _documents(report):
+                writer.add_document(**doc)
+                count += 1
+            if progress is not None and (count % 3000 == 0 or count == total):
+                progress(count, total)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return count
+
+
+def build_index(
+    corpus_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    if_stale: bool = False,
+    progress: Progress | None = None,
+) -> BuildInfo:
+    """Validate the corpus, build a new generation and make it current atomically.
+
+    Raises :class:`~indexer.errors.CorpusError` before anything is written when the corpus
+    is invalid.  With ``if_stale`` nothing is built when the current generation was built
+    from the same corpus and analysis code.  Concurrent builds are serialised by a lock.
+    """
+    started = time.perf_counter()
+    corpus = load_corpus(corpus_dir)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    print_ = fingerprint(corpus_dir)
+    with _build_lock(out):
+        current = current_generation(out)
+        if if_stale and current is not None and not is_stale(corpus_dir, out):
+            meta = read_meta(current)
+            return BuildInfo(
+                current, meta["generation"], meta["documents"], meta["reports"], 0.0, built=False
+            )
+        generation = _next_generation(out)
+        name = f"gen-{generation:06d}"
+        tmp = out / f"{name}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        try:
+            documents = write_index(corpus, tmp, progress)
+            meta = _meta(corpus, generation, print_, documents)
+            (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+            os.replace(tmp, out / name)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        link_tmp = out / f".{CURRENT}.{os.getpid()}"
+        with contextlib.suppress(FileNotFoundError):
+            link_tmp.unlink()
+        os.symlink(name, link_tmp)
+        os.replace(link_tmp, out / CURRENT)
+        _prune(out, keep=KEEP_GENERATIONS)
+    seconds = time.perf_counter() - started
+    return BuildInfo(out / name, generation, documents, len(corpus.reports), seconds)
+
+
+def _prune(out: Path, keep: int) -> None:
+    """Delete all but the newest ``keep`` generations (readers of old ones may linger)."""
+    generations = sorted(p for p in out.glob("gen-*") if p.is_dir() and not p.name.endswith("tmp"))
+    for old in generations[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)

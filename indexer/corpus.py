@@ -1,0 +1,446 @@
+"""The corpus: YAML files into frozen dataclasses, with validation that names file, line, field.
+
+Layout of a corpus directory::
+
+    reports/*.yaml   one report each: number, date, period, topics, and en/be/ru texts
+    topics.yaml      the topic taxonomy
+    glossary.yaml    concepts with their names in the three languages
+
+The YAML is composed into nodes (not loaded into plain Python values) so that every
+problem can be reported with its line.  All problems of the whole corpus are collected
+and raised together as one :class:`~indexer.errors.CorpusError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from indexer.errors import CorpusError, CorpusProblem
+from indexer.languages import ALL_LANGS, Lang
+
+try:  # libyaml is much faster on large (synthetic) corpora; same nodes, same marks.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+PROVENANCE_KINDS = ("original", "unofficial-translation")
+CONCEPT_KINDS = (
+    "organisation",
+    "court",
+    "office",
+    "mechanism",
+    "person",
+    "place",
+    "law",
+    "publication",
+    "term",
+)
+_ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH_RE = re.compile(r"\d{4}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A report's title and summary in one language, with where the text comes from."""
+
+    lang: Lang
+    title: str
+    summary: str
+    provenance_kind: str
+    provenance_note: str
+
+    @property
+    def translated(self) -> bool:
+        return self.provenance_kind == "unofficial-translation"
+
+
+@dataclass(frozen=True)
+class Report:
+    """One progress report: its metadata and its texts in every language."""
+
+    number: int
+    date: dt.date
+    period_start: str
+    period_end: str
+    topics: tuple[str, ...]
+    summaries: dict[Lang, Summary]
+    source: str
+
+    def doc_id(self, lang: Lang) -> str:
+        """The id of the (report, language) document, e.g. ``r9-en``."""
+        return doc_id(self.number, lang)
+
+
+def doc_id(number: int, lang: Lang) -> str:
+    """The id of a (report, language) document, e.g. ``r9-en``."""
+    return f"r{number}-{lang.value}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic of the taxonomy with its labels and descriptions in every language."""
+
+    id: str
+    labels: dict[Lang, str]
+    descriptions: dict[Lang, str]
+
+
+@dataclass(frozen=True)
+class GlossaryConcept:
+    """A named thing (court, office, person, term...) with all its names per language."""
+
+    id: str
+    kind: str
+    names: dict[Lang, tuple[str, ...]]
+
+    def all_names(self) -> Iterator[tuple[Lang, str]]:
+        for lang in ALL_LANGS:
+            for name in self.names.get(lang, ()):
+                yield lang, name
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A validated corpus."""
+
+    reports: tuple[Report, ...]
+    topics: tuple[Topic, ...]
+    glossary: tuple[GlossaryConcept, ...]
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+
+class _Checker:
+    """Walks composed YAML nodes of one file, collecting problems with their lines."""
+
+    def __init__(self, path: Path, problems: list[CorpusProblem]) -> None:
+        self.file = str(path)
+        self.problems = problems
+
+    def problem(self, node: yaml.Node | None, field: str | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.problems.append(CorpusProblem(self.file, line, field, message))
+
+    def compose(self, path: Path) -> yaml.Node | None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(CorpusProblem(self.file, None, None, f"cannot read: {exc}"))
+            return None
+        try:
+            node = yaml.compose(text, Loader=_Loader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else None
+            what = exc.problem or exc.context or "invalid YAML"
+            self.problems.append(CorpusProblem(self.file, line, None, f"YAML syntax error: {what}"))
+            return None
+        except yaml.YAMLError as exc:
+            self.problems.append(CorpusProblem(self.file, None, None, f"YAML error: {exc}"))
+            return None
+        if node is None:
+            self.problems.append(CorpusProblem(self.file, 1, None, "the file is empty"))
+        return node
+
+    def mapping(
+        self, node: yaml.Node, field: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> dict[str, yaml.Node] | None:
+        """The entries of a mapping node; reports unknown, duplicate and missing keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, field or None, "expected a mapping")
+            return None
+        entries: dict[str, yaml.Node] = {}
+        prefix = f"{field}." if field else ""
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in entries:
+                self.problem(key_node, prefix + key, "duplicate field")
+            elif key not in required and key not in optional:
+                allowed = ", ".join(required + optional)
+                self.problem(key_node, prefix + key, f"unknown field (allowed: {allowed})")
+            else:
+                entries[key] = value_node
+        for key in required:
+            if key not in entries:
+                self.problem(node, prefix + key, "missing field")
+        return entries
+
+    def text(self, node: yaml.Node | None, field: str) -> str | None:
+        """A non-empty string scalar."""
+        if node is None:
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            self.problem(node, field, "expected text")
+            return None
+        value = str(node.value).strip()
+        if not value:
+            self.problem(node, field, "must not be empty")
+            return None
+        return value
+
+    def integer(self, node: yaml.Node | None, field: str) -> int | None:
+        value = self.text(node, field)
+        if value is None:
+            return None
+        if not value.isdigit() or int(value) < 1:
+            self.problem(node, field, f"expected a positive whole number, not {value!r}")
+            return None
+        return int(value)
+
+    def day(self, node: yaml.Node | None, field: str) -> dt.date | None:
+        value = self.text(node, field)
+        if value is None:
+            return None
+        if _DAY_RE.fullmatch(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.problem(node, field, f"expected a date YYYY-MM-DD, not {value!r}")
+        return None
+
+    def day_or_month(self, node: yaml.Node | None, field: str) -> tuple[str, dt.date] | None:
+        """``YYYY-MM-DD`` or ``YYYY-MM``; returns the text and its first day."""
+        value = self.text(node, field)
+        if value is None:
+            return None
+        try:
+            if _DAY_RE.fullmatch(value):
+                return value, dt.date.fromisoformat(value)
+            if _MONTH_RE.fullmatch(value):
+                return value, dt.date.fromisoformat(value + "-01")
+        except ValueError:
+            pass
+        self.problem(node, field, f"expected a date YYYY-MM-DD or a month YYYY-MM, not {value!r}")
+        return None
+
+    def sequence(self, node: yaml.Node | None, field: str) -> list[yaml.Node]:
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, field, "expected a list")
+            return []
+        if not node.value:
+            self.problem(node, field, "must not be empty")
+        return list(node.value)
+
+    def lang_entries(self, node: yaml.Node, field: str) -> dict[str, yaml.Node] | None:
+        return self.mapping(node, field, tuple(lang.value for lang in ALL_LANGS))
+
+
+def _last_day_of(text: str, first: dt.date) -> dt.date:
+    if len(text) > 7:
+        return first
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def _load_topics(path: Path, problems: list[CorpusProblem]) -> list[Topic]:
+    check = _Checker(path, problems)
+    root = check.compose(path)
+    if root is None:
+        return []
+    top = check.mapping(root, "", ("topics",))
+    topics: list[Topic] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(check.sequence((top or {}).get("topics"), "topics")):
+        field = f"topics[{i}]"
+        entries = check.mapping(item, field, ("id", "label"), ("description",))
+        if entries is None:
+            continue
+        topic_id = check.text(entries.get("id"), f"{field}.id")
+        if topic_id is not None and not _ID_RE.fullmatch(topic_id):
+            check.problem(entries["id"], f"{field}.id", f"bad id {topic_id!r} (a-z, 0-9, -)")
+            topic_id = None
+        if topic_id is not None and topic_id in seen:
+            check.problem(entries["id"], f"{field}.id", f"duplicate topic id {topic_id!r}")
+            topic_id = None
+        labels = _lang_texts(check, entries.get("label"), f"{field}.label")
+        descriptions = {}
+        if "description" in entries:
+            descriptions = _lang_texts(check, entries["description"], f"{field}.description")
+        if topic_id is not None and labels is not None:
+            seen[topic_id] = i
+            topics.append(Topic(topic_id, labels, descriptions or {}))
+    return topics
+
+
+def _lang_texts(check: _Checker, node: yaml.Node | None, field: str) -> dict[Lang, str] | None:
+    if node is None:
+        return None
+    entries = check.lang_entries(node, field)
+    if entries is None:
+        return None
+    texts = {Lang(k): check.text(v, f"{field}.{k}") for k, v in entries.items()}
+    if any(v is None for v in texts.values()) or len(texts) != len(ALL_LANGS):
+        return None
+    return {k: v for k, v in texts.items() if v is not None}
+
+
+def _load_glossary(path: Path, problems: list[CorpusProblem]) -> list[GlossaryConcept]:
+    check = _Checker(path, problems)
+    root = check.compose(path)
+    if root is None:
+        return []
+    top = check.mapping(root, "", ("concepts",))
+    concepts: list[GlossaryConcept] = []
+    seen: set[str] = set()
+    for i, item in enumerate(check.sequence((top or {}).get("concepts"), "concepts")):
+        field = f"concepts[{i}]"
+        entries = check.mapping(item, field, ("id", "kind", "names"))
+        if entries is None:
+            continue
+        concept_id = check.text(entries.get("id"), f"{field}.id")
+        if concept_id is not None and concept_id in seen:
+            check.problem(entries["id"], f"{field}.id", f"duplicate concept id {concept_id!r}")
+        kind = check.text(entries.get("kind"), f"{field}.kind")
+        if kind is not None and kind not in CONCEPT_KINDS:
+            check.problem(
+                entries["kind"], f"{field}.kind", f"unknown kind {kind!r} ({', '.join(CONCEPT_KINDS)})"
+            )
+            kind = None
+        names: dict[Lang, tuple[str, ...]] = {}
+        names_node = entries.get("names")
+        lang_nodes = check.lang_entries(names_node, f"{field}.names") if names_node else None
+        for code, node in (lang_nodes or {}).items():
+            values = [
+                check.text(n, f"{field}.names.{code}[{j}]")
+                for j, n in enumerate(check.sequence(node, f"{field}.names.{code}"))
+            ]
+            names[Lang(code)] = tuple(v for v in values if v)
+        if concept_id and kind and lang_nodes is not None and concept_id not in seen:
+            seen.add(concept_id)
+            concepts.append(GlossaryConcept(concept_id, kind, names))
+    return concepts
+
+
+def _load_summary(check: _Checker, node: yaml.Node, lang: Lang) -> Summary | None:
+    field = lang.value
+    entries = check.mapping(node, field, ("title", "summary", "provenance"))
+    if entries is None:
+        return None
+    title = check.text(entries.get("title"), f"{field}.title")
+    summary = check.text(entries.get("summary"), f"{field}.summary")
+    kind = note = None
+    prov_node = entries.get("provenance")
+    prov = check.mapping(prov_node, f"{field}.provenance", ("kind", "note"), ("source",)) if (
+        prov_node is not None
+    ) else None
+    if prov is not None:
+        kind = check.text(prov.get("kind"), f"{field}.provenance.kind")
+        note = check.text(prov.get("note"), f"{field}.provenance.note")
+        if kind is not None and kind not in PROVENANCE_KINDS:
+            check.problem(
+                prov["kind"],
+                f"{field}.provenance.kind",
+                f"unknown kind {kind!r} (one of {', '.join(PROVENANCE_KINDS)})",
+            )
+            kind = None
+        if "source" in prov:
+            source = check.text(prov["source"], f"{field}.provenance.source")
+            if source is not None and source not in {lang.value for lang in ALL_LANGS}:
+                check.problem(prov["source"], f"{field}.provenance.source", "expected en, be or ru")
+    if title is None or summary is None or kind is None or note is None:
+        return None
+    return Summary(lang, title, summary, kind, note)
+
+
+def _load_report(path: Path, problems: list[CorpusProblem], topic_ids: set[str]) -> Report | None:
+    check = _Checker(path, problems)
+    root = check.compose(path)
+    if root is None:
+        return None
+    required = ("number", "date", "period", "topics") + tuple(lang.value for lang in ALL_LANGS)
+    entries = check.mapping(root, "", required)
+    if entries is None:
+        return None
+    before = len(problems)
+    number = check.integer(entries.get("number"), "number")
+    date = check.day(entries.get("date"), "date")
+    start = end = None
+    if "period" in entries:
+        period = check.mapping(entries["period"], "period", ("start", "end"))
+        if period is not None:
+            start = check.day_or_month(period.get("start"), "period.start")
+            end = check.day_or_month(period.get("end"), "period.end")
+            if start and end and _last_day_of(end[0], end[1]) < start[1]:
+                check.problem(period["end"], "period.end", "the period ends before it starts")
+    topics: list[str] = []
+    for i, node in enumerate(check.sequence(entries.get("topics"), "topics")):
+        topic = check.text(node, f"topics[{i}]")
+        if topic is None:
+            continue
+        if topic not in topic_ids:
+            check.problem(node, f"topics[{i}]", f"unknown topic id {topic!r} (see topics.yaml)")
+        elif topic in topics:
+            check.problem(node, f"topics[{i}]", f"topic {topic!r} listed twice")
+        else:
+            topics.append(topic)
+    summaries = {}
+    for lang in ALL_LANGS:
+        if lang.value in entries:
+            summary = _load_summary(check, entries[lang.value], lang)
+            if summary is not None:
+                summaries[lang] = summary
+    if len(problems) > before or number is None or date is None or not start or not end:
+        return None
+    return Report(number, date, start[0], end[0], tuple(topics), summaries, str(path))
+
+
+def load_corpus(directory: str | Path) -> Corpus:
+    """Load and validate the corpus in ``directory``.
+
+    Raises :class:`CorpusError` listing every problem found (file, line, field, message);
+    a corpus that loads is complete: every report has all three languages, known topics
+    and a unique number.
+    """
+    root = Path(directory)
+    problems: list[CorpusProblem] = []
+    if not root.is_dir():
+        raise CorpusError([CorpusProblem(str(root), None, None, "corpus directory not found")])
+    for name in ("topics.yaml", "glossary.yaml", "reports"):
+        if not (root / name).exists():
+            problems.append(CorpusProblem(str(root / name), None, None, "missing"))
+    topics = _load_topics(root / "topics.yaml", problems) if (root / "topics.yaml").exists() else []
+    glossary = (
+        _load_glossary(root / "glossary.yaml", problems)
+        if (root / "glossary.yaml").exists()
+        else []
+    )
+    topic_ids = {t.id for t in topics}
+    reports: list[Report] = []
+    numbers: dict[int, str] = {}
+    paths = sorted((root / "reports").glob("*.yaml")) if (root / "reports").is_dir() else []
+    if (root / "reports").is_dir() and not paths:
+        problems.append(CorpusProblem(str(root / "reports"), None, None, "no report files"))
+    for path in paths:
+        report = _load_report(path, problems, topic_ids)
+        if report is None:
+            continue
+        if report.number in numbers:
+            line = _line_of_key(path, "number")
+            message = f"duplicate report number {report.number} (also in {numbers[report.number]})"
+            problems.append(CorpusProblem(str(path), line, "number", message))
+            continue
+        numbers[report.number] = str(path)
+        reports.append(report)
+    if problems:
+        raise CorpusError(problems)
+    reports.sort(key=lambda r: (r.date, r.number), reverse=True)
+    return Corpus(tuple(reports), tuple(topics), tuple(glossary))
+
+
+def _line_of_key(path: Path, key: str) -> int | None:
+    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
+    for key_node, _ in getattr(node, "value", []):
+        if key_node.value == key:
+            return key_node.start_mark.line + 1
+    return None

@@ -1,0 +1,186 @@
+"""The index in service: opened once per process, refreshed when a new generation appears.
+
+:class:`SearchIndex` follows the ``current`` link of an index directory (see
+:mod:`indexer.build`).  Each generation is opened once; its per-document facet columns
+are read once into arrays; each thread gets its own Whoosh searcher on it.  Searches
+are cached per generation, so a rebuild invalidates the cache by construction.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from indexer import schema as f
+from indexer.build import CURRENT, read_meta
+from indexer.errors import IndexUnavailable
+from indexer.languages import ALL_LANGS, Lang
+
+RESULT_CACHE_SIZE = 2048
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    """A topic as recorded with the index: labels and descriptions per language."""
+
+    id: str
+    labels: dict[Lang, str]
+    descriptions: dict[Lang, str]
+
+    def label(self, lang: Lang) -> str:
+        return self.labels.get(lang) or self.labels.get(Lang.EN) or self.id
+
+
+class Generation:
+    """One opened index generation with its facet columns and per-thread searchers."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self.meta = read_meta(path)
+            self.ix = whoosh_index.open_dir(str(path))
+        except (OSError, ValueError, KeyError, whoosh_index.IndexError) as exc:
+            raise IndexUnavailable(f"cannot open index generation {path}: {exc}") from exc
+        self.path = path
+        self.number: int = int(self.meta["generation"])
+        self.topics: dict[str, TopicInfo] = {
+            t["id"]: TopicInfo(
+                t["id"],
+                {Lang(k): v for k, v in t["labels"].items()},
+                {Lang(k): v for k, v in t.get("descriptions", {}).items()},
+            )
+            for t in self.meta["topics"]
+        }
+        self.glossary: list[dict[str, Any]] = self.meta["glossary"]
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._searchers: list[Searcher] = []
+        self._load_columns()
+
+    def _load_columns(self) -> None:
+        with self.ix.reader() as reader:
+            self.doc_count = reader.doc_count_all()
+            n = self.doc_count
+            self.years = np.array(list(reader.column_reader(f.YEAR)), dtype=np.int32)[:n]
+            self.days = np.array(list(reader.column_reader(f.DAY)), dtype=np.int32)[:n]
+            self.reports = np.array(list(reader.column_reader(f.REPORT)), dtype=np.int64)[:n]
+            lang_index = {lang.value: i for i, lang in enumerate(ALL_LANGS)}
+            langs = reader.column_reader(f.LANG)
+            self.langs = np.array([lang_index.get(v, -1) for v in langs], dtype=np.int8)[:n]
+            self.live = np.ones(n, dtype=bool)
+            if reader.has_deletions():
+                for docnum in range(n):
+                    self.live[docnum] = not reader.is_deleted(docnum)
+            self.topic_ids = list(self.topics)
+            self.topic_matrix = np.zeros((n, len(self.topic_ids)), dtype=bool)
+            for j, topic in enumerate(self.topic_ids):
+                if (f.TOPICS, topic) in reader:
+                    ids = list(reader.postings(f.TOPICS, topic).all_ids())
+                    self.topic_matrix[ids, j] = True
+            self.year_values = sorted({int(y) for y in self.years}, reverse=True)
+
+    def searcher(self) -> Searcher:
+        """This thread's searcher on this generation (Whoosh searchers are not shared)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.ix.searcher()
+            with self._lock:
+                self._searchers.append(searcher)
+        return searcher
+
+    def close(self) -> None:
+        with self._lock:
+            for searcher in self._searchers:
+                searcher.close()
+            self._searchers.clear()
+
+
+@dataclass
+class _Cache:
+    size: int
+    entries: OrderedDict = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    hits: int = 0
+    misses: int = 0
+
+    def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                self.hits += 1
+                return self.entries[key]
+            self.misses += 1
+        value = compute()
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+
+class SearchIndex:
+    """The index directory in service; use :meth:`generation` for the current one.
+
+    Construct it once per process.  It never raises on construction: when no index can be
+    opened, :meth:`generation` raises :class:`IndexUnavailable` with the reason, and it is
+    retried on the next call, so an index built later is picked up without a restart.
+    """
+
+    def __init__(self, directory: str | Path, cache_size: int = RESULT_CACHE_SIZE) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._generation: Generation | None = None
+        self._target: str | None = None
+        self.cache = _Cache(cache_size)
+
+    def _current_target(self) -> str:
+        try:
+            return os.readlink(self.directory / CURRENT)
+        except FileNotFoundError:
+            raise IndexUnavailable(f"no index at {self.directory} (run: iapb-index build)") from None
+        except OSError as exc:
+            raise IndexUnavailable(f"cannot read {self.directory / CURRENT}: {exc}") from exc
+
+    def generation(self) -> Generation:
+        """The current generation, reopened when the ``current`` link has moved."""
+        target = self._current_target()
+        current = self._generation
+        if current is not None and target == self._target:
+            return current
+        with self._lock:
+            if self._generation is None or target != self._target:
+                opened = Generation(self.directory / target)
+                old, self._generation, self._target = self._generation, opened, target
+                with self.cache.lock:
+                    self.cache.entries.clear()
+                if old is not None:
+                    # Threads may still be searching the old generation: its files stay
+                    # (the build keeps a few generations) and its searchers are left to
+                    # the garbage collector rather than closed under them.
+                    pass
+            return self._generation
+
+    def health(self) -> dict[str, Any]:
+        """Generation, document count and build time; raises :class:`IndexUnavailable`."""
+        gen = self.generation()
+        return {
+            "generation": gen.number,
+            "documents": gen.doc_count,
+            "reports": gen.meta.get("reports"),
+            "built_at": gen.meta.get("built_at"),
+        }
+
+
+def open_index(directory: str | Path) -> SearchIndex:
+    """Open the index directory ``directory``; raises :class:`IndexUnavailable` if unusable."""
+    index = SearchIndex(directory)
+    index.generation()
+    return index

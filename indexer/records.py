@@ -1,0 +1,358 @@
+"""Typed records of the search API: the request, the result, hits and facet counts.
+
+:meth:`SearchRequest.from_params` is the one place where query-string style parameters
+become a request; the CLI and the web app both use it.  :meth:`SearchResult.as_dict`
+gives the JSON shape of the API contract (field names fixed by the brief).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from indexer.errors import QueryError
+from indexer.languages import ALL_LANGS, Lang
+
+MAX_QUERY_LENGTH = 500
+MAX_PER_PAGE = 50
+DEFAULT_PER_PAGE = 10
+MAX_FILTER_VALUES = 20
+
+
+class Facet(StrEnum):
+    """A facet of the search: each maps to a repeatable filter parameter."""
+
+    YEAR = "year"
+    LANG = "lang"
+    TOPIC = "topic"
+
+
+class SortOrder(StrEnum):
+    """Result order: by relevance (the default when there is a query) or newest first."""
+
+    RELEVANCE = "relevance"
+    DATE = "date"
+
+
+class Collapse(StrEnum):
+    """``collapse=report`` returns one hit per report."""
+
+    NONE = "none"
+    REPORT = "report"
+
+
+# The parameters of /api/search and of the CLI: name -> what it takes.  The OpenAPI
+# document and the README are checked against this table by the tests.
+PARAMETERS: dict[str, str] = {
+    "q": f"query text, at most {MAX_QUERY_LENGTH} characters; empty browses newest first",
+    "lang": "document language filter, repeatable: en, be, ru",
+    "year": "publication year filter, repeatable",
+    "topic": "topic id filter, repeatable (see topics.yaml)",
+    "sort": "relevance (default) or date (newest first)",
+    "page": "page number, from 1",
+    "per_page": f"hits per page, 1 to {MAX_PER_PAGE} (default {DEFAULT_PER_PAGE})",
+    "collapse": "report: one hit per report, the best language first",
+    "expand": "1 (default) expands glossary names across languages; 0 turns it off",
+}
+
+
+def _one(get_all: Callable[[str], list[str]], name: str) -> str | None:
+    values = get_all(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise QueryError(name, f"'{name}' may be given once", "repeated_parameter")
+    return values[0]
+
+
+def _int(name: str, text: str, low: int, high: int | None = None) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise QueryError(name, f"'{name}' must be a whole number, not {text!r}") from None
+    if value < low or (high is not None and value > high):
+        bounds = f"from {low}" if high is None else f"from {low} to {high}"
+        raise QueryError(name, f"'{name}' must be {bounds}, not {value}", "out_of_range")
+    return value
+
+
+def _many(get_all: Callable[[str], list[str]], name: str) -> list[str]:
+    values = [v for raw in get_all(name) for v in raw.split(",") if v.strip()]
+    if len(values) > MAX_FILTER_VALUES:
+        raise QueryError(name, f"at most {MAX_FILTER_VALUES} values of '{name}'", "out_of_range")
+    return [v.strip() for v in values]
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: the query, the filters, the order and the page wanted."""
+
+    q: str = ""
+    langs: tuple[Lang, ...] = ()
+    years: tuple[int, ...] = ()
+    topics: tuple[str, ...] = ()
+    sort: SortOrder = SortOrder.RELEVANCE
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    collapse: Collapse = Collapse.NONE
+    expand: bool = True
+    ui_lang: Lang = Lang.EN
+
+    @classmethod
+    def from_params(
+        cls, get_all: Callable[[str], list[str]], ui_lang: Lang = Lang.EN
+    ) -> SearchRequest:
+        """Parse query-string parameters (``get_all(name)`` returns every value of ``name``).
+
+        Raises :class:`QueryError` naming the parameter for anything malformed.  Topic ids
+        are checked against the index by :func:`indexer.search.search`.
+        """
+        q = _one(get_all, "q") or ""
+        if len(q) > MAX_QUERY_LENGTH:
+            raise QueryError("q", f"the query is longer than {MAX_QUERY_LENGTH} characters")
+        if "\x00" in q:
+            raise QueryError("q", "the query contains a NUL character")
+        langs = []
+        for value in _many(get_all, "lang"):
+            try:
+                langs.append(Lang(value.lower()))
+            except ValueError:
+                codes = ", ".join(lang.value for lang in ALL_LANGS)
+                raise QueryError("lang", f"unknown language {value!r} (one of {codes})") from None
+        years = [_int("year", v, 1900, 2999) for v in _many(get_all, "year")]
+        topics = _many(get_all, "topic")
+        sort_text = _one(get_all, "sort")
+        try:
+            sort = SortOrder(sort_text.strip().lower()) if sort_text else SortOrder.RELEVANCE
+        except ValueError:
+            message = f"'sort' must be relevance or date, not {sort_text!r}"
+            raise QueryError("sort", message) from None
+        page_text = _one(get_all, "page")
+        page = _int("page", page_text, 1, 10_000) if page_text else 1
+        per_page_text = _one(get_all, "per_page")
+        per_page = (
+            _int("per_page", per_page_text, 1, MAX_PER_PAGE) if per_page_text else DEFAULT_PER_PAGE
+        )
+        collapse_text = _one(get_all, "collapse")
+        try:
+            collapse = Collapse(collapse_text.strip().lower()) if collapse_text else Collapse.NONE
+        except ValueError:
+            message = f"'collapse' must be report, not {collapse_text!r}"
+            raise QueryError("collapse", message) from None
+        expand_text = _one(get_all, "expand")
+        if expand_text not in (None, "0", "1", "true", "false"):
+            raise QueryError("expand", f"'expand' must be 0 or 1, not {expand_text!r}")
+        return cls(
+            q=q.strip(),
+            langs=tuple(dict.fromkeys(langs)),
+            years=tuple(sorted(set(years), reverse=True)),
+            topics=tuple(dict.fromkeys(topics)),
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            collapse=collapse,
+            expand=expand_text not in ("0", "false"),
+            ui_lang=ui_lang,
+        )
+
+    def filters(self, facet: Facet) -> tuple[Any, ...]:
+        """The selected values of one facet."""
+        return {Facet.YEAR: self.years, Facet.LANG: self.langs, Facet.TOPIC: self.topics}[facet]
+
+    def cache_key(self) -> tuple[Any, ...]:
+        """A hashable key that two requests share exactly when they give the same result."""
+        return (
+            " ".join(self.q.split()),
+            tuple(sorted(self.langs)),
+            self.years,
+            tuple(sorted(self.topics)),
+            self.sort,
+            self.page,
+            self.per_page,
+            self.collapse,
+            self.expand,
+            self.ui_lang,
+        )
+
+    def as_params(self, **changes: Any) -> list[tuple[str, str]]:
+        """Query-string pairs reproducing this request (with ``changes`` applied).
+
+        Only non-default values are written, so links stay short.
+        """
+        values = {
+            "q": self.q,
+            "lang": list(self.langs),
+            "year": list(self.years),
+            "topic": list(self.topics),
+            "sort": self.sort,
+            "page": self.page,
+            "per_page": self.per_page,
+            "collapse": self.collapse,
+            "expand": self.expand,
+        }
+        values.update(changes)
+        defaults = SearchRequest()
+        pairs: list[tuple[str, str]] = []
+        for name, value in values.items():
+            if isinstance(value, list | tuple):
+                pairs.extend((name, str(v)) for v in value)
+            elif name == "expand":
+                if not value:
+                    pairs.append(("expand", "0"))
+            elif value != getattr(defaults, name) and value != "":
+                pairs.append((name, str(value)))
+        return pairs
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    """One value of a facet with its (disjunctive) count."""
+
+    value: Any
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class OtherLanguage:
+    """With ``collapse=report``: another language version of the same report."""
+
+    id: str
+    lang: Lang
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: a (report, language) document."""
+
+    id: str
+    report: int
+    lang: Lang
+    date: dt.date
+    title: str
+    topics: tuple[str, ...]
+    snippet: str
+    url: str
+    score: float
+    provenance: str
+    translated: bool
+    other_languages: tuple[OtherLanguage, ...] = ()
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "report": self.report,
+            "lang": self.lang.value,
+            "date": self.date.isoformat(),
+            "year": self.year,
+            "title": self.title,
+            "topics": list(self.topics),
+            "snippet": self.snippet,
+            "url": self.url,
+            "score": round(self.score, 4),
+            "provenance": self.provenance,
+            "translated": self.translated,
+        }
+        if self.other_languages:
+            data["other_languages"] = [
+                {"id": o.id, "lang": o.lang.value, "title": o.title, "url": o.url}
+                for o in self.other_languages
+            ]
+        return data
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What a search returns: the page of hits, the facets and what the query became."""
+
+    request: SearchRequest
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[Facet, tuple[FacetCount, ...]]
+    expanded: tuple[str, ...] = ()
+    suggestion: str | None = None
+    fallback: bool = False
+    partial: bool = False
+    generation: int = 0
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least 1)."""
+        return max(1, -(-self.total // self.request.per_page))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON body of ``GET /api/search``."""
+        req = self.request
+        return {
+            "query": req.q,
+            "total": self.total,
+            "page": req.page,
+            "per_page": req.per_page,
+            "pages": self.pages,
+            "sort": req.sort.value,
+            "collapse": req.collapse.value if req.collapse is not Collapse.NONE else None,
+            "results": [hit.as_dict() for hit in self.hits],
+            "facets": {
+                facet.value: [
+                    {"value": c.value, "label": c.label, "count": c.count, "selected": c.selected}
+                    for c in counts
+                ]
+                for facet, counts in self.facets.items()
+            },
+            "expanded": list(self.expanded),
+            "suggestion": self.suggestion,
+            "fallback": self.fallback,
+            "partial": self.partial,
+            "generation": self.generation,
+        }
+
+
+@dataclass(frozen=True)
+class Document:
+    """One (report, language) document as stored in the index, for the report page."""
+
+    id: str
+    report: int
+    lang: Lang
+    date: dt.date
+    period_start: str
+    period_end: str
+    title: str
+    summary: str
+    topics: tuple[FacetCount, ...]
+    provenance: str
+    translated: bool
+    url: str
+    other_languages: tuple[OtherLanguage, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON body of ``GET /api/reports/<id>``."""
+        return {
+            "id": self.id,
+            "report": self.report,
+            "lang": self.lang.value,
+            "date": self.date.isoformat(),
+            "year": self.date.year,
+            "period": {"start": self.period_start, "end": self.period_end},
+            "title": self.title,
+            "summary": self.summary,
+            "topics": [{"value": t.value, "label": t.label} for t in self.topics],
+            "provenance": self.provenance,
+            "translated": self.translated,
+            "url": self.url,
+            "other_languages": [
+                {"id": o.id, "lang": o.lang.value, "title": o.title, "url": o.url}
+                for o in self.other_languages
+            ],
+        }

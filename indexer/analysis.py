@@ -214,7 +214,9 @@ def _tokenizer() -> RegexTokenizer:
 @cache
 def analyzer(lang: Lang | str):
     """The Whoosh analyser for the text fields of ``lang``: words, normalised, stemmed."""
-    return _tokenizer() | NormaliseFilter() | StemFilter(stemfn=_STEMMERS[Lang(lang)], cachesize=None)
+    return (
+        _tokenizer() | NormaliseFilter() | StemFilter(stemfn=_STEMMERS[Lang(lang)], cachesize=None)
+    )
 
 
 @cache

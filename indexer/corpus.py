@@ -304,7 +304,9 @@ def _load_glossary(path: Path, problems: list[CorpusProblem]) -> list[GlossaryCo
         kind = check.text(entries.get("kind"), f"{field}.kind")
         if kind is not None and kind not in CONCEPT_KINDS:
             check.problem(
-                entries["kind"], f"{field}.kind", f"unknown kind {kind!r} ({', '.join(CONCEPT_KINDS)})"
+                entries["kind"],
+                f"{field}.kind",
+                f"unknown kind {kind!r} ({', '.join(CONCEPT_KINDS)})",
             )
             kind = None
         names: dict[Lang, tuple[str, ...]] = {}
@@ -331,9 +333,11 @@ def _load_summary(check: _Checker, node: yaml.Node, lang: Lang) -> Summary | Non
     summary = check.text(entries.get("summary"), f"{field}.summary")
     kind = note = None
     prov_node = entries.get("provenance")
-    prov = check.mapping(prov_node, f"{field}.provenance", ("kind", "note"), ("source",)) if (
-        prov_node is not None
-    ) else None
+    prov = (
+        check.mapping(prov_node, f"{field}.provenance", ("kind", "note"), ("source",))
+        if (prov_node is not None)
+        else None
+    )
     if prov is not None:
         kind = check.text(prov.get("kind"), f"{field}.provenance.kind")
         note = check.text(prov.get("note"), f"{field}.provenance.note")

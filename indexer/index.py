@@ -145,7 +145,9 @@ class SearchIndex:
         try:
             return os.readlink(self.directory / CURRENT)
         except FileNotFoundError:
-            raise IndexUnavailable(f"no index at {self.directory} (run: iapb-index build)") from None
+            raise IndexUnavailable(
+                f"no index at {self.directory} (run: iapb-index build)"
+            ) from None
         except OSError as exc:
             raise IndexUnavailable(f"cannot read {self.directory / CURRENT}: {exc}") from exc
 

@@ -1,0 +1,146 @@
+"""``iapb-index``: check the corpus, build the index, search it from a terminal.
+
+Exit status: 0 on success, 1 when the corpus is invalid or the index is unusable,
+2 for bad command-line arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from indexer.build import build_index
+from indexer.corpus import load_corpus
+from indexer.errors import CorpusError, IndexUnavailable, QueryError
+from indexer.index import SearchIndex
+from indexer.languages import Lang
+from indexer.records import SearchRequest
+from indexer.search import search
+
+
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if done >= total else ""
+        print(f"\r[{bar}] {done}/{total} documents", end=end, file=sys.stderr, flush=True)
+
+
+def _report_corpus_error(error: CorpusError) -> int:
+    for problem in error.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    count = len(error.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} in the corpus", file=sys.stderr)
+    return 1
+
+
+def _check(args: argparse.Namespace) -> int:
+    try:
+        corpus = load_corpus(args.corpus)
+    except CorpusError as error:
+        return _report_corpus_error(error)
+    print(
+        f"corpus OK: {len(corpus.reports)} reports, {len(corpus.topics)} topics, "
+        f"{len(corpus.glossary)} glossary concepts"
+    )
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    try:
+        info = build_index(args.corpus, args.out, if_stale=args.if_stale, progress=_progress)
+    except CorpusError as error:
+        print("build aborted: the index in service is unchanged", file=sys.stderr)
+        return _report_corpus_error(error)
+    if not info.built:
+        print(f"index is up to date: generation {info.generation} at {info.path}")
+        return 0
+    print(
+        f"indexed {info.documents} documents ({info.reports} reports x 3 languages) "
+        f"in {info.seconds:.2f} s: generation {info.generation} at {info.path}"
+    )
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    params: dict[str, list[str]] = {
+        "q": [args.query],
+        "lang": args.lang or [],
+        "year": args.year or [],
+        "topic": args.topic or [],
+        "sort": [args.sort],
+        "page": [str(args.page)],
+        "per_page": [str(args.per_page)],
+    }
+    if args.collapse:
+        params["collapse"] = ["report"]
+    try:
+        request = SearchRequest.from_params(lambda name: params.get(name, []), Lang(args.hl))
+        result = search(SearchIndex(args.index), request)
+    except QueryError as error:
+        print(f"error: {error.param}: {error.message}", file=sys.stderr)
+        return 2
+    except IndexUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{result.total} results for {request.q!r}" + (" (as plain words)" * result.fallback))
+    if result.expanded:
+        print("also searched: " + ", ".join(result.expanded))
+    if result.suggestion:
+        print(f"did you mean: {result.suggestion}")
+    for hit in result.hits:
+        print(f"\n[{hit.id}] {hit.date.isoformat()} {hit.title}  ({hit.score:.2f})")
+        print(f"    {hit.snippet}")
+    for facet, counts in result.facets.items():
+        shown = ", ".join(f"{c.label}{'*' if c.selected else ''} {c.count}" for c in counts)
+        print(f"{facet.value}: {shown}")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``iapb-index``."""
+    parser = argparse.ArgumentParser(prog="iapb-index", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="validate the corpus")
+    check.add_argument("--corpus", default="corpus", help="corpus directory (default: corpus)")
+    check.set_defaults(run=_check)
+
+    build = commands.add_parser("build", help="build a new index generation and swap it in")
+    build.add_argument("--corpus", default="corpus", help="corpus directory (default: corpus)")
+    build.add_argument("--out", default="var/index", help="index directory (default: var/index)")
+    build.add_argument(
+        "--if-stale", action="store_true", help="do nothing when the index is up to date"
+    )
+    build.set_defaults(run=_build)
+
+    find = commands.add_parser("search", help="search the index")
+    find.add_argument("query", help='query text, e.g. ICC or "Moscow Mechanism"')
+    find.add_argument("--index", default="var/index", help="index directory")
+    find.add_argument("--lang", action="append", help="language filter (repeatable)")
+    find.add_argument("--year", action="append", help="year filter (repeatable)")
+    find.add_argument("--topic", action="append", help="topic filter (repeatable)")
+    find.add_argument("--sort", default="relevance", choices=["relevance", "date"])
+    find.add_argument("--page", type=int, default=1)
+    find.add_argument("--per-page", type=int, default=10)
+    find.add_argument("--collapse", action="store_true", help="one hit per report")
+    find.add_argument("--hl", default="en", choices=["en", "be", "ru"], help="label language")
+    find.add_argument("--json", action="store_true", help="print the API's JSON")
+    find.set_defaults(run=_search)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``iapb-index`` console script."""
+    args = make_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

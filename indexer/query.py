@@ -1,0 +1,283 @@
+"""From the text a user types to a Whoosh query over every language's fields.
+
+Syntax: words (all required), "phrases", AND / OR / NOT, ``-word``, ``word*``.  Whoosh's
+parser parses the structure only (no schema, no fields plugin: ``topic:x`` is a word);
+each word, phrase and prefix is then analysed here with each language's analyser,
+searched in that language's fields, and in the cross-script key fields at low weight;
+glossary names are expanded across names and languages.
+
+The parser is not trusted: it never raises, and marks trouble in ways that are easy
+to miss (``"unclosed`` becomes the word ``"unclosed``, a lone ``*`` matches everything,
+``AND OR`` becomes two words).  Anything of the kind makes the query fall back to its
+plain words, and the plan says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.qparser import (
+    BoostPlugin,
+    EveryPlugin,
+    FieldsPlugin,
+    PlusMinusPlugin,
+    QueryParser,
+    RangePlugin,
+)
+
+from indexer import schema as f
+from indexer.analysis import analyze, cross_script_keys, normalise_word, stem, words
+from indexer.glossary import Glossary
+from indexer.languages import ALL_LANGS, Lang
+
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+MIN_PREFIX = 2
+EXPANSION_BOOST = 0.8
+MAX_CLAUSES = 400
+_SYNTAX_RE = re.compile(r'["()*?]')
+_LATIN_RE = re.compile(r"[A-Za-z]")
+
+
+def _parser() -> QueryParser:
+    parser = QueryParser("_", schema=None)
+    for plugin in (FieldsPlugin, RangePlugin, BoostPlugin, EveryPlugin):
+        parser.remove_plugin_class(plugin)
+    # "-word" excludes only at the start of a word: "survivor-centred" stays one word.
+    parser.add_plugin(PlusMinusPlugin(minusexpr=r"(?<![^\s(])-(?=\S)"))
+    return parser
+
+
+_PARSER = _parser()
+
+
+@dataclass
+class QueryPlan:
+    """A parsed query and what the rest of the search needs to know about it."""
+
+    query: wq.Query | None = None
+    expanded: list[str] = field(default_factory=list)
+    fallback: bool = False
+    words: list[str] = field(default_factory=list)
+    marks: dict[Lang, set[str]] = field(default_factory=lambda: {x: set() for x in ALL_LANGS})
+    prefixes: dict[Lang, set[str]] = field(default_factory=lambda: {x: set() for x in ALL_LANGS})
+    keys: set[str] = field(default_factory=set)
+    clauses: int = 0
+    truncated: bool = False
+
+
+class _Malformed(Exception):
+    """The parsed structure cannot be trusted; fall back to plain words."""
+
+
+class _Builder:
+    def __init__(self, plan: QueryPlan, glossary: Glossary | None) -> None:
+        self.plan = plan
+        self.glossary = glossary
+
+    # -- leaves ---------------------------------------------------------------------
+
+    def _or(self, clauses: list[wq.Query]) -> wq.Query | None:
+        self.plan.clauses += len(clauses)
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+
+    def word(self, text: str, negated: bool) -> wq.Query | None:
+        if text in OPERATORS or _SYNTAX_RE.search(text):
+            raise _Malformed(text)
+        clauses: list[wq.Query] = []
+        for lang in ALL_LANGS:
+            tokens = analyze(text, lang)
+            if not tokens:
+                continue
+            if not negated:
+                self.plan.marks[lang].update(tokens)
+            for name in (f.title_field(lang), f.summary_field(lang)):
+                boost = f.field_boosts()[name]
+                if len(tokens) == 1:
+                    clauses.append(wq.Term(name, tokens[0], boost=boost))
+                else:
+                    clauses.append(wq.Phrase(name, tokens, boost=boost))
+            keys = cross_script_keys(text, lang)
+            if keys:
+                name = f.key_field(lang)
+                if not negated:
+                    self.plan.keys.update(keys)
+                terms = [wq.Term(name, k, boost=f.KEY_BOOST) for k in dict.fromkeys(keys)]
+                clauses.append(terms[0] if len(terms) == 1 else wq.And(terms))
+        if not negated:
+            self.plan.words.extend(words(text))
+        return self._or(clauses)
+
+    def phrase(self, text: str, langs: tuple[Lang, ...], negated: bool, boost: float = 1.0):
+        clauses: list[wq.Query] = []
+        for lang in langs:
+            tokens = analyze(text, lang)
+            if not tokens:
+                continue
+            if not negated:
+                self.plan.marks[lang].update(tokens)
+            for name in (f.title_field(lang), f.summary_field(lang)):
+                weight = f.field_boosts()[name] * boost
+                if len(tokens) == 1:
+                    clauses.append(wq.Term(name, tokens[0], boost=weight))
+                else:
+                    clauses.append(wq.Phrase(name, tokens, slop=1, boost=weight))
+        return self._or(clauses)
+
+    def prefix(self, text: str, negated: bool) -> wq.Query | None:
+        base = normalise_word(text)
+        if len(base) < MIN_PREFIX or _SYNTAX_RE.search(base) or not base.isalnum():
+            raise _Malformed(text)
+        clauses: list[wq.Query] = []
+        for lang in ALL_LANGS:
+            candidates = {base, stem(base, lang)}
+            if not negated:
+                self.plan.prefixes[lang].update(candidates)
+            for name in (f.title_field(lang), f.summary_field(lang)):
+                boost = f.field_boosts()[name]
+                clauses.extend(wq.Prefix(name, c, boost=boost) for c in sorted(candidates) if c)
+        if not negated:
+            self.plan.words.append(base)
+        return self._or(clauses)
+
+    # -- glossary -------------------------------------------------------------------
+
+    def expansion(self, typed: list[str], original: wq.Query | None, negated: bool):
+        """``original`` OR every other name of the concept ``typed`` names, if any."""
+        if self.glossary is None or original is None:
+            return original
+        concept = self.glossary.lookup(typed)
+        if concept is None:
+            return original
+        typed_text = " ".join(typed)
+        alternatives = [original]
+        for lang, name in concept.names:
+            if analyze(name, lang) == analyze(typed_text, lang):
+                continue
+            # Latin-script names (ICC, OSCE) are also written in Cyrillic texts.
+            langs = ALL_LANGS if _LATIN_RE.search(name) else (lang,)
+            query = self.phrase(name, langs, negated, EXPANSION_BOOST)
+            if query is not None:
+                alternatives.append(query)
+                if not negated and name not in self.plan.expanded:
+                    self.plan.expanded.append(name)
+        return self._or(alternatives) if len(alternatives) > 1 else original
+
+    def terms_run(self, texts: list[str], negated: bool) -> list[wq.Query]:
+        """Queries for consecutive plain words, expanding the glossary names among them."""
+        if self.glossary is None:
+            return [q for q in (self.word(t, negated) for t in texts) if q is not None]
+        built: list[wq.Query] = []
+        i = 0
+        for match in self.glossary.find(texts):
+            built.extend(q for q in (self.word(t, negated) for t in texts[i : match.start]) if q)
+            parts = [
+                q for q in (self.word(t, negated) for t in texts[match.start : match.end]) if q
+            ]
+            group = parts[0] if len(parts) == 1 else (wq.And(parts) if parts else None)
+            expanded = self.expansion(texts[match.start : match.end], group, negated)
+            if expanded is not None:
+                built.append(expanded)
+            i = match.end
+        built.extend(q for q in (self.word(t, negated) for t in texts[i:]) if q)
+        return built
+
+    # -- structure ------------------------------------------------------------------
+
+    def build(self, node: wq.Query, negated: bool = False) -> wq.Query | None:
+        if getattr(node, "error", None) is not None:
+            raise _Malformed(str(node.error))
+        if isinstance(node, wq.Term):
+            built = self.terms_run([node.text], negated)
+            return built[0] if built else None
+        if isinstance(node, wq.Phrase):
+            text = " ".join(node.words)
+            original = self.phrase(text, ALL_LANGS, negated)
+            if not negated:
+                self.plan.words.extend(words(text))
+            return self.expansion(list(node.words), original, negated)
+        if isinstance(node, wq.Prefix):
+            return self.prefix(node.text, negated)
+        if isinstance(node, wq.Not):
+            inner = self.build(node.query, negated=not negated)
+            return wq.Not(inner) if inner is not None else None
+        if isinstance(node, wq.AndNot):
+            positive = self.build(node.a, negated)
+            negative = self.build(node.b, not negated)
+            if negative is None:
+                return positive
+            if positive is None:
+                return wq.Not(negative)
+            return wq.AndNot(positive, negative)
+        if isinstance(node, wq.AndMaybe):
+            required = self.build(node.a, negated)
+            optional = self.build(node.b, negated)
+            if required is None or optional is None:
+                return required or optional
+            return wq.AndMaybe(required, optional)
+        if isinstance(node, wq.And | wq.Or):
+            return self.compound(node, negated)
+        # Every ("*"), wildcards other than a trailing "*", null queries, anything new.
+        raise _Malformed(type(node).__name__)
+
+    def compound(self, node: wq.CompoundQuery, negated: bool) -> wq.Query | None:
+        children: list[wq.Query] = []
+        run: list[str] = []
+        glue_words = isinstance(node, wq.And)
+        for child in node.subqueries:
+            if glue_words and isinstance(child, wq.Term) and getattr(child, "error", None) is None:
+                run.append(child.text)
+                continue
+            if run:
+                children.extend(self.terms_run(run, negated))
+                run = []
+            built = self.build(child, negated)
+            if built is not None:
+                children.append(built)
+        if run:
+            children.extend(self.terms_run(run, negated))
+        if not children:
+            return None
+        if len(children) == 1:
+            return children[0]
+        return wq.And(children) if isinstance(node, wq.And) else wq.Or(children)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and text.count('"') % 2 == 0
+
+
+def plan_query(text: str, glossary: Glossary | None = None) -> QueryPlan:
+    """Parse ``text`` into a :class:`QueryPlan`; never raises on any input.
+
+    An empty query gives ``plan.query is None`` (browse everything).  A malformed one
+    (unbalanced quotes or brackets, a dangling operator, a lone ``*``, a wildcard in the
+    middle of a word) is searched as its plain words, with ``plan.fallback`` set.
+    """
+    plan = QueryPlan()
+    if not text.strip():
+        return plan
+    try:
+        if not _balanced(text):
+            raise _Malformed("unbalanced")
+        plan.query = _Builder(plan, glossary).build(_PARSER.parse(text))
+    except _Malformed:
+        plan = QueryPlan(fallback=True)
+        plain = [w for w in _SYNTAX_RE.sub(" ", text).split() if w not in OPERATORS]
+        plain = [w.lstrip("+-") for w in plain if w.lstrip("+-")]
+        built = _Builder(plan, glossary).terms_run(plain, negated=False)
+        plan.query = (built[0] if len(built) == 1 else wq.And(built)) if built else None
+    if plan.query is None:
+        # Text was typed but nothing in it can be searched ("!!!", "*"): match nothing.
+        plan.query = wq.NullQuery
+    if plan.clauses > MAX_CLAUSES:
+        plan.truncated = True
+    return plan

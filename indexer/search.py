@@ -1,0 +1,361 @@
+"""The search API: ``search(index, SearchRequest) -> SearchResult``, pure Python, no Flask.
+
+One search runs the query once to get every matching document; facet counts,
+filtering, date order and collapsing are then computed on the generation's facet
+columns with numpy.  Only relevance order goes back to Whoosh (BM25F, restricted to
+the filtered documents), and only the page's documents are loaded and highlighted.
+
+Facet counts are disjunctive: the counts of a facet apply every other facet's
+selection but not its own, so several values of one facet can be combined (OR within
+a facet, AND across facets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import numpy as np
+
+from indexer import schema as f
+from indexer.analysis import normalise
+from indexer.corpus import doc_id
+from indexer.errors import DocumentNotFound, QueryError
+from indexer.glossary import Glossary
+from indexer.index import Generation, SearchIndex
+from indexer.languages import ALL_LANGS, SUPPORT, Lang
+from indexer.query import QueryPlan, plan_query
+from indexer.records import (
+    Collapse,
+    Document,
+    Facet,
+    FacetCount,
+    Hit,
+    OtherLanguage,
+    SearchRequest,
+    SearchResult,
+    SortOrder,
+)
+from indexer.snippets import Terms, make_snippet
+
+SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
+_LANG_INDEX = {lang: i for i, lang in enumerate(ALL_LANGS)}
+
+
+def report_url(doc: str) -> str:
+    """The path of a document's page."""
+    return f"/reports/{doc}"
+
+
+def _glossary(gen: Generation) -> Glossary:
+    glossary = getattr(gen, "query_glossary", None)
+    if glossary is None:
+        glossary = gen.query_glossary = Glossary(gen.glossary)
+    return glossary
+
+
+def _masks(gen: Generation, docs: np.ndarray, req: SearchRequest) -> dict[Facet, np.ndarray]:
+    """For each facet, which of ``docs`` pass that facet's own selection."""
+    masks = {facet: np.ones(len(docs), dtype=bool) for facet in Facet}
+    if req.years:
+        masks[Facet.YEAR] = np.isin(gen.years[docs], np.array(req.years, dtype=np.int32))
+    if req.langs:
+        wanted = np.array([_LANG_INDEX[x] for x in req.langs], dtype=np.int8)
+        masks[Facet.LANG] = np.isin(gen.langs[docs], wanted)
+    if req.topics:
+        columns = [gen.topic_ids.index(t) for t in req.topics]
+        masks[Facet.TOPIC] = gen.topic_matrix[np.ix_(docs, columns)].any(axis=1)
+    return masks
+
+
+def _unique_reports(gen: Generation, docs: np.ndarray) -> np.ndarray:
+    """One document per report among ``docs`` (for counting reports, not documents)."""
+    if len(docs) == 0:
+        return docs
+    _, first = np.unique(gen.reports[docs], return_index=True)
+    return docs[first]
+
+
+def _facets(
+    gen: Generation, docs: np.ndarray, req: SearchRequest
+) -> dict[Facet, tuple[FacetCount, ...]]:
+    masks = _masks(gen, docs, req)
+    by_report = req.collapse is Collapse.REPORT
+    facets: dict[Facet, tuple[FacetCount, ...]] = {}
+    for facet in Facet:
+        others = np.ones(len(docs), dtype=bool)
+        for other, mask in masks.items():
+            if other is not facet:
+                others &= mask
+        subset = docs[others]
+        if by_report and facet is not Facet.LANG:
+            subset = _unique_reports(gen, subset)
+        facets[facet] = _facet_counts(gen, facet, subset, req)
+    return facets
+
+
+def _facet_counts(
+    gen: Generation, facet: Facet, subset: np.ndarray, req: SearchRequest
+) -> tuple[FacetCount, ...]:
+    ui = req.ui_lang
+    if facet is Facet.YEAR:
+        values, counts = np.unique(gen.years[subset], return_counts=True)
+        found = {int(v): int(c) for v, c in zip(values, counts, strict=True)}
+        years = sorted(set(found) | set(req.years), reverse=True)
+        return tuple(FacetCount(y, str(y), found.get(y, 0), y in req.years) for y in years)
+    if facet is Facet.LANG:
+        counts = np.bincount(gen.langs[subset].astype(np.int64), minlength=len(ALL_LANGS))
+        return tuple(
+            FacetCount(lang, SUPPORT[lang].native_name, int(counts[i]), lang in req.langs)
+            for i, lang in enumerate(ALL_LANGS)
+            if counts[i] or lang in req.langs
+        )
+    counts = gen.topic_matrix[subset].sum(axis=0) if len(subset) else np.zeros(len(gen.topic_ids))
+    items = [
+        FacetCount(t, gen.topics[t].label(ui), int(counts[j]), t in req.topics)
+        for j, t in enumerate(gen.topic_ids)
+        if counts[j] or t in req.topics
+    ]
+    items.sort(key=lambda c: (-c.count, c.label))
+    return tuple(items)
+
+
+def _date_order(gen: Generation, docs: np.ndarray, ui: Lang) -> np.ndarray:
+    """``docs`` newest first; within a report the interface language first."""
+    lang_rank = (gen.langs[docs].astype(np.int64) - _LANG_INDEX[ui]) % len(ALL_LANGS)
+    order = np.lexsort((lang_rank, -gen.reports[docs], -gen.days[docs]))
+    return docs[order]
+
+
+def _ranked(
+    gen: Generation, plan: QueryPlan, final: np.ndarray, all_docs: bool, limit: int
+) -> list[tuple[int, float]]:
+    """The best ``limit`` of ``final`` by relevance, as (docnum, score)."""
+    searcher = gen.searcher()
+    doc_filter = None if all_docs else set(final.tolist())
+    results = searcher.search(plan.query, filter=doc_filter, limit=limit)
+    return [(hit.docnum, hit.score or 0.0) for hit in results]
+
+
+def _collapse(
+    gen: Generation, ordered: list[tuple[int, float]], ui: Lang
+) -> list[tuple[int, float, list[int]]]:
+    """Group (docnum, score) by report keeping first-seen order: (best, score, others)."""
+    groups: dict[int, list[tuple[int, float]]] = {}
+    for docnum, score in ordered:
+        groups.setdefault(int(gen.reports[docnum]), []).append((docnum, score))
+    out = []
+    for members in groups.values():
+        top = max(score for _, score in members)
+
+        def rank(item: tuple[int, float], top: float = top) -> tuple[bool, bool, int]:
+            docnum, score = item
+            tied = abs(score - top) <= 1e-9 * max(1.0, abs(top))
+            return (not tied, ALL_LANGS[gen.langs[docnum]] != ui, int(gen.langs[docnum]))
+
+        members.sort(key=rank)
+        best, score = members[0]
+        out.append((best, score, [d for d, _ in members[1:]]))
+    return out
+
+
+def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: list[int]) -> Hit:
+    stored = gen.searcher().stored_fields(docnum)
+    lang = Lang(stored[f.LANG])
+    terms = Terms(frozenset(plan.marks[lang]), frozenset(plan.prefixes[lang]), frozenset(plan.keys))
+    other_languages = []
+    for other in others:
+        data = gen.searcher().stored_fields(other)
+        other_lang = Lang(data[f.LANG])
+        other_languages.append(
+            OtherLanguage(
+                data[f.ID_FIELD],
+                other_lang,
+                data[f.title_field(other_lang)],
+                report_url(data[f.ID_FIELD]),
+            )
+        )
+    return Hit(
+        id=stored[f.ID_FIELD],
+        report=int(stored[f.REPORT]),
+        lang=lang,
+        date=dt.date.fromisoformat(stored[f.DATE]),
+        title=stored[f.title_field(lang)],
+        topics=tuple(t for t in stored[f.TOPICS].split(",") if t),
+        snippet=make_snippet(stored[f.summary_field(lang)], lang, terms),
+        url=report_url(stored[f.ID_FIELD]),
+        score=float(score),
+        provenance=stored[f.PROVENANCE],
+        translated=bool(stored[f.TRANSLATED]),
+        other_languages=tuple(other_languages),
+    )
+
+
+def _page_of_hits(
+    gen: Generation, plan: QueryPlan, req: SearchRequest, final: np.ndarray, all_docs: bool
+) -> tuple[int, list[tuple[int, float, list[int]]]]:
+    """(total, the page's (docnum, score, other docnums))."""
+    start = (req.page - 1) * req.per_page
+    end = start + req.per_page
+    collapse = req.collapse is Collapse.REPORT
+    by_date = req.sort is SortOrder.DATE or plan.query is None
+    total = len(np.unique(gen.reports[final])) if collapse else len(final)
+    if start >= total:
+        return total, []
+    if by_date:
+        dated = _date_order(gen, final, req.ui_lang)
+        if not collapse:
+            return total, [(int(d), 0.0, []) for d in dated[start:end]]
+        # First document of each report in date order is its interface-language one.
+        _, first = np.unique(gen.reports[dated], return_index=True)
+        bests = dated[np.sort(first)][start:end]
+        groups = []
+        for best in bests:
+            same = dated[gen.reports[dated] == gen.reports[best]]
+            groups.append((int(best), 0.0, [int(d) for d in same if d != best]))
+        return total, groups
+    else:
+        # A report has at most one document per language, so the best `end` reports
+        # are among the best `end * languages` documents.
+        limit = end * len(ALL_LANGS) if collapse else end
+        ordered = _ranked(gen, plan, final, all_docs, limit)
+        if not collapse:
+            return total, [(d, s, []) for d, s in ordered[start:end]]
+    groups = _collapse(gen, ordered, req.ui_lang)[start:end]
+    for i, (best, score, others) in enumerate(groups):
+        # Other languages of the report that matched but ranked below the cut.
+        same = final[gen.reports[final] == gen.reports[best]]
+        missing = [int(d) for d in same if int(d) != best and int(d) not in others]
+        groups[i] = (best, score, others + missing)
+    return total, groups
+
+
+def _suggest(gen: Generation, plan: QueryPlan, text: str) -> str | None:
+    """``text`` with its unknown words corrected, when the corrected query finds something.
+
+    Words the index does not contain are replaced by the nearest indexed word (edit
+    distance 1, or 2 for words of six letters or more); glossary names are left alone.
+    """
+    if not plan.words:
+        return None
+    searcher = gen.searcher()
+    corrector = searcher.corrector(f.SPELLING)
+    reader = searcher.reader()
+    glossary = _glossary(gen)
+    suggestion = text
+    for word in dict.fromkeys(plan.words):
+        if (f.SPELLING, word) in reader or len(word) < 3 or not word.isalpha():
+            continue
+        if glossary.lookup([word]) is not None:
+            continue
+        options = corrector.suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2, prefix=1)
+        if options:
+            pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+            suggestion = pattern.sub(options[0], normalise(suggestion))
+    if suggestion == text or normalise(suggestion) == normalise(text):
+        return None
+    better = plan_query(suggestion, glossary)
+    if better.query is None or next(searcher.docs_for_query(better.query), None) is None:
+        return None
+    return suggestion
+
+
+def _check(gen: Generation, req: SearchRequest) -> None:
+    for topic in req.topics:
+        if topic not in gen.topics:
+            raise QueryError("topic", f"unknown topic {topic!r}", "unknown_value")
+
+
+def _compute(gen: Generation, req: SearchRequest) -> SearchResult:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    plan = plan_query(req.q, _glossary(gen) if req.expand else None)
+    if plan.query is None:
+        docs = np.flatnonzero(gen.live)
+    else:
+        matched = np.fromiter(gen.searcher().docs_for_query(plan.query), dtype=np.int64)
+        docs = matched[gen.live[matched]] if len(matched) else matched
+    timings["match"] = time.perf_counter() - started
+    facets = _facets(gen, docs, req)
+    masks = _masks(gen, docs, req)
+    selected = masks[Facet.YEAR] & masks[Facet.LANG] & masks[Facet.TOPIC]
+    final = docs[selected]
+    timings["facets"] = time.perf_counter() - started
+    total, page = _page_of_hits(gen, plan, req, final, all_docs=bool(selected.all()))
+    if req.page > 1 and not page:
+        pages = max(1, -(-total // req.per_page))
+        raise QueryError("page", f"page {req.page} is past the last page ({pages})", "out_of_range")
+    hits = tuple(_hit(gen, d, s, plan, others) for d, s, others in page)
+    timings["hits"] = time.perf_counter() - started
+    suggestion = _suggest(gen, plan, req.q) if total < SUGGEST_BELOW else None
+    timings["total"] = time.perf_counter() - started
+    return SearchResult(
+        request=req,
+        total=total,
+        hits=hits,
+        facets=facets,
+        expanded=tuple(plan.expanded),
+        suggestion=suggestion,
+        fallback=plan.fallback,
+        partial=plan.truncated,
+        generation=gen.number,
+        timings=timings,
+    )
+
+
+def search(index: SearchIndex, req: SearchRequest) -> SearchResult:
+    """Run ``req`` on the current generation of ``index``.
+
+    Results are cached per generation and request.  Raises :class:`QueryError` for an
+    unknown topic or a page past the last one, :class:`IndexUnavailable` when no index
+    can be opened.
+    """
+    gen = index.generation()
+    _check(gen, req)
+    return index.cache.get_or_compute((gen.number, req.cache_key()), lambda: _compute(gen, req))
+
+
+def get_document(index: SearchIndex, doc: str, ui_lang: Lang = Lang.EN) -> Document:
+    """The stored document ``doc`` (e.g. ``r9-en``); raises :class:`DocumentNotFound`."""
+    gen = index.generation()
+    searcher = gen.searcher()
+    stored = searcher.document(**{f.ID_FIELD: doc}) if len(doc) <= 40 else None
+    if stored is None:
+        raise DocumentNotFound(f"no report {doc!r}")
+    lang = Lang(stored[f.LANG])
+    number = int(stored[f.REPORT])
+    others = []
+    for other in ALL_LANGS:
+        if other is lang:
+            continue
+        data = searcher.document(**{f.ID_FIELD: doc_id(number, other)})
+        if data is not None:
+            others.append(
+                OtherLanguage(
+                    data[f.ID_FIELD],
+                    other,
+                    data[f.title_field(other)],
+                    report_url(data[f.ID_FIELD]),
+                )
+            )
+    topics = tuple(
+        FacetCount(t, gen.topics[t].label(ui_lang) if t in gen.topics else t, 0, False)
+        for t in stored[f.TOPICS].split(",")
+        if t
+    )
+    return Document(
+        id=stored[f.ID_FIELD],
+        report=number,
+        lang=lang,
+        date=dt.date.fromisoformat(stored[f.DATE]),
+        period_start=stored[f.PERIOD_START],
+        period_end=stored[f.PERIOD_END],
+        title=stored[f.title_field(lang)],
+        summary=stored[f.summary_field(lang)],
+        topics=topics,
+        provenance=stored[f.PROVENANCE],
+        translated=bool(stored[f.TRANSLATED]),
+        url=report_url(stored[f.ID_FIELD]),
+        other_languages=tuple(others),
+    )

@@ -1,0 +1,116 @@
+"""Snippets: the best passage of a summary, escaped, with the matched words in ``<mark>``.
+
+The summary is tokenised with its language's analyser (offsets point into the stored
+text); a token is marked when its term was searched in that language, starts with a
+searched prefix, or shares a cross-script key with a query word.  The passage with the
+most distinct matched terms wins.  Every character outside ``<mark>`` is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from indexer.analysis import analyzer, key_analyzer
+from indexer.languages import Lang
+
+MAX_CHARS = 280
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What to mark in one language: exact terms, prefixes and cross-script keys."""
+
+    terms: frozenset[str]
+    prefixes: frozenset[str]
+    keys: frozenset[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.prefixes or self.keys)
+
+
+def _matches(text: str, lang: Lang, terms: Terms) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every token of ``text`` to mark."""
+    spans: dict[int, tuple[int, int, str]] = {}
+    for token in analyzer(lang)(text, chars=True, mode="index"):
+        term = token.text
+        if term in terms.terms or any(term.startswith(p) for p in terms.prefixes):
+            spans[token.startchar] = (token.startchar, token.endchar, term)
+    if terms.keys:
+        for token in key_analyzer(lang)(text, chars=True, mode="index"):
+            if token.text in terms.keys and token.startchar not in spans:
+                spans[token.startchar] = (token.startchar, token.endchar, "~" + token.text)
+    return sorted(spans.values())
+
+
+def _passages(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text``."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _best_window(text: str, marks: list[tuple[int, int, str]]) -> tuple[int, int]:
+    sentences = _passages(text)
+    best = (sentences[0][0], sentences[0][1]) if sentences else (0, len(text))
+    best_score = (-1, 0)
+    for i, (start, _) in enumerate(sentences):
+        end = sentences[i][1]
+        # Two sentences when the first is short.
+        if end - start < MAX_CHARS // 2 and i + 1 < len(sentences):
+            end = sentences[i + 1][1]
+        inside = [m for m in marks if start <= m[0] and m[1] <= end]
+        score = (len({m[2] for m in inside}), len(inside))
+        if score > best_score:
+            best, best_score = (start, end), score
+    return best
+
+
+def _clip(text: str, start: int, end: int, marks: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """Shorten [start, end) to about MAX_CHARS around its first mark, at word boundaries."""
+    if end - start <= MAX_CHARS:
+        return start, end
+    first = next((m[0] for m in marks if start <= m[0] < end), start)
+    lo = max(start, first - MAX_CHARS // 3)
+    hi = min(end, lo + MAX_CHARS)
+    if lo > start:
+        space = text.find(" ", lo)
+        lo = space + 1 if 0 <= space < first else lo
+    if hi < end:
+        space = text.rfind(" ", lo, hi)
+        hi = space if space > lo else hi
+    return lo, hi
+
+
+def make_snippet(text: str, lang: Lang, terms: Terms) -> str:
+    """The snippet HTML of ``text``: escaped, matches in ``<mark>``, ``…`` where cut."""
+    marks = _matches(text, lang, terms) if terms else []
+    start, end = _best_window(text, marks)
+    start, end = _clip(text, start, end, marks)
+    out: list[str] = []
+    pos = start
+    for m_start, m_end, _ in marks:
+        if m_start < start or m_end > end:
+            continue
+        gap = text[pos:m_start]
+        if out and out[-1] == "</mark>" and gap.strip() == "":
+            # Adjacent marks separated by spaces become one: "<mark>a b</mark>".
+            out.pop()
+            out.append(html.escape(gap))
+        else:
+            out.append(html.escape(gap))
+            out.append("<mark>")
+        out.append(html.escape(text[m_start:m_end]))
+        out.append("</mark>")
+        pos = m_end
+    out.append(html.escape(text[pos:end]))
+    body = " ".join("".join(out).split())
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text.rstrip()) else ""
+    return prefix + body + suffix

@@ -24,10 +24,22 @@ from indexer.languages import Lang
 
 # --- normalisation -----------------------------------------------------------------
 
-# Characters dropped wherever they stand: soft hyphen, zero-width space/joiners,
-# word joiner, BOM, and the combining acute and grave used as stress marks.
-_IGNORABLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u0301\u0300"
+# Characters dropped wherever they stand: soft hyphen, zero-width space/joiners, word
+# joiner, BOM.  The combining acute and grave are stress marks when they follow a
+# Cyrillic letter ("пы́ткі"); they are removed in decomposed form, so that "ѐ" (a
+# precomposed Cyrillic е with grave) loses its stress mark too.  Latin "é" keeps its accent.
+_IGNORABLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _IGNORABLE_RE = re.compile(f"[{_IGNORABLE}]")
+_STRESS_RE = re.compile("(?<=[\u0400-\u04ff])[\u0301\u0300]+")
+_STRESSED_RE = re.compile("[\u0301\u0300\u0450\u045d\u0400\u040d]")
+
+
+def _unstress(text: str) -> str:
+    if not _STRESSED_RE.search(text):
+        return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", _STRESS_RE.sub("", unicodedata.normalize("NFD", text)))
+
+
 # The apostrophe family; between letters each becomes U+0027 ("сям’я" stays one word).
 _APOSTROPHES = "'\u2019\u02bc\u2018\u0060\u00b4\uff07"
 _APOSTROPHE_RE = re.compile(f"(?<=[^\\W\\d_])[{_APOSTROPHES}](?=[^\\W\\d_])")
@@ -69,7 +81,7 @@ def _normalise_number(token: str) -> str:
 
 def normalise_word(word: str) -> str:
     """Normalise one token as the analysers do (see :func:`normalise`)."""
-    word = unicodedata.normalize("NFC", _IGNORABLE_RE.sub("", word))
+    word = _unstress(_IGNORABLE_RE.sub("", word))
     word = _APOSTROPHE_RE.sub("'", word)
     word = _fix_lookalikes(word).lower().replace("ё", "е")
     if word.startswith("ў"):
@@ -83,11 +95,12 @@ def normalise_word(word: str) -> str:
 def normalise(text: str) -> str:
     """Return ``text`` normalised word by word, as the analysers see it.
 
-    NFC; soft hyphens, zero-width characters and stress marks removed; the apostrophe
+    NFC; soft hyphens, zero-width characters and stress marks (acute or grave on a
+    Cyrillic letter) removed; the apostrophe
     family folded to ``'`` between letters; Latin look-alikes inside Cyrillic words made
     Cyrillic; lower case; ``ё`` -> ``е``; word-initial ``ў`` -> ``у``.  Idempotent.
     """
-    text = unicodedata.normalize("NFC", _IGNORABLE_RE.sub("", text))
+    text = _unstress(_IGNORABLE_RE.sub("", text))
     text = _APOSTROPHE_RE.sub("'", text)
     return _WORD_RE.sub(lambda m: normalise_word(m.group()), text)
 

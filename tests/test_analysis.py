@@ -1,0 +1,159 @@
+"""The analysis chain: normalisation, stemming, analysers, pickling."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer.analysis import (
+    analyze,
+    analyzer,
+    cross_script_keys,
+    key_analyzer,
+    normalise,
+    normalise_word,
+    stem,
+    words,
+)
+from indexer.languages import ALL_LANGS, SUPPORT, Lang, parse_lang
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Пы\u0301ткі", "пыткі"),  # combining acute (stress mark) removed
+        ("ка\u0300таванні", "катаванні"),  # combining grave removed
+        ("сведка\u00ad", "сведка"),  # soft hyphen removed
+        ("за\u200bтрыманы", "затрыманы"),  # zero-width space removed
+        ("сям’я", "сям'я"),  # U+2019 between letters
+        ("сямʼя", "сям'я"),  # U+02BC
+        ("сям`я", "сям'я"),  # U+0060
+        ("сям´я", "сям'я"),  # U+00B4
+        ("сям＇я", "сям'я"),  # U+FF07
+        ("Лукашэнкi", "лукашэнкі"),  # Latin i inside a Cyrillic word
+        ("Mінск", "мінск"),  # Latin M inside a Cyrillic word
+        ("Ещё", "еще"),
+        ("ўвёў", "увеў"),  # word-initial ў only
+        ("Лукашэнка", "лукашэнка"),
+        ("7,500", "7500"),  # English thousands separator
+        ("1,5", "1.5"),  # Russian decimal comma
+        ("Viasna", "viasna"),  # a Latin word stays Latin
+        ("e\u0301", "é"),  # NFC composes; a Latin accent is not a stress mark
+        ("\u0450", "е"),  # precomposed Cyrillic е with grave: stress removed
+    ],
+)
+def test_normalise_word_applies_each_rule(raw: str, expected: str) -> None:
+    assert normalise_word(raw) == expected
+
+
+def test_normalise_keeps_apostrophes_that_are_not_between_letters() -> None:
+    assert normalise("‘quoted’ сям’я") == "‘quoted’ сям'я"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("The IAPB’s reports", Lang.EN, ["the", "iapb", "report"]),
+        ("сям’я", Lang.BE, ["сям'я"]),
+        ("survivor-centred", Lang.EN, ["survivor", "centr"]),
+        ("non- governmental", Lang.EN, ["non", "government"]),
+        ("over 7,500 convictions", Lang.EN, ["over", "7500", "convict"]),
+        ("Объявление подъезда", Lang.RU, ["объявлен", "подъезд"]),  # ъ is kept (Snowball)
+    ],
+)
+def test_analyze_tokenises_normalises_and_stems(text: str, lang: Lang, expected: list[str]) -> None:
+    assert analyze(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "forms"),
+    [
+        (Lang.EN, ["torture", "tortures", "tortured", "torturing"]),
+        (Lang.EN, ["election", "elections"]),
+        (Lang.EN, ["prosecution", "prosecutions"]),
+        (Lang.EN, ["survivor", "survivors"]),
+        (Lang.EN, ["investigation", "investigations"]),
+        (Lang.RU, ["пытки", "пыткам", "пытками", "пытка"]),
+        (Lang.RU, ["выборы", "выборов", "выборах", "выборам"]),
+        (Lang.RU, ["преступление", "преступления", "преступлений", "преступлениями"]),
+        (Lang.RU, ["свидетель", "свидетеля", "свидетелей", "свидетелями"]),
+        (Lang.RU, ["Лукашенко", "ЛУКАШЕНКО"]),
+        (Lang.RU, ["ответственность", "ответственности"]),
+        (Lang.BE, ["катаванні", "катаванняў", "катаванне", "катаваннем"]),
+        (Lang.BE, ["выбары", "выбараў", "выбарах"]),
+        (Lang.BE, ["пыткі", "пытак", "пыткамі"]),
+        (Lang.BE, ["Лукашэнка", "Лукашэнкі", "Лукашэнкам"]),
+    ],
+)
+def test_inflected_forms_share_a_stem(lang: Lang, forms: list[str]) -> None:
+    stems = {stem(form, lang) for form in forms}
+    assert len(stems) == 1, stems
+
+
+def test_english_stemmer_is_porter2_not_porter() -> None:
+    # Porter: "generously" -> "gener"; Porter2 (Snowball english) -> "generous".
+    assert stem("generously", Lang.EN) == "generous"
+
+
+def test_russian_stemmer_is_exact_snowball() -> None:
+    # Whoosh's bundled Russian stemmer folds ъ into ь; Snowball keeps it.
+    assert stem("подъезд", Lang.RU) == "подъезд"
+
+
+def test_stem_rejects_an_unknown_language() -> None:
+    with pytest.raises(ValueError):
+        stem("word", "xx")
+
+
+@pytest.mark.parametrize("lang", ALL_LANGS)
+def test_analysers_survive_pickling(lang: Lang) -> None:
+    # Whoosh pickles the schema, analysers included, into the index.
+    for make in (analyzer, key_analyzer):
+        clone = pickle.loads(pickle.dumps(make(lang)))
+        text = "Лукашэнкі torture пытки"
+        assert [t.text for t in clone(text)] == [t.text for t in make(lang)(text)]
+
+
+def test_token_offsets_point_into_the_raw_text() -> None:
+    text = "Катава\u0301нні і пы\u00adткі"
+    # Whoosh reuses one Token object: read the offsets while iterating.
+    spans = [(t.startchar, t.endchar) for t in analyzer(Lang.BE)(text, chars=True)]
+    assert [text[a:b] for a, b in spans] == ["Катава\u0301нні", "і", "пы\u00adткі"]
+
+
+def test_words_are_normalised_but_not_stemmed() -> None:
+    assert words("Tortures, Лукашэнкi!") == ["tortures", "лукашэнкі"]
+
+
+def test_digits_are_not_cross_script_keys() -> None:
+    assert cross_script_keys("2025 7,500", Lang.EN) == []
+
+
+def test_language_table_lists_every_language() -> None:
+    assert set(SUPPORT) == set(ALL_LANGS)
+    assert parse_lang(" BE ") is Lang.BE
+    with pytest.raises(ValueError, match="unknown language"):
+        parse_lang("uk")
+
+
+@given(st.text())
+def test_normalise_is_idempotent(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+
+
+@given(st.text(), st.sampled_from(ALL_LANGS))
+def test_analyze_never_raises_and_gives_nonempty_terms(text: str, lang: Lang) -> None:
+    terms = analyze(text, lang)
+    assert all(isinstance(t, str) and t for t in terms)
+    assert all(isinstance(k, str) and k for k in cross_script_keys(text, lang))
+
+
+@given(st.text(alphabet=st.characters(categories=["L", "M", "N"]), min_size=1, max_size=30))
+def test_a_word_analyses_the_same_alone_and_inside_a_sentence(word: str) -> None:
+    # Index time sees words in sentences, query time alone: the terms must agree.
+    for lang in ALL_LANGS:
+        assert analyze(f"«{word}», ", lang) == analyze(word, lang)

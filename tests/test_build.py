@@ -1,0 +1,141 @@
+"""Index builds: generations, the atomic swap, staleness, and bad corpora losing nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.build import KEEP_GENERATIONS, build_index, current_generation, is_stale, read_meta
+from indexer.cli import main
+from indexer.errors import CorpusError, IndexUnavailable
+from indexer.index import SearchIndex, open_index
+from indexer.records import SearchRequest
+from indexer.search import search
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    """Every file under ``root`` (links as their targets) with its content hash."""
+    digest = {}
+    for path in sorted(root.rglob("*")):
+        rel = str(path.relative_to(root))
+        if path.is_symlink():
+            digest[rel] = "-> " + os.readlink(path)
+        elif path.is_file() and path.name != ".lock":
+            digest[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+def test_build_writes_a_generation_and_points_current_at_it(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "index"
+    info = build_index(corpus, out)
+    assert info.generation == 1
+    assert info.documents == 6 and info.reports == 2
+    assert current_generation(out) == out / "gen-000001"
+    meta = read_meta(out / "gen-000001")
+    assert meta["documents"] == 6
+    assert {t["id"] for t in meta["topics"]} == {"icc", "torture"}
+    assert open_index(out).health()["documents"] == 6
+
+
+def test_rebuild_swaps_in_a_new_generation_that_open_readers_pick_up(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "index"
+    build_index(corpus, out)
+    index = SearchIndex(out)
+    assert search(index, SearchRequest(q="detainees")).total == 1
+    text = (corpus / "reports/02.yaml").read_text(encoding="utf-8")
+    (corpus / "reports/02.yaml").write_text(text.replace("detainees", "prisoners"), "utf-8")
+    info = build_index(corpus, out)
+    assert info.generation == 2
+    assert index.health()["generation"] == 2
+    assert search(index, SearchRequest(q="detainees")).total == 0
+    assert search(index, SearchRequest(q="prisoners")).total == 1
+
+
+def test_old_generations_are_pruned(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "index"
+    for _ in range(KEEP_GENERATIONS + 2):
+        build_index(corpus, out)
+    kept = sorted(p.name for p in out.glob("gen-*"))
+    assert len(kept) == KEEP_GENERATIONS
+    assert kept[-1] == f"gen-{KEEP_GENERATIONS + 2:06d}"
+
+
+def test_if_stale_skips_an_up_to_date_index_and_rebuilds_a_changed_one(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "index"
+    assert is_stale(corpus, out)
+    build_index(corpus, out, if_stale=True)
+    assert not is_stale(corpus, out)
+    again = build_index(corpus, out, if_stale=True)
+    assert not again.built and again.generation == 1
+    with open(corpus / "topics.yaml", "a", encoding="utf-8") as handle:
+        handle.write("# a comment changes the fingerprint\n")
+    assert is_stale(corpus, out)
+    assert build_index(corpus, out, if_stale=True).generation == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("reports/01.yaml", "date: 2024-05-17", "date: 2024-02-30"),
+        ("reports/01.yaml", "topics: [icc]", "topics: [icc"),
+        ("reports/02.yaml", "number: 2", "number: 1"),
+        ("topics.yaml", "id: torture", "id: Torture!"),
+    ],
+)
+def test_a_bad_corpus_leaves_the_served_index_byte_for_byte_unchanged(
+    corpus: Path, tmp_path: Path, name: str, old: str, new: str
+) -> None:
+    out = tmp_path / "index"
+    build_index(corpus, out)
+    before = _tree_digest(out)
+    path = corpus / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(CorpusError):
+        build_index(corpus, out)
+    assert _tree_digest(out) == before
+    assert main(["build", "--corpus", str(corpus), "--out", str(out)]) == 1
+    assert _tree_digest(out) == before
+
+
+def test_an_index_that_does_not_exist_is_unavailable_with_a_reason(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "missing")
+    with pytest.raises(IndexUnavailable, match="no index"):
+        index.health()
+    with pytest.raises(IndexUnavailable):
+        open_index(tmp_path / "missing")
+
+
+def test_an_index_appearing_later_is_served_without_reopening(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "index"
+    index = SearchIndex(out)
+    with pytest.raises(IndexUnavailable):
+        index.generation()
+    build_index(corpus, out)
+    assert index.health()["documents"] == 6
+
+
+def test_build_command_prints_what_it_indexed(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "index"
+    assert main(["build", "--corpus", str(corpus), "--out", str(out)]) == 0
+    assert "indexed 6 documents (2 reports x 3 languages)" in capsys.readouterr().out
+    assert main(["build", "--corpus", str(corpus), "--out", str(out), "--if-stale"]) == 0
+    assert "up to date" in capsys.readouterr().out

@@ -1,0 +1,217 @@
+"""Corpus loading and validation: every kind of error names its file, line and field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.cli import main
+from indexer.corpus import load_corpus
+from indexer.errors import CorpusError
+from indexer.languages import ALL_LANGS, Lang
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture()
+def mini(tmp_path: Path) -> Path:
+    """A writable copy of the small valid corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not found in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_bundled_corpus_is_valid_and_complete() -> None:
+    corpus = load_corpus(ROOT / "corpus")
+    assert sorted(r.number for r in corpus.reports) == [4, 5, 6, 7, 8, 9]
+    required = {
+        "icc",
+        "un",
+        "osce",
+        "national-prosecutions",
+        "political-repression",
+        "torture",
+        "transnational-repression",
+        "elections",
+        "crimes-against-humanity",
+        "survivor-support",
+        "evidence-collection",
+    }
+    assert required <= {t.id for t in corpus.topics}
+    for report in corpus.reports:
+        assert set(report.summaries) == set(ALL_LANGS)
+        assert report.summaries[Lang.EN].provenance_kind == "original"
+        for lang in (Lang.BE, Lang.RU):
+            assert report.summaries[lang].translated
+
+
+def test_bundled_english_summaries_are_the_source_page_text() -> None:
+    corpus = load_corpus(ROOT / "corpus")
+    ninth = next(r for r in corpus.reports if r.number == 9)
+    assert ninth.summaries[Lang.EN].summary.startswith(
+        "The IAPB’s Ninth Progress report presents the human rights situation in Belarus"
+    )
+    assert ninth.date.isoformat() == "2025-11-10"
+    assert "ICC" not in " ".join(r.summaries[Lang.EN].summary for r in corpus.reports)
+
+
+def test_glossary_names_the_icc_in_every_language() -> None:
+    corpus = load_corpus(ROOT / "corpus")
+    icc = next(c for c in corpus.glossary if "ICC" in c.names[Lang.EN])
+    assert "International Criminal Court" in icc.names[Lang.EN]
+    assert "МУС" in icc.names[Lang.RU]
+    assert "МКС" in icc.names[Lang.BE]
+
+
+def test_reports_come_newest_first() -> None:
+    corpus = load_corpus(MINI)
+    assert [r.number for r in corpus.reports] == [2, 1]
+    assert corpus.reports[1].period_start == "2023-10"
+
+
+# (file, old text, new text, line, field, message fragment)
+BROKEN = {
+    "missing field": ("reports/01.yaml", "date: 2024-05-17\n", "", 1, "date", "missing field"),
+    "unknown field": (
+        "reports/01.yaml",
+        "number: 1\n",
+        "number: 1\nauthor: someone\n",
+        2,
+        "author",
+        "unknown field",
+    ),
+    "bad date": ("reports/01.yaml", "date: 2024-05-17", "date: 2024-13-40", 2, "date", "date"),
+    "date not a date": ("reports/01.yaml", "date: 2024-05-17", "date: soon", 2, "date", "date"),
+    "period end before start": (
+        "reports/02.yaml",
+        "end: 2025-09-30",
+        "end: 2025-03-30",
+        5,
+        "period.end",
+        "ends before it starts",
+    ),
+    "bad month": ("reports/01.yaml", "start: 2023-10", "start: 2023-1", 4, "period.start", "month"),
+    "unknown topic": (
+        "reports/01.yaml",
+        "topics: [icc]",
+        "topics: [icc, weather]",
+        6,
+        "topics[1]",
+        "unknown topic id 'weather'",
+    ),
+    "duplicate number": ("reports/02.yaml", "number: 2", "number: 1", 1, "number", "duplicate"),
+    "bad number": ("reports/02.yaml", "number: 2", "number: two", 1, "number", "whole number"),
+    "missing language": (
+        "reports/02.yaml",
+        "ru:\n  title: Второй тестовый отчёт",
+        "rux:\n  title: Второй тестовый отчёт",
+        22,
+        "rux",
+        "unknown field",
+    ),
+    "empty summary": (
+        "reports/02.yaml",
+        "    Пытки и жестокое обращение с задержанными продолжались.\n",
+        "",
+        24,
+        "ru.summary",
+        "empty",
+    ),
+    "bad provenance kind": (
+        "reports/02.yaml",
+        "kind: original",
+        "kind: official",
+        12,
+        "en.provenance.kind",
+        "unknown kind",
+    ),
+    "YAML syntax error": ("reports/01.yaml", "topics: [icc]", "topics: [icc", 7, None, "YAML"),
+    "duplicate topic id": (
+        "topics.yaml",
+        "  - id: torture",
+        "  - id: icc",
+        6,
+        "topics[1].id",
+        "duplicate topic id",
+    ),
+    "topic label missing a language": (
+        "topics.yaml",
+        "label: {en: Torture, be: Катаванні, ru: Пытки}",
+        "label: {en: Torture, be: Катаванні}",
+        7,
+        "topics[1].label.ru",
+        "missing field",
+    ),
+    "glossary kind unknown": (
+        "glossary.yaml",
+        "kind: person",
+        "kind: animal",
+        9,
+        "concepts[1].kind",
+        "unknown kind",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN), ids=list(BROKEN))
+def test_broken_corpus_reports_file_line_and_field(mini: Path, case: str) -> None:
+    name, old, new, line, field, fragment = BROKEN[case]
+    _edit(mini / name, old, new)
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(mini)
+    problems = raised.value.problems
+    match = [p for p in problems if p.file.endswith(name) and p.field == field]
+    assert match, [str(p) for p in problems]
+    assert match[0].line == line, str(match[0])
+    assert fragment in match[0].message
+    assert f"{name}:{line}" in str(raised.value)
+
+
+def test_a_missing_language_is_reported_as_missing(mini: Path) -> None:
+    text = (mini / "reports/02.yaml").read_text(encoding="utf-8")
+    (mini / "reports/02.yaml").write_text(text[: text.index("ru:\n")], encoding="utf-8")
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(mini)
+    assert any(p.field == "ru" and p.message == "missing field" for p in raised.value.problems)
+
+
+def test_every_problem_is_reported_at_once(mini: Path) -> None:
+    _edit(mini / "reports/01.yaml", "date: 2024-05-17", "date: never")
+    _edit(mini / "reports/02.yaml", "topics: [torture]", "topics: [nope]")
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(mini)
+    assert {p.field for p in raised.value.problems} >= {"date", "topics[0]"}
+
+
+def test_missing_corpus_directory_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="not found"):
+        load_corpus(tmp_path / "nowhere")
+
+
+def test_missing_topics_file_is_an_error(mini: Path) -> None:
+    (mini / "topics.yaml").unlink()
+    with pytest.raises(CorpusError, match="topics.yaml"):
+        load_corpus(mini)
+
+
+def test_check_command_prints_problems_and_exits_non_zero(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(mini / "reports/01.yaml", "topics: [icc]", "topics: [weather]")
+    assert main(["check", "--corpus", str(mini)]) == 1
+    err = capsys.readouterr().err
+    assert "01.yaml:6: [topics[0]] unknown topic id 'weather'" in err
+
+
+def test_check_command_accepts_the_bundled_corpus(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--corpus", str(ROOT / "corpus")]) == 0
+    assert "6 reports" in capsys.readouterr().out

@@ -26,6 +26,7 @@ from indexer.errors import IndexUnavailable
 from indexer.languages import ALL_LANGS, Lang
 
 RESULT_CACHE_SIZE = 2048
+SEARCH_TIME_LIMIT = 2.0  # seconds one search may take before it answers with partial results
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,14 @@ class SearchIndex:
     retried on the next call, so an index built later is picked up without a restart.
     """
 
-    def __init__(self, directory: str | Path, cache_size: int = RESULT_CACHE_SIZE) -> None:
+    def __init__(
+        self,
+        directory: str | Path,
+        cache_size: int = RESULT_CACHE_SIZE,
+        time_limit: float = SEARCH_TIME_LIMIT,
+    ) -> None:
         self.directory = Path(directory)
+        self.time_limit = time_limit
         self._lock = threading.Lock()
         self._generation: Generation | None = None
         self._target: str | None = None

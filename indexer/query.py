@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from whoosh import query as wq
 from whoosh.qparser import (
@@ -26,6 +27,7 @@ from whoosh.qparser import (
     QueryParser,
     RangePlugin,
 )
+from whoosh.reading import IndexReader
 
 from indexer import schema as f
 from indexer.analysis import analyze, cross_script_keys, normalise_word, stem, words
@@ -35,7 +37,9 @@ from indexer.languages import ALL_LANGS, Lang
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 MIN_PREFIX = 2
 EXPANSION_BOOST = 0.8
-MAX_CLAUSES = 400
+MAX_CLAUSES = 600  # glossary expansion stops adding names past this many clauses
+MAX_TERMS = 32  # words, phrases and prefixes searched; the rest of a query is ignored
+MAX_PREFIX_TERMS = 64  # indexed terms one prefix may stand for, per field
 _SYNTAX_RE = re.compile(r'["()*?]')
 _LATIN_RE = re.compile(r"[A-Za-z]")
 
@@ -64,7 +68,7 @@ class QueryPlan:
     prefixes: dict[Lang, set[str]] = field(default_factory=lambda: {x: set() for x in ALL_LANGS})
     keys: set[str] = field(default_factory=set)
     clauses: int = 0
-    truncated: bool = False
+    truncated: bool = False  # a cost limit cut the query: results may be incomplete
 
 
 class _Malformed(Exception):
@@ -72,9 +76,29 @@ class _Malformed(Exception):
 
 
 class _Builder:
-    def __init__(self, plan: QueryPlan, glossary: Glossary | None) -> None:
+    def __init__(self, plan: QueryPlan, glossary: Glossary | None, reader: IndexReader | None):
         self.plan = plan
         self.glossary = glossary
+        self.reader = reader
+        self.leaves = 0
+
+    def _budget(self) -> bool:
+        """Count one more word, phrase or prefix; False once the query has too many."""
+        self.leaves += 1
+        if self.leaves > MAX_TERMS:
+            self.plan.truncated = True
+            return False
+        return True
+
+    def _prefix_terms(self, name: str, prefixes: list[str]) -> list[str]:
+        """The indexed terms of ``name`` starting with any of ``prefixes``, at most a few."""
+        found: dict[str, None] = {}
+        for prefix in prefixes:
+            for term in islice(self.reader.expand_prefix(name, prefix), MAX_PREFIX_TERMS + 1):
+                found[term.decode("utf-8") if isinstance(term, bytes) else term] = None
+        if len(found) > MAX_PREFIX_TERMS:
+            self.plan.truncated = True
+        return list(found)[:MAX_PREFIX_TERMS]
 
     # -- leaves ---------------------------------------------------------------------
 
@@ -87,6 +111,8 @@ class _Builder:
     def word(self, text: str, negated: bool) -> wq.Query | None:
         if text in OPERATORS or _SYNTAX_RE.search(text):
             raise _Malformed(text)
+        if not self._budget():
+            return None
         clauses: list[wq.Query] = []
         for lang in ALL_LANGS:
             tokens = analyze(text, lang)
@@ -112,6 +138,8 @@ class _Builder:
         return self._or(clauses)
 
     def phrase(self, text: str, langs: tuple[Lang, ...], negated: bool, boost: float = 1.0):
+        if boost == 1.0 and not self._budget():
+            return None
         clauses: list[wq.Query] = []
         for lang in langs:
             tokens = analyze(text, lang)
@@ -131,14 +159,22 @@ class _Builder:
         base = normalise_word(text)
         if len(base) < MIN_PREFIX or _SYNTAX_RE.search(base) or not base.isalnum():
             raise _Malformed(text)
+        if not self._budget():
+            return None
         clauses: list[wq.Query] = []
         for lang in ALL_LANGS:
-            candidates = {base, stem(base, lang)}
+            candidates = sorted({base, stem(base, lang)} - {""})
             if not negated:
                 self.plan.prefixes[lang].update(candidates)
             for name in (f.title_field(lang), f.summary_field(lang)):
                 boost = f.field_boosts()[name]
-                clauses.extend(wq.Prefix(name, c, boost=boost) for c in sorted(candidates) if c)
+                if self.reader is None:
+                    clauses.extend(wq.Prefix(name, c, boost=boost) for c in candidates)
+                    continue
+                # Expanded here rather than by Whoosh, so that the number of terms a
+                # prefix may stand for is bounded ("a*" would otherwise be every word).
+                terms = self._prefix_terms(name, candidates)
+                clauses.extend(wq.Term(name, t, boost=boost) for t in terms)
         if not negated:
             self.plan.words.append(base)
         return self._or(clauses)
@@ -155,6 +191,9 @@ class _Builder:
         typed_text = " ".join(typed)
         alternatives = [original]
         for lang, name in concept.names:
+            if self.plan.clauses > MAX_CLAUSES:
+                self.plan.truncated = True
+                break
             if analyze(name, lang) == analyze(typed_text, lang):
                 continue
             # Latin-script names (ICC, OSCE) are also written in Cyrillic texts.
@@ -255,7 +294,9 @@ def _balanced(text: str) -> bool:
     return depth == 0 and text.count('"') % 2 == 0
 
 
-def plan_query(text: str, glossary: Glossary | None = None) -> QueryPlan:
+def plan_query(
+    text: str, glossary: Glossary | None = None, reader: IndexReader | None = None
+) -> QueryPlan:
     """Parse ``text`` into a :class:`QueryPlan`; never raises on any input.
 
     An empty query gives ``plan.query is None`` (browse everything).  A malformed one
@@ -268,16 +309,14 @@ def plan_query(text: str, glossary: Glossary | None = None) -> QueryPlan:
     try:
         if not _balanced(text):
             raise _Malformed("unbalanced")
-        plan.query = _Builder(plan, glossary).build(_PARSER.parse(text))
+        plan.query = _Builder(plan, glossary, reader).build(_PARSER.parse(text))
     except _Malformed:
         plan = QueryPlan(fallback=True)
         plain = [w for w in _SYNTAX_RE.sub(" ", text).split() if w not in OPERATORS]
         plain = [w.lstrip("+-") for w in plain if w.lstrip("+-")]
-        built = _Builder(plan, glossary).terms_run(plain, negated=False)
+        built = _Builder(plan, glossary, reader).terms_run(plain, negated=False)
         plan.query = (built[0] if len(built) == 1 else wq.And(built)) if built else None
     if plan.query is None:
         # Text was typed but nothing in it can be searched ("!!!", "*"): match nothing.
         plan.query = wq.NullQuery
-    if plan.clauses > MAX_CLAUSES:
-        plan.truncated = True
     return plan

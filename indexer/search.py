@@ -15,8 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from itertools import islice
 
 import numpy as np
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from indexer import schema as f
 from indexer.analysis import normalise
@@ -39,6 +41,7 @@ from indexer.records import (
 )
 from indexer.snippets import Terms, make_snippet
 
+MATCH_CHUNK = 8192  # matching documents read between two looks at the clock
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 _LANG_INDEX = {lang: i for i, lang in enumerate(ALL_LANGS)}
 
@@ -129,13 +132,40 @@ def _date_order(gen: Generation, docs: np.ndarray, ui: Lang) -> np.ndarray:
 
 
 def _ranked(
-    gen: Generation, plan: QueryPlan, final: np.ndarray, all_docs: bool, limit: int
+    gen: Generation, plan: QueryPlan, final: np.ndarray, all_docs: bool, limit: int, budget: float
 ) -> list[tuple[int, float]]:
-    """The best ``limit`` of ``final`` by relevance, as (docnum, score)."""
+    """The best ``limit`` of ``final`` by relevance, as (docnum, score).
+
+    Scoring stops after ``budget`` seconds; the best found so far are returned and the
+    plan is flagged as truncated.
+    """
     searcher = gen.searcher()
     doc_filter = None if all_docs else set(final.tolist())
-    results = searcher.search(plan.query, filter=doc_filter, limit=limit)
-    return [(hit.docnum, hit.score or 0.0) for hit in results]
+    collector = searcher.collector(limit=limit, filter=doc_filter)
+    timed = TimeLimitCollector(collector, timelimit=max(budget, 0.001), use_alarm=False)
+    try:
+        searcher.search_with_collector(plan.query, timed)
+    except TimeLimit:
+        plan.truncated = True
+    return [(hit.docnum, hit.score or 0.0) for hit in timed.results()]
+
+
+def _matching(gen: Generation, plan: QueryPlan, deadline: float) -> np.ndarray:
+    """Every live document matching the plan's query, in chunks, until ``deadline``."""
+    if plan.query is None:
+        return np.flatnonzero(gen.live)
+    docnums = gen.searcher().docs_for_query(plan.query)
+    chunks = []
+    while True:
+        chunk = np.fromiter(islice(docnums, MATCH_CHUNK), dtype=np.int64)
+        chunks.append(chunk)
+        if len(chunk) < MATCH_CHUNK:
+            break
+        if time.monotonic() > deadline:
+            plan.truncated = True
+            break
+    matched = np.concatenate(chunks)
+    return matched[gen.live[matched]] if len(matched) else matched
 
 
 def _collapse(
@@ -193,7 +223,12 @@ def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: li
 
 
 def _page_of_hits(
-    gen: Generation, plan: QueryPlan, req: SearchRequest, final: np.ndarray, all_docs: bool
+    gen: Generation,
+    plan: QueryPlan,
+    req: SearchRequest,
+    final: np.ndarray,
+    all_docs: bool,
+    deadline: float,
 ) -> tuple[int, list[tuple[int, float, list[int]]]]:
     """(total, the page's (docnum, score, other docnums))."""
     start = (req.page - 1) * req.per_page
@@ -219,7 +254,7 @@ def _page_of_hits(
         # A report has at most one document per language, so the best `end` reports
         # are among the best `end * languages` documents.
         limit = end * len(ALL_LANGS) if collapse else end
-        ordered = _ranked(gen, plan, final, all_docs, limit)
+        ordered = _ranked(gen, plan, final, all_docs, limit, deadline - time.monotonic())
         if not collapse:
             return total, [(d, s, []) for d, s in ordered[start:end]]
     groups = _collapse(gen, ordered, req.ui_lang)[start:end]
@@ -267,22 +302,20 @@ def _check(gen: Generation, req: SearchRequest) -> None:
             raise QueryError("topic", f"unknown topic {topic!r}", "unknown_value")
 
 
-def _compute(gen: Generation, req: SearchRequest) -> SearchResult:
+def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchResult:
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    plan = plan_query(req.q, _glossary(gen) if req.expand else None)
-    if plan.query is None:
-        docs = np.flatnonzero(gen.live)
-    else:
-        matched = np.fromiter(gen.searcher().docs_for_query(plan.query), dtype=np.int64)
-        docs = matched[gen.live[matched]] if len(matched) else matched
+    deadline = time.monotonic() + time_limit
+    reader = gen.searcher().reader()
+    plan = plan_query(req.q, _glossary(gen) if req.expand else None, reader)
+    docs = _matching(gen, plan, deadline)
     timings["match"] = time.perf_counter() - started
     facets = _facets(gen, docs, req)
     masks = _masks(gen, docs, req)
     selected = masks[Facet.YEAR] & masks[Facet.LANG] & masks[Facet.TOPIC]
     final = docs[selected]
     timings["facets"] = time.perf_counter() - started
-    total, page = _page_of_hits(gen, plan, req, final, all_docs=bool(selected.all()))
+    total, page = _page_of_hits(gen, plan, req, final, bool(selected.all()), deadline)
     if req.page > 1 and not page:
         pages = max(1, -(-total // req.per_page))
         raise QueryError("page", f"page {req.page} is past the last page ({pages})", "out_of_range")
@@ -307,13 +340,16 @@ def _compute(gen: Generation, req: SearchRequest) -> SearchResult:
 def search(index: SearchIndex, req: SearchRequest) -> SearchResult:
     """Run ``req`` on the current generation of ``index``.
 
-    Results are cached per generation and request.  Raises :class:`QueryError` for an
+    Results are cached per generation and request.  A search that hits a cost limit
+    (query size, prefix expansion, ``index.time_limit`` seconds) answers with what it
+    found so far and ``partial`` set.  Raises :class:`QueryError` for an
     unknown topic or a page past the last one, :class:`IndexUnavailable` when no index
     can be opened.
     """
     gen = index.generation()
     _check(gen, req)
-    return index.cache.get_or_compute((gen.number, req.cache_key()), lambda: _compute(gen, req))
+    key = (gen.number, req.cache_key())
+    return index.cache.get_or_compute(key, lambda: _compute(gen, req, index.time_limit))
 
 
 def get_document(index: SearchIndex, doc: str, ui_lang: Lang = Lang.EN) -> Document:

@@ -301,3 +301,23 @@ def test_any_query_text_is_answered_with_safe_snippets(index: SearchIndex, q: st
     for hit in result.hits:
         stripped = hit.snippet.replace("<mark>", "").replace("</mark>", "")
         assert "<" not in stripped
+
+
+def test_a_query_with_too_many_words_is_cut_and_flagged_partial(index: SearchIndex) -> None:
+    from indexer.query import MAX_TERMS
+
+    words = " OR ".join(["detainees"] + [f"word{i}" for i in range(MAX_TERMS + 5)])
+    result = search(index, SearchRequest(q=words))
+    assert result.partial
+    assert [hit.id for hit in result.hits] == ["r2-en"]
+
+
+def test_a_prefix_standing_for_too_many_terms_is_bounded(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.query
+
+    monkeypatch.setattr(indexer.query, "MAX_PREFIX_TERMS", 1)
+    result = search(index, SearchRequest(q="co*", ui_lang=Lang.BE))  # "continued", "court"
+    assert result.partial
+    assert not search(index, SearchRequest(q="detainee*")).partial

@@ -1,0 +1,126 @@
+"""The brief's user table as tests on the real corpus, at the level of the search API."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.index import SearchIndex
+from indexer.languages import ALL_LANGS, Lang
+from indexer.records import Collapse, Facet, SearchRequest, SortOrder
+from indexer.search import search
+
+EVERY_LANGUAGE = frozenset(ALL_LANGS)
+
+
+def found(index: SearchIndex, q: str, **kwargs) -> set[tuple[int, Lang]]:
+    result = search(index, SearchRequest(q=q, per_page=50, **kwargs))
+    assert result.total == len(result.hits)
+    return {(hit.report, hit.lang) for hit in result.hits}
+
+
+def everywhere(*reports: int) -> set[tuple[int, Lang]]:
+    return {(r, lang) for r in reports for lang in EVERY_LANGUAGE}
+
+
+@pytest.mark.parametrize(
+    ("q", "reports"),
+    [
+        # A researcher searching an acronym that no English summary writes.
+        ("ICC", (7, 8, 9)),
+        ("International Criminal Court", (7, 8, 9)),
+        ("МУС", (7, 8, 9)),
+        ("МКС", (7, 8, 9)),
+        ("Міжнародны крымінальны суд", (7, 8, 9)),
+        ('"Moscow Mechanism"', (5, 7)),
+        ("Маскоўскі механізм", (5, 7)),
+        ("OSCE", (5, 7)),
+        ("АБСЕ", (5, 7)),
+        ("OHCHR", (4, 5, 6, 7)),
+        ("Rome Statute", (9,)),
+        # Names whichever script or romanisation is typed.
+        ("Lukashenka", (8, 9)),
+        ("Lukashenko", (8, 9)),
+        ("Лукашенко", (8, 9)),
+        ("Лукашэнка", (8, 9)),
+        # Inflected forms, across languages.
+        ("torture", (9,)),
+        ("пытки", (9,)),
+        ("пыткі", (9,)),
+        ("катаванні", (9,)),
+        ("elections", (8,)),
+        ("выборы", (8,)),
+        ("выбары", (8,)),
+        ("crimes against humanity", (4, 9)),
+    ],
+)
+def test_users_find_every_report_in_every_language(
+    search_index: SearchIndex, q: str, reports: tuple[int, ...]
+) -> None:
+    assert found(search_index, q) == everywhere(*reports)
+
+
+@pytest.mark.parametrize(
+    ("q", "lang", "reports"),
+    [
+        ("torture", Lang.EN, (9,)),
+        ("tortured", Lang.EN, (9,)),
+        ("пытки", Lang.RU, (9,)),
+        ("пыткам", Lang.RU, (9,)),
+        ("катаванне", Lang.BE, (9,)),
+        ("катаванняў", Lang.BE, (9,)),
+        ("выборов", Lang.RU, (8,)),
+        ("выбараў", Lang.BE, (8,)),
+        ("evidence", Lang.EN, (6, 7, 8, 9)),
+    ],
+)
+def test_inflected_forms_match_without_the_glossary(
+    search_index: SearchIndex, q: str, lang: Lang, reports: tuple[int, ...]
+) -> None:
+    hits = found(search_index, q, langs=(lang,), expand=False)
+    assert {r for r, _ in hits} >= set(reports)
+    assert all(doc_lang is lang for _, doc_lang in hits)
+
+
+def test_icc_lists_what_it_expanded_to(search_index: SearchIndex) -> None:
+    result = search(search_index, SearchRequest(q="ICC"))
+    assert {"International Criminal Court", "МУС", "МКС"} <= set(result.expanded)
+
+
+def test_icc_collapsed_gives_three_reports_best_language_first(search_index: SearchIndex) -> None:
+    result = search(search_index, SearchRequest(q="ICC", collapse=Collapse.REPORT))
+    assert result.total == 3
+    assert {hit.report for hit in result.hits} == {7, 8, 9}
+    for hit in result.hits:
+        assert {o.lang for o in hit.other_languages} == EVERY_LANGUAGE - {hit.lang}
+    years = {c.value: c.count for c in result.facets[Facet.YEAR]}
+    assert years == {2025: 2, 2024: 1}
+
+
+def test_english_snippet_marks_the_court_for_icc(search_index: SearchIndex) -> None:
+    result = search(search_index, SearchRequest(q="ICC", langs=(Lang.EN,)))
+    assert all("<mark>International Criminal Court</mark>" in h.snippet for h in result.hits)
+
+
+def test_journalist_combines_year_and_language_filters(search_index: SearchIndex) -> None:
+    request = SearchRequest(q="ICC", years=(2024, 2025), langs=(Lang.RU,))
+    result = search(search_index, request)
+    assert {(h.report, h.lang) for h in result.hits} == {(7, Lang.RU), (8, Lang.RU), (9, Lang.RU)}
+    years = {c.value: c.count for c in result.facets[Facet.YEAR]}
+    langs = {c.value: c.count for c in result.facets[Facet.LANG]}
+    assert years == {2025: 2, 2024: 1}  # counted in Russian only
+    assert langs == {Lang.EN: 3, Lang.BE: 3, Lang.RU: 3}  # its own filter not applied
+
+
+def test_browsing_lists_all_documents_newest_first(search_index: SearchIndex) -> None:
+    result = search(search_index, SearchRequest(per_page=50, sort=SortOrder.DATE))
+    assert result.total == 18
+    assert [h.report for h in result.hits[::3]] == [9, 8, 7, 6, 5, 4]
+
+
+def test_every_topic_facet_value_is_labelled_in_the_interface_language(
+    search_index: SearchIndex,
+) -> None:
+    result = search(search_index, SearchRequest(ui_lang=Lang.BE))
+    topics = result.facets[Facet.TOPIC]
+    assert len(topics) >= 11
+    assert all(c.label and c.label != c.value for c in topics)

@@ -9,7 +9,10 @@ are cached per generation, so a rebuild invalidates the cache by construction.
 from __future__ import annotations
 
 import os
+import pickle
+import struct
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +28,20 @@ from indexer.build import CURRENT, read_meta
 from indexer.errors import IndexUnavailable
 from indexer.languages import ALL_LANGS, Lang
 
+# What a damaged or half-deleted index raises when read (truncated pickles, short reads,
+# garbage where a structure was expected).  Caught at this boundary only, and turned
+# into IndexUnavailable with the reason.
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    IndexError,
+    struct.error,
+    pickle.UnpicklingError,
+    zlib.error,
+    whoosh_index.IndexError,
+)
 RESULT_CACHE_SIZE = 2048
 SEARCH_TIME_LIMIT = 2.0  # seconds one search may take before it answers with partial results
 
@@ -48,10 +65,17 @@ class Generation:
         try:
             self.meta = read_meta(path)
             self.ix = whoosh_index.open_dir(str(path))
-        except (OSError, ValueError, KeyError, whoosh_index.IndexError) as exc:
-            raise IndexUnavailable(f"cannot open index generation {path}: {exc}") from exc
+            self._load_columns()
+        except DAMAGE_ERRORS as exc:
+            raise IndexUnavailable(f"cannot open index generation {path}: {exc!r}") from exc
         self.path = path
         self.number: int = int(self.meta["generation"])
+        self.glossary: list[dict[str, Any]] = self.meta["glossary"]
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._searchers: list[Searcher] = []
+
+    def _load_columns(self) -> None:
         self.topics: dict[str, TopicInfo] = {
             t["id"]: TopicInfo(
                 t["id"],
@@ -60,13 +84,6 @@ class Generation:
             )
             for t in self.meta["topics"]
         }
-        self.glossary: list[dict[str, Any]] = self.meta["glossary"]
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._searchers: list[Searcher] = []
-        self._load_columns()
-
-    def _load_columns(self) -> None:
         with self.ix.reader() as reader:
             self.doc_count = reader.doc_count_all()
             n = self.doc_count

@@ -13,8 +13,11 @@ a facet, AND across facets).
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
+import struct
 import time
+import zlib
 from itertools import islice
 
 import numpy as np
@@ -23,7 +26,7 @@ from whoosh.collectors import TimeLimit, TimeLimitCollector
 from indexer import schema as f
 from indexer.analysis import normalise
 from indexer.corpus import doc_id
-from indexer.errors import DocumentNotFound, QueryError
+from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.glossary import Glossary
 from indexer.index import Generation, SearchIndex
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
@@ -41,6 +44,8 @@ from indexer.records import (
 )
 from indexer.snippets import Terms, make_snippet
 
+# Read errors of a damaged index found only at query time (see index.DAMAGE_ERRORS).
+READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error)
 MATCH_CHUNK = 8192  # matching documents read between two looks at the clock
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 _LANG_INDEX = {lang: i for i, lang in enumerate(ALL_LANGS)}
@@ -349,12 +354,22 @@ def search(index: SearchIndex, req: SearchRequest) -> SearchResult:
     gen = index.generation()
     _check(gen, req)
     key = (gen.number, req.cache_key())
-    return index.cache.get_or_compute(key, lambda: _compute(gen, req, index.time_limit))
+    try:
+        return index.cache.get_or_compute(key, lambda: _compute(gen, req, index.time_limit))
+    except READ_ERRORS as exc:
+        raise IndexUnavailable(f"the index could not be read: {exc!r}") from exc
 
 
 def get_document(index: SearchIndex, doc: str, ui_lang: Lang = Lang.EN) -> Document:
     """The stored document ``doc`` (e.g. ``r9-en``); raises :class:`DocumentNotFound`."""
     gen = index.generation()
+    try:
+        return _document(gen, doc, ui_lang)
+    except READ_ERRORS as exc:
+        raise IndexUnavailable(f"the index could not be read: {exc!r}") from exc
+
+
+def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
     searcher = gen.searcher()
     stored = searcher.document(**{f.ID_FIELD: doc}) if len(doc) <= 40 else None
     if stored is None:

@@ -1,6 +1,213 @@
-"""Belarusian stemmer (placeholder: identity until the real one lands)."""
+"""A Belarusian stemmer: suffix stripping plus spelling folds, written for this project.
+
+No public Belarusian stemmer exists.  This one works on a word already normalised by
+:func:`indexer.analysis.normalise_word` (lower case, ``ё`` -> ``е``, word-initial ``ў``
+-> ``у``, apostrophe ``'``) and returns a search key, not a linguistic root:
+
+1. Words of one or two letters, words with a character that is not a Belarusian letter
+   (Latin, digits), and uninflected function words are returned unchanged.
+2. A handful of suppletive or irregular forms (personal pronouns, ``людзі``, ``будзе``)
+   are replaced by the word whose stem they share.
+3. The reflexive particle is taken off (``-ся``; ``-цца`` is ``-ць`` + ``-ся``) and
+   remembered: a reflexive verb keeps a final ``ся`` on its stem, because it is usually
+   a different word (``збірацца`` "to be about to" against ``збіраць`` "to collect").
+4. The longest inflectional ending of a noun, adjective, participle or verb that lies
+   after the first vowel (Snowball's RV region) is removed; verb endings include the
+   theme vowel, so ``збіраць``, ``збірае``, ``збіралі`` all give ``збір``.
+5. Consonant alternations undone before the endings that cause them, participle
+   suffixes removed, a stem-final ``і``/``ы``/``е`` of j-stems dropped.
+6. The stem is folded (:func:`fold`) so that spellings and alternations meet: soft sign
+   dropped (classical spelling ``сьнег`` meets ``снег``), ``э`` -> ``е``, akanne
+   ``о`` -> ``а``, ``ў`` -> ``в``, fleeting vowels and stem-final clusters simplified.
+
+The stem is a key for matching: it is not always a prefix of the word (see
+:func:`stem`).  Everything here is a module-level function, so Whoosh can pickle the
+analysers that use it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+VOWELS = frozenset("аеіоуыэюя")
+_LETTERS = frozenset("абвгдежзійклмнопрстуўфхцчшыьэюяё'-")
+
+# Uninflected words (conjunctions, particles, prepositions, adverbs), already normalised.
+# They are never stemmed: "так" must not meet "такі", nor "да" meet "даць".
+FUNCTION_WORDS = frozenset(
+    """
+    ды ці ні але або альбо ані бо каб калі як так таксама нібы быццам бы ж жа то ну вось
+    гэта нават толькі ужо яшчэ там тут дзе куды адкуль тады цяпер зараз потым пасля раней
+    заусёды ніколі часта вельмі больш менш лепш горш разам таму чаму навошта амаль зусім
+    проста хутка многа мала шмат трохі крыху
+    да на па за пад над перад пра праз пры для без каля ля ад са ва аб паміж сярод акрамя
+    апроч замест нягледзячы дзякуючы паводле насупраць
+    """.replace("ё", "е").split()
+)
+
+# Suppletive and irregular forms -> the word whose stem they take (from the grammar:
+# personal pronouns, "будзе" of "быць", "людзі" of "чалавек").
+IRREGULAR = {
+    **dict.fromkeys("мяне мне мной мною".split(), "я"),
+    **dict.fromkeys("цябе табе табой табою".split(), "ты"),
+    **dict.fromkeys("яго яму".split(), "ен"),
+    **dict.fromkeys("яна яе ей ею".split(), "яна"),
+    **dict.fromkeys("нас нам намі".split(), "мы"),
+    **dict.fromkeys("вас вам вамі".split(), "вы"),
+    **dict.fromkeys("яны іх імі".split(), "яны"),
+    **dict.fromkeys("сябе сабе сабой сабою".split(), "сябе"),
+    **dict.fromkeys("каго каму кім".split(), "хто"),
+    **dict.fromkeys("буду будзеш будзе будзем будзеце будуць".split(), "быць"),
+    **dict.fromkeys("людзі людзей людзям людзьмі людзях".split(), "чалавек"),
+    **dict.fromkeys("дзеці дзяцей дзецям дзецьмі дзецях".split(), "дзіця"),
+}
+
+_NOUN = "а я о е э ы і у ю ь ой ай ей яй ою аю ею яю ом ам ем ям аў яў оў еў амі ямі ьмі ах ях ох"
+_ADJECTIVE_LONG = "ая яя ое ае яе ога ага яга ому аму яму ым ім ай ой яй ую юю ыя ія ых іх ымі імі"
+_VERB = (
+    "ць ці чы ю у еш эш ыш іш е э ем эм ім ым еце эце іце ыце юць уць аць яць ыць іць "
+    "ў ла ло лі й йце ючы учы ячы ачы ўшы"
+)
+# Verb endings with the theme vowel: збіра-ць, рабі-ла, працу-е, падрыхтава-ў.
+_THEME_PAST = [t + e for t in "аяеіы" for e in "ць ў ла ло лі ўшы".split()]
+_THEME_PRESENT = [t + e for t in "аяу" for e in "е еш ем еце ю юць й йце ючы".split()]
+_THEME_AVA = [t + e for t in ("ава", "ява", "ова") for e in "ць ў ла ло лі ўшы".split()]
+
+_ADJECTIVE_ENDINGS = frozenset(_ADJECTIVE_LONG.split())
+ENDINGS: tuple[str, ...] = tuple(
+    sorted(
+        set(_NOUN.split())
+        | _ADJECTIVE_ENDINGS
+        | set(_VERB.split())
+        | set(_THEME_PAST + _THEME_PRESENT + _THEME_AVA),
+        key=lambda e: (-len(e), e),
+    )
+)
+
+# Endings that only count after certain letters.  Infinitive "-ці" follows с, з, р
+# (несці, везці, памерці) but not ц ("жыцці" is the noun жыццё); infinitive "-чы"
+# follows г, к (магчы) but not "лічы" (imperative); "-ць" follows a vowel or ь; the
+# gerund "-ачы" follows ж, ш, ч, р (гаворачы) but "справаздачы" is a noun.
+_PRECEDED_BY = {"ці": "сзр", "чы": "гк", "ць": "аеіоуыэюяь", "ачы": "жшчр"}
+
+# Passive participle suffixes before an adjective ending: прыня-т-ая, забарон-ен-ай,
+# падрыхт-аван-ыя.
+_PARTICIPLE_SUFFIXES = tuple("аван яван ован ан ян ен он ат ят ут ыт іт".split())
 
 
+def _region_start(word: str) -> int:
+    """Index after the first vowel: endings may only be removed from there on."""
+    for i, ch in enumerate(word):
+        if ch in VOWELS:
+            return i + 1
+    return len(word)
+
+
+def _strip_reflexive(word: str) -> tuple[str, bool]:
+    # Before -ся the 3rd person "-ць" is written "-цца": займаецца = займае + ся (the
+    # plain 3sg has no -ць), займаюцца = займаюць + ся, займацца = займаць + ся.
+    if word.endswith("ецца") and len(word) > 5:
+        return word[:-3], True
+    if word.endswith("цца") and len(word) > 5:
+        return word[:-3] + "ць", True
+    if word.endswith("ся") and len(word) > 4:
+        return word[:-2], True
+    return word, False
+
+
+def _strip_ending(word: str) -> tuple[str, str]:
+    start = max(_region_start(word), 2)
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= start:
+            allowed = _PRECEDED_BY.get(ending)
+            if allowed and word[-len(ending) - 1] not in allowed:
+                continue
+            return word[: -len(ending)], ending
+    return word, ""
+
+
+def _undo_alternation(base: str, ending: str) -> str:
+    # т -> ц' before a soft е: канцэрт, у канцэрце (not the doubled цц of жыцце).
+    if ending == "е" and base.endswith("ц") and not base.endswith("цц"):
+        return base[:-1] + "т"
+    # к -> ц before a hard э: рака, на рацэ.
+    if ending == "э" and base.endswith("ц"):
+        return base[:-1] + "к"
+    # A sibilant doubles before the instrumental -ю of soft feminines: Беларусь, Беларуссю.
+    if ending == "ю" and len(base) > 3 and base[-1] == base[-2] and base[-1] in "сзшжч":
+        return base[:-1]
+    # д -> дз before е: суд, у судзе (not the doubled ддз of асяроддзе).
+    if ending == "е" and base.endswith("дз") and not base.endswith("ддз"):
+        return base[:-2] + "д"
+    return base
+
+
+def _strip_participle(base: str, ending: str) -> str:
+    if ending not in _ADJECTIVE_ENDINGS:
+        return base
+    floor = max(_region_start(base), 3)
+    for suffix in _PARTICIPLE_SUFFIXES:
+        if base.endswith(suffix) and len(base) - len(suffix) >= floor:
+            return base[: -len(suffix)]
+    return base
+
+
+def _drop_stem_vowel(base: str) -> str:
+    # j-stems keep a vowel before the ending: акцыя, акцыі, акцыю, акцыяй -> акцы / акц.
+    if len(base) > max(_region_start(base), 3) and base[-1] in "іые" and base[-2] not in VOWELS:
+        return base[:-1]
+    return base
+
+
+def fold(base: str) -> str:
+    """Fold a stem so that spelling variants and alternating forms meet.
+
+    Letter folds anywhere in the stem: soft sign dropped (classical spelling "сьнег"
+    meets "снег"), "э" -> "е" ("газэта" meets "газета"), akanne "о" -> "а" ("горад"
+    meets "гарады"), "ў" -> "в" ("узровень" meets "узроўні").  Then at the stem end:
+    "сц" -> "с" (адказнасць / адказнасці), a fleeting vowel dropped before к, ц, н
+    (выпадак / выпадку, верасень / верасня) and consonant + ц -> consonant + к
+    (частка / частцы).  Pure: the same input always gives the same output.
+    """
+    s = base.replace("ь", "").replace("э", "е").replace("о", "а").replace("ў", "в").rstrip("'-")
+    if s.endswith("сц"):
+        s = s[:-1]
+    # Fleeting vowel: выпадак / выпадку, канец / канца, верасень / верасня.
+    if (
+        len(s) > 4
+        and s[-3] not in VOWELS
+        and (s[-2] == "е" and s[-1] in "кцн" or s[-2] == "а" and s[-1] in "кц")
+        and any(c in VOWELS for c in s[:-3])
+    ):
+        s = s[:-2] + s[-1]
+    # Feminine nouns in -ога meet their other cases (the bare "-ога" is taken as the
+    # adjective ending of маладога): дапамога / дапамогі, дарога / дарогу.
+    if s.endswith("аг") and len(s) >= 5:
+        s = s[:-2]
+    # к -> ц after a consonant before the dative/locative ending: частка, у частцы.
+    if len(s) > 3 and s[-1] == "ц" and s[-2] not in VOWELS and s[-2] not in "сц":
+        s = s[:-1] + "к"
+    return s
+
+
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Return the stem of a normalised Belarusian word."""
-    return word
+    """Return the stem of a normalised Belarusian word (never empty for a non-empty word).
+
+    Forms of one word get one stem: "катаванне", "катаванні", "катаванняў" -> "катаванн".
+    Unchanged: words of at most two letters, words containing anything but Belarusian
+    letters, apostrophe and hyphen, and :data:`FUNCTION_WORDS`.  Otherwise, outside
+    :data:`IRREGULAR`, the result is ``fold(prefix)``, with the prefix's last one or two
+    letters possibly swapped for their alternation partner, plus ``"ся"`` for a
+    reflexive verb.  Never raises on a ``str``.
+    """
+    if len(word) <= 2 or not _LETTERS.issuperset(word) or word in FUNCTION_WORDS:
+        return word
+    word = IRREGULAR.get(word, word)
+    word, reflexive = _strip_reflexive(word)
+    base, ending = _strip_ending(word)
+    base = _undo_alternation(base, ending)
+    base = _strip_participle(base, ending)
+    base = _drop_stem_vowel(base)
+    result = fold(base) or word
+    return result + "ся" if reflexive else result

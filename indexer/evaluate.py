@@ -213,7 +213,7 @@ def format_table(pairs: list[PairScore], matches: list[MatchScore]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point; returns the exit status (2 when data is missing)."""
+    """Command-line entry point; returns the exit status (2 when data is missing or bad)."""
     parser = argparse.ArgumentParser(prog="python -m indexer.evaluate", description=__doc__)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
@@ -222,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         pairs, matches = evaluate(refdata)
     except MissingData as exc:
         print(f"evaluate: reference file not found: {exc} (set IAPB_REFDATA)", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"evaluate: unreadable reference data in {refdata}: {exc}", file=sys.stderr)
         return 2
     if args.json:
         doc = {

@@ -11,11 +11,11 @@ No public Belarusian stemmer exists.  This one works on a word already normalise
 3. The reflexive particle is taken off (``-ся``; ``-цца`` is ``-ць`` + ``-ся``) and
    remembered: a reflexive verb keeps a final ``ся`` on its stem, because it is usually
    a different word (``збірацца`` "to be about to" against ``збіраць`` "to collect").
-4. The longest inflectional ending of a noun, adjective, participle or verb that lies
+4. The longest inflectional ending of a noun, adjective (participle) or verb that lies
    after the first vowel (Snowball's RV region) is removed; verb endings include the
    theme vowel, so ``збіраць``, ``збірае``, ``збіралі`` all give ``збір``.
-5. Consonant alternations undone before the endings that cause them, participle
-   suffixes removed, a stem-final ``і``/``ы``/``е`` of j-stems dropped.
+5. Consonant alternations undone before the endings that cause them; a stem-final
+   ``і``/``ы``/``е`` of j-stems dropped.
 6. The stem is folded (:func:`fold`) so that spellings and alternations meet: soft sign
    dropped (classical spelling ``сьнег`` meets ``снег``), ``э`` -> ``е``, akanne
    ``о`` -> ``а``, ``ў`` -> ``в``, fleeting vowels and stem-final clusters simplified.
@@ -33,12 +33,12 @@ VOWELS = frozenset("аеіоуыэюя")
 _LETTERS = frozenset("абвгдежзійклмнопрстуўфхцчшыьэюяё'-")
 
 # Uninflected words (conjunctions, particles, prepositions, adverbs), already normalised.
-# They are never stemmed: "так" must not meet "такі", nor "да" meet "даць".
+# They are never stemmed: the particle "гэта" cut to "гэт" would meet "гэты", "гэтага".
 FUNCTION_WORDS = frozenset(
     """
     ды ці ні але або альбо ані бо каб калі як так таксама нібы быццам бы ж жа то ну вось
     гэта нават толькі ужо яшчэ там тут дзе куды адкуль тады цяпер зараз потым пасля раней
-    заусёды ніколі часта вельмі больш менш лепш горш разам таму чаму навошта амаль зусім
+    заўсёды ніколі часта вельмі больш менш лепш горш разам таму чаму навошта амаль зусім
     проста хутка многа мала шмат трохі крыху
     да на па за пад над перад пра праз пры для без каля ля ад са ва аб паміж сярод акрамя
     апроч замест нягледзячы дзякуючы паводле насупраць
@@ -51,7 +51,7 @@ IRREGULAR = {
     **dict.fromkeys("мяне мне мной мною".split(), "я"),
     **dict.fromkeys("цябе табе табой табою".split(), "ты"),
     **dict.fromkeys("яго яму".split(), "ен"),
-    **dict.fromkeys("яна яе ей ею".split(), "яна"),
+    **dict.fromkeys("яе ей ею".split(), "яна"),
     **dict.fromkeys("нас нам намі".split(), "мы"),
     **dict.fromkeys("вас вам вамі".split(), "вы"),
     **dict.fromkeys("яны іх імі".split(), "яны"),
@@ -63,9 +63,9 @@ IRREGULAR = {
 }
 
 _NOUN = "а я о е э ы і у ю ь ой ай ей яй ою аю ею яю ом ам ем ям аў яў оў еў амі ямі ьмі ах ях ох"
-_ADJECTIVE_LONG = "ая яя ое ае яе ога ага яга ому аму яму ым ім ай ой яй ую юю ыя ія ых іх ымі імі"
+_ADJECTIVE = "ая яя ое ае яе ога ага яга ому аму яму ым ім ай ой яй ую юю ыя ія ых іх ымі імі"
 _VERB = (
-    "ць ці чы ю у еш эш ыш іш е э ем эм ім ым еце эце іце ыце юць уць аць яць ыць іць "
+    "ць ці чы ю у еш эш ыш іш е э ем эм ім ым іце ыце юць уць аць яць ыць іць "
     "ў ла ло лі й йце ючы учы ячы ачы ўшы"
 )
 # Verb endings with the theme vowel: збіра-ць, рабі-ла, працу-е, падрыхтава-ў.
@@ -73,11 +73,10 @@ _THEME_PAST = [t + e for t in "аяеіы" for e in "ць ў ла ло лі ўш
 _THEME_PRESENT = [t + e for t in "аяу" for e in "е еш ем еце ю юць й йце ючы".split()]
 _THEME_AVA = [t + e for t in ("ава", "ява", "ова") for e in "ць ў ла ло лі ўшы".split()]
 
-_ADJECTIVE_ENDINGS = frozenset(_ADJECTIVE_LONG.split())
 ENDINGS: tuple[str, ...] = tuple(
     sorted(
         set(_NOUN.split())
-        | _ADJECTIVE_ENDINGS
+        | set(_ADJECTIVE.split())
         | set(_VERB.split())
         | set(_THEME_PAST + _THEME_PRESENT + _THEME_AVA),
         key=lambda e: (-len(e), e),
@@ -90,9 +89,7 @@ ENDINGS: tuple[str, ...] = tuple(
 # gerund "-ачы" follows ж, ш, ч, р (гаворачы) but "справаздачы" is a noun.
 _PRECEDED_BY = {"ці": "сзр", "чы": "гк", "ць": "аеіоуыэюяь", "ачы": "жшчр"}
 
-# Passive participle suffixes before an adjective ending: прыня-т-ая, забарон-ен-ай,
-# падрыхт-аван-ыя.
-_PARTICIPLE_SUFFIXES = tuple("аван яван ован ан ян ен он ат ят ут ыт іт".split())
+_LETTER_FOLDS = str.maketrans({"ь": None, "э": "е", "о": "а", "ў": "в"})
 
 
 def _region_start(word: str) -> int:
@@ -142,16 +139,6 @@ def _undo_alternation(base: str, ending: str) -> str:
     return base
 
 
-def _strip_participle(base: str, ending: str) -> str:
-    if ending not in _ADJECTIVE_ENDINGS:
-        return base
-    floor = max(_region_start(base), 3)
-    for suffix in _PARTICIPLE_SUFFIXES:
-        if base.endswith(suffix) and len(base) - len(suffix) >= floor:
-            return base[: -len(suffix)]
-    return base
-
-
 def _drop_stem_vowel(base: str) -> str:
     # j-stems keep a vowel before the ending: акцыя, акцыі, акцыю, акцыяй -> акцы / акц.
     if len(base) > max(_region_start(base), 3) and base[-1] in "іые" and base[-2] not in VOWELS:
@@ -159,17 +146,26 @@ def _drop_stem_vowel(base: str) -> str:
     return base
 
 
+def fold_letters(text: str) -> str:
+    """Apply the letter folds of :func:`fold` to any text, character by character.
+
+    Soft sign dropped (classical spelling "сьнег" meets "снег"), "э" -> "е" ("газэта"
+    meets "газета"), akanne "о" -> "а" ("горад" meets "гарады"), "ў" -> "в" ("узровень"
+    meets "узроўні").  ``fold_letters(a + b) == fold_letters(a) + fold_letters(b)``.
+    """
+    return text.translate(_LETTER_FOLDS)
+
+
 def fold(base: str) -> str:
     """Fold a stem so that spelling variants and alternating forms meet.
 
-    Letter folds anywhere in the stem: soft sign dropped (classical spelling "сьнег"
-    meets "снег"), "э" -> "е" ("газэта" meets "газета"), akanne "о" -> "а" ("горад"
-    meets "гарады"), "ў" -> "в" ("узровень" meets "узроўні").  Then at the stem end:
-    "сц" -> "с" (адказнасць / адказнасці), a fleeting vowel dropped before к, ц, н
-    (выпадак / выпадку, верасень / верасня) and consonant + ц -> consonant + к
-    (частка / частцы).  Pure: the same input always gives the same output.
+    First :func:`fold_letters`; then, at the stem end: trailing apostrophe or hyphen
+    dropped, "сц" -> "с" (адказнасць / адказнасці), a fleeting vowel dropped before к,
+    ц, н (выпадак / выпадку, верасень / верасня), "-аг" of feminine "-ога" nouns
+    dropped, consonant + ц -> consonant + к (частка / частцы).  Only the last letter of
+    the result can differ from a prefix of ``fold_letters(base)``.
     """
-    s = base.replace("ь", "").replace("э", "е").replace("о", "а").replace("ў", "в").rstrip("'-")
+    s = fold_letters(base).rstrip("'-")
     if s.endswith("сц"):
         s = s[:-1]
     # Fleeting vowel: выпадак / выпадку, канец / канца, верасень / верасня.
@@ -196,18 +192,19 @@ def stem(word: str) -> str:
 
     Forms of one word get one stem: "катаванне", "катаванні", "катаванняў" -> "катаванн".
     Unchanged: words of at most two letters, words containing anything but Belarusian
-    letters, apostrophe and hyphen, and :data:`FUNCTION_WORDS`.  Otherwise, outside
-    :data:`IRREGULAR`, the result is ``fold(prefix)``, with the prefix's last one or two
-    letters possibly swapped for their alternation partner, plus ``"ся"`` for a
-    reflexive verb.  Never raises on a ``str``.
+    letters, apostrophe and hyphen, and :data:`FUNCTION_WORDS`.  Otherwise, for a word
+    not in :data:`IRREGULAR`: the result is ``core`` or, for a reflexive verb,
+    ``core + "ся"``, and ``core[:-1]`` is a prefix of ``fold_letters(word)`` (only the
+    last letter may be an alternation partner).  Not idempotent: a stem can look like
+    an inflected word ("атрым" -> "атр").  Never raises on a ``str``.
     """
     if len(word) <= 2 or not _LETTERS.issuperset(word) or word in FUNCTION_WORDS:
         return word
     word = IRREGULAR.get(word, word)
     word, reflexive = _strip_reflexive(word)
     base, ending = _strip_ending(word)
-    base = _undo_alternation(base, ending)
-    base = _strip_participle(base, ending)
+    if not reflexive:
+        base = _undo_alternation(base, ending)
     base = _drop_stem_vowel(base)
     result = fold(base) or word
     return result + "ся" if reflexive else result

@@ -81,6 +81,29 @@ def read_conllu(lines: Iterable[str]) -> list[Token]:
     return tokens
 
 
+def sentences_by_spelling(lines: Iterable[str]) -> dict[str, list[str]]:
+    """Group CoNLL-U lines by their sentence's ``# spelling =`` comment.
+
+    Belarusian-HSE marks each sentence as standard (``nar``, narkamauka) or classical
+    (``tar``, taraškievica) orthography and lemmatises the two spellings of a word as
+    different lemmas; scoring each orthography apart shows the stemmer without that
+    artefact.  Sentences without the comment are grouped under ``""``.
+    """
+    groups: dict[str, list[str]] = {}
+    sentence: list[str] = []
+    spelling = ""
+    for line in list(lines) + [""]:
+        if line.startswith("# spelling"):
+            spelling = line.partition("=")[2].strip()
+        if line.strip():
+            sentence.append(line)
+            continue
+        if sentence:
+            groups.setdefault(spelling, []).extend(sentence + [""])
+        sentence, spelling = [], ""
+    return groups
+
+
 def form_lemmas(tokens: Iterable[Token]) -> dict[str, str]:
     """Map each distinct normalised form to its most frequent normalised lemma.
 
@@ -157,6 +180,7 @@ PAIR_RUNS = [
     ("be", "baseline: 5-letter truncation", truncate5),
     ("ru", "Snowball Russian (ours)", stem_ru_chain),
 ]
+SPELLINGS = [("nar", "standard spelling"), ("tar", "classical spelling")]
 REFERENCE_LISTS = [
     ("en", "Snowball English (stem_en)", "en_voc.txt", "en_output.txt", stem_en),
     ("ru", "Snowball Russian (stem_ru)", "ru_voc.txt", "ru_output.txt", stem_ru),
@@ -187,6 +211,12 @@ def evaluate(refdata: Path) -> tuple[list[PairScore], list[MatchScore]]:
     for lang, label, fn in PAIR_RUNS:
         recall, precision = pair_scores(lemmas[lang], fn)
         pairs.append(PairScore(lang, label, len(lemmas[lang]), recall, precision))
+    by_spelling = sentences_by_spelling(_lines(refdata / TREEBANKS["be"]))
+    for spelling, label in SPELLINGS:
+        subset = form_lemmas(read_conllu(by_spelling.get(spelling, [])))
+        if subset:
+            recall, precision = pair_scores(subset, stem_be_ours)
+            pairs.append(PairScore("be", f"stemmer_be, {label}", len(subset), recall, precision))
     matches = []
     for lang, label, voc, out, fn in REFERENCE_LISTS:
         words, expected = _lines(refdata / voc), _lines(refdata / out)

@@ -156,3 +156,21 @@ def test_missing_data_is_one_line_and_exit_status_2(
     assert captured.out == ""
     assert len(captured.err.strip().splitlines()) == 1
     assert "nowhere" in captured.err
+
+
+def test_sentences_are_grouped_by_their_orthography() -> None:
+    from indexer.evaluate import sentences_by_spelling
+
+    lines = [
+        "# spelling = nar",
+        "1\tснег\tснег\tNOUN\t_\t_\t0\troot\t_\t_",
+        "",
+        "# spelling = tar",
+        "1\tсьнег\tсьнег\tNOUN\t_\t_\t0\troot\t_\t_",
+        "",
+        "1\tбез\tбез\tADP\t_\t_\t0\troot\t_\t_",
+    ]
+    groups = sentences_by_spelling(lines)
+    assert [t.form for t in read_conllu(groups["nar"])] == ["снег"]
+    assert [t.form for t in read_conllu(groups["tar"])] == ["сьнег"]
+    assert [t.form for t in read_conllu(groups[""])] == ["без"]

@@ -1,7 +1,17 @@
-"""Shared fixtures: the real corpus's index is built once per session."""
+"""Shared fixtures: the real corpus's index is built once per session.
+
+Browser tests use ``live_server`` (the app behind waitress in a thread, on an
+ephemeral loopback port) and ``browser`` (one Debian chromium per session, driven by
+Playwright).  Under ``CI=true`` a browser that cannot start fails the tests; elsewhere
+it skips them with the reason.
+"""
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +21,16 @@ from indexer.index import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +58,67 @@ def app(index_dir: Path):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A WSGI app served by waitress in a daemon thread on 127.0.0.1."""
+
+    def __init__(self, wsgi_app) -> None:
+        from waitress.server import create_server
+
+        self.port = free_port()
+        self.server = create_server(wsgi_app, host="127.0.0.1", port=self.port, threads=4)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.server.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(index_dir: Path) -> Iterator[LiveServer]:
+    """The app on the bundled corpus, served over HTTP for the whole session."""
+    from webapp import create_app
+
+    server = LiveServer(create_app({"INDEX_DIR": str(index_dir)}))
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian chromium for the session (Playwright)."""
+    try:
+        from playwright.sync_api import sync_playwright
+
+        manager = sync_playwright().start()
+        chromium = manager.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+    except Exception as exc:  # noqa: BLE001 - any launch failure means "no browser"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"no browser could be started under CI: {exc}")
+        pytest.skip(f"no browser: {exc}")
+    yield chromium
+    chromium.close()
+    manager.stop()
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh browser page (own context: no shared storage between tests)."""
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

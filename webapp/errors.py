@@ -1,0 +1,68 @@
+"""One error shape for the whole app, registered on the app (blueprints miss routing 404s).
+
+JSON paths (``/api/*``, ``/healthz``, ``/openapi.json``) answer
+``{"error": {"code", "message", "param"}}``; pages answer a friendly HTML page with the
+same status.  Nothing a client sends produces a 500: the last handler turns anything
+unexpected into a logged 500 without a traceback in the body.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
+
+JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json")
+
+
+def wants_json() -> bool:
+    """True when the request is for a JSON endpoint."""
+    return request.path.startswith(JSON_PREFIXES)
+
+
+def error_response(
+    status: int, code: str, message: str, param: str | None = None
+) -> tuple[Response | str, int]:
+    """The error answer for this request: JSON on JSON paths, an HTML page elsewhere."""
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "param": param}}
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message, param=param), status
+
+
+def _query_error(error: QueryError):
+    return error_response(400, error.code, error.message, error.param)
+
+
+def _not_found(error: DocumentNotFound):
+    return error_response(404, "not_found", str(error))
+
+
+def _unavailable(error: IndexUnavailable):
+    if wants_json():
+        return error_response(503, "index_unavailable", str(error))
+    return error_response(503, "index_unavailable", _("The search index is not available yet."))
+
+
+def _http(error: HTTPException):
+    code = (error.name or "error").lower().replace(" ", "_")
+    return error_response(error.code or 500, code, error.description or error.name)
+
+
+def _unexpected(error: Exception):
+    # The one broad handler: log the traceback, never show it.
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error on %s", request.path)
+    return error_response(500, "internal_error", "an unexpected error occurred")
+
+
+def register(app: Flask) -> None:
+    """Register the error handlers on ``app``."""
+    app.register_error_handler(QueryError, _query_error)
+    app.register_error_handler(DocumentNotFound, _not_found)
+    app.register_error_handler(IndexUnavailable, _unavailable)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,5 @@
+"""The embeddable widget (placeholder)."""
+
+from flask import Blueprint
+
+bp = Blueprint("widget", __name__)

@@ -99,14 +99,15 @@ def live_server(index_dir: Path) -> Iterator[LiveServer]:
 @pytest.fixture(scope="session")
 def browser():
     """One headless Debian chromium for the session (Playwright)."""
-    try:
-        from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
 
+    try:
         manager = sync_playwright().start()
         chromium = manager.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-    except Exception as exc:  # noqa: BLE001 - any launch failure means "no browser"
+    except (PlaywrightError, OSError) as exc:
         if os.environ.get("CI") == "true":
             pytest.fail(f"no browser could be started under CI: {exc}")
         pytest.skip(f"no browser: {exc}")

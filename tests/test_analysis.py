@@ -161,3 +161,43 @@ def test_a_word_analyses_the_same_alone_and_inside_a_sentence(word: str) -> None
     # Index time sees words in sentences, query time alone: the terms must agree.
     for lang in ALL_LANGS:
         assert analyze(f"«{word}», ", lang) == analyze(word, lang)
+
+
+@pytest.mark.parametrize(
+    ("spellings", "expected"),
+    [
+        ((("Lukashenka", "en"), ("Lukashenko", "en"), ("Лукашенко", "ru"), ("Лукашэнка", "be"),
+          ("Лукашэнкі", "be")), "lakasank"),
+        ((("Viasna", "en"), ("Вясна", "be"), ("Весна", "ru"), ("Вясны", "be")), "vasn"),
+        ((("Hrodna", "en"), ("Гродна", "be"), ("Гродно", "ru")), "gradn"),
+        ((("Tsikhanouskaya", "en"), ("Ціханоўская", "be"), ("Тихановская", "ru")), "taxanavsk"),
+        ((("Bialiatski", "en"), ("Бяляцкі", "be"), ("Беляцкий", "ru")), "balatk"),
+        ((("Dzmitry", "en"), ("Дзмітрый", "be"), ("Дмитрий", "ru")), "dmatr"),
+        ((("Маскоўскі", "be"), ("Московский", "ru")), "maskavsk"),
+    ],
+)  # fmt: skip
+def test_a_name_has_one_cross_script_key_in_every_script_and_romanisation(
+    spellings: tuple[tuple[str, str], ...], expected: str
+) -> None:
+    assert {tuple(cross_script_keys(word, lang)) for word, lang in spellings} == {(expected,)}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("torture", "тетрадь"), ("Lukashenka", "Лукин"), ("Viasna", "вясёлы"), ("evidence", "вдова")],
+)
+def test_different_words_keep_different_keys(a: str, b: str) -> None:
+    assert set(cross_script_keys(a, Lang.EN)).isdisjoint(cross_script_keys(b, Lang.RU))
+
+
+def test_short_keys_are_not_indexed() -> None:
+    # "МУС" would become "mas": three letters join too many unrelated words.
+    assert cross_script_keys("МУС ICC ООН", Lang.RU) == []
+
+
+@given(st.text(max_size=40), st.sampled_from(ALL_LANGS))
+def test_a_key_is_lower_ascii_without_doubled_letters_or_final_vowel(word: str, lang: Lang) -> None:
+    for key in cross_script_keys(word, lang):
+        assert key.isascii() and key.isalpha() and key == key.lower()
+        assert all(x != y for x, y in zip(key, key[1:], strict=False))
+        assert not key.endswith("a") and len(key) >= 4

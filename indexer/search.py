@@ -21,7 +21,7 @@ import zlib
 from itertools import islice
 
 import numpy as np
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import FilterCollector, TimeLimit
 
 from indexer import schema as f
 from indexer.analysis import normalise
@@ -136,6 +136,29 @@ def _date_order(gen: Generation, docs: np.ndarray, ui: Lang) -> np.ndarray:
     return docs[order]
 
 
+class _DeadlineFilterCollector(FilterCollector):
+    """Whoosh's filter collector that also stops at a deadline.
+
+    Whoosh quirk: ``TimeLimitCollector(searcher.collector(filter=...))`` silently drops
+    the filter, because the time-limit wrapper's ``collect_matches`` calls the child's
+    ``collect`` directly and the filter lives in the filter collector's own
+    ``collect_matches``.  So filtering and the clock are checked in one loop here.
+    """
+
+    def __init__(self, child, allow, deadline: float) -> None:
+        super().__init__(child, allow=allow)
+        self.deadline = deadline
+
+    def collect_matches(self) -> None:
+        child = self.child
+        allow = self._allow
+        for i, sub_docnum in enumerate(child.matches()):
+            if i % 256 == 0 and time.monotonic() > self.deadline:
+                raise TimeLimit
+            if allow is None or self.offset + sub_docnum in allow:
+                child.collect(sub_docnum)
+
+
 def _ranked(
     gen: Generation, plan: QueryPlan, final: np.ndarray, all_docs: bool, limit: int, budget: float
 ) -> list[tuple[int, float]]:
@@ -146,13 +169,13 @@ def _ranked(
     """
     searcher = gen.searcher()
     doc_filter = None if all_docs else set(final.tolist())
-    collector = searcher.collector(limit=limit, filter=doc_filter)
-    timed = TimeLimitCollector(collector, timelimit=max(budget, 0.001), use_alarm=False)
+    deadline = time.monotonic() + max(budget, 0.001)
+    collector = _DeadlineFilterCollector(searcher.collector(limit=limit), doc_filter, deadline)
     try:
-        searcher.search_with_collector(plan.query, timed)
+        searcher.search_with_collector(plan.query, collector)
     except TimeLimit:
         plan.truncated = True
-    return [(hit.docnum, hit.score or 0.0) for hit in timed.results()]
+    return [(hit.docnum, hit.score or 0.0) for hit in collector.results()]
 
 
 def _matching(gen: Generation, plan: QueryPlan, deadline: float) -> np.ndarray:

@@ -327,3 +327,11 @@ def test_a_prefix_standing_for_too_many_terms_is_bounded(
     result = search(index, SearchRequest(q="co*", ui_lang=Lang.BE))  # "continued", "court"
     assert result.partial
     assert not search(index, SearchRequest(q="detainee*")).partial
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.BE, Lang.RU])
+def test_filters_apply_to_relevance_ordered_hits(index: SearchIndex, lang: Lang) -> None:
+    # Regression: Whoosh's time-limit collector used to drop the language filter.
+    result = search(index, SearchRequest(q="МУС", langs=(lang,)))
+    assert [hit.lang for hit in result.hits] == [lang]
+    assert result.total == 1

@@ -1,33 +1,113 @@
-"""The JSON API: ``/api/search``, ``/api/reports/<id>``, ``/healthz``."""
+"""The JSON API: ``/api/search``, ``/api/reports/<id>``, ``/healthz``, ``/openapi.json``.
+
+Searches and documents are cacheable: their ETag is computed from the index generation
+and the normalised request *before* searching, so a matching ``If-None-Match`` costs
+no search.  A new index generation changes every ETag.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import hashlib
+from typing import Any
 
-from indexer.errors import IndexUnavailable
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from indexer.errors import IndexUnavailable, QueryError
+from indexer.languages import ALL_LANGS
 from indexer.search import get_document
+from webapp.errors import error_response
 from webapp.i18n import ui_lang
-from webapp.searching import current_index, run_search
+from webapp.openapi import API_VERSION, openapi_document
+from webapp.searching import current_index, run_search, search_request
 
 bp = Blueprint("api", __name__)
 
 
+def check_interface_language() -> None:
+    """Refuse a malformed ``hl`` (pages ignore it; the API says what is wrong).
+
+    Raises :class:`QueryError` naming ``hl``.
+    """
+    values = request.args.getlist("hl")
+    if len(values) > 1:
+        raise QueryError("hl", "'hl' may be given once", "repeated_parameter")
+    if values and values[0].strip().lower() not in {lang.value for lang in ALL_LANGS}:
+        codes = ", ".join(lang.value for lang in ALL_LANGS)
+        raise QueryError("hl", f"'hl' must be one of {codes}, not {values[0]!r}")
+
+
+def etag_for(*key: Any, generation: int | None = None) -> str:
+    """A strong ETag for ``key`` under an index generation (default: the current one).
+
+    Raises :class:`IndexUnavailable` when there is no index.
+    """
+    if generation is None:
+        generation = current_index().generation().number
+    digest = hashlib.sha256(repr((API_VERSION, generation, key)).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def _caching(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["API_MAX_AGE"]
+    if "hl" not in request.args:
+        # The interface language (facet and topic labels) came from this header.
+        response.vary.add("Accept-Language")
+    return response
+
+
+def _not_modified(etag: str) -> Response | None:
+    """A 304 answer when the client's ``If-None-Match`` holds ``etag``, else ``None``."""
+    if request.if_none_match.contains(etag):
+        return _caching(Response(status=304, mimetype="application/json"), etag)
+    return None
+
+
 @bp.get("/api/search")
-def search():
+def search() -> Response:
     """Search: the brief's contract, from :meth:`SearchResult.as_dict`."""
-    return jsonify(run_search().as_dict())
+    check_interface_language()
+    req = search_request()
+    etag = etag_for("search", req.cache_key())
+    cached = _not_modified(etag)
+    if cached is not None:
+        return cached
+    result = run_search(req)
+    # Label the answer with its own generation (a rebuild may have landed meanwhile).
+    etag = etag_for("search", req.cache_key(), generation=result.generation)
+    return _caching(jsonify(result.as_dict()), etag)
 
 
 @bp.get("/api/reports/<doc>")
-def report(doc: str):
-    """One (report, language) document with its full summary."""
-    return jsonify(get_document(current_index(), doc, ui_lang()).as_dict())
+def report(doc: str) -> Response:
+    """One (report, language) document with its full summary; 404 for an unknown id."""
+    check_interface_language()
+    lang = ui_lang()
+    etag = etag_for("report", doc, lang)
+    cached = _not_modified(etag)
+    if cached is not None:
+        return cached
+    return _caching(jsonify(get_document(current_index(), doc, lang).as_dict()), etag)
 
 
 @bp.get("/healthz")
-def healthz():
-    """Index generation and document count; 503 with the reason when there is no index."""
+def healthz() -> Response | tuple[Response | str, int]:
+    """Index generation and document count; 503 in the error shape when there is no index."""
     try:
-        return jsonify({"status": "ok", **current_index().health()})
+        health = current_index().health()
     except IndexUnavailable as exc:
-        return jsonify({"status": "unavailable", "reason": str(exc)}), 503
+        return error_response(503, "index_unavailable", str(exc))
+    response = jsonify({"status": "ok", **health})
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI document; topic ids are listed when an index is available."""
+    try:
+        topics: list[str] | None = list(current_index().generation().topic_ids)
+    except IndexUnavailable:
+        topics = None
+    return jsonify(openapi_document(topics))

@@ -8,24 +8,29 @@ unexpected into a logged 500 without a traceback in the body.
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 
-JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json")
+JSON_PATHS = ("/api", "/healthz", "/openapi.json")
 
 
 def wants_json() -> bool:
-    """True when the request is for a JSON endpoint."""
-    return request.path.startswith(JSON_PREFIXES)
+    """True when the request is for a JSON endpoint (``/api`` and below, health, OpenAPI)."""
+    path = request.path
+    return any(path == p or path.startswith(p + "/") for p in JSON_PATHS)
 
 
 def error_response(
     status: int, code: str, message: str, param: str | None = None
 ) -> tuple[Response | str, int]:
-    """The error answer for this request: JSON on JSON paths, an HTML page elsewhere."""
+    """The error answer for this request: JSON on JSON paths, an HTML page elsewhere.
+
+    ``code`` is a stable machine-readable word (``invalid_parameter``, ``not_found``, …),
+    ``param`` the offending query parameter of a 400, if any.
+    """
     if wants_json():
         body = {"error": {"code": code, "message": message, "param": param}}
         return jsonify(body), status
@@ -47,14 +52,16 @@ def _unavailable(error: IndexUnavailable):
 
 
 def _http(error: HTTPException):
+    status = error.code or 500
     code = (error.name or "error").lower().replace(" ", "_")
-    return error_response(error.code or 500, code, error.description or error.name)
+    body, status = error_response(status, code, error.description or error.name)
+    # Keep the headers the exception carries (``Allow`` of a 405), not its HTML body type.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return body, status, headers
 
 
 def _unexpected(error: Exception):
     # The one broad handler: log the traceback, never show it.
-    from flask import current_app
-
     current_app.logger.exception("unhandled error on %s", request.path)
     return error_response(500, "internal_error", "an unexpected error occurred")
 

@@ -1,4 +1,10 @@
-"""Response headers: security headers on every response, CORS on the API only."""
+"""Response headers: security headers on every response, CORS on the API only.
+
+The API (``/api/*``) may be read cross-origin with GET (the widget on other sites):
+``Access-Control-Allow-Origin: *`` by default, or the request's own origin when it is
+in the ``CORS_ORIGINS`` allow-list.  No credentials are ever allowed, other methods are
+not offered, and pages get no CORS headers at all.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,11 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
     "object-src 'none'"
 )
+CORS_METHODS = "GET, HEAD"
+# Request headers a cross-origin script may set (the others it needs are safelisted).
+CORS_REQUEST_HEADERS = "If-None-Match"
+CORS_EXPOSED_HEADERS = "ETag"
+CORS_PREFLIGHT_MAX_AGE = 86400  # seconds a browser may remember a preflight answer
 
 
 def allowed_origin(origin: str | None) -> str | None:
@@ -22,6 +33,26 @@ def allowed_origin(origin: str | None) -> str | None:
     return None
 
 
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _cors(response: Response) -> None:
+    headers = response.headers
+    if "*" not in current_app.config["CORS_ORIGINS"]:
+        # The answer depends on the caller's origin: shared caches must keep them apart.
+        response.vary.add("Origin")
+    origin = allowed_origin(request.headers.get("Origin"))
+    if origin is None:
+        return
+    headers["Access-Control-Allow-Origin"] = origin
+    headers["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        headers["Access-Control-Allow-Methods"] = CORS_METHODS
+        headers["Access-Control-Allow-Headers"] = CORS_REQUEST_HEADERS
+        headers["Access-Control-Max-Age"] = str(CORS_PREFLIGHT_MAX_AGE)
+
+
 def _secure(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -29,14 +60,8 @@ def _secure(response: Response) -> Response:
     if response.mimetype == "text/html":
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Frame-Options", "DENY")
-    if request.path.startswith("/api/") and request.method in ("GET", "HEAD", "OPTIONS"):
-        origin = allowed_origin(request.headers.get("Origin"))
-        if origin is not None:
-            headers["Access-Control-Allow-Origin"] = origin
-            headers["Access-Control-Allow-Methods"] = "GET"
-            headers["Access-Control-Expose-Headers"] = "ETag"
-            if origin != "*":
-                headers.add("Vary", "Origin")
+    if _is_api() and request.method in ("GET", "HEAD", "OPTIONS"):
+        _cors(response)
     return response
 
 

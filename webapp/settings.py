@@ -1,14 +1,20 @@
 """The app's settings, each declared once: name, default, how to read it, and help.
 
 ``create_app`` applies the defaults, then ``IAPB_<NAME>`` environment variables, then
-the mapping given to it.  The README's settings table is checked against this list.
+the mapping given to it.  The README's settings table is checked against this list
+(``tests/test_settings.py``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from indexer.languages import parse_lang
+
+ORIGIN = re.compile(r"^https?://[^/\s,]+$")
 
 
 @dataclass(frozen=True)
@@ -22,11 +28,39 @@ class Setting:
 
     @property
     def env(self) -> str:
+        """The environment variable that overrides the default."""
         return f"IAPB_{self.name}"
 
 
 def _origins(text: str) -> tuple[str, ...]:
-    return tuple(o.strip().rstrip("/") for o in text.split(",") if o.strip())
+    origins = tuple(o.strip().rstrip("/") for o in text.split(",") if o.strip())
+    if not origins:
+        raise ValueError("expected `*` or a comma-separated list of origins")
+    for origin in origins:
+        if origin != "*" and not ORIGIN.match(origin):
+            raise ValueError(f"{origin!r} is not an origin such as https://example.org")
+    return origins
+
+
+def _count(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text.strip())
+        if value < low:
+            raise ValueError(f"must be at least {low}, not {value}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    value = float(text.strip())
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"must be a positive number of seconds, not {text!r}")
+    return value
+
+
+def _locale(text: str) -> str:
+    return parse_lang(text).value
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -37,32 +71,49 @@ SETTINGS: tuple[Setting, ...] = (
         _origins,
         "origins allowed to call `/api/*` from a browser, comma-separated; `*` allows any",
     ),
-    Setting("CACHE_SIZE", 2048, int, "searches kept in the per-generation result cache"),
+    Setting("CACHE_SIZE", 2048, _count(1), "searches kept in the per-generation result cache"),
     Setting(
         "SEARCH_TIME_LIMIT",
         2.0,
-        float,
+        _seconds,
         "seconds a search may run before it answers with partial results",
     ),
-    Setting("API_MAX_AGE", 60, int, "`Cache-Control: max-age` of API and feed responses, seconds"),
-    Setting("DEFAULT_LOCALE", "en", str, "interface language when neither `hl` nor the browser says"),
+    Setting(
+        "API_MAX_AGE",
+        60,
+        _count(0),
+        "`Cache-Control: max-age` of API and feed responses, seconds",
+    ),
+    Setting(
+        "DEFAULT_LOCALE",
+        "en",
+        _locale,
+        "interface language (en, be, ru) when neither `hl` nor the browser says",
+    ),
 )
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
 def load(environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Defaults, then ``IAPB_*`` variables from ``environ``, then ``overrides``.
 
-    Raises ``ValueError`` naming the variable when an environment value cannot be read.
+    String values in ``overrides`` are read like environment values; other values are
+    taken as they are.  Raises ``ValueError`` naming the variable (or setting) when a
+    value cannot be read.
     """
     config: dict[str, Any] = {}
     for setting in SETTINGS:
         config[setting.name] = setting.default
         if setting.env in environ:
-            try:
-                config[setting.name] = setting.parse(environ[setting.env])
-            except ValueError as exc:
-                raise ValueError(f"{setting.env}: {exc}") from None
+            config[setting.name] = _parse(setting, environ[setting.env], setting.env)
     for name, value in (overrides or {}).items():
-        setting = next((s for s in SETTINGS if s.name == name), None)
-        config[name] = setting.parse(value) if setting and isinstance(value, str) else value
+        setting = BY_NAME.get(name)
+        config[name] = _parse(setting, value, name) if setting and isinstance(value, str) else value
     return config
+
+
+def _parse(setting: Setting, text: str, source: str) -> Any:
+    try:
+        return setting.parse(text)
+    except ValueError as exc:
+        raise ValueError(f"{source}={text!r} is not valid ({setting.help}): {exc}") from None

@@ -1,0 +1,311 @@
+"""``GET /openapi.json``: the OpenAPI 3.1 description of the JSON API.
+
+The search parameters are derived from :data:`indexer.records.PARAMETERS` (their names
+and descriptions) and the limits in :mod:`indexer.records` (their bounds), so the
+document cannot drift from what :meth:`SearchRequest.from_params` accepts; the topic
+ids are those of the index in service.  ``tests/test_api.py`` checks the document
+against the OpenAPI meta-schema and ``tests/test_fuzz.py`` checks real responses
+against it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.languages import ALL_LANGS
+from indexer.records import (
+    DEFAULT_PER_PAGE,
+    MAX_FILTER_VALUES,
+    MAX_PER_PAGE,
+    MAX_QUERY_LENGTH,
+    PARAMETERS,
+    Collapse,
+    SortOrder,
+)
+
+# Part of every ETag: a change of response shape must not be hidden by a cached answer.
+API_VERSION = "1.0.0"
+OPENAPI_VERSION = "3.1.0"
+
+LANG_CODES = [lang.value for lang in ALL_LANGS]
+MAX_PAGE = 10_000  # SearchRequest.from_params refuses pages beyond this
+
+
+def _array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items, "maxItems": MAX_FILTER_VALUES}
+
+
+def _parameter_schemas(topics: list[str] | None) -> dict[str, dict[str, Any]]:
+    """The JSON Schema of each search parameter, keyed like ``PARAMETERS``."""
+    topic: dict[str, Any] = {"type": "string", "minLength": 1}
+    if topics:
+        topic = {"type": "string", "enum": topics}
+    return {
+        # NUL is refused by the parser; every other character is allowed.
+        "q": {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\u0000]*$"},
+        "lang": _array({"type": "string", "enum": LANG_CODES}),
+        "year": _array({"type": "integer", "minimum": 1900, "maximum": 2999}),
+        "topic": _array(topic),
+        "sort": {"type": "string", "enum": [s.value for s in SortOrder], "default": "relevance"},
+        "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+        "per_page": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_PER_PAGE,
+            "default": DEFAULT_PER_PAGE,
+        },
+        "collapse": {"type": "string", "enum": [c.value for c in Collapse], "default": "none"},
+        "expand": {"type": "string", "enum": ["1", "0", "true", "false"], "default": "1"},
+    }
+
+
+def search_parameters(topics: list[str] | None = None) -> list[dict[str, Any]]:
+    """OpenAPI query parameters of ``/api/search``, one per entry of ``PARAMETERS``.
+
+    Raises ``KeyError`` if ``PARAMETERS`` names a parameter without a schema here.
+    """
+    schemas = _parameter_schemas(topics)
+    params = []
+    for name, description in PARAMETERS.items():
+        schema = schemas[name]
+        param: dict[str, Any] = {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": description,
+            "schema": schema,
+        }
+        if schema["type"] == "array":
+            # Repeat the name: ?lang=en&lang=ru (comma-separated values are also read).
+            param.update(style="form", explode=True)
+        params.append(param)
+    return params
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema_name: str, description: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": _ref(schema_name)}},
+        **extra,
+    }
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json("Error", description)
+
+
+_HL = {
+    "name": "hl",
+    "in": "query",
+    "required": False,
+    "description": "interface language of labels (facets, topics); default: Accept-Language",
+    "schema": {"type": "string", "enum": LANG_CODES},
+}
+_ACCEPT_LANGUAGE = {
+    "name": "Accept-Language",
+    "in": "header",
+    "required": False,
+    "description": "interface language when `hl` is not given",
+    "schema": {"type": "string"},
+}
+_IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "an ETag from an earlier answer: 304 when it is still current",
+    "schema": {"type": "string"},
+}
+_CACHED_HEADERS = {
+    "ETag": {
+        "description": "strong validator: index generation and normalised request",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {"required": True, "schema": {"type": "string"}},
+}
+_NOT_MODIFIED = {"description": "the answer has not changed since the given ETag"}
+
+_STR = {"type": "string"}
+_INT = {"type": "integer"}
+_BOOL = {"type": "boolean"}
+_NULLABLE_STR = {"type": ["string", "null"]}
+
+
+def _object(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    required = [name for name in properties if name not in optional]
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def _facet_count(value: dict[str, Any]) -> dict[str, Any]:
+    return _object({"value": value, "label": _STR, "count": _INT, "selected": _BOOL})
+
+
+def _component_schemas() -> dict[str, Any]:
+    lang = {"type": "string", "enum": LANG_CODES}
+    other_language = _object({"id": _STR, "lang": lang, "title": _STR, "url": _STR})
+    hit = _object(
+        {
+            "id": _STR,
+            "report": _INT,
+            "lang": lang,
+            "date": {"type": "string", "format": "date"},
+            "year": _INT,
+            "title": _STR,
+            "topics": {"type": "array", "items": _STR},
+            "snippet": {"type": "string", "description": "HTML: only <mark> is markup"},
+            "url": _STR,
+            "score": {"type": "number"},
+            "provenance": _STR,
+            "translated": _BOOL,
+            "other_languages": {"type": "array", "items": _ref("OtherLanguage")},
+        },
+        optional=("other_languages",),
+    )
+    facets = _object(
+        {
+            "year": {"type": "array", "items": _facet_count(_INT)},
+            "lang": {"type": "array", "items": _facet_count(lang)},
+            "topic": {"type": "array", "items": _facet_count(_STR)},
+        }
+    )
+    result = _object(
+        {
+            "query": _STR,
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "pages": {"type": "integer", "minimum": 1},
+            "sort": {"type": "string", "enum": [s.value for s in SortOrder]},
+            "collapse": {"type": ["string", "null"], "enum": ["report", None]},
+            "results": {"type": "array", "items": _ref("Hit")},
+            "facets": facets,
+            "expanded": {"type": "array", "items": _STR},
+            "suggestion": _NULLABLE_STR,
+            "fallback": _BOOL,
+            "partial": _BOOL,
+            "generation": _INT,
+        }
+    )
+    document = _object(
+        {
+            "id": _STR,
+            "report": _INT,
+            "lang": lang,
+            "date": {"type": "string", "format": "date"},
+            "year": _INT,
+            "period": _object({"start": _STR, "end": _STR}),
+            "title": _STR,
+            "summary": _STR,
+            "topics": {"type": "array", "items": _object({"value": _STR, "label": _STR})},
+            "provenance": _STR,
+            "translated": _BOOL,
+            "url": _STR,
+            "other_languages": {"type": "array", "items": _ref("OtherLanguage")},
+        }
+    )
+    health = _object(
+        {
+            "status": {"type": "string", "enum": ["ok"]},
+            "generation": _INT,
+            "documents": _INT,
+            "reports": {"type": ["integer", "null"]},
+            "built_at": _NULLABLE_STR,
+        }
+    )
+    error = _object(
+        {
+            "error": {
+                **_object({"code": _STR, "message": _STR, "param": _NULLABLE_STR}),
+                "additionalProperties": False,
+            }
+        }
+    )
+    return {
+        "SearchResult": result,
+        "Hit": hit,
+        "OtherLanguage": other_language,
+        "Document": document,
+        "Health": health,
+        "Error": error,
+    }
+
+
+def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
+    """The OpenAPI document of the JSON API; ``topics`` are the valid topic ids, if known."""
+    search_op = {
+        "operationId": "search",
+        "summary": "Search the reports (documents are report × language pairs)",
+        "parameters": [*search_parameters(topics), _HL, _ACCEPT_LANGUAGE, _IF_NONE_MATCH],
+        "responses": {
+            "200": _json("SearchResult", "a page of hits and facets", headers=_CACHED_HEADERS),
+            "304": _NOT_MODIFIED,
+            "400": _error("a bad parameter (named in `param`), or a page past the last one"),
+            "503": _error("no index is available"),
+        },
+    }
+    report_op = {
+        "operationId": "getReport",
+        "summary": "One (report, language) document with its full summary",
+        "parameters": [
+            {
+                "name": "id",
+                "in": "path",
+                "required": True,
+                "description": "document id: report number and language, such as r9-en",
+                "schema": {"type": "string", "pattern": "^r[0-9]+-(en|be|ru)$"},
+            },
+            _HL,
+            _ACCEPT_LANGUAGE,
+            _IF_NONE_MATCH,
+        ],
+        "responses": {
+            "200": _json("Document", "the document", headers=_CACHED_HEADERS),
+            "304": _NOT_MODIFIED,
+            "400": _error("a bad parameter"),
+            "404": _error("no document has this id"),
+            "503": _error("no index is available"),
+        },
+    }
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "iapb-search API",
+            "version": API_VERSION,
+            "description": (
+                "Full-text search over the IAPB progress reports in English, Belarusian "
+                "and Russian. Every error answers "
+                '`{"error": {"code", "message", "param"}}`. Cross-origin GET is allowed.'
+            ),
+        },
+        "paths": {
+            "/api/search": {"get": search_op},
+            "/api/reports/{id}": {"get": report_op},
+            "/healthz": {
+                "get": {
+                    "operationId": "health",
+                    "summary": "Index generation and document count",
+                    "responses": {
+                        "200": _json("Health", "the index in service"),
+                        "503": _error("no index is available; `message` says why"),
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document",
+                    "responses": {
+                        "200": {
+                            "description": "the OpenAPI document",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {"schemas": _component_schemas()},
+    }

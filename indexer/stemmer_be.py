@@ -7,13 +7,19 @@ No public Belarusian stemmer exists.  This one works on a word already normalise
 1. Words of one or two letters, words with a character that is not a Belarusian letter
    (Latin, digits), and uninflected function words are returned unchanged.
 2. A handful of suppletive or irregular forms (personal pronouns, ``людзі``, ``будзе``)
-   are replaced by the word whose stem they share.
+   are replaced by the word whose stem they share; closed paradigms (pronominal
+   adjectives, irregular verbs and verbs with a two-letter root) get their citation form
+   as key, so ``быў`` gives ``быць`` and never meets the particle ``бы``.
 3. The reflexive particle is taken off (``-ся``; ``-цца`` is ``-ць`` + ``-ся``) and
    remembered: a reflexive verb keeps a final ``ся`` on its stem, because it is usually
    a different word (``збірацца`` "to be about to" against ``збіраць`` "to collect").
 4. The longest inflectional ending of a noun, adjective (participle) or verb that lies
-   after the first vowel (Snowball's RV region) is removed; verb endings include the
-   theme vowel, so ``збіраць``, ``збірае``, ``збіралі`` all give ``збір``.
+   after the first vowel (Snowball's RV region) and leaves at least three letters is
+   removed; verb endings include the theme vowel, so ``збіраць``, ``збірае``,
+   ``збіралі`` all give ``збір``.  The suffix ``-ава-``/``-ява-`` of the infinitive
+   and past alternates with ``-уй-``/``-юй-`` of the present, so both give the root
+   plus ``у``/``ю`` (``працаваць``, ``працуе`` -> ``працу``), apart from the noun
+   (``праца`` -> ``прац``).
 5. Consonant alternations undone before the endings that cause them; a stem-final
    ``і``/``ы``/``е`` of j-stems dropped.
 6. The stem is folded (:func:`fold`) so that spellings and alternations meet: soft sign
@@ -46,18 +52,71 @@ FUNCTION_WORDS = frozenset(
 )
 
 # Suppletive and irregular forms -> the word whose stem they take (from the grammar:
-# personal pronouns, "будзе" of "быць", "людзі" of "чалавек").
+# personal pronouns, "будзе" of "быць", "людзі" of "чалавек").  A paradigm that lists
+# its own citation form is closed: the citation form itself is the key of every form,
+# so a short root cannot meet an unrelated word ("быў" -> "быць", never "бы", which is
+# the particle; "якая" -> "які", never "як", which is the adverb).
 IRREGULAR = {
     **dict.fromkeys("мяне мне мной мною".split(), "я"),
     **dict.fromkeys("цябе табе табой табою".split(), "ты"),
-    **dict.fromkeys("яго яму".split(), "ен"),
-    **dict.fromkeys("яе ей ею".split(), "яна"),
+    # Personal pronouns of the third person: each of ён, яна, яно, яны is its own word.
+    **dict.fromkeys("ен яго яму".split(), "ен"),
+    **dict.fromkeys("яна яе ей ею".split(), "яна"),
+    **dict.fromkeys("яно".split(), "яно"),
     **dict.fromkeys("нас нам намі".split(), "мы"),
     **dict.fromkeys("вас вам вамі".split(), "вы"),
     **dict.fromkeys("яны іх імі".split(), "яны"),
     **dict.fromkeys("сябе сабе сабой сабою".split(), "сябе"),
-    **dict.fromkeys("каго каму кім".split(), "хто"),
-    **dict.fromkeys("буду будзеш будзе будзем будзеце будуць".split(), "быць"),
+    **dict.fromkeys("хто каго каму кім".split(), "хто"),
+    **dict.fromkeys("што чаго чым".split(), "што"),
+    # Pronominal adjectives decline with short roots that meet adverbs: які / як, такі /
+    # так, той / то, увесь (усе, усіх) / ус-.  Forms used as adverbs (таму "therefore",
+    # чаму "why") stay in FUNCTION_WORDS.
+    **dict.fromkeys("які якая якое якія якога якой якому якую якім якіх якімі якою".split(), "які"),
+    **dict.fromkeys(
+        "такі такая такое такія такога такой такому такую такім такіх такімі такою".split(),
+        "такі",
+    ),
+    **dict.fromkeys("той тая тое тыя таго тым тую тою тых тымі".split(), "той"),
+    **dict.fromkeys("увесь уся усе усяго усей усяму усю усім усіх усімі усею".split(), "увесь"),
+    # Irregular verbs and verbs whose root is two letters (бы-, ма-, да-, ста-): the
+    # root alone would meet the particle "бы", the possessive "мая", the preposition "да".
+    **dict.fromkeys(
+        """быць быў была было былі быўшы буду будзеш будзе будзем будзеце будуць будзь
+        будзьце будучы есць есьць""".split(),
+        "быць",
+    ),
+    **dict.fromkeys(
+        "мець маю маеш мае маем маеце маюць меў мела мело мелі мей майце маючы".split(),
+        "мець",
+    ),
+    **dict.fromkeys(
+        "даць дам дасі дасць дадзім дасце дадуць даў дала дало далі дай дайце даўшы".split(),
+        "даць",
+    ),
+    **dict.fromkeys(
+        """даваць даю даеш дае даем даяце даюць даваў давала давало давалі давай
+        давайце даючы""".split(),
+        "даваць",
+    ),
+    **dict.fromkeys(
+        "стаць стану станеш стане станем станеце стануць стаў стала стало сталі стань".split(),
+        "стаць",
+    ),
+    **dict.fromkeys(
+        """стаяць стаю стаіш стаіць стаім стаіце стаяў стаяла стаяло стаялі стой стойце
+        стоячы""".split(),
+        "стаяць",
+    ),
+    **dict.fromkeys(
+        "магчы магу можаш можа можам можаце могуць мог магла магло маглі".split(), "магчы"
+    ),
+    **dict.fromkeys(
+        "хацець хачу хочаш хоча хочам хочаце хочуць хацеў хацела хацело хацелі".split(),
+        "хацець",
+    ),
+    # Fleeting vowel of a three-letter root: дзень, дня, дні, днем.
+    **dict.fromkeys("дзень дня дню днем дні дзен дням днямі днях".split(), "дзень"),
     **dict.fromkeys("людзі людзей людзям людзьмі людзях".split(), "чалавек"),
     **dict.fromkeys("дзеці дзяцей дзецям дзецьмі дзецях".split(), "дзіця"),
 }
@@ -66,12 +125,21 @@ _NOUN = "а я о е э ы і у ю ь ой ай ей яй ою аю ею яю �
 _ADJECTIVE = "ая яя ое ае яе ога ага яга ому аму яму ым ім ай ой яй ую юю ыя ія ых іх ымі імі"
 _VERB = (
     "ць ці чы ю у еш эш ыш іш е э ем эм ім ым іце ыце юць уць аць яць ыць іць "
-    "ў ла ло лі й йце ючы учы ячы ачы ўшы"
+    "ў ла ло лі й йце ючы учы ячы ачы ўшы еце"
 )
-# Verb endings with the theme vowel: збіра-ць, рабі-ла, працу-е, падрыхтава-ў.
+# Verb endings with the theme vowel: збіра-ць, рабі-ла, падрыхтава-ў.  The present
+# "-уе" of -ава- verbs keeps its "у" (see _AVA_KEY); "-еце" is listed only after у, ю
+# (працуеце), so that the locative "-еце" of свеце, прадмеце is not taken for it.
 _THEME_PAST = [t + e for t in "аяеіы" for e in "ць ў ла ло лі ўшы".split()]
-_THEME_PRESENT = [t + e for t in "аяу" for e in "е еш ем еце ю юць й йце ючы".split()]
+_THEME_PRESENT = [t + e for t in "ая" for e in "е еш ем еце ю юць й йце ючы".split()]
 _THEME_AVA = [t + e for t in ("ава", "ява", "ова") for e in "ць ў ла ло лі ўшы".split()]
+
+# -ава- / -ява- (infinitive, past) alternates with -уй- / -юй- (present): працава-ць,
+# працуj-е; малява-ць, малюj-е.  Both get the root plus "у" / "ю" ("працу", "малю"),
+# which the present reaches by losing only its ending, and which keeps the verb apart
+# from its noun ("праца" -> "прац", "рада" -> "рад").
+_AVA_ENDINGS = frozenset(_THEME_AVA)
+_AVA_KEY = {"а": "у", "о": "у", "я": "ю"}
 
 ENDINGS: tuple[str, ...] = tuple(
     sorted(
@@ -87,7 +155,7 @@ ENDINGS: tuple[str, ...] = tuple(
 # (несці, везці, памерці) but not ц ("жыцці" is the noun жыццё); infinitive "-чы"
 # follows г, к (магчы) but not "лічы" (imperative); "-ць" follows a vowel or ь; the
 # gerund "-ачы" follows ж, ш, ч, р (гаворачы) but "справаздачы" is a noun.
-_PRECEDED_BY = {"ці": "сзр", "чы": "гк", "ць": "аеіоуыэюяь", "ачы": "жшчр"}
+_PRECEDED_BY = {"ці": "сзр", "чы": "гк", "ць": "аеіоуыэюяь", "ачы": "жшчр", "еце": "ую"}
 
 _LETTER_FOLDS = str.maketrans({"ь": None, "э": "е", "о": "а", "ў": "в"})
 
@@ -113,7 +181,11 @@ def _strip_reflexive(word: str) -> tuple[str, bool]:
 
 
 def _strip_ending(word: str) -> tuple[str, str]:
-    start = max(_region_start(word), 2)
+    # A stem keeps at least three letters: Belarusian roots are almost all of three or
+    # more, and a two-letter remainder meets unrelated short words and roots ("сайце"
+    # would lose "-йце" and give "са", the preposition; "волі" would give "ва").  The
+    # few verbs with a two-letter root (даць, мець, стаць) are in the IRREGULAR table.
+    start = max(_region_start(word), 3)
     for ending in ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= start:
             allowed = _PRECEDED_BY.get(ending)
@@ -192,18 +264,25 @@ def stem(word: str) -> str:
 
     Forms of one word get one stem: "катаванне", "катаванні", "катаванняў" -> "катаванн".
     Unchanged: words of at most two letters, words containing anything but Belarusian
-    letters, apostrophe and hyphen, and :data:`FUNCTION_WORDS`.  Otherwise, for a word
-    not in :data:`IRREGULAR`: the result is ``core`` or, for a reflexive verb,
+    letters, apostrophe and hyphen, and :data:`FUNCTION_WORDS`.  A word of a closed
+    paradigm in :data:`IRREGULAR` gets its citation form ("была" -> "быць").  Otherwise,
+    for a word not in :data:`IRREGULAR`: the result is ``core`` or, for a reflexive verb,
     ``core + "ся"``, and ``core[:-1]`` is a prefix of ``fold_letters(word)`` (only the
     last letter may be an alternation partner).  Not idempotent: a stem can look like
     an inflected word ("атрым" -> "атр").  Never raises on a ``str``.
     """
     if len(word) <= 2 or not _LETTERS.issuperset(word) or word in FUNCTION_WORDS:
         return word
-    word = IRREGULAR.get(word, word)
+    if word in IRREGULAR:
+        target = IRREGULAR[word]
+        if target in IRREGULAR:  # a closed paradigm: its citation form is the key
+            return target
+        word = target
     word, reflexive = _strip_reflexive(word)
     base, ending = _strip_ending(word)
-    if not reflexive:
+    if ending in _AVA_ENDINGS:
+        base += _AVA_KEY[ending[0]]
+    elif not reflexive:
         base = _undo_alternation(base, ending)
     base = _drop_stem_vowel(base)
     result = fold(base) or word

@@ -44,9 +44,20 @@ def stems(words: list[str]) -> set[str]:
         ["займацца", "займаецца", "займаюцца", "займаўся", "займалася", "займаліся"],
         ["збіраць", "збірае", "збіралі", "збіраю", "збіраюць", "збіраў", "збірала"],
         ["працаваць", "працуе", "працуюць", "працаваў", "працавалі"],
+        ["катаваць", "катуе", "катуюць", "катаваў", "катавалі"],  # -ава- / -уй-
+        # irregular verbs: closed paradigms
+        ["быць", "быў", "была", "былі", "будзе", "будуць", "ёсць"],
+        ["магчы", "магу", "можа", "могуць", "мог", "маглі"],
+        ["мець", "мае", "маюць", "меў", "мела"],
+        # pronominal adjectives: closed paradigms
+        ["які", "якая", "якога", "якім", "якія"],
+        ["той", "тая", "таго", "тым", "тыя"],
         # proper names
         ["Лукашэнка", "Лукашэнкі", "Лукашэнкам", "Лукашэнку"],
         ["Ціханоўская", "Ціханоўскай", "Ціханоўскую"],
+        # a stem keeps three letters: the imperative "-йце" is not taken off "сайце"
+        ["сайт", "сайта", "сайце", "сайтах"],
+        ["дзень", "дня", "дні", "днём"],  # fleeting vowel of a short root
     ],
 )
 def test_inflected_forms_share_one_stem(forms: list[str]) -> None:
@@ -88,6 +99,16 @@ def test_spelling_variants_and_alternations_meet(forms: list[str]) -> None:
         ("жыцці", "жыць"),  # life (locative) / to live
         ("справаздачы", "справа"),  # report (genitive) / case
         ("праца", "працэс"),  # work / process
+        ("праца", "працуе"),  # work / (he) works: -уй- of the verb kept
+        ("рада", "радуе"),  # council / pleases
+        ("кат", "катуе"),  # executioner / tortures
+        ("была", "бы"),  # was / the conditional particle
+        ("дае", "да"),  # gives / the preposition
+        ("мае", "мая"),  # has / my (feminine)
+        ("якая", "як"),  # which / how
+        ("такая", "так"),  # such / so
+        ("сайце", "са"),  # site (locative) / the preposition
+        ("волі", "ва"),  # will (genitive) / the preposition
     ],
 )
 def test_distinct_words_keep_distinct_stems(first: str, second: str) -> None:
@@ -114,6 +135,16 @@ def test_function_words_are_untouched(word: str) -> None:
 )
 def test_word_tables_hold_normalised_words(word: str) -> None:
     assert normalise_word(word) == word
+
+
+@pytest.mark.parametrize("word", sorted(IRREGULAR))
+def test_closed_paradigms_give_their_citation_form(word: str) -> None:
+    target = IRREGULAR[word]
+    if target in IRREGULAR:
+        assert IRREGULAR[target] == target
+        assert len(word) <= 2 or stem(word) == target
+    else:
+        assert stem(word) == stem(target)
 
 
 @pytest.mark.parametrize("fn", [stem, fold, fold_letters])

@@ -1,5 +1,137 @@
-"""The embeddable widget (placeholder)."""
+"""The embeddable widget: ``/widget.js`` (the ``<iapb-search>`` element) and ``/widget``.
 
-from flask import Blueprint
+The script is a static file served under a stable top-level URL that any site may load.
+The demo page shows it live, gives the copy-paste snippet with this server's absolute
+URL, and documents the attributes, the CSS custom properties and the ``::part()`` names
+from the tables below (a test checks them against the script).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from webapp.i18n import ui_lang
 
 bp = Blueprint("widget", __name__)
+
+SCRIPT = "widget.js"
+SCRIPT_MAX_AGE = 3600  # seconds; the ETag lets browsers revalidate cheaply after that
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    """One documented knob of the widget: its name, its default and what it does."""
+
+    name: str
+    default: str
+    help: LazyString
+
+
+ATTRIBUTES: tuple[ReferenceEntry, ...] = (
+    ReferenceEntry(
+        "lang",
+        _l("the page's language, else en"),
+        _l("Interface language (en, be or ru); also the language filter selected at first."),
+    ),
+    ReferenceEntry(
+        "endpoint",
+        _l("where widget.js came from"),
+        _l("Base URL of the search service whose API the widget calls."),
+    ),
+    ReferenceEntry("per-page", "5", _l("Results shown at once, 1 to 50.")),
+    ReferenceEntry(
+        "facets",
+        "year,topic,lang",
+        _l("Filters offered, comma-separated, in this order; empty for none."),
+    ),
+    ReferenceEntry(
+        "placeholder",
+        _l("per language"),
+        _l("Placeholder text of the search box."),
+    ),
+)
+
+PROPERTIES: tuple[ReferenceEntry, ...] = (
+    ReferenceEntry("--iapb-font", "system-ui, sans-serif", _l("Font family.")),
+    ReferenceEntry("--iapb-font-size", "1rem", _l("Base font size.")),
+    ReferenceEntry("--iapb-text", "#1f1f24", _l("Text colour.")),
+    ReferenceEntry("--iapb-muted", "#595963", _l("Secondary text: dates, labels, counts.")),
+    ReferenceEntry("--iapb-bg", "#fff", _l("Background of the widget and of the search box.")),
+    ReferenceEntry("--iapb-surface", "#f0f0f4", _l("Background of the filter chips.")),
+    ReferenceEntry("--iapb-border", "#c5c5ce", _l("Borders and separators.")),
+    ReferenceEntry("--iapb-accent", "#0b57d0", _l("Links and selected chips.")),
+    ReferenceEntry("--iapb-on-accent", "#fff", _l("Text on selected chips.")),
+    ReferenceEntry("--iapb-mark-bg", "#ffe482", _l("Background of the matched words.")),
+    ReferenceEntry("--iapb-mark-text", "#1f1f24", _l("Colour of the matched words.")),
+    ReferenceEntry("--iapb-focus", "#0b57d0", _l("Keyboard focus outline.")),
+    ReferenceEntry("--iapb-error", "#b3261e", _l("Error message colour.")),
+    ReferenceEntry("--iapb-radius", "0.375rem", _l("Corner radius.")),
+    ReferenceEntry("--iapb-space", "0.5rem", _l("Base spacing unit.")),
+)
+
+PARTS: tuple[ReferenceEntry, ...] = (
+    ReferenceEntry("container", "", _l("The whole widget.")),
+    ReferenceEntry("form", "", _l("The search landmark around the box.")),
+    ReferenceEntry("input", "", _l("The search box.")),
+    ReferenceEntry("facets", "", _l("All the filters.")),
+    ReferenceEntry("facet-group", "", _l("The filters of one facet: year, topic or language.")),
+    ReferenceEntry("facet-label", "", _l("The name of a facet.")),
+    ReferenceEntry("chip", "", _l("A filter button.")),
+    ReferenceEntry("chip-selected", "", _l("A filter button that is on.")),
+    ReferenceEntry("count", "", _l("The number of results on a chip.")),
+    ReferenceEntry("status", "", _l("The result count, the empty and the error message.")),
+    ReferenceEntry("error", "", _l("The status when the service cannot be reached.")),
+    ReferenceEntry("results", "", _l("The list of results.")),
+    ReferenceEntry("result", "", _l("One result.")),
+    ReferenceEntry("title", "", _l("The title link of a result.")),
+    ReferenceEntry("meta", "", _l("Date and language of a result.")),
+    ReferenceEntry("snippet", "", _l("The passage that matched.")),
+    ReferenceEntry("mark", "", _l("A matched word in the passage.")),
+    ReferenceEntry("languages", "", _l("Links to the other language versions.")),
+    ReferenceEntry("language", "", _l("One of those links.")),
+    ReferenceEntry("more", "", _l("The link to all results on this site.")),
+)
+
+
+def embed_snippet(lang: str) -> str:
+    """The two lines a web editor pastes: the script (absolute URL) and the element."""
+    src = url_for("widget.script", _external=True)
+    return f'<script src="{src}" defer></script>\n<iapb-search lang="{lang}"></iapb-search>'
+
+
+@bp.get("/widget.js")
+def script() -> Response:
+    """The widget script: JavaScript in UTF-8, cacheable, loadable from any origin."""
+    folder = current_app.static_folder or ""
+    response = send_from_directory(folder, SCRIPT, max_age=SCRIPT_MAX_AGE)
+    response.mimetype = "text/javascript"  # with "; charset=utf-8": the strings are Cyrillic
+    # A plain <script src> needs no CORS; these let crossorigin="anonymous" loads and
+    # cross-origin isolated hosts (Cross-Origin-Embedder-Policy) use it too.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+@bp.get("/widget")
+def demo() -> str:
+    """The demo page: the widget live, the snippet to copy and the reference."""
+    return render_template(
+        "widget/demo.html",
+        snippet=embed_snippet(ui_lang().value),
+        origin=request.host_url.rstrip("/"),
+        attributes=ATTRIBUTES,
+        properties=PROPERTIES,
+        parts=PARTS,
+    )

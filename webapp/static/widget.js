@@ -1,0 +1,460 @@
+/* <iapb-search>: an embeddable search box over the IAPB progress reports.
+ *
+ * One dependency-free file, no build step.  A custom element renders into its own
+ * Shadow DOM (the host page's CSS cannot reach in, ours cannot leak out) and talks only
+ * to the public JSON API, GET <endpoint>/api/search.  Reference: /widget on the service.
+ *
+ *   <script src="https://SERVICE/widget.js" defer></script>
+ *   <iapb-search lang="be"></iapb-search>
+ */
+(() => {
+  "use strict";
+  if (!window.customElements || customElements.get("iapb-search")) return;
+
+  // The service base is where this script came from; currentScript is only set now.
+  const SCRIPT = document.currentScript;
+  const BASE = new URL("./", (SCRIPT && SCRIPT.src) || location.href).href;
+
+  // UI strings per language; "results" holds the plural forms (see PLURAL).
+  const STRINGS = {
+    en: {
+      label: "Search the IAPB progress reports",
+      placeholder: "Search the reports…",
+      results: ["{n} result", "{n} results"],
+      none: "No report matches “{q}”.",
+      error: "The search service cannot be reached. Please try again later.",
+      more: "See all results",
+      filters: "Filters",
+      year: "Year",
+      topic: "Topic",
+      lang: "Language",
+      list: "Search results",
+      also: "Also in:",
+      unofficial: "unofficial translation",
+    },
+    be: {
+      label: "Пошук па справаздачах IAPB",
+      placeholder: "Шукаць у справаздачах…",
+      results: ["{n} вынік", "{n} вынікі", "{n} вынікаў"],
+      none: "Няма справаздач па запыце «{q}».",
+      error: "Сэрвіс пошуку зараз недаступны. Паспрабуйце пазней.",
+      more: "Усе вынікі",
+      filters: "Фільтры",
+      year: "Год",
+      topic: "Тэма",
+      lang: "Мова",
+      list: "Вынікі пошуку",
+      also: "Іншыя мовы:",
+      unofficial: "неафіцыйны пераклад",
+    },
+    ru: {
+      label: "Поиск по отчётам IAPB",
+      placeholder: "Искать в отчётах…",
+      results: ["{n} результат", "{n} результата", "{n} результатов"],
+      none: "Нет отчётов по запросу «{q}».",
+      error: "Сервис поиска сейчас недоступен. Попробуйте позже.",
+      more: "Все результаты",
+      filters: "Фильтры",
+      year: "Год",
+      topic: "Тема",
+      lang: "Язык",
+      list: "Результаты поиска",
+      also: "Другие языки:",
+      unofficial: "неофициальный перевод",
+    },
+  };
+  // East Slavic plurals: 1, 21 вынік; 2-4, 22 вынікі; 5-20, 11-14 вынікаў.
+  const slavic = (n) =>
+    n % 10 === 1 && n % 100 !== 11
+      ? 0
+      : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20)
+        ? 1
+        : 2;
+  const PLURAL = { en: (n) => (n === 1 ? 0 : 1), be: slavic, ru: slavic };
+  const LANG_NAMES = { en: "English", be: "Беларуская", ru: "Русский" };
+  // For browsers without Belarusian locale data (Intl would fall back to English).
+  const BE_MONTHS = ("студзеня лютага сакавіка красавіка мая чэрвеня ліпеня жніўня верасня " +
+    "кастрычніка лістапада снежня").split(" ");
+  const FACETS = ["year", "topic", "lang"];
+  const DEBOUNCE_MS = 250;
+
+  const CSS = `
+:host{display:block;
+--_font:var(--iapb-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
+--_size:var(--iapb-font-size,1rem);--_text:var(--iapb-text,#1f1f24);
+--_muted:var(--iapb-muted,#595963);--_bg:var(--iapb-bg,#fff);
+--_surface:var(--iapb-surface,#f0f0f4);--_border:var(--iapb-border,#c5c5ce);
+--_accent:var(--iapb-accent,#0b57d0);--_on-accent:var(--iapb-on-accent,#fff);
+--_mark-bg:var(--iapb-mark-bg,#ffe482);--_mark:var(--iapb-mark-text,#1f1f24);
+--_focus:var(--iapb-focus,#0b57d0);--_error:var(--iapb-error,#b3261e);
+--_radius:var(--iapb-radius,.375rem);--_space:var(--iapb-space,.5rem)}
+@media (prefers-color-scheme:dark){:host{--_text:var(--iapb-text,#e6e6ec);
+--_muted:var(--iapb-muted,#a9a9b4);--_bg:var(--iapb-bg,#18181c);
+--_surface:var(--iapb-surface,#2a2a31);--_border:var(--iapb-border,#4a4a55);
+--_accent:var(--iapb-accent,#8ab4f8);--_on-accent:var(--iapb-on-accent,#10131a);
+--_mark-bg:var(--iapb-mark-bg,#6b5a00);--_mark:var(--iapb-mark-text,#fff);
+--_focus:var(--iapb-focus,#8ab4f8);--_error:var(--iapb-error,#f2b8b5)}}
+:host([hidden]),[hidden]{display:none!important}
+[part~=container]{all:initial;display:block;box-sizing:border-box;color-scheme:light dark;
+font-family:var(--_font);font-size:var(--_size);line-height:1.45;color:var(--_text);
+background:var(--_bg);padding:var(--_space);border-radius:var(--_radius);text-align:start}
+*,*::before,*::after{box-sizing:border-box}
+form{margin:0}
+input{display:block;width:100%;margin:0;font:inherit;color:inherit;background:var(--_bg);
+border:1px solid var(--_border);border-radius:var(--_radius);padding:calc(var(--_space)*1.2)}
+input::placeholder{color:var(--_muted);opacity:1}
+:focus-visible{outline:3px solid var(--_focus);outline-offset:2px}
+[part~=facets]{display:flex;flex-direction:column;gap:calc(var(--_space)/2);margin-top:var(--_space)}
+[part~=facet-group]{display:flex;flex-wrap:wrap;align-items:center;gap:calc(var(--_space)/2)}
+[part~=facet-label]{color:var(--_muted);font-size:.85em;min-width:5em}
+button{font:inherit;font-size:.85em;line-height:1.3;margin:0;color:var(--_text);
+background:var(--_surface);border:1px solid var(--_border);border-radius:999px;
+padding:.2em .75em;cursor:pointer;transition:background-color .15s,color .15s}
+button[aria-pressed=true]{background:var(--_accent);color:var(--_on-accent);border-color:var(--_accent)}
+[part~=count]{margin-inline-start:.4em;opacity:.8;font-variant-numeric:tabular-nums}
+[part~=status]{margin:var(--_space) 0;color:var(--_muted);font-size:.9em}
+[part~=error]{color:var(--_error)}
+ul{list-style:none;margin:0;padding:0;transition:opacity .2s}
+[aria-busy=true] ul{opacity:.55}
+li{padding:var(--_space) 0;border-top:1px solid var(--_border)}
+a{color:var(--_accent)}
+[part~=title]{font-weight:600;font-size:1.05em}
+[part~=meta],[part~=languages]{margin:.15em 0;color:var(--_muted);font-size:.85em}
+[part~=snippet]{margin:.25em 0}
+mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .1em}
+[part~=more]{display:inline-block;margin-top:var(--_space)}
+@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}`;
+
+  // One constructed sheet shared by every instance: adopted sheets are not inline
+  // <style>, so a host page's CSP style-src needs no 'unsafe-inline' for them.
+  let sheet = null;
+  try {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  } catch (e) {
+    sheet = null;
+  }
+  // Only DOM text ever comes out of this inert document: no script runs, nothing loads.
+  const PARSER = new DOMParser();
+
+  const h = (tag, part, props, kids) => {
+    const el = document.createElement(tag);
+    if (part) el.setAttribute("part", part);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (/^(aria-|data-|role$)/.test(k)) el.setAttribute(k, v);
+      else el[k] = v;
+    }
+    if (kids) el.append(...kids);
+    return el;
+  };
+
+  // The snippet is HTML in which only <mark> is markup: rebuild it from text nodes.
+  const snippet = (html) => {
+    const body = PARSER.parseFromString(String(html || ""), "text/html").body;
+    return [...body.childNodes].map((node) =>
+      node.nodeName === "MARK"
+        ? h("mark", "mark", { textContent: node.textContent })
+        : document.createTextNode(node.nodeType === 8 ? "" : node.textContent),
+    );
+  };
+
+  class IapbSearch extends HTMLElement {
+    static get observedAttributes() {
+      return ["lang", "endpoint", "per-page", "facets", "placeholder"];
+    }
+
+    constructor() {
+      super();
+      this.attachShadow({ mode: "open" });
+      this._seq = 0;
+      this._filters = null;
+    }
+
+    get _lang() {
+      const owner = this.closest("[lang]");
+      const code = ((owner && owner.lang) || "en").slice(0, 2).toLowerCase();
+      return STRINGS[code] ? code : "en";
+    }
+
+    get _base() {
+      const given = (this.getAttribute("endpoint") || "").trim();
+      return new URL(given ? given.replace(/\/?$/, "/") : BASE, location.href);
+    }
+
+    get _facetNames() {
+      const given = this.getAttribute("facets");
+      const names = given === null ? FACETS : given.toLowerCase().split(/[\s,]+/);
+      return names.filter((f, i) => FACETS.includes(f) && names.indexOf(f) === i);
+    }
+
+    get _perPage() {
+      const n = parseInt(this.getAttribute("per-page") || "", 10);
+      return n >= 1 ? Math.min(n, 50) : 5;
+    }
+
+    connectedCallback() {
+      if (!this._wrap) this._build();
+      this._texts();
+    }
+
+    disconnectedCallback() {
+      clearTimeout(this._timer);
+      if (this._ctl) this._ctl.abort();
+    }
+
+    attributeChangedCallback(name, old, value) {
+      if (!this._wrap || old === value) return;
+      if (name === "lang") this._filters.lang = new Set([this._lang]);
+      this._texts();
+      if (this._input.value.trim()) this._search();
+    }
+
+    _build() {
+      const root = this.shadowRoot;
+      if (sheet && "adoptedStyleSheets" in root) root.adoptedStyleSheets = [sheet];
+      else root.append(h("style", null, { textContent: CSS }));
+      this._filters = { year: new Set(), topic: new Set(), lang: new Set([this._lang]) };
+      this._input = h("input", "input", {
+        type: "search",
+        autocomplete: "off",
+        spellcheck: false,
+        enterKeyHint: "search",
+        "aria-controls": "results",
+      });
+      this._form = h("form", "form", { role: "search" }, [this._input]);
+      this._facets = h("div", "facets", { role: "group" });
+      this._status = h("p", "status", { role: "status" });
+      this._list = h("ul", "results", { id: "results", hidden: true });
+      this._more = h("a", "more", { hidden: true });
+      this._wrap = h("div", "container", {}, [
+        this._form,
+        this._facets,
+        this._status,
+        this._list,
+        this._more,
+      ]);
+      root.append(this._wrap);
+
+      this._input.addEventListener("input", () => {
+        clearTimeout(this._timer);
+        this._timer = setTimeout(() => this._search(), DEBOUNCE_MS);
+      });
+      this._form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        this._search();
+      });
+      this._input.addEventListener("keydown", (e) => {
+        if (e.key === "ArrowDown" && this._list.firstChild) {
+          e.preventDefault();
+          this._focusResult(0);
+        } else if (e.key === "Escape") {
+          e.preventDefault();
+          this._clear();
+        }
+      });
+      this._list.addEventListener("keydown", (e) => this._onListKey(e));
+      this._facets.addEventListener("click", (e) => {
+        const chip = e.target.closest("button");
+        if (!chip) return;
+        const values = this._filters[chip.dataset.f];
+        const v = chip.dataset.v;
+        if (!values.delete(v)) values.add(v);
+        this._search();
+      });
+    }
+
+    get _t() {
+      return STRINGS[this._lang];
+    }
+
+    _texts() {
+      const t = this._t;
+      this._wrap.lang = this._lang;
+      this._form.setAttribute("aria-label", t.label);
+      this._input.setAttribute("aria-label", t.label);
+      this._input.placeholder = this.getAttribute("placeholder") || t.placeholder;
+      this._facets.setAttribute("aria-label", t.filters);
+      this._list.setAttribute("aria-label", t.list);
+      this._more.textContent = t.more;
+    }
+
+    _focusResult(i) {
+      const item = this._list.children[i];
+      if (item) item.querySelector("a").focus();
+    }
+
+    _onListKey(e) {
+      const item = e.target.closest("li");
+      const i = [...this._list.children].indexOf(item);
+      const last = this._list.children.length - 1;
+      const onTitle = e.target.getAttribute("part") === "title";
+      if (e.key === "ArrowDown") this._focusResult(Math.min(i + 1, last));
+      else if (e.key === "ArrowUp") {
+        if (!onTitle) this._focusResult(i);
+        else if (i > 0) this._focusResult(i - 1);
+        else this._input.focus();
+      } else if (e.key === "Home") this._focusResult(0);
+      else if (e.key === "End") this._focusResult(last);
+      else if (e.key === "Escape") {
+        this._clear();
+        this._input.focus();
+      } else return;
+      e.preventDefault();
+    }
+
+    _clear() {
+      this._input.value = "";
+      this._search();
+    }
+
+    _params(q, api) {
+      const p = new URLSearchParams({ q, hl: this._lang });
+      if (api) {
+        p.set("per_page", this._perPage);
+        p.set("collapse", "report");
+      }
+      for (const f of FACETS) for (const v of this._filters[f]) p.append(f, v);
+      return p;
+    }
+
+    _link(url) {
+      try {
+        const u = new URL(url, this._base);
+        return /^https?:$/.test(u.protocol) ? u.href : "#";
+      } catch (e) {
+        return "#";
+      }
+    }
+
+    async _search() {
+      clearTimeout(this._timer);
+      if (this._ctl) this._ctl.abort();
+      // Only the newest request may paint: older answers are aborted or ignored.
+      const seq = ++this._seq;
+      const q = this._input.value.trim();
+      if (!q) return this._show(null, q);
+      const ctl = (this._ctl = new AbortController());
+      this._wrap.setAttribute("aria-busy", "true");
+      let data = null;
+      try {
+        const url = new URL("api/search?" + this._params(q, true), this._base);
+        const res = await fetch(url, {
+          signal: ctl.signal,
+          credentials: "omit",
+          headers: { Accept: "application/json" },
+        });
+        if (!res.ok) throw new Error("HTTP " + res.status);
+        data = await res.json();
+      } catch (e) {
+        if (seq !== this._seq) return;
+      }
+      if (seq !== this._seq) return;
+      this._show(data, q, true);
+    }
+
+    _show(data, q, searched) {
+      const t = this._t;
+      const lang = this._lang;
+      const num = new Intl.NumberFormat(lang);
+      const failed = searched && !(data && Array.isArray(data.results));
+      const total = failed || !data ? 0 : Number(data.total) || 0;
+      this._wrap.removeAttribute("aria-busy");
+      let status = "";
+      if (failed) status = t.error;
+      else if (searched && !total) status = t.none.replace("{q}", q);
+      else if (searched) status = t.results[PLURAL[lang](total)].replace("{n}", num.format(total));
+      this._status.textContent = status;
+      this._status.setAttribute("part", failed ? "status error" : "status");
+      this._renderFacets(failed || !data ? {} : data.facets || {}, num);
+      this._renderResults(failed || !data ? [] : data.results, t);
+      this._more.hidden = !total;
+      this._more.href = this._link("./?" + this._params(q, false));
+    }
+
+    _renderFacets(facets, num) {
+      const active = this.shadowRoot.activeElement;
+      const key = active && active.dataset && active.dataset.f + " " + active.dataset.v;
+      const groups = [];
+      let refocus = null;
+      for (const f of this._facetNames) {
+        const counts = Array.isArray(facets[f]) ? facets[f] : [];
+        const chosen = this._filters[f];
+        const shown = new Set();
+        const chips = [];
+        const chip = (value, label, count) => {
+          const v = String(value);
+          const on = chosen.has(v);
+          if (shown.has(v) || (!count && !on)) return;
+          shown.add(v);
+          const b = h(
+            "button",
+            "chip",
+            { type: "button", "aria-pressed": String(on), "data-f": f, "data-v": v },
+            [String(label), h("span", "count", { textContent: num.format(count) })],
+          );
+          if (on) b.part.add("chip-selected");
+          if (key === f + " " + v) refocus = b;
+          chips.push(b);
+        };
+        for (const c of counts) chip(c.value, f === "lang" ? LANG_NAMES[c.value] || c.label : c.label, Number(c.count) || 0);
+        if (counts.length) for (const v of chosen) chip(v, LANG_NAMES[v] || v, 0);
+        if (chips.length) {
+          groups.push(
+            h("div", "facet-group", { role: "group", "aria-label": this._t[f] }, [
+              h("span", "facet-label", { textContent: this._t[f], "aria-hidden": "true" }),
+              ...chips,
+            ]),
+          );
+        }
+      }
+      this._facets.replaceChildren(...groups);
+      if (refocus) refocus.focus();
+    }
+
+    _renderResults(hits, t) {
+      const lang = this._lang;
+      const intl = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" });
+      const own = !intl.resolvedOptions().locale.startsWith(lang);
+      const format = (day) =>
+        own && lang === "be"
+          ? `${day.getUTCDate()} ${BE_MONTHS[day.getUTCMonth()]} ${day.getUTCFullYear()}`
+          : intl.format(day);
+      const items = hits.map((hit) => {
+        const hl = String(hit.lang);
+        const day = new Date(hit.date + "T00:00:00Z");
+        const meta = h("p", "meta", {}, [
+          h("time", null, {
+            dateTime: String(hit.date),
+            textContent: isNaN(day) ? String(hit.date) : format(day),
+          }),
+          " · ",
+          h("span", null, { lang: hl, textContent: LANG_NAMES[hl] || hl }),
+        ]);
+        if (hit.translated) meta.append(" · " + t.unofficial);
+        const item = h("li", "result", {}, [
+          h("a", "title", { href: this._link(hit.url), lang: hl, textContent: String(hit.title) }),
+          meta,
+          h("p", "snippet", { lang: hl }, snippet(hit.snippet)),
+        ]);
+        const others = Array.isArray(hit.other_languages) ? hit.other_languages : [];
+        if (others.length) {
+          const links = others.map((o) =>
+            h("a", "language", {
+              href: this._link(o.url),
+              lang: String(o.lang),
+              hreflang: String(o.lang),
+              title: String(o.title),
+              textContent: LANG_NAMES[o.lang] || String(o.lang),
+            }),
+          );
+          item.append(h("p", "languages", {}, [t.also, ...links.flatMap((a) => [" ", a])]));
+        }
+        return item;
+      });
+      this._list.replaceChildren(...items);
+      this._list.hidden = !items.length;
+    }
+  }
+
+  customElements.define("iapb-search", IapbSearch);
+})();

@@ -36,7 +36,7 @@ from indexer.languages import ALL_LANGS, Lang
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 MIN_PREFIX = 2
-EXPANSION_BOOST = 0.8
+EXPANSION_BOOST = 0.5
 MAX_CLAUSES = 600  # glossary expansion stops adding names past this many clauses
 MAX_TERMS = 32  # words, phrases and prefixes searched; the rest of a query is ignored
 MAX_PREFIX_TERMS = 64  # indexed terms one prefix may stand for, per field

@@ -47,6 +47,7 @@ from indexer.snippets import Terms, make_snippet
 # Read errors of a damaged index found only at query time (see index.DAMAGE_ERRORS).
 READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error)
 MATCH_CHUNK = 8192  # matching documents read between two looks at the clock
+UI_LANGUAGE_MARGIN = 0.7  # collapse shows the interface language when it scores >= 70% of the best
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 _LANG_INDEX = {lang: i for i, lang in enumerate(ALL_LANGS)}
 
@@ -199,7 +200,13 @@ def _matching(gen: Generation, plan: QueryPlan, deadline: float) -> np.ndarray:
 def _collapse(
     gen: Generation, ordered: list[tuple[int, float]], ui: Lang
 ) -> list[tuple[int, float, list[int]]]:
-    """Group (docnum, score) by report keeping first-seen order: (best, score, others)."""
+    """Group (docnum, score) by report keeping first-seen order: (shown, score, others).
+
+    The document shown for a report is the interface language's when it scores close to
+    the best (:data:`UI_LANGUAGE_MARGIN`), else the best-scoring one.  Close scores are
+    common: a translation naming a concept by full name and acronym ("Міжнародны
+    крымінальны суд (МКС)") outscores an original that names it once.
+    """
     groups: dict[int, list[tuple[int, float]]] = {}
     for docnum, score in ordered:
         groups.setdefault(int(gen.reports[docnum]), []).append((docnum, score))
@@ -207,10 +214,11 @@ def _collapse(
     for members in groups.values():
         top = max(score for _, score in members)
 
-        def rank(item: tuple[int, float], top: float = top) -> tuple[bool, bool, int]:
+        def rank(item: tuple[int, float], top: float = top) -> tuple[bool, bool, float, int]:
             docnum, score = item
-            tied = abs(score - top) <= 1e-9 * max(1.0, abs(top))
-            return (not tied, ALL_LANGS[gen.langs[docnum]] != ui, int(gen.langs[docnum]))
+            close = score >= UI_LANGUAGE_MARGIN * top
+            lang = int(gen.langs[docnum])
+            return (not close, ALL_LANGS[lang] != ui, -score, lang)
 
         members.sort(key=rank)
         best, score = members[0]

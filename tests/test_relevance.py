@@ -124,3 +124,29 @@ def test_every_topic_facet_value_is_labelled_in_the_interface_language(
     topics = result.facets[Facet.TOPIC]
     assert len(topics) >= 11
     assert all(c.label and c.label != c.value for c in topics)
+
+
+@pytest.mark.parametrize("ui", list(ALL_LANGS))
+def test_collapsed_icc_shows_each_report_in_the_interface_language(
+    search_index: SearchIndex, ui: Lang
+) -> None:
+    # Translations name the court twice (full name and acronym), so they outscore the
+    # English original a little; the reader's own language is still shown.
+    result = search(search_index, SearchRequest(q="ICC", collapse=Collapse.REPORT, ui_lang=ui))
+    assert [hit.lang for hit in result.hits] == [ui, ui, ui]
+
+
+@pytest.mark.parametrize(
+    ("q", "first"),
+    [
+        ("torture", Lang.EN),
+        ("пытки", Lang.RU),
+        ("катаванні", Lang.BE),
+        ('"Moscow Mechanism"', Lang.EN),
+    ],
+)
+def test_the_language_typed_ranks_above_glossary_translations(
+    search_index: SearchIndex, q: str, first: Lang
+) -> None:
+    hits = search(search_index, SearchRequest(q=q)).hits
+    assert hits[0].lang is first

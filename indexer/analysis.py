@@ -79,6 +79,7 @@ def _normalise_number(token: str) -> str:
     return token.replace(",", ".")
 
 
+@lru_cache(maxsize=200_000)
 def normalise_word(word: str) -> str:
     """Normalise one token as the analysers do (see :func:`normalise`)."""
     word = _unstress(_IGNORABLE_RE.sub("", word))
@@ -173,16 +174,19 @@ def stem(word: str, lang: Lang | str) -> str:
     return _STEMMERS[Lang(lang)](normalise_word(word))
 
 
+@lru_cache(maxsize=200_000)
 def key_en(word: str) -> str:
     """Cross-script key of an English word: its stem, romanised and folded."""
     return translit.key(stem_en(word))
 
 
+@lru_cache(maxsize=200_000)
 def key_be(word: str) -> str:
     """Cross-script key of a Belarusian word: its stem, romanised and folded."""
     return translit.key(stem_be(word))
 
 
+@lru_cache(maxsize=200_000)
 def key_ru(word: str) -> str:
     """Cross-script key of a Russian word: its stem, romanised and folded."""
     return translit.key(stem_ru(word))

@@ -11,11 +11,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexer.analysis import analyzer, key_analyzer
 from indexer.languages import Lang
 
 MAX_CHARS = 280
+TOKEN_CACHE_SIZE = 4096  # tokenised summaries kept: a page of hits re-reads the same ones
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n\s*\n")
 
 
@@ -31,17 +33,36 @@ class Terms:
         return bool(self.terms or self.prefixes or self.keys)
 
 
-def _matches(text: str, lang: Lang, terms: Terms) -> list[tuple[int, int, str]]:
+Span = tuple[int, int, str]
+
+
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _tokens(text: str, lang: Lang) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """(start, end, term) of every index term and every cross-script key of ``text``.
+
+    Tokenising is most of a snippet's cost and the same summaries come back page after
+    page, so it is cached (by text: a new index generation with new text misses).
+    """
+    terms = tuple(
+        (t.startchar, t.endchar, t.text) for t in analyzer(lang)(text, chars=True, mode="index")
+    )
+    keys = tuple(
+        (t.startchar, t.endchar, t.text) for t in key_analyzer(lang)(text, chars=True, mode="index")
+    )
+    return terms, keys
+
+
+def _matches(text: str, lang: Lang, terms: Terms) -> list[Span]:
     """(start, end, term) of every token of ``text`` to mark."""
-    spans: dict[int, tuple[int, int, str]] = {}
-    for token in analyzer(lang)(text, chars=True, mode="index"):
-        term = token.text
+    spans: dict[int, Span] = {}
+    index_terms, keys = _tokens(text, lang)
+    for start, end, term in index_terms:
         if term in terms.terms or any(term.startswith(p) for p in terms.prefixes):
-            spans[token.startchar] = (token.startchar, token.endchar, term)
+            spans[start] = (start, end, term)
     if terms.keys:
-        for token in key_analyzer(lang)(text, chars=True, mode="index"):
-            if token.text in terms.keys and token.startchar not in spans:
-                spans[token.startchar] = (token.startchar, token.endchar, "~" + token.text)
+        for start, end, key in keys:
+            if key in terms.keys and start not in spans:
+                spans[start] = (start, end, "~" + key)
     return sorted(spans.values())
 
 

@@ -51,8 +51,8 @@ dev: index  ## Flask's development server with reload (never for production)
 eval-analysis: $(STAMP)  ## score the stemmers on the reference data in $(IAPB_REFDATA)
 	IAPB_REFDATA=$(IAPB_REFDATA) $(BIN)/python -m indexer.evaluate
 
-bench: $(STAMP)  ## build and query benchmarks; writes bench/results.md and .json
-	$(BIN)/python -m bench.run
+bench: $(STAMP)  ## build and query benchmarks; writes bench/results.md and .json (BENCH_ARGS=--help)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:  ## remove the virtual environment, built indexes and caches
-	rm -rf $(VENV) var .pytest_cache .hypothesis .ruff_cache bench/results.*
+	rm -rf $(VENV) var .pytest_cache .hypothesis .ruff_cache bench/results.* bench/out

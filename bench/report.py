@@ -1,0 +1,193 @@
+"""The benchmark report: targets with PASS/MISS, ``results.md`` and ``results.json``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+# (id, what, where in the results, comparison, bound)
+TARGETS: tuple[tuple[str, str, tuple[str, ...], str, float], ...] = (
+    (
+        "http-distinct-rps",
+        "bundled corpus, distinct uncached searches over HTTP, req/s at 16 connections",
+        ("http", "bundled", "distinct", "req_per_s"),
+        ">=",
+        1000.0,
+    ),
+    (
+        "http-distinct-p99",
+        "bundled corpus, distinct uncached searches over HTTP, p99 ms",
+        ("http", "bundled", "distinct", "p99_ms"),
+        "<=",
+        25.0,
+    ),
+    (
+        "http-repeated-share",
+        "bundled corpus, repeated searches, share of the /healthz floor's throughput",
+        ("http", "bundled", "repeated_over_floor"),
+        ">=",
+        0.70,
+    ),
+    (
+        "synthetic-p50",
+        "synthetic corpus, faceted search in-process uncached, p50 ms",
+        ("inprocess", "synthetic", "uncached", "p50_ms"),
+        "<=",
+        50.0,
+    ),
+    (
+        "synthetic-p99",
+        "synthetic corpus, faceted search in-process uncached, p99 ms",
+        ("inprocess", "synthetic", "uncached", "p99_ms"),
+        "<=",
+        250.0,
+    ),
+    (
+        "synthetic-build",
+        "synthetic corpus, index build seconds",
+        ("build", "synthetic", "seconds"),
+        "<=",
+        120.0,
+    ),
+    (
+        "rss-bundled",
+        "server RSS after the runs (bundled corpus), MB",
+        ("http", "bundled", "memory", "VmRSS"),
+        "<=",
+        300.0,
+    ),
+    (
+        "rss-synthetic",
+        "server RSS after the runs (synthetic corpus), MB",
+        ("http", "synthetic", "memory", "VmRSS"),
+        "<=",
+        300.0,
+    ),
+)
+
+
+def _get(results: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = results
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target with the measured value and PASS, MISS or n/a (not measured)."""
+    out = []
+    for target_id, what, path, op, bound in TARGETS:
+        value = _get(results, path)
+        if value is None:
+            verdict = "n/a"
+        else:
+            ok = value >= bound if op == ">=" else value <= bound
+            verdict = "PASS" if ok else "MISS"
+        row = {"id": target_id, "what": what, "value": value, "verdict": verdict}
+        out.append({**row, "target": f"{op} {bound:g}"})
+    return out
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _latency_rows(title: str, runs: dict[str, dict[str, Any]]) -> list[str]:
+    rows = [
+        f"### {title}",
+        "",
+        "| run | count | mean ms | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in runs.items():
+        cells = [r.get(k) for k in ("count", "mean_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms")]
+        rows.append(f"| {name} | " + " | ".join(_fmt(c) for c in cells) + " |")
+    return rows + [""]
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """``results.md``: every section of the results as tables."""
+    env = results["environment"]
+    lines = [
+        "# iapb-search benchmarks",
+        "",
+        f"{env['date']} · {env['cpus']} CPUs · Python {env['python']} · "
+        f"server threads {env['server_threads']} · {env['connections']} connections "
+        f"× {env['duration_s']} s per HTTP run · total {_fmt(results.get('total_s'))} s",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | bound | verdict |",
+        "|---|---:|---:|---|",
+    ]
+    for t in results["targets"]:
+        lines.append(f"| {t['what']} | {_fmt(t['value'])} | {t['target']} | {t['verdict']} |")
+    lines += ["", "## Index build", "", "| corpus | documents | seconds | documents/s |"]
+    lines.append("|---|---:|---:|---:|")
+    for name, b in results["build"].items():
+        row = [b["documents"], b["seconds"], b["docs_per_s"]]
+        when = f" (reused index, measured {b['built_at']})" if b.get("reused") else ""
+        lines.append(f"| {name}{when} | " + " | ".join(_fmt(c) for c in row) + " |")
+    if "synthesis" in results:
+        s = results["synthesis"]
+        how = "reused" if s["reused"] else f"generated in {s['seconds']} s"
+        lines += ["", f"Synthetic corpus: {s['documents']:,} documents, seed {s['seed']}, {how}."]
+    cache = results["cache_check"]
+    lines += [
+        "",
+        "## In-process search latency (`indexer.search.search`, facets included)",
+        "",
+        f"Cache check: `SearchIndex(dir, cache_size=0)` kept {cache['entries_kept']} entries "
+        f"and had {cache['hits']} hits over two identical searches: "
+        f"{'it caches nothing' if cache['caches_nothing'] else 'IT CACHES (report this)'}.",
+        "",
+    ]
+    for corpus, runs in results["inprocess"].items():
+        lines += _latency_rows(f"{corpus} corpus", runs)
+        slow = sorted(runs["uncached"]["per_query_p50_ms"].items(), key=lambda kv: -kv[1])
+        worst = ", ".join(f"{n} {v:.1f}" for n, v in slow[:6])
+        lines += [f"Slowest queries (uncached p50 ms): {worst}", ""]
+        partial = runs["uncached"].get("partial_queries")
+        if partial:
+            lines += ["Partial (a cost limit cut them): " + ", ".join(partial), ""]
+    lines += ["## HTTP (waitress, `python -m webapp.serve`, loopback)", ""]
+    for corpus, h in results["http"].items():
+        lines += [
+            f"### {corpus} corpus",
+            "",
+            "| run | req/s | p50 ms | p99 ms | requests | errors | generator CPU (cores) |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for run in ("floor", "distinct", "repeated"):
+            r = h[run]
+            cells = [r.get(k) for k in ("req_per_s", "p50_ms", "p99_ms", "requests", "errors")]
+            cells.append(r.get("generator_cpu_cores"))
+            lines.append(f"| {run} | " + " | ".join(_fmt(c) for c in cells) + " |")
+        mem = h["memory"]
+        lines += [
+            "",
+            f"distinct/floor {h['distinct_over_floor']:.2f}, "
+            f"repeated/floor {h['repeated_over_floor']:.2f}; server RSS {mem['VmRSS']} MB "
+            f"(peak {mem['VmHWM']} MB)"
+            + (" — distinct queries ran out before the end" * h["distinct"]["exhausted"]),
+            "",
+        ]
+    lines += ["## Notes", ""] + [f"- {n}" for n in results.get("notes", [])]
+    return "\n".join(lines) + "\n"
+
+
+def write(results: dict[str, Any], directory: Path) -> tuple[Path, Path]:
+    """Write ``results.md`` and ``results.json`` into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    md = directory / "results.md"
+    js = directory / "results.json"
+    md.write_text(markdown(results), encoding="utf-8")
+    js.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return md, js

@@ -1,0 +1,230 @@
+"""``make bench``: build, in-process and HTTP benchmarks, with a report.
+
+Sections: index build time of the bundled corpus and of a synthetic corpus (generated
+under ``bench/out/`` by :mod:`indexer.synth`, reused when present with the same size,
+seed and source; its index is reused when up to date, with the build time measured
+when it was built, unless ``--rebuild``); in-process latency of the fixed query mix
+(:mod:`bench.queries`) with the result cache off and on; HTTP throughput and latency
+against the production server at ``--connections`` concurrent keep-alive connections
+for distinct (uncached) and repeated (cached) searches and for ``/healthz`` (the
+floor); the server's memory.  Prints progress, then the report; writes ``results.md``
+and ``results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench import inprocess, report
+from bench.load import run_load
+from bench.queries import QUERY_MIX, REPEATED, distinct_variants, path
+from bench.server import Server
+from indexer import synth
+from indexer.build import build_index, is_stale
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_THREADS = 8
+
+
+def _say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _progress(label: str):
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 5 or done >= total:
+            last[0] = now
+            _say(f"  {label}: {done:,}/{total:,} documents")
+
+    return show
+
+
+def _build(corpus: Path, out: Path, label: str, reuse: bool = False) -> dict[str, Any]:
+    """Build ``corpus`` into a fresh ``out``; or, with ``reuse``, keep an index that is
+    up to date (same corpus and analysis code) and report the time its build took."""
+    record = out.with_name(out.name + ".build.json")
+    if reuse and record.exists() and not is_stale(corpus, out):
+        measured = json.loads(record.read_text(encoding="utf-8"))
+        _say(f"reusing the {label} index (built {measured['built_at']} in {measured['seconds']} s)")
+        return {**measured, "reused": True}
+    shutil.rmtree(out, ignore_errors=True)
+    _say(f"building the index of the {label} corpus ({corpus})")
+    info = build_index(corpus, out, progress=_progress(label))
+    _say(f"  {info.documents:,} documents in {info.seconds:.1f} s")
+    measured = {
+        "corpus": str(corpus),
+        "documents": info.documents,
+        "seconds": round(info.seconds, 2),
+        "docs_per_s": round(info.documents / info.seconds, 1),
+        "built_at": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+    record.write_text(json.dumps(measured, indent=1) + "\n", encoding="utf-8")
+    return {**measured, "reused": False}
+
+
+def _synthesise(args: argparse.Namespace, out: Path) -> dict[str, Any]:
+    if synth.is_current(out, args.docs, args.seed, args.corpus):
+        _say(f"reusing the synthetic corpus in {out}")
+        return {**synth.manifest(args.docs, args.seed, args.corpus), "reused": True}
+    _say(f"generating a synthetic corpus of {args.docs:,} documents in {out}")
+    started = time.perf_counter()
+    info = synth.generate(args.docs, out, seed=args.seed, source=args.corpus)
+    seconds = round(time.perf_counter() - started, 1)
+    _say(f"  done in {seconds} s")
+    return {**info, "reused": False, "seconds": seconds}
+
+
+def _inprocess(index_dir: Path, label: str, budget: float) -> dict[str, Any]:
+    runs = {}
+    for cached in (False, True):
+        name = "cached" if cached else "uncached"
+        _say(f"in-process latency, {label} corpus, {name} (about {budget:.0f} s)")
+        runs[name] = inprocess.measure(
+            index_dir,
+            cached=cached,
+            budget=budget if not cached else min(budget, 3.0),
+            progress=lambda m, n=name: _say(f"  {label} {n}: {m}"),
+        )
+        r = runs[name]
+        _say(f"  p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms over {r['count']} searches")
+    return runs
+
+
+def _http(index_dir: Path, label: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    _say(f"HTTP: starting python -m webapp.serve on the {label} index")
+    out: dict[str, Any] = {}
+    with Server(index_dir, args.threads, work / f"server-{label}.log") as server:
+        for _, params in QUERY_MIX:
+            server.get(path(params))
+        expected = max(2000, int(args.duration * 3000))
+        distinct = [path(p) for p in distinct_variants(expected, seed=args.seed)]
+        repeated = [path(p) for p in REPEATED]
+        for run, paths, cycle in (
+            ("floor", ["/healthz"], True),
+            ("distinct", distinct, False),
+            ("repeated", repeated, True),
+        ):
+            _say(f"  {label} {run}: {args.connections} connections for {args.duration} s")
+            out[run] = run_load(
+                server.host,
+                server.port,
+                paths,
+                connections=args.connections,
+                duration=args.duration,
+                cycle=cycle,
+            )
+            r = out[run]
+            _say(f"    {r['req_per_s']} req/s, p50 {r.get('p50_ms')} ms, p99 {r.get('p99_ms')} ms")
+        out["memory"] = server.memory()
+        _say(f"  server RSS {out['memory']}")
+    floor = out["floor"].get("req_per_s") or 1.0
+    out["distinct_over_floor"] = round(out["distinct"].get("req_per_s", 0.0) / floor, 3)
+    out["repeated_over_floor"] = round(out["repeated"].get("req_per_s", 0.0) / floor, 3)
+    out["server_threads"] = args.threads
+    return out
+
+
+def _notes(results: dict[str, Any]) -> list[str]:
+    notes = [
+        "Latencies over HTTP are measured by the client (request sent to body read); "
+        "the load generator is Python threads with keep-alive http.client connections, "
+        "on the same 2-core machine as the server.",
+    ]
+    for label, h in results["http"].items():
+        floor = h["floor"]
+        notes.append(
+            f"{label}: the generator used {floor.get('generator_cpu_cores')} cores of CPU "
+            f"to drive {floor.get('req_per_s')} req/s against /healthz; against searches "
+            f"it used {h['distinct'].get('generator_cpu_cores')} cores, so search figures "
+            "are bounded by the server, not the generator, when that is well under 1."
+        )
+    if not results["cache_check"]["caches_nothing"]:
+        notes.append("SearchIndex(cache_size=0) kept results: uncached figures are wrong.")
+    return notes
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="bundled corpus")
+    parser.add_argument("--docs", type=int, default=100_000, help="synthetic corpus size")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench", help="report dir")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per HTTP run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="waitress threads")
+    parser.add_argument(
+        "--latency-budget", type=float, default=30.0, help="seconds per uncached in-process run"
+    )
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="rebuild the synthetic index even when it is up to date (re-measures its build)",
+    )
+    parser.add_argument(
+        "--skip-synthetic-http", action="store_true", help="HTTP runs on the bundled corpus only"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every benchmark and write the report; returns 0 (1 when the corpus is missing)."""
+    args = make_parser().parse_args(argv)
+    if not (args.corpus / "reports").is_dir():
+        print(f"error: no corpus at {args.corpus} (give --corpus)", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    work = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    synthetic = work / f"synth-{args.docs}-seed{args.seed}"
+    results: dict[str, Any] = {
+        "environment": {
+            "date": dt.datetime.now().isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "server_threads": args.threads,
+            "connections": args.connections,
+            "duration_s": args.duration,
+        },
+        "build": {},
+        "inprocess": {},
+        "http": {},
+    }
+    indexes = {"bundled": work / "index-bundled", "synthetic": work / "index-synthetic"}
+    results["build"]["bundled"] = _build(args.corpus, indexes["bundled"], "bundled")
+    results["synthesis"] = _synthesise(args, synthetic)
+    results["build"]["synthetic"] = _build(
+        synthetic, indexes["synthetic"], "synthetic", reuse=not args.rebuild
+    )
+    results["cache_check"] = inprocess.check_uncached(indexes["bundled"])
+    for label, index_dir in indexes.items():
+        budget = args.latency_budget if label == "synthetic" else min(args.latency_budget, 5.0)
+        results["inprocess"][label] = _inprocess(index_dir, label, budget)
+    for label, index_dir in indexes.items():
+        if label == "synthetic" and args.skip_synthetic_http:
+            continue
+        results["http"][label] = _http(index_dir, label, args, work)
+    results["total_s"] = round(time.perf_counter() - started, 1)
+    results["targets"] = report.judge(results)
+    results["notes"] = _notes(results)
+    md, js = report.write(results, args.results)
+    print(md.read_text(encoding="utf-8"))
+    _say(f"wrote {md} and {js} in {results['total_s']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

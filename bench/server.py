@@ -1,0 +1,94 @@
+"""The production server (``python -m webapp.serve``) in a subprocess, for benchmarks."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def memory(pid: int) -> dict[str, float]:
+    """Resident memory of process ``pid`` now (VmRSS) and at its peak (VmHWM), in MB."""
+    out: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            out[name] = round(int(value.split()[0]) / 1024, 1)
+    return out
+
+
+class Server:
+    """``python -m webapp.serve`` on 127.0.0.1 with ``IAPB_INDEX_DIR`` set; a context manager."""
+
+    def __init__(self, index_dir: Path, threads: int, log: Path) -> None:
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.index_dir = index_dir
+        self.threads = threads
+        self.log_path = log
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        env = {**os.environ, "IAPB_INDEX_DIR": str(self.index_dir)}
+        command = [sys.executable, "-m", "webapp.serve", "--host", self.host]
+        command += ["--port", str(self.port), "--threads", str(self.threads)]
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+        self._wait_ready(timeout=60)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited; see {self.log_path}")
+            try:
+                conn = http.client.HTTPConnection(self.host, self.port, timeout=5)
+                conn.request("GET", "/healthz")
+                status = conn.getresponse().status
+                conn.close()
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"the server did not answer /healthz within {timeout} s")
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        """One GET (for warming up and checks)."""
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def memory(self) -> dict[str, float]:
+        return memory(self.process.pid)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log.close()

@@ -285,6 +285,26 @@ class _Builder:
         return wq.And(children) if isinstance(node, wq.And) else wq.Or(children)
 
 
+# What Whoosh's parser raises on some operator sequences instead of marking an error
+# node: "NOT -torture AND torture" gives an IndexError from an empty group.
+_PARSER_CRASHES = (
+    AssertionError,
+    AttributeError,
+    IndexError,
+    KeyError,
+    NotImplementedError,
+    TypeError,
+    ValueError,
+)
+
+
+def _parse(text: str) -> wq.Query:
+    try:
+        return _PARSER.parse(text)
+    except _PARSER_CRASHES as exc:
+        raise _Malformed(repr(exc)) from exc
+
+
 def _balanced(text: str) -> bool:
     depth = 0
     for ch in text:
@@ -309,7 +329,7 @@ def plan_query(
     try:
         if not _balanced(text):
             raise _Malformed("unbalanced")
-        plan.query = _Builder(plan, glossary, reader).build(_PARSER.parse(text))
+        plan.query = _Builder(plan, glossary, reader).build(_parse(text))
     except _Malformed:
         plan = QueryPlan(fallback=True)
         plain = [w for w in _SYNTAX_RE.sub(" ", text).split() if w not in OPERATORS]

@@ -18,10 +18,8 @@ import re
 import struct
 import time
 import zlib
-from itertools import islice
 
 import numpy as np
-from whoosh.collectors import FilterCollector, TimeLimit
 
 from indexer import schema as f
 from indexer.analysis import normalise
@@ -30,6 +28,7 @@ from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.glossary import Glossary
 from indexer.index import Generation, SearchIndex
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
+from indexer.matching import evaluate
 from indexer.query import QueryPlan, plan_query
 from indexer.records import (
     Collapse,
@@ -46,7 +45,6 @@ from indexer.snippets import Terms, make_snippet
 
 # Read errors of a damaged index found only at query time (see index.DAMAGE_ERRORS).
 READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error)
-MATCH_CHUNK = 8192  # matching documents read between two looks at the clock
 UI_LANGUAGE_MARGIN = 0.7  # collapse shows the interface language when it scores >= 70% of the best
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 _LANG_INDEX = {lang: i for i, lang in enumerate(ALL_LANGS)}
@@ -137,64 +135,25 @@ def _date_order(gen: Generation, docs: np.ndarray, ui: Lang) -> np.ndarray:
     return docs[order]
 
 
-class _DeadlineFilterCollector(FilterCollector):
-    """Whoosh's filter collector that also stops at a deadline.
-
-    Whoosh quirk: ``TimeLimitCollector(searcher.collector(filter=...))`` silently drops
-    the filter, because the time-limit wrapper's ``collect_matches`` calls the child's
-    ``collect`` directly and the filter lives in the filter collector's own
-    ``collect_matches``.  So filtering and the clock are checked in one loop here.
-    """
-
-    def __init__(self, child, allow, deadline: float) -> None:
-        super().__init__(child, allow=allow)
-        self.deadline = deadline
-
-    def collect_matches(self) -> None:
-        child = self.child
-        allow = self._allow
-        for i, sub_docnum in enumerate(child.matches()):
-            if i % 256 == 0 and time.monotonic() > self.deadline:
-                raise TimeLimit
-            if allow is None or self.offset + sub_docnum in allow:
-                child.collect(sub_docnum)
+def _ranked(final: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """The best ``limit`` of ``final`` by score (ties: index order), as (docnum, score)."""
+    if limit < len(final):
+        cut = np.argpartition(-scores, limit - 1)[:limit]
+        final, scores = final[cut], scores[cut]
+    order = np.lexsort((final, -scores))
+    return [(int(final[i]), float(scores[i])) for i in order[:limit]]
 
 
-def _ranked(
-    gen: Generation, plan: QueryPlan, final: np.ndarray, all_docs: bool, limit: int, budget: float
-) -> list[tuple[int, float]]:
-    """The best ``limit`` of ``final`` by relevance, as (docnum, score).
-
-    Scoring stops after ``budget`` seconds; the best found so far are returned and the
-    plan is flagged as truncated.
-    """
-    searcher = gen.searcher()
-    doc_filter = None if all_docs else set(final.tolist())
-    deadline = time.monotonic() + max(budget, 0.001)
-    collector = _DeadlineFilterCollector(searcher.collector(limit=limit), doc_filter, deadline)
-    try:
-        searcher.search_with_collector(plan.query, collector)
-    except TimeLimit:
-        plan.truncated = True
-    return [(hit.docnum, hit.score or 0.0) for hit in collector.results()]
-
-
-def _matching(gen: Generation, plan: QueryPlan, deadline: float) -> np.ndarray:
-    """Every live document matching the plan's query, in chunks, until ``deadline``."""
+def _matching(gen: Generation, plan: QueryPlan, deadline: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every live document matching the plan's query, with its score."""
     if plan.query is None:
-        return np.flatnonzero(gen.live)
-    docnums = gen.searcher().docs_for_query(plan.query)
-    chunks = []
-    while True:
-        chunk = np.fromiter(islice(docnums, MATCH_CHUNK), dtype=np.int64)
-        chunks.append(chunk)
-        if len(chunk) < MATCH_CHUNK:
-            break
-        if time.monotonic() > deadline:
-            plan.truncated = True
-            break
-    matched = np.concatenate(chunks)
-    return matched[gen.live[matched]] if len(matched) else matched
+        docs = np.flatnonzero(gen.live)
+        return docs, np.zeros(len(docs))
+    (docs, scores), complete = evaluate(gen, plan.query, deadline)
+    if not complete:
+        plan.truncated = True
+    live = gen.live[docs]
+    return docs[live], scores[live]
 
 
 def _collapse(
@@ -263,8 +222,7 @@ def _page_of_hits(
     plan: QueryPlan,
     req: SearchRequest,
     final: np.ndarray,
-    all_docs: bool,
-    deadline: float,
+    scores: np.ndarray,
 ) -> tuple[int, list[tuple[int, float, list[int]]]]:
     """(total, the page's (docnum, score, other docnums))."""
     start = (req.page - 1) * req.per_page
@@ -290,7 +248,7 @@ def _page_of_hits(
         # A report has at most one document per language, so the best `end` reports
         # are among the best `end * languages` documents.
         limit = end * len(ALL_LANGS) if collapse else end
-        ordered = _ranked(gen, plan, final, all_docs, limit, deadline - time.monotonic())
+        ordered = _ranked(final, scores, limit)
         if not collapse:
             return total, [(d, s, []) for d, s in ordered[start:end]]
     groups = _collapse(gen, ordered, req.ui_lang)[start:end]
@@ -344,14 +302,14 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     deadline = time.monotonic() + time_limit
     reader = gen.searcher().reader()
     plan = plan_query(req.q, _glossary(gen) if req.expand else None, reader)
-    docs = _matching(gen, plan, deadline)
+    docs, scores = _matching(gen, plan, deadline)
     timings["match"] = time.perf_counter() - started
     facets = _facets(gen, docs, req)
     masks = _masks(gen, docs, req)
     selected = masks[Facet.YEAR] & masks[Facet.LANG] & masks[Facet.TOPIC]
     final = docs[selected]
     timings["facets"] = time.perf_counter() - started
-    total, page = _page_of_hits(gen, plan, req, final, bool(selected.all()), deadline)
+    total, page = _page_of_hits(gen, plan, req, final, scores[selected])
     if req.page > 1 and not page:
         pages = max(1, -(-total // req.per_page))
         raise QueryError("page", f"page {req.page} is past the last page ({pages})", "out_of_range")

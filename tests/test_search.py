@@ -309,6 +309,32 @@ def test_any_query_text_is_answered_with_safe_snippets(index: SearchIndex, q: st
         assert "<" not in stripped
 
 
+_QUERY_TOKENS = st.sampled_from(
+    ["AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "-", "+", "(", ")", '"', "*", "-torture",
+     "torture", "evidence", "ICC", "МУС", "пыт*", "a*", "topic:icc", "title:x", "~", "^2",
+     "[a TO b]"]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(_QUERY_TOKENS, min_size=1, max_size=8))
+def test_any_sequence_of_operators_and_words_is_answered(index: SearchIndex, tokens) -> None:
+    # Regression: "NOT -torture AND torture" crashed Whoosh's parser (IndexError).
+    result = search(index, SearchRequest(q=" ".join(tokens)))
+    assert result.total >= 0
+
+
+@pytest.mark.parametrize("q", ["NOT -torture AND torture", "NOT -torture OR -torture"])
+def test_queries_that_crash_whoosh_s_parser_fall_back_to_plain_words(
+    index: SearchIndex, q: str
+) -> None:
+    result = search(index, SearchRequest(q=q))
+    assert result.fallback
+    assert {hit.id for hit in result.hits} == {"r2-en"}
+
+
 def test_a_query_with_too_many_words_is_cut_and_flagged_partial(index: SearchIndex) -> None:
     from indexer.query import MAX_TERMS
 

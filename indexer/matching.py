@@ -1,0 +1,296 @@
+"""Query evaluation over postings held as numpy arrays: every match and its score at once.
+
+Whoosh evaluates a query by building a tree of matchers and stepping through it one
+document at a time in Python, and a search needs that twice (every match for the facet
+counts, then the scores of the filtered ones).  Here a query plan is evaluated once,
+leaf by leaf, on arrays:
+
+- a ``Term`` is its postings list (document numbers and term frequencies), read once
+  per index generation and kept in a bounded cache, scored with BM25 in numpy;
+- a ``Phrase`` asks Whoosh only which documents hold the words in order (positions are
+  Whoosh's business), cached the same way, and scores like its words together;
+- ``Or``/``And``/``Not``/``AndNot``/``AndMaybe`` are set operations on sorted arrays,
+  scores added as BM25F adds them across fields.
+
+Any other query type falls back to Whoosh's own matcher, matched without a score.
+The result is every matching document number (sorted) with its score.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from indexer.index import Generation
+
+K1 = 1.2  # BM25 term-frequency saturation (Whoosh's default)
+B = 0.75  # BM25 length normalisation (Whoosh's default)
+CACHE_BYTES = 64 * 1024 * 1024  # postings arrays kept per generation
+_EMPTY_DOCS = np.zeros(0, dtype=np.int64)
+_EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+
+Matches = tuple[np.ndarray, np.ndarray]  # (sorted unique docnums, scores)
+
+
+class OutOfTime(Exception):
+    """The evaluation passed its deadline; what was not evaluated counts as no match."""
+
+
+class _ArrayCache:
+    """A thread-safe LRU of numpy arrays bounded by their total size in bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any], nbytes: Callable[[Any], int]):
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key][0]
+        value = compute()
+        size = nbytes(value)
+        with self.lock:
+            if key not in self.entries and size <= self.limit:
+                self.entries[key] = (value, size)
+                self.size += size
+                while self.size > self.limit:
+                    _, (_, dropped) = self.entries.popitem(last=False)
+                    self.size -= dropped
+        return value
+
+
+class _Postings:
+    """The arrays of one index generation: postings, field lengths, statistics."""
+
+    def __init__(self, gen: Generation) -> None:
+        self.gen = gen
+        self.cache = _ArrayCache(CACHE_BYTES)
+        self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+        self._lock = threading.Lock()
+
+    def _leaves(self, searcher: Searcher) -> list[tuple[Searcher, int]]:
+        return list(searcher.leaf_searchers())
+
+    def lengths(self, field: str, searcher: Searcher) -> tuple[np.ndarray, float]:
+        """Every document's length in ``field`` and the mean length of non-empty ones."""
+        with self._lock:
+            cached = self._lengths.get(field)
+        if cached is not None:
+            return cached
+        parts = []
+        for leaf, _ in self._leaves(searcher):
+            reader = leaf.reader()
+            count = reader.doc_count_all()
+            parts.append(
+                np.fromiter(
+                    (reader.doc_field_length(d, field, 0) or 0 for d in range(count)),
+                    dtype=np.float64,
+                    count=count,
+                )
+            )
+        lengths = np.concatenate(parts) if parts else _EMPTY_SCORES
+        filled = lengths[lengths > 0]
+        result = (lengths, float(filled.mean()) if len(filled) else 1.0)
+        with self._lock:
+            self._lengths[field] = result
+        return result
+
+    def term(self, field: str, text: str, searcher: Searcher) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, term frequencies) of ``text`` in ``field``."""
+        return self.cache.get(
+            ("term", field, text),
+            lambda: self._read_term(field, text, searcher),
+            lambda value: value[0].nbytes + value[1].nbytes,
+        )
+
+    def _read_term(self, field: str, text: str, searcher: Searcher):
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        for leaf, offset in self._leaves(searcher):
+            reader = leaf.reader()
+            if (field, text) not in reader:
+                continue
+            matcher = reader.postings(field, text)
+            block_ids, block_weights = _read_blocks(matcher)
+            ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
+            weights.append(np.asarray(block_weights, dtype=np.float64))
+        if not ids:
+            return _EMPTY_DOCS, _EMPTY_SCORES
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def phrase_docs(self, query: wq.Query, searcher: Searcher) -> np.ndarray:
+        """The documents matching ``query`` by Whoosh's own (unscored) matcher."""
+        key = ("query", type(query).__name__, repr(query))
+        return self.cache.get(key, lambda: _whoosh_docs(query, searcher), lambda a: a.nbytes)
+
+
+def _read_blocks(matcher) -> tuple[list[int], list[float]]:
+    """All (ids, weights) of a postings matcher.
+
+    Whoosh's W3 leaf matcher decodes postings a block at a time into arrays; reading
+    those arrays whole (private attributes, checked for) avoids a Python call per
+    posting.  Any other matcher is stepped through.
+    """
+    ids: list[int] = []
+    weights: list[float] = []
+    blockwise = all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block"))
+    if blockwise:
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids[matcher._i :])
+            weights.extend(matcher._weights[matcher._i :])
+            matcher._i = matcher._blocklength
+            matcher._next_block()
+        return ids, weights
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+def _whoosh_docs(query: wq.Query, searcher: Searcher) -> np.ndarray:
+    docs = np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
+    return np.unique(docs)
+
+
+_STATE: weakref.WeakKeyDictionary[Generation, _Postings] = weakref.WeakKeyDictionary()
+_STATE_LOCK = threading.Lock()
+
+
+def _postings(gen: Generation) -> _Postings:
+    with _STATE_LOCK:
+        state = _STATE.get(gen)
+        if state is None:
+            state = _STATE[gen] = _Postings(gen)
+        return state
+
+
+class _Evaluator:
+    def __init__(self, gen: Generation, deadline: float) -> None:
+        self.gen = gen
+        self.searcher = gen.searcher()
+        self.postings = _postings(gen)
+        self.deadline = deadline
+        self.doc_count = gen.doc_count
+        self.out_of_time = False
+
+    def _clock(self) -> None:
+        if time.monotonic() > self.deadline:
+            self.out_of_time = True
+            raise OutOfTime
+
+    def _bm25(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        docs, tf = self.postings.term(field, text, self.searcher)
+        if not len(docs):
+            return docs, tf
+        lengths, mean = self.postings.lengths(field, self.searcher)
+        idf = math.log(self.doc_count / (len(docs) + 1)) + 1
+        norm = K1 * ((1 - B) + B * lengths[docs] / mean)
+        return docs, idf * (tf * (K1 + 1)) / (tf + norm)
+
+    def evaluate(self, query: wq.Query) -> Matches:
+        self._clock()
+        if isinstance(query, wq.Term):
+            docs, scores = self._bm25(query.fieldname, query.text)
+            return docs, scores * query.boost
+        if isinstance(query, wq.Phrase):
+            return self._phrase(query)
+        if isinstance(query, wq.Or):
+            return self._or(query.subqueries)
+        if isinstance(query, wq.And):
+            return self._and(query.subqueries)
+        if isinstance(query, wq.AndNot):
+            docs, scores = self.evaluate(query.a)
+            excluded, _ = self.evaluate(query.b)
+            keep = ~np.isin(docs, excluded, assume_unique=True)
+            return docs[keep], scores[keep]
+        if isinstance(query, wq.AndMaybe):
+            docs, scores = self.evaluate(query.a)
+            extra_docs, extra = self.evaluate(query.b)
+            _, here, there = np.intersect1d(docs, extra_docs, True, return_indices=True)
+            scores = scores.copy()
+            scores[here] += extra[there]
+            return docs, scores
+        if isinstance(query, wq.Not):
+            excluded, _ = self.evaluate(query.query)
+            docs = np.setdiff1d(np.arange(self.doc_count, dtype=np.int64), excluded, True)
+            return docs, np.zeros(len(docs))
+        if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
+            return _EMPTY_DOCS, _EMPTY_SCORES
+        if isinstance(query, wq.Every):
+            return np.arange(self.doc_count, dtype=np.int64), np.zeros(self.doc_count)
+        docs = self.postings.phrase_docs(query, self.searcher)
+        return docs, np.full(len(docs), float(getattr(query, "boost", 1.0)))
+
+    def _or(self, subqueries: list[wq.Query]) -> Matches:
+        # Past the deadline an alternative counts as no match: what was found stands.
+        parts = []
+        for sub in subqueries:
+            try:
+                parts.append(self.evaluate(sub))
+            except OutOfTime:
+                break
+        return _union(parts)
+
+    def _and(self, subqueries: list[wq.Query]) -> Matches:
+        result: Matches | None = None
+        for sub in subqueries:
+            docs, scores = self.evaluate(sub)
+            if result is None:
+                result = (docs, scores)
+            else:
+                _, here, there = np.intersect1d(result[0], docs, True, return_indices=True)
+                result = (result[0][here], result[1][here] + scores[there])
+            if not len(result[0]):
+                break
+        return result if result is not None else (_EMPTY_DOCS, _EMPTY_SCORES)
+
+    def _phrase(self, query: wq.Phrase) -> Matches:
+        docs = self.postings.phrase_docs(query, self.searcher)
+        scores = np.zeros(len(docs))
+        for word in dict.fromkeys(query.words):
+            word_docs, word_scores = self._bm25(query.fieldname, word)
+            _, here, there = np.intersect1d(docs, word_docs, True, return_indices=True)
+            scores[here] += word_scores[there]
+        return docs, scores * query.boost
+
+
+def _union(parts: list[Matches]) -> Matches:
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return _EMPTY_DOCS, _EMPTY_SCORES
+    if len(parts) == 1:
+        return parts[0]
+    docs = np.concatenate([p[0] for p in parts])
+    scores = np.concatenate([p[1] for p in parts])
+    unique, inverse = np.unique(docs, return_inverse=True)
+    return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
+
+
+def evaluate(gen: Generation, query: wq.Query, deadline: float) -> tuple[Matches, bool]:
+    """Every document of ``gen`` matching ``query`` with its BM25F score.
+
+    Returns ``((docnums, scores), complete)``: docnums sorted and unique (deleted
+    documents included: the caller masks them), and ``complete`` False when the
+    deadline (a :func:`time.monotonic` value) passed and the result is partial.
+    """
+    evaluator = _Evaluator(gen, deadline)
+    try:
+        matches = evaluator.evaluate(query)
+    except OutOfTime:
+        matches = (_EMPTY_DOCS, _EMPTY_SCORES)
+    return matches, not evaluator.out_of_time

@@ -187,9 +187,12 @@ class _Evaluator:
         self.deadline = deadline
         self.doc_count = gen.doc_count
         self.out_of_time = False
+        self.leaves = 0
 
     def _clock(self) -> None:
-        if time.monotonic() > self.deadline:
+        # The first leaf is always evaluated, so that a search past its time limit still
+        # answers with something ("best found so far"), not with nothing.
+        if self.leaves and time.monotonic() > self.deadline:
             self.out_of_time = True
             raise OutOfTime
 
@@ -205,9 +208,11 @@ class _Evaluator:
     def evaluate(self, query: wq.Query) -> Matches:
         self._clock()
         if isinstance(query, wq.Term):
+            self.leaves += 1
             docs, scores = self._bm25(query.fieldname, query.text)
             return docs, scores * query.boost
         if isinstance(query, wq.Phrase):
+            self.leaves += 1
             return self._phrase(query)
         if isinstance(query, wq.Or):
             return self._or(query.subqueries)
@@ -233,6 +238,7 @@ class _Evaluator:
             return _EMPTY_DOCS, _EMPTY_SCORES
         if isinstance(query, wq.Every):
             return np.arange(self.doc_count, dtype=np.int64), np.zeros(self.doc_count)
+        self.leaves += 1
         docs = self.postings.phrase_docs(query, self.searcher)
         return docs, np.full(len(docs), float(getattr(query, "boost", 1.0)))
 

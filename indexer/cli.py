@@ -27,6 +27,10 @@ def _progress(done: int, total: int) -> None:
         bar = "#" * filled + "-" * (width - filled)
         end = "\n" if done >= total else ""
         print(f"\r[{bar}] {done}/{total} documents", end=end, file=sys.stderr, flush=True)
+        if done >= total:
+            # Whoosh sorts and writes the postings after the last document: no progress
+            # is reported for that part, a large one on big corpora.
+            print("writing segments…", file=sys.stderr, flush=True)
 
 
 def _report_corpus_error(error: CorpusError) -> int:

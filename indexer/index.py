@@ -4,6 +4,12 @@
 :mod:`indexer.build`).  Each generation is opened once; its per-document facet columns
 are read once into arrays; each thread gets its own Whoosh searcher on it.  Searches
 are cached per generation, so a rebuild invalidates the cache by construction.
+
+Searchers hold open files, and a generation is retired while other threads may still
+be searching it, so nothing closes a searcher under its thread: a thread closes its own
+searcher on the old generation when it next asks for the current one (its previous
+search is over by then), and a generation no longer referenced by anyone (so searched
+by no one) closes the searchers left, those of threads that never came back.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import os
 import pickle
 import struct
 import threading
+import weakref
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
@@ -58,12 +65,28 @@ class TopicInfo:
         return self.labels.get(lang) or self.labels.get(Lang.EN) or self.id
 
 
+def _check_files(path: Path, files: dict[str, int]) -> None:
+    """Raise ``OSError`` when a file listed by the build is missing or has another size."""
+    for name, size in files.items():
+        actual = (path / name).stat().st_size
+        if actual != size:
+            raise OSError(f"{name} has {actual} bytes, the build wrote {size}")
+
+
+def _close_searchers(searchers: list[Searcher], lock: threading.Lock) -> None:
+    with lock:
+        for searcher in searchers:
+            searcher.close()
+        searchers.clear()
+
+
 class Generation:
     """One opened index generation with its facet columns and per-thread searchers."""
 
     def __init__(self, path: Path) -> None:
         try:
             self.meta = read_meta(path)
+            _check_files(path, self.meta.get("files", {}))
             self.ix = whoosh_index.open_dir(str(path))
             self._load_columns()
         except DAMAGE_ERRORS as exc:
@@ -74,6 +97,9 @@ class Generation:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._searchers: list[Searcher] = []
+        # Runs when the generation is closed or no longer referenced (nobody can be
+        # searching it then), and at exit: the searchers' files are closed, not leaked.
+        self._finalizer = weakref.finalize(self, _close_searchers, self._searchers, self._lock)
 
     def _load_columns(self) -> None:
         self.topics: dict[str, TopicInfo] = {
@@ -106,19 +132,33 @@ class Generation:
             self.year_values = sorted({int(y) for y in self.years}, reverse=True)
 
     def searcher(self) -> Searcher:
-        """This thread's searcher on this generation (Whoosh searchers are not shared)."""
+        """This thread's searcher on this generation (Whoosh searchers are not shared).
+
+        Raises :class:`IndexUnavailable` when the generation has been closed.
+        """
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
-            searcher = self._local.searcher = self.ix.searcher()
             with self._lock:
+                if not self._finalizer.alive:
+                    raise IndexUnavailable(f"index generation {self.number} is closed")
+                searcher = self._local.searcher = self.ix.searcher()
                 self._searchers.append(searcher)
         return searcher
 
-    def close(self) -> None:
+    def release(self) -> None:
+        """Close this thread's searcher, if it has one (the thread is done with it)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            return
+        del self._local.searcher
         with self._lock:
-            for searcher in self._searchers:
+            if searcher in self._searchers:
+                self._searchers.remove(searcher)
                 searcher.close()
-            self._searchers.clear()
+
+    def close(self) -> None:
+        """Close every thread's searcher: only when no thread is searching this generation."""
+        self._finalizer()
 
 
 @dataclass
@@ -163,6 +203,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._generation: Generation | None = None
         self._target: str | None = None
+        self._held = threading.local()  # the generation this thread searched last
         self.cache = _Cache(cache_size)
 
     def _current_target(self) -> str:
@@ -176,23 +217,36 @@ class SearchIndex:
             raise IndexUnavailable(f"cannot read {self.directory / CURRENT}: {exc}") from exc
 
     def generation(self) -> Generation:
-        """The current generation, reopened when the ``current`` link has moved."""
+        """The current generation, reopened when the ``current`` link has moved.
+
+        Call it once per search: the calling thread's searcher on the generation it
+        searched before is closed here when that generation has been replaced.
+        """
         target = self._current_target()
         current = self._generation
-        if current is not None and target == self._target:
-            return current
+        if current is None or target != self._target:
+            with self._lock:
+                if self._generation is None or target != self._target:
+                    opened = Generation(self.directory / target)
+                    self._generation, self._target = opened, target
+                    with self.cache.lock:
+                        self.cache.entries.clear()
+                current = self._generation
+        held = getattr(self._held, "generation", None)
+        if held is not current:
+            # The replaced generation stays open for the threads still searching it; its
+            # last searchers close when it is no longer referenced (see Generation).
+            if held is not None:
+                held.release()
+            self._held.generation = current
+        return current
+
+    def close(self) -> None:
+        """Close the searchers of the current generation (no search may be running)."""
         with self._lock:
-            if self._generation is None or target != self._target:
-                opened = Generation(self.directory / target)
-                old, self._generation, self._target = self._generation, opened, target
-                with self.cache.lock:
-                    self.cache.entries.clear()
-                if old is not None:
-                    # Threads may still be searching the old generation: its files stay
-                    # (the build keeps a few generations) and its searchers are left to
-                    # the garbage collector rather than closed under them.
-                    pass
-            return self._generation
+            if self._generation is not None:
+                self._generation.close()
+            self._generation = self._target = None
 
     def health(self) -> dict[str, Any]:
         """Generation, document count and build time; raises :class:`IndexUnavailable`."""

@@ -3,11 +3,21 @@
 Text fields exist per language (``title_en``, ``summary_be``, ...) so that each is
 analysed with its own language's analyser; a document fills only its own language's
 fields.  The ``key_*`` fields hold the cross-script keys, weighted low.
+
+Only what a query searches is indexed.  The report number, year and day are read in
+bulk as columns (facets, date order) and never searched, so they are columns, not
+numeric terms; the spelling field holds the vocabulary for the "did you mean"
+corrector once, not a posting per word and document (see :class:`Vocabulary`).
 """
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from collections.abc import Iterator, Mapping
+
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 
 from indexer.analysis import analyzer, key_analyzer, plain_analyzer
 from indexer.languages import ALL_LANGS, Lang
@@ -61,21 +71,53 @@ def field_boosts() -> dict[str, float]:
     return boosts
 
 
+class NumberColumn(COLUMN):
+    """An integer per document, kept as a column (and stored, if asked), not indexed."""
+
+    def __init__(self, typecode: str = "i", stored: bool = False) -> None:
+        super().__init__(NumericColumn(typecode))
+        self.stored = stored
+
+
+class Vocabulary(FieldType):
+    """Every word of the corpus with its number of occurrences, indexed once.
+
+    The value is a ready ``{word: count}`` mapping (the build counts the words of every
+    title and summary with the plain analyser) added to one document only.  Each word
+    is one posting whose weight is its count, so ``reader.frequency(SPELLING, word)``
+    is the word's frequency in the corpus, which is all Whoosh's ``ReaderCorrector``
+    ranks by, and ``(SPELLING, word) in reader`` says whether the corpus has the word.
+    A posting per word and document (a plain TEXT field) cost a third of the build.
+    """
+
+    def __init__(self) -> None:
+        self.format = Frequency()
+        self.analyzer = plain_analyzer()
+        self.scorable = False
+        self.stored = False
+        self.unique = False
+        self.vector = None
+
+    def index(self, value: Mapping[str, int], **kwargs) -> Iterator[tuple]:
+        for word, count in value.items():
+            yield word.encode("utf-8"), count, float(count), pack_uint(count)
+
+
 def build_schema() -> Schema:
     """The schema of a new index."""
     fields = {
         ID_FIELD: ID(stored=True, unique=True),
-        REPORT: NUMERIC(int, stored=True, sortable=True),
+        REPORT: NumberColumn("q", stored=True),
         LANG: ID(stored=True, sortable=True),
         DATE: STORED(),
-        DAY: NUMERIC(int, sortable=True),
-        YEAR: NUMERIC(int, stored=True, sortable=True),
+        DAY: NumberColumn("i"),
+        YEAR: NumberColumn("i", stored=True),
         TOPICS: KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
         PERIOD_START: STORED(),
         PERIOD_END: STORED(),
         PROVENANCE: STORED(),
         TRANSLATED: STORED(),
-        SPELLING: TEXT(analyzer=plain_analyzer(), phrase=False, stored=False),
+        SPELLING: Vocabulary(),
     }
     for lang in ALL_LANGS:
         fields[title_field(lang)] = TEXT(analyzer=analyzer(lang), stored=True, phrase=True)

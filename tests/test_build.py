@@ -5,17 +5,24 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from indexer import build
+from indexer.analysis import words
 from indexer.build import KEEP_GENERATIONS, build_index, current_generation, is_stale, read_meta
 from indexer.cli import main
+from indexer.corpus import load_corpus
 from indexer.errors import CorpusError, IndexUnavailable
 from indexer.index import SearchIndex, open_index
 from indexer.records import SearchRequest
+from indexer.schema import SPELLING
 from indexer.search import search
 
+ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
 
@@ -139,3 +146,61 @@ def test_build_command_prints_what_it_indexed(
     assert "indexed 6 documents (2 reports x 3 languages)" in capsys.readouterr().out
     assert main(["build", "--corpus", str(corpus), "--out", str(out), "--if-stale"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_segments_are_separate_files_not_one_compound_file(corpus: Path, tmp_path: Path) -> None:
+    info = build_index(corpus, tmp_path / "index")
+    names = [p.name for p in info.path.iterdir()]
+    assert not [n for n in names if n.endswith(".seg")]
+    assert [n for n in names if n.endswith(".pst")] and [n for n in names if n.endswith(".trm")]
+
+
+def test_a_parallel_build_writes_several_segments_that_search_like_one(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = build_index(corpus, tmp_path / "serial")
+    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build, "PARALLEL_BATCH", 2)
+    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
+    parallel = build_index(corpus, tmp_path / "parallel")
+    assert len(list(parallel.path.glob("*.trm"))) > 1 == len(list(serial.path.glob("*.trm")))
+    for q in ["torture", "detainees", "ICC", "tortue", "пыткі"]:
+        one = search(SearchIndex(tmp_path / "serial"), SearchRequest(q=q))
+        many = search(SearchIndex(tmp_path / "parallel"), SearchRequest(q=q))
+        assert (many.total, many.suggestion) == (one.total, one.suggestion), q
+        assert sorted(h.id for h in many.hits) == sorted(h.id for h in one.hits), q
+
+
+def test_the_spelling_vocabulary_is_the_plain_analysers_words_counted() -> None:
+    corpus = load_corpus(ROOT / "corpus")
+    texts = list(build._texts(corpus))
+    expected = Counter(word for text in texts for word in words(text))
+    assert build.count_words(texts) == expected
+    assert build.count_words(["Ё-моё, 7,500 пы́ткі\u00ad; ICC's ICC"]) == Counter(
+        words("Ё-моё, 7,500 пы́ткі\u00ad; ICC's ICC")
+    )
+
+
+def test_the_spelling_field_holds_each_word_once_with_its_corpus_frequency(
+    corpus: Path, tmp_path: Path
+) -> None:
+    info = build_index(corpus, tmp_path / "index")
+    counts = build.count_words(build._texts(load_corpus(corpus)))
+    with SearchIndex(tmp_path / "index").generation().ix.reader() as reader:
+        assert {t.decode() for t in reader.lexicon(SPELLING)} == set(counts)
+        for word, count in counts.items():
+            assert reader.doc_frequency(SPELLING, word) == 1
+            assert reader.frequency(SPELLING, word) == count
+    assert info.documents == 6
+
+
+def test_build_command_says_when_it_writes_the_segments(
+    corpus: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["build", "--corpus", str(corpus), "--out", str(tmp_path / "index")]) == 0
+    err = capsys.readouterr().err
+    assert "6/6 documents\nwriting segments…\n" in err

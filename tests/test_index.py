@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index, current_generation
+from indexer.build import build_index, current_generation, read_meta
 from indexer.errors import IndexUnavailable
 from indexer.index import SearchIndex
 from indexer.records import SearchRequest
@@ -35,12 +37,30 @@ def _damage(path: Path, how: str) -> None:
         path.unlink()
 
 
+def _index_files(generation: Path) -> list[str]:
+    return sorted(p.name for p in generation.iterdir() if not p.name.endswith("WRITELOCK"))
+
+
+def test_every_index_file_is_recorded_with_its_size(pristine: Path) -> None:
+    generation = current_generation(pristine)
+    assert generation is not None
+    files = read_meta(generation)["files"]
+    assert sorted(files) + ["meta.json"] == _index_files(generation)
+    assert all(files[name] == (generation / name).stat().st_size for name in files)
+
+
+# Segments are written one file per part (terms, postings, stored fields, one file per
+# column): each kind of part is damaged in turn, the columns included, which Whoosh
+# would otherwise read as default values.
+PARTS = [".toc", ".trm", ".pst", "_stored.col", ".day.col", ".lang.col", "_summary_en_len.col"]
+
+
 # Whoosh leaves a file open when it fails to read a damaged table of contents or
 # segment; that leak is Whoosh's and is collected, so its warning is not an error here.
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("how", ["truncated", "garbage", "deleted"])
-@pytest.mark.parametrize("kind", [".toc", ".seg", "meta.json"])
+@pytest.mark.parametrize("kind", [*PARTS, "meta.json"])
 def test_a_damaged_index_is_unavailable_with_its_reason(
     pristine: Path, tmp_path: Path, kind: str, how: str
 ) -> None:
@@ -48,7 +68,7 @@ def test_a_damaged_index_is_unavailable_with_its_reason(
     shutil.copytree(pristine, copy, symlinks=True)
     generation = current_generation(copy)
     assert generation is not None
-    (victim,) = [p for p in generation.iterdir() if p.name.endswith(kind)]
+    (victim,) = [generation / name for name in _index_files(generation) if name.endswith(kind)]
     _damage(victim, how)
     index = SearchIndex(copy)
     with pytest.raises(IndexUnavailable, match="cannot open index generation"):
@@ -82,3 +102,54 @@ def test_health_reports_generation_and_document_count(pristine: Path) -> None:
     health = SearchIndex(pristine).health()
     assert health["generation"] == 1 and health["documents"] == 6 and health["reports"] == 2
     assert os.path.basename(str(current_generation(pristine))) == "gen-000001"
+
+
+def _searcher_is_open(searcher) -> bool:
+    return not searcher.is_closed
+
+
+def test_a_replaced_generation_is_closed_by_each_thread_when_done_never_under_another(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "index"
+    build_index(MINI, out)
+    index = SearchIndex(out)
+    old = index.generation()
+    mine = old.searcher()
+    theirs: list = []
+    other_done = threading.Event()
+    other_may_finish = threading.Event()
+
+    def other_thread() -> None:
+        gen = index.generation()
+        theirs.append(gen.searcher())
+        other_done.set()
+        other_may_finish.wait(10)
+        # Still searching the old generation after two rebuilds: its searcher is open.
+        assert gen.searcher() is theirs[0] and _searcher_is_open(theirs[0])
+        index.generation()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    assert other_done.wait(10)
+    build_index(MINI, out)
+    build_index(MINI, out)
+    new = index.generation()
+    assert new is not old and new.number == 3
+    assert not _searcher_is_open(mine)  # this thread moved on: its old searcher is closed
+    assert _searcher_is_open(theirs[0])  # the other thread has not
+    other_may_finish.set()
+    thread.join(10)
+    assert not _searcher_is_open(theirs[0])
+    assert search(index, SearchRequest(q="torture")).total == 1
+    current = new.searcher()
+    index.close()
+    assert not _searcher_is_open(current)
+
+
+def test_a_generation_nobody_references_closes_its_searchers(pristine: Path) -> None:
+    index = SearchIndex(pristine)
+    searcher = index.generation().searcher()
+    del index
+    gc.collect()
+    assert not _searcher_is_open(searcher)

@@ -119,7 +119,8 @@ def markdown(results: dict[str, Any]) -> str:
         "# iapb-search benchmarks",
         "",
         f"{env['date']} · {env['cpus']} CPUs · Python {env['python']} · "
-        f"server threads {env['server_threads']} · {env['connections']} connections "
+        f"server {env.get('server_workers', 1)} workers × {env['server_threads']} threads · "
+        f"{env['connections']} connections "
         f"× {env['duration_s']} s per HTTP run · total {_fmt(results.get('total_s'))} s",
         "",
         "## Targets",
@@ -157,7 +158,7 @@ def markdown(results: dict[str, Any]) -> str:
         partial = runs["uncached"].get("partial_queries")
         if partial:
             lines += ["Partial (a cost limit cut them): " + ", ".join(partial), ""]
-    lines += ["## HTTP (waitress, `python -m webapp.serve`, loopback)", ""]
+    lines += ["## HTTP (gunicorn, `python -m webapp.serve`, loopback)", ""]
     for corpus, h in results["http"].items():
         lines += [
             f"### {corpus} corpus",

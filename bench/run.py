@@ -31,9 +31,9 @@ from bench.queries import QUERY_MIX, REPEATED, distinct_variants, path
 from bench.server import Server
 from indexer import synth
 from indexer.build import build_index, is_stale
+from webapp.serve import DEFAULT_THREADS, default_workers
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_THREADS = 8
 
 
 def _say(message: str) -> None:
@@ -106,7 +106,8 @@ def _inprocess(index_dir: Path, label: str, budget: float) -> dict[str, Any]:
 def _http(index_dir: Path, label: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     _say(f"HTTP: starting python -m webapp.serve on the {label} index")
     out: dict[str, Any] = {}
-    with Server(index_dir, args.threads, work / f"server-{label}.log") as server:
+    log = work / f"server-{label}.log"
+    with Server(index_dir, args.threads, log, workers=args.workers) as server:
         for _, params in QUERY_MIX:
             server.get(path(params))
         expected = max(2000, int(args.duration * 3000))
@@ -134,6 +135,7 @@ def _http(index_dir: Path, label: str, args: argparse.Namespace, work: Path) -> 
     out["distinct_over_floor"] = round(out["distinct"].get("req_per_s", 0.0) / floor, 3)
     out["repeated_over_floor"] = round(out["repeated"].get("req_per_s", 0.0) / floor, 3)
     out["server_threads"] = args.threads
+    out["server_workers"] = args.workers
     return out
 
 
@@ -165,7 +167,12 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--results", type=Path, default=ROOT / "bench", help="report dir")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per HTTP run")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="waitress threads")
+    parser.add_argument(
+        "--workers", type=int, default=default_workers(), help="server processes (gunicorn)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=DEFAULT_THREADS, help="server threads per process"
+    )
     parser.add_argument(
         "--latency-budget", type=float, default=30.0, help="seconds per uncached in-process run"
     )
@@ -196,6 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "server_threads": args.threads,
+            "server_workers": args.workers,
             "connections": args.connections,
             "duration_s": args.duration,
         },

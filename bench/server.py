@@ -20,31 +20,68 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def children(pid: int) -> list[int]:
+    """The process ids whose parent is ``pid`` (the server's workers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
 def memory(pid: int) -> dict[str, float]:
-    """Resident memory of process ``pid`` now (VmRSS) and at its peak (VmHWM), in MB."""
-    out: dict[str, float] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            out[name] = round(int(value.split()[0]) / 1024, 1)
+    """Resident memory of process ``pid`` and its children, now (VmRSS) and at the peak of
+    each (VmHWM), summed, in MB; ``processes`` counts them.
+
+    Pages shared since the fork are counted once per process, so this is an upper bound.
+    """
+    out: dict[str, float] = {"VmRSS": 0.0, "VmHWM": 0.0, "processes": 0}
+    for process in (pid, *children(pid)):
+        try:
+            lines = Path(f"/proc/{process}/status").read_text().splitlines()
+        except OSError:
+            continue
+        out["processes"] += 1
+        for line in lines:
+            name, _, value = line.partition(":")
+            if name in ("VmRSS", "VmHWM"):
+                out[name] = round(out[name] + int(value.split()[0]) / 1024, 1)
     return out
 
 
 class Server:
-    """``python -m webapp.serve`` on 127.0.0.1 with ``IAPB_INDEX_DIR`` set; a context manager."""
+    """``python -m webapp.serve`` on 127.0.0.1 with ``IAPB_INDEX_DIR`` set; a context manager.
 
-    def __init__(self, index_dir: Path, threads: int, log: Path) -> None:
+    ``workers`` and ``threads`` are passed on when given, else the server's defaults hold.
+    """
+
+    def __init__(
+        self,
+        index_dir: Path,
+        threads: int | None,
+        log: Path,
+        workers: int | None = None,
+    ) -> None:
         self.host = "127.0.0.1"
         self.port = free_port()
         self.index_dir = index_dir
         self.threads = threads
+        self.workers = workers
         self.log_path = log
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
         env = {**os.environ, "IAPB_INDEX_DIR": str(self.index_dir)}
         command = [sys.executable, "-m", "webapp.serve", "--host", self.host]
-        command += ["--port", str(self.port), "--threads", str(self.threads)]
+        command += ["--port", str(self.port)]
+        if self.workers is not None:
+            command += ["--workers", str(self.workers)]
+        if self.threads is not None:
+            command += ["--threads", str(self.threads)]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
@@ -81,6 +118,7 @@ class Server:
             conn.close()
 
     def memory(self) -> dict[str, float]:
+        """Resident memory of the server: its master and its workers (see :func:`memory`)."""
         return memory(self.process.pid)
 
     def __exit__(self, *exc: object) -> None:

@@ -3,24 +3,93 @@
 Searches and documents are cacheable: their ETag is computed from the index generation
 and the normalised request *before* searching, so a matching ``If-None-Match`` costs
 no search.  A new index generation changes every ETag.
+
+Repeated searches skip the search and the JSON encoding: the encoded body and ETag of
+recent answers are kept per app (:class:`AnswerCache`), keyed by the index generation
+and the normalised request (which includes the interface language).
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+import threading
+from collections import OrderedDict
+from typing import Any, NamedTuple
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask.blueprints import BlueprintSetupState
 
 from indexer.errors import IndexUnavailable, QueryError
 from indexer.languages import ALL_LANGS
 from indexer.search import get_document
 from webapp.errors import error_response
-from webapp.i18n import ui_lang
+from webapp.i18n import UI_CODES, ui_lang
 from webapp.openapi import API_VERSION, openapi_document
 from webapp.searching import current_index, run_search, search_request
 
 bp = Blueprint("api", __name__)
+
+ANSWERS = "iapb_api_answers"
+# Bytes of encoded answers kept per process, whatever CACHE_SIZE allows (a page of 50
+# hits is about 50 KB).
+ANSWER_CACHE_BYTES = 32 * 1024 * 1024
+
+
+class Answer(NamedTuple):
+    """An encoded ``/api/search`` body with its ETag."""
+
+    body: bytes
+    etag: str
+
+
+class AnswerCache:
+    """A bounded, thread-safe LRU of :class:`Answer` by ``(generation, request key)``.
+
+    Holds at most ``size`` answers and ``max_bytes`` of bodies; answers of one generation
+    only (storing one of another generation empties it).
+    """
+
+    def __init__(self, size: int, max_bytes: int = ANSWER_CACHE_BYTES) -> None:
+        self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.generation: int | None = None
+        self._entries: OrderedDict[tuple[int, Any], Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, generation: int, key: Any) -> Answer | None:
+        """The answer kept for ``key`` under ``generation``, or ``None``."""
+        with self._lock:
+            answer = self._entries.get((generation, key))
+            if answer is not None:
+                self._entries.move_to_end((generation, key))
+            return answer
+
+    def put(self, generation: int, key: Any, answer: Answer) -> None:
+        """Keep ``answer``, dropping the least recently used ones beyond the bounds."""
+        if len(answer.body) > self.max_bytes:
+            return
+        with self._lock:
+            if generation != self.generation:
+                self._entries.clear()
+                self.bytes = 0
+                self.generation = generation
+            old = self._entries.pop((generation, key), None)
+            if old is not None:
+                self.bytes -= len(old.body)
+            self._entries[(generation, key)] = answer
+            self.bytes += len(answer.body)
+            while len(self._entries) > self.size or self.bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self.bytes -= len(dropped.body)
+
+
+@bp.record_once
+def _attach_answer_cache(state: BlueprintSetupState) -> None:
+    state.app.extensions[ANSWERS] = AnswerCache(state.app.config["CACHE_SIZE"])
 
 
 def check_interface_language() -> None:
@@ -31,7 +100,7 @@ def check_interface_language() -> None:
     values = request.args.getlist("hl")
     if len(values) > 1:
         raise QueryError("hl", "'hl' may be given once", "repeated_parameter")
-    if values and values[0].strip().lower() not in {lang.value for lang in ALL_LANGS}:
+    if values and values[0].strip().lower() not in UI_CODES:
         codes = ", ".join(lang.value for lang in ALL_LANGS)
         raise QueryError("hl", f"'hl' must be one of {codes}, not {values[0]!r}")
 
@@ -48,18 +117,19 @@ def etag_for(*key: Any, generation: int | None = None) -> str:
 
 
 def _caching(response: Response, etag: str) -> Response:
-    response.set_etag(etag)
-    response.cache_control.public = True
-    response.cache_control.max_age = current_app.config["API_MAX_AGE"]
+    # Plain header strings: a fresh response has none of these headers yet.
+    headers = response.headers
+    headers["ETag"] = f'"{etag}"'
+    headers["Cache-Control"] = f"public, max-age={current_app.config['API_MAX_AGE']}"
     if "hl" not in request.args:
         # The interface language (facet and topic labels) came from this header.
-        response.vary.add("Accept-Language")
+        headers["Vary"] = "Accept-Language"
     return response
 
 
 def _not_modified(etag: str) -> Response | None:
     """A 304 answer when the client's ``If-None-Match`` holds ``etag``, else ``None``."""
-    if request.if_none_match.contains(etag):
+    if "If-None-Match" in request.headers and request.if_none_match.contains(etag):
         return _caching(Response(status=304, mimetype="application/json"), etag)
     return None
 
@@ -69,14 +139,25 @@ def search() -> Response:
     """Search: the brief's contract, from :meth:`SearchResult.as_dict`."""
     check_interface_language()
     req = search_request()
-    etag = etag_for("search", req.cache_key())
+    key = req.cache_key()
+    generation = current_index().generation().number
+    answers: AnswerCache = current_app.extensions[ANSWERS]
+    kept = answers.get(generation, key)
+    etag = kept.etag if kept is not None else etag_for("search", key, generation=generation)
     cached = _not_modified(etag)
     if cached is not None:
         return cached
+    if kept is not None:
+        body = current_app.response_class(kept.body, mimetype=current_app.json.mimetype)
+        return _caching(body, etag)
     result = run_search(req)
-    # Label the answer with its own generation (a rebuild may have landed meanwhile).
-    etag = etag_for("search", req.cache_key(), generation=result.generation)
-    return _caching(jsonify(result.as_dict()), etag)
+    if result.generation != generation:
+        # Label the answer with its own generation (a rebuild landed meanwhile).
+        etag = etag_for("search", key, generation=result.generation)
+    response = jsonify(result.as_dict())
+    if not result.partial:
+        answers.put(result.generation, key, Answer(response.get_data(), etag))
+    return _caching(response, etag)
 
 
 @bp.get("/api/reports/<doc>")

@@ -9,18 +9,23 @@ products and are not committed.
 from __future__ import annotations
 
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from indexer.languages import ALL_LANGS, Lang
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 DOMAIN = "messages"
+UI_CODES = frozenset(lang.value for lang in ALL_LANGS)
+_UI_CODE_LIST = [lang.value for lang in ALL_LANGS]
 
 
 def compile_catalogs(source: Path = TRANSLATIONS, target: Path | None = None) -> Path:
@@ -70,22 +75,26 @@ def _translations_dir() -> str:
         return str(compile_catalogs(target=Path(tempfile.mkdtemp(prefix="iapb-mo-"))))
 
 
+@lru_cache(maxsize=256)
+def _from_accept_language(header: str) -> Lang | None:
+    # Browsers send a handful of distinct headers: parse and match each once.
+    best = parse_accept_header(header, LanguageAccept).best_match(_UI_CODE_LIST)
+    return Lang(best) if best else None
+
+
 def ui_lang() -> Lang:
     """The interface language of the current request (``hl=``, else ``Accept-Language``)."""
-    cached = g.get("ui_lang")
-    if cached is not None:
-        return cached
-    chosen: Lang | None = None
-    hl = request.args.get("hl", "").strip().lower()
-    if hl in {lang.value for lang in ALL_LANGS}:
+    chosen = g.get("ui_lang")
+    if chosen is not None:
+        return chosen
+    hl = request.args.get("hl")
+    if hl is not None and (hl := hl.strip().lower()) in UI_CODES:
         chosen = Lang(hl)
-    if chosen is None:
-        best = request.accept_languages.best_match([lang.value for lang in ALL_LANGS])
-        chosen = Lang(best) if best else None
-    if chosen is None:
-        from flask import current_app
-
-        chosen = Lang(current_app.config["DEFAULT_LOCALE"])
+    else:
+        header = request.headers.get("Accept-Language")
+        chosen = _from_accept_language(header) if header else None
+        if chosen is None:
+            chosen = Lang(current_app.config["DEFAULT_LOCALE"])
     g.ui_lang = chosen
     return chosen
 

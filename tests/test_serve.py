@@ -1,0 +1,188 @@
+"""The production entry point, ``python -m webapp.serve``: options, defaults, gunicorn
+settings, and a real server in a subprocess that serves and stops cleanly on a signal."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from webapp import create_app
+from webapp.serve import (
+    DEFAULT_THREADS,
+    Server,
+    default_workers,
+    gunicorn_options,
+    make_parser,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_workers_default_to_one_per_usable_cpu_and_threads_to_the_measured_default():
+    args = make_parser().parse_args([])
+    assert args.workers == default_workers() == len(os.sched_getaffinity(0))
+    assert args.threads == DEFAULT_THREADS
+    assert (args.host, args.port) == ("127.0.0.1", 8000)
+
+
+def test_the_options_are_read():
+    argv = ["--host", "0.0.0.0", "--port", "9001", "--workers", "3", "--threads", "4"]
+    args = make_parser().parse_args(argv)
+    assert (args.host, args.port, args.workers, args.threads) == ("0.0.0.0", 9001, 3, 4)
+
+
+@pytest.mark.parametrize("argv", [["--workers", "0"], ["--threads", "-1"], ["--workers", "x"]])
+def test_nonsense_counts_are_refused(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        make_parser().parse_args(argv)
+    assert exit_info.value.code == 2
+    assert "usage" in capsys.readouterr().err
+
+
+def test_gunicorn_runs_threaded_workers_on_the_app_built_once(index_dir):
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    server = Server(app, gunicorn_options("::1", 8123, workers=3, threads=2))
+    cfg = server.cfg
+    assert cfg.bind == ["[::1]:8123"]
+    assert (cfg.workers, cfg.threads, cfg.worker_class_str) == (3, 2, "gthread")
+    assert cfg.preload_app
+    assert cfg.accesslog is None  # query strings are search terms: not logged
+    assert server.load() is app
+
+
+def test_building_the_app_opens_no_index_file_so_forked_workers_share_none(index_dir):
+    def open_index_files() -> list[str]:
+        fds = Path("/proc/self/fd")
+        targets = []
+        for fd in fds.iterdir():
+            try:
+                targets.append(os.readlink(fd))
+            except OSError:
+                continue
+        return [t for t in targets if t.startswith(str(Path(index_dir).resolve()))]
+
+    before = open_index_files()
+    create_app({"INDEX_DIR": str(index_dir)})
+    assert open_index_files() == before
+
+
+# --- a real server ---------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture()
+def server(index_dir) -> Iterator[tuple[subprocess.Popen, int]]:
+    """``python -m webapp.serve`` with 2 workers of 2 threads, answering /healthz."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "webapp.serve", "--port", str(port), "--workers", "2"]
+        + ["--threads", "2"],
+        cwd=ROOT,
+        env=dict(os.environ, IAPB_INDEX_DIR=str(index_dir)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if _get(port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
+            time.sleep(0.1)
+        yield process, port
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        process.stdout.close()
+        process.stderr.close()
+
+
+@pytest.mark.slow
+def test_the_server_runs_the_workers_asked_for_and_answers_searches(server):
+    process, port = server
+    deadline = time.monotonic() + 10
+    while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(_children(process.pid)) == 2
+    status, body = _get(port, "/api/search?q=ICC")
+    assert status == 200 and json.loads(body)["total"] > 0
+    assert json.loads(_get(port, "/healthz")[1])["documents"] == 18
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_server_and_its_workers_cleanly(server, sig):
+    process, port = server
+    workers = _children(process.pid)
+    assert workers
+    process.send_signal(sig)
+    assert process.wait(timeout=10) == 0
+    assert not [pid for pid in workers if _alive(pid)]
+    stderr = process.stderr.read().decode()
+    assert "Traceback" not in stderr
+    with pytest.raises(OSError):
+        _get(port, "/healthz")
+
+
+@pytest.mark.slow
+def test_a_malformed_setting_stops_the_start_with_a_message_and_no_traceback(tmp_path):
+    process = subprocess.run(
+        [sys.executable, "-m", "webapp.serve", "--port", str(_free_port())],
+        cwd=ROOT,
+        env=dict(os.environ, IAPB_INDEX_DIR=str(tmp_path), IAPB_CACHE_SIZE="many"),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert process.returncode == 2
+    assert "CACHE_SIZE" in process.stderr and "Traceback" not in process.stderr

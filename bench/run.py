@@ -89,6 +89,9 @@ def _synthesise(args: argparse.Namespace, out: Path) -> dict[str, Any]:
 
 def _inprocess(index_dir: Path, label: str, budget: float) -> dict[str, Any]:
     runs = {}
+    _say(f"in-process latency, {label} corpus, cold (each query on a freshly opened index)")
+    runs["cold"] = inprocess.measure_cold(index_dir)
+    _say(f"  p50 {runs['cold']['p50_ms']} ms, p99 {runs['cold']['p99_ms']} ms")
     for cached in (False, True):
         name = "cached" if cached else "uncached"
         _say(f"in-process latency, {label} corpus, {name} (about {budget:.0f} s)")

@@ -37,9 +37,10 @@ def memory(pid: int) -> dict[str, float]:
     """Resident memory of process ``pid`` and its children, now (VmRSS) and at the peak of
     each (VmHWM), summed, in MB; ``processes`` counts them.
 
-    Pages shared since the fork are counted once per process, so this is an upper bound.
+    Pages shared since the fork are counted once per process, so the sums are an upper
+    bound; ``largest_VmRSS`` is the resident memory of the largest single process.
     """
-    out: dict[str, float] = {"VmRSS": 0.0, "VmHWM": 0.0, "processes": 0}
+    out: dict[str, float] = {"VmRSS": 0.0, "VmHWM": 0.0, "processes": 0, "largest_VmRSS": 0.0}
     for process in (pid, *children(pid)):
         try:
             lines = Path(f"/proc/{process}/status").read_text().splitlines()
@@ -49,7 +50,10 @@ def memory(pid: int) -> dict[str, float]:
         for line in lines:
             name, _, value = line.partition(":")
             if name in ("VmRSS", "VmHWM"):
-                out[name] = round(out[name] + int(value.split()[0]) / 1024, 1)
+                megabytes = int(value.split()[0]) / 1024
+                out[name] = round(out[name] + megabytes, 1)
+                if name == "VmRSS":
+                    out["largest_VmRSS"] = round(max(out["largest_VmRSS"], megabytes), 1)
     return out
 
 

@@ -110,9 +110,7 @@ class _Postings:
     def term(self, field: str, text: str, searcher: Searcher) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, term frequencies) of ``text`` in ``field``."""
         return self.cache.get(
-            ("term", field, text),
-            lambda: self._read_term(field, text, searcher),
-            lambda value: value[0].nbytes + value[1].nbytes,
+            ("term", field, text), lambda: self._read_term(field, text, searcher), _nbytes
         )
 
     def _read_term(self, field: str, text: str, searcher: Searcher):
@@ -196,7 +194,13 @@ class _Evaluator:
             self.out_of_time = True
             raise OutOfTime
 
-    def _bm25(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def _bm25(self, field: str, text: str) -> Matches:
+        """The BM25 scores of ``text`` in ``field`` (unboosted), cached per generation."""
+        return self.postings.cache.get(
+            ("bm25", field, text), lambda: self._score_term(field, text), _nbytes
+        )
+
+    def _score_term(self, field: str, text: str) -> Matches:
         docs, tf = self.postings.term(field, text, self.searcher)
         if not len(docs):
             return docs, tf
@@ -266,13 +270,23 @@ class _Evaluator:
         return result if result is not None else (_EMPTY_DOCS, _EMPTY_SCORES)
 
     def _phrase(self, query: wq.Phrase) -> Matches:
+        key = ("phrase", query.fieldname, tuple(query.words), query.slop)
+        docs, scores = self.postings.cache.get(key, lambda: self._score_phrase(query), _nbytes)
+        return docs, scores * query.boost
+
+    def _score_phrase(self, query: wq.Phrase) -> Matches:
+        """The documents holding the phrase, scored like its words together (unboosted)."""
         docs = self.postings.phrase_docs(query, self.searcher)
         scores = np.zeros(len(docs))
         for word in dict.fromkeys(query.words):
             word_docs, word_scores = self._bm25(query.fieldname, word)
             _, here, there = np.intersect1d(docs, word_docs, True, return_indices=True)
             scores[here] += word_scores[there]
-        return docs, scores * query.boost
+        return docs, scores
+
+
+def _nbytes(matches: Matches) -> int:
+    return matches[0].nbytes + matches[1].nbytes
 
 
 def _union(parts: list[Matches]) -> Matches:

@@ -13,6 +13,7 @@ corrector once, not a posting per word and document (see :class:`Vocabulary`).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import cache
 
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
@@ -63,8 +64,9 @@ def key_fields() -> list[tuple[str, Lang]]:
     return [(key_field(lang), lang) for lang in ALL_LANGS]
 
 
+@cache
 def field_boosts() -> dict[str, float]:
-    """The weight of each searched field in the query (BM25F)."""
+    """The weight of each searched field in the query (BM25F); the same mapping each call."""
     boosts = {title_field(lang): TITLE_BOOST for lang in ALL_LANGS}
     boosts |= {summary_field(lang): SUMMARY_BOOST for lang in ALL_LANGS}
     boosts |= {key_field(lang): KEY_BOOST for lang in ALL_LANGS}

@@ -16,8 +16,11 @@ import datetime as dt
 import pickle
 import re
 import struct
+import threading
 import time
+import weakref
 import zlib
+from collections import OrderedDict
 
 import numpy as np
 
@@ -46,8 +49,11 @@ from indexer.snippets import Terms, make_snippet
 # Read errors of a damaged index found only at query time (see index.DAMAGE_ERRORS).
 READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error)
 UI_LANGUAGE_MARGIN = 0.7  # collapse shows the interface language when it scores >= 70% of the best
+PLAN_CACHE_SIZE = 1024  # parsed queries kept per index generation
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 _LANG_INDEX = {lang: i for i, lang in enumerate(ALL_LANGS)}
+_PLANS: weakref.WeakKeyDictionary[Generation, OrderedDict] = weakref.WeakKeyDictionary()
+_PLAN_LOCK = threading.Lock()
 
 
 def report_url(doc: str) -> str:
@@ -144,16 +150,36 @@ def _ranked(final: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int
     return [(int(final[i]), float(scores[i])) for i in order[:limit]]
 
 
-def _matching(gen: Generation, plan: QueryPlan, deadline: float) -> tuple[np.ndarray, np.ndarray]:
-    """Every live document matching the plan's query, with its score."""
+def _matching(
+    gen: Generation, plan: QueryPlan, deadline: float
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Every live document matching the plan's query, its score, and whether all were found."""
     if plan.query is None:
         docs = np.flatnonzero(gen.live)
-        return docs, np.zeros(len(docs))
+        return docs, np.zeros(len(docs)), True
     (docs, scores), complete = evaluate(gen, plan.query, deadline)
-    if not complete:
-        plan.truncated = True
     live = gen.live[docs]
-    return docs[live], scores[live]
+    return docs[live], scores[live], complete
+
+
+def _plan(gen: Generation, q: str, expand: bool) -> QueryPlan:
+    """The plan of ``q`` on ``gen``, parsed once per generation (plans are not changed after).
+
+    Parsing, glossary matching and the analysis of every expanded name cost more than
+    evaluating the plan on cached postings; users page and filter the same query.
+    """
+    key = (q, expand)
+    with _PLAN_LOCK:
+        plans = _PLANS.setdefault(gen, OrderedDict())
+        if key in plans:
+            plans.move_to_end(key)
+            return plans[key]
+    plan = plan_query(q, _glossary(gen) if expand else None, gen.searcher().reader())
+    with _PLAN_LOCK:
+        plans[key] = plan
+        while len(plans) > PLAN_CACHE_SIZE:
+            plans.popitem(last=False)
+    return plan
 
 
 def _collapse(
@@ -300,9 +326,8 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     timings: dict[str, float] = {}
     started = time.perf_counter()
     deadline = time.monotonic() + time_limit
-    reader = gen.searcher().reader()
-    plan = plan_query(req.q, _glossary(gen) if req.expand else None, reader)
-    docs, scores = _matching(gen, plan, deadline)
+    plan = _plan(gen, req.q, req.expand)
+    docs, scores, complete = _matching(gen, plan, deadline)
     timings["match"] = time.perf_counter() - started
     facets = _facets(gen, docs, req)
     masks = _masks(gen, docs, req)
@@ -315,7 +340,8 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         raise QueryError("page", f"page {req.page} is past the last page ({pages})", "out_of_range")
     hits = tuple(_hit(gen, d, s, plan, others) for d, s, others in page)
     timings["hits"] = time.perf_counter() - started
-    suggestion = _suggest(gen, plan, req.q) if total < SUGGEST_BELOW else None
+    # "Did you mean" is for words that match nothing, not for filters that exclude all.
+    suggestion = _suggest(gen, plan, req.q) if len(docs) < SUGGEST_BELOW else None
     timings["total"] = time.perf_counter() - started
     return SearchResult(
         request=req,
@@ -325,7 +351,7 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         expanded=tuple(plan.expanded),
         suggestion=suggestion,
         fallback=plan.fallback,
-        partial=plan.truncated,
+        partial=plan.truncated or not complete,
         generation=gen.number,
         timings=timings,
     )

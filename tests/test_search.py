@@ -361,3 +361,18 @@ def test_filters_apply_to_relevance_ordered_hits(index: SearchIndex, lang: Lang)
     result = search(index, SearchRequest(q="МУС", langs=(lang,)))
     assert [hit.lang for hit in result.hits] == [lang]
     assert result.total == 1
+
+
+def test_no_suggestion_when_only_the_filters_exclude_every_match(index: SearchIndex) -> None:
+    # "Did you mean" corrects words that match nothing, not a choice of filters.
+    result = search(index, SearchRequest(q="detainees", years=(2024,)))
+    assert result.total == 0
+    assert result.suggestion is None
+
+
+def test_a_repeated_query_reuses_its_parsed_plan(index: SearchIndex) -> None:
+    from indexer.search import _plan
+
+    gen = index.generation()
+    assert _plan(gen, "ICC torture", True) is _plan(gen, "ICC torture", True)
+    assert _plan(gen, "ICC torture", True) is not _plan(gen, "ICC torture", False)

@@ -74,8 +74,10 @@ def test_a_prefix_stands_for_at_most_the_limit_of_terms(index: SearchIndex, pref
     assert result.partial == plan.truncated
 
 
-def test_a_prefix_cut_by_the_limit_is_partial(index: SearchIndex, monkeypatch) -> None:
+def test_a_prefix_cut_by_the_limit_is_partial(large_index: Path, monkeypatch) -> None:
     monkeypatch.setattr(query, "MAX_PREFIX_TERMS", 3)
+    # A freshly opened index: plans parsed under the real limit are cached per generation.
+    index = SearchIndex(large_index)
     gen = index.generation()
     plan = plan_query("co*", None, gen.searcher().reader())
     assert plan.truncated

@@ -52,12 +52,7 @@ def measure_cold(index_dir: Path, rounds: int = 3) -> dict[str, Any]:
             if result.partial:
                 partial.add(name)
             index.close()
-    out: dict[str, Any] = {"rounds": rounds, **summarise(samples)}
-    out["per_query_p50_ms"] = {
-        name: summarise(values).get("p50_ms", 0.0) for name, values in per_query.items()
-    }
-    out["partial_queries"] = sorted(partial)
-    return out
+    return _summary(rounds, samples, per_query, partial)
 
 
 def measure(
@@ -97,6 +92,13 @@ def measure(
                 partial.add(name)
         rounds += 1
         progress(f"round {rounds}, {len(samples)} searches")
+    return _summary(rounds, samples, per_query, partial)
+
+
+def _summary(
+    rounds: int, samples: list[float], per_query: dict[str, list[float]], partial: set[str]
+) -> dict[str, Any]:
+    """Latency figures of a run: overall, each query's median, the queries cut short."""
     out: dict[str, Any] = {"rounds": rounds, **summarise(samples)}
     out["per_query_p50_ms"] = {
         name: summarise(values).get("p50_ms", 0.0) for name, values in per_query.items()

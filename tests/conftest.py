@@ -8,6 +8,7 @@ it skips them with the reason.
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import threading
@@ -65,6 +66,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def http_get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
+    """One GET to 127.0.0.1:``port``: (status, body).  Raises ``OSError`` when refused."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
 
 
 class LiveServer:

@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import free_port, http_get
 
 from indexer.build import build_index
 
@@ -31,22 +31,6 @@ LOAD_SECONDS = 6.0
 QUERIES = ["ICC", "Lukashenka", "пытки", "torture", "выбары", "", "OSCE", "evidence"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
 @pytest.fixture()
 def served(tmp_path: Path) -> Iterator[tuple[int, Path, Path]]:
     """(port, corpus dir, index dir) of a production server on a copy of the corpus."""
@@ -54,7 +38,7 @@ def served(tmp_path: Path) -> Iterator[tuple[int, Path, Path]]:
     shutil.copytree(ROOT / "corpus", corpus)
     index_dir = tmp_path / "index"
     build_index(corpus, index_dir)
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, IAPB_INDEX_DIR=str(index_dir))
     process = subprocess.Popen(
         [sys.executable, "-m", "webapp.serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -67,7 +51,7 @@ def served(tmp_path: Path) -> Iterator[tuple[int, Path, Path]]:
         deadline = time.monotonic() + 20
         while True:
             try:
-                if _get(port, "/healthz", timeout=1)[0] == 200:
+                if http_get(port, "/healthz", timeout=1)[0] == 200:
                     break
             except OSError:
                 pass
@@ -127,7 +111,7 @@ def test_a_rebuild_under_load_fails_no_request_and_is_served_within_seconds(
         rebuilt_at = time.monotonic()
         seen_after = None
         while time.monotonic() - rebuilt_at < 5:
-            status, body = _get(port, "/api/search?q=zebracorn")
+            status, body = http_get(port, "/api/search?q=zebracorn")
             if status == 200 and json.loads(body)["total"] > 0:
                 seen_after = time.monotonic() - rebuilt_at
                 break
@@ -144,14 +128,14 @@ def test_a_rebuild_under_load_fails_no_request_and_is_served_within_seconds(
     assert set(statuses) == {200}, statuses
     assert sent > 50
     assert seen_after is not None, "the new generation was not served within 5 s"
-    health = json.loads(_get(port, "/healthz")[1])
+    health = json.loads(http_get(port, "/healthz")[1])
     assert health["generation"] == info.generation == 2
 
 
 @pytest.mark.slow
 def test_the_server_starts_without_an_index_and_serves_one_built_later(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, IAPB_INDEX_DIR=str(index_dir))
     process = subprocess.Popen(
         [sys.executable, "-m", "webapp.serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -165,18 +149,18 @@ def test_the_server_starts_without_an_index_and_serves_one_built_later(tmp_path:
         status = None
         while time.monotonic() < deadline:
             try:
-                status, body = _get(port, "/healthz", timeout=1)
+                status, body = http_get(port, "/healthz", timeout=1)
                 break
             except OSError:
                 time.sleep(0.1)
         assert status == 503
         assert "no index" in json.loads(body)["error"]["message"]
-        status, body = _get(port, "/api/search?q=ICC")
+        status, body = http_get(port, "/api/search?q=ICC")
         assert status == 503 and json.loads(body)["error"]["code"]
-        status, body = _get(port, "/")
+        status, body = http_get(port, "/")
         assert status == 503 and b"Traceback" not in body
         build_index(ROOT / "corpus", index_dir)
-        status, body = _get(port, "/healthz")
+        status, body = http_get(port, "/healthz")
         assert status == 200 and json.loads(body)["documents"] == 18
     finally:
         process.terminate()

@@ -3,11 +3,9 @@ settings, and a real server in a subprocess that serves and stops cleanly on a s
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import free_port, http_get
 
 from webapp import create_app
 from webapp.serve import (
@@ -79,22 +78,6 @@ def test_building_the_app_opens_no_index_file_so_forked_workers_share_none(index
 # --- a real server ---------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(port: int, path: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
 def _children(pid: int) -> set[int]:
     found = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -118,7 +101,7 @@ def _alive(pid: int) -> bool:
 @pytest.fixture()
 def server(index_dir) -> Iterator[tuple[subprocess.Popen, int]]:
     """``python -m webapp.serve`` with 2 workers of 2 threads, answering /healthz."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "webapp.serve", "--port", str(port), "--workers", "2"]
         + ["--threads", "2"],
@@ -131,7 +114,7 @@ def server(index_dir) -> Iterator[tuple[subprocess.Popen, int]]:
         deadline = time.monotonic() + 20
         while True:
             try:
-                if _get(port, "/healthz")[0] == 200:
+                if http_get(port, "/healthz")[0] == 200:
                     break
             except OSError:
                 pass
@@ -154,9 +137,9 @@ def test_the_server_runs_the_workers_asked_for_and_answers_searches(server):
     while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(_children(process.pid)) == 2
-    status, body = _get(port, "/api/search?q=ICC")
+    status, body = http_get(port, "/api/search?q=ICC")
     assert status == 200 and json.loads(body)["total"] > 0
-    assert json.loads(_get(port, "/healthz")[1])["documents"] == 18
+    assert json.loads(http_get(port, "/healthz")[1])["documents"] == 18
 
 
 @pytest.mark.slow
@@ -171,13 +154,13 @@ def test_a_signal_stops_the_server_and_its_workers_cleanly(server, sig):
     stderr = process.stderr.read().decode()
     assert "Traceback" not in stderr
     with pytest.raises(OSError):
-        _get(port, "/healthz")
+        http_get(port, "/healthz")
 
 
 @pytest.mark.slow
 def test_a_malformed_setting_stops_the_start_with_a_message_and_no_traceback(tmp_path):
     process = subprocess.run(
-        [sys.executable, "-m", "webapp.serve", "--port", str(_free_port())],
+        [sys.executable, "-m", "webapp.serve", "--port", str(free_port())],
         cwd=ROOT,
         env=dict(os.environ, IAPB_INDEX_DIR=str(tmp_path), IAPB_CACHE_SIZE="many"),
         capture_output=True,

@@ -97,9 +97,22 @@ class Generation:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._searchers: list[Searcher] = []
+        self._state: dict[str, Any] = {}
+        self._state_lock = threading.Lock()  # not self._lock: a maker may open a searcher
         # Runs when the generation is closed or no longer referenced (nobody can be
         # searching it then), and at exit: the searchers' files are closed, not leaked.
         self._finalizer = weakref.finalize(self, _close_searchers, self._searchers, self._lock)
+
+    def state(self, name: str, make: Callable[[], Any]) -> Any:
+        """Derived state of this generation kept by another module, made once on demand.
+
+        The query side keeps its caches here (parsed plans, postings arrays, the
+        glossary), so they live and die with the generation they describe.
+        """
+        with self._state_lock:
+            if name not in self._state:
+                self._state[name] = make()
+            return self._state[name]
 
     def _load_columns(self) -> None:
         self.topics: dict[str, TopicInfo] = {

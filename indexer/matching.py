@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -77,8 +76,7 @@ class _ArrayCache:
 class _Postings:
     """The arrays of one index generation: postings, field lengths, statistics."""
 
-    def __init__(self, gen: Generation) -> None:
-        self.gen = gen
+    def __init__(self) -> None:
         self.cache = _ArrayCache(CACHE_BYTES)
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._lock = threading.Lock()
@@ -188,16 +186,8 @@ def _whoosh_docs(query: wq.Query, searcher: Searcher) -> np.ndarray:
     return np.unique(docs)
 
 
-_STATE: weakref.WeakKeyDictionary[Generation, _Postings] = weakref.WeakKeyDictionary()
-_STATE_LOCK = threading.Lock()
-
-
 def _postings(gen: Generation) -> _Postings:
-    with _STATE_LOCK:
-        state = _STATE.get(gen)
-        if state is None:
-            state = _STATE[gen] = _Postings(gen)
-        return state
+    return gen.state("matching.postings", _Postings)
 
 
 class _Evaluator:

@@ -18,7 +18,6 @@ import re
 import struct
 import threading
 import time
-import weakref
 import zlib
 from collections import OrderedDict
 
@@ -52,7 +51,6 @@ UI_LANGUAGE_MARGIN = 0.7  # collapse shows the interface language when it scores
 PLAN_CACHE_SIZE = 1024  # parsed queries kept per index generation
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 _LANG_INDEX = {lang: i for i, lang in enumerate(ALL_LANGS)}
-_PLANS: weakref.WeakKeyDictionary[Generation, OrderedDict] = weakref.WeakKeyDictionary()
 _PLAN_LOCK = threading.Lock()
 
 
@@ -62,10 +60,7 @@ def report_url(doc: str) -> str:
 
 
 def _glossary(gen: Generation) -> Glossary:
-    glossary = getattr(gen, "query_glossary", None)
-    if glossary is None:
-        glossary = gen.query_glossary = Glossary(gen.glossary)
-    return glossary
+    return gen.state("search.glossary", lambda: Glossary(gen.glossary))
 
 
 def _masks(gen: Generation, docs: np.ndarray, req: SearchRequest) -> dict[Facet, np.ndarray]:
@@ -169,8 +164,8 @@ def _plan(gen: Generation, q: str, expand: bool) -> QueryPlan:
     evaluating the plan on cached postings; users page and filter the same query.
     """
     key = (q, expand)
+    plans: OrderedDict = gen.state("search.plans", OrderedDict)
     with _PLAN_LOCK:
-        plans = _PLANS.setdefault(gen, OrderedDict())
         if key in plans:
             plans.move_to_end(key)
             return plans[key]

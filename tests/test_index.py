@@ -153,3 +153,11 @@ def test_a_generation_nobody_references_closes_its_searchers(pristine: Path) -> 
     del index
     gc.collect()
     assert not _searcher_is_open(searcher)
+
+
+def test_derived_state_is_made_once_per_generation(pristine: Path) -> None:
+    gen = SearchIndex(pristine).generation()
+    made = []
+    first = gen.state("test.thing", lambda: made.append(1) or object())
+    assert gen.state("test.thing", lambda: made.append(1) or object()) is first
+    assert made == [1]

@@ -288,11 +288,21 @@ class _Evaluator:
         return docs, scores * query.boost
 
     def _score_phrase(self, query: wq.Phrase) -> Matches:
-        """The documents holding the phrase, scored like its words together (unboosted)."""
+        """The documents holding the phrase, scored like its words together (unboosted).
+
+        Whoosh's positional check is the costly part, so it is asked only when some
+        document holds every word: most names of a glossary concept, in most languages'
+        fields, have none.
+        """
+        words = [self._bm25(query.fieldname, word) for word in dict.fromkeys(query.words)]
+        candidates = words[0][0] if words else _EMPTY_DOCS
+        for word_docs, _ in words[1:]:
+            candidates = np.intersect1d(candidates, word_docs, assume_unique=True)
+        if not len(candidates):
+            return _EMPTY_DOCS, _EMPTY_SCORES
         docs = self.postings.phrase_docs(query, self.searcher)
         scores = np.zeros(len(docs))
-        for word in dict.fromkeys(query.words):
-            word_docs, word_scores = self._bm25(query.fieldname, word)
+        for word_docs, word_scores in words:
             _, here, there = np.intersect1d(docs, word_docs, True, return_indices=True)
             scores[here] += word_scores[there]
         return docs, scores

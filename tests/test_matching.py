@@ -152,3 +152,18 @@ def test_field_lengths_read_whole_equal_whoosh_s_per_document_lengths(generation
         ]
         assert _field_lengths(reader, field).tolist() == expected
         assert any(expected)
+
+
+def test_a_phrase_whose_words_never_meet_skips_the_positional_check(
+    generation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.matching as matching
+
+    def positional_check(*args, **kwargs):
+        raise AssertionError("Whoosh's phrase check was asked")
+
+    monkeypatch.setattr(matching._Postings, "phrase_docs", positional_check)
+    # "torture" (report 9 only) and "Moscow" (reports 5 and 7) share no document.
+    phrase = wq.Phrase(f.summary_field(Lang.EN), ["tortur", "moscow"])
+    (docs, scores), complete = evaluate(generation, phrase, FAR)
+    assert complete and len(docs) == 0 and len(scores) == 0

@@ -20,9 +20,8 @@ import struct
 import threading
 import weakref
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from indexer import schema as f
 from indexer.build import CURRENT, read_meta
 from indexer.errors import IndexUnavailable
 from indexer.languages import ALL_LANGS, Lang
+from indexer.lru import LRUCache
 
 # What a damaged or half-deleted index raises when read (truncated pickles, short reads,
 # garbage where a structure was expected).  Caught at this boundary only, and turned
@@ -174,29 +174,6 @@ class Generation:
         self._finalizer()
 
 
-@dataclass
-class _Cache:
-    size: int
-    entries: OrderedDict = field(default_factory=OrderedDict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    hits: int = 0
-    misses: int = 0
-
-    def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> Any:
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                self.hits += 1
-                return self.entries[key]
-            self.misses += 1
-        value = compute()
-        with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return value
-
-
 class SearchIndex:
     """The index directory in service; use :meth:`generation` for the current one.
 
@@ -217,7 +194,7 @@ class SearchIndex:
         self._generation: Generation | None = None
         self._target: str | None = None
         self._held = threading.local()  # the generation this thread searched last
-        self.cache = _Cache(cache_size)
+        self.cache = LRUCache(cache_size)
 
     def _current_target(self) -> str:
         try:
@@ -242,8 +219,7 @@ class SearchIndex:
                 if self._generation is None or target != self._target:
                     opened = Generation(self.directory / target)
                     self._generation, self._target = opened, target
-                    with self.cache.lock:
-                        self.cache.entries.clear()
+                    self.cache.clear()
                 current = self._generation
         held = getattr(self._held, "generation", None)
         if held is not current:

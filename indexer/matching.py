@@ -21,9 +21,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Any
 
 import numpy as np
 from whoosh import query as wq
@@ -33,6 +30,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from indexer.index import Generation
+from indexer.lru import LRUCache
 
 K1 = 1.2  # BM25 term-frequency saturation (Whoosh's default)
 B = 0.75  # BM25 length normalisation (Whoosh's default)
@@ -47,37 +45,11 @@ class OutOfTime(Exception):
     """The evaluation passed its deadline; what was not evaluated counts as no match."""
 
 
-class _ArrayCache:
-    """A thread-safe LRU of numpy arrays bounded by their total size in bytes."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.size = 0
-        self.entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable, compute: Callable[[], Any], nbytes: Callable[[Any], int]):
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key][0]
-        value = compute()
-        size = nbytes(value)
-        with self.lock:
-            if key not in self.entries and size <= self.limit:
-                self.entries[key] = (value, size)
-                self.size += size
-                while self.size > self.limit:
-                    _, (_, dropped) = self.entries.popitem(last=False)
-                    self.size -= dropped
-        return value
-
-
 class _Postings:
     """The arrays of one index generation: postings, field lengths, statistics."""
 
     def __init__(self) -> None:
-        self.cache = _ArrayCache(CACHE_BYTES)
+        self.cache = LRUCache(None, CACHE_BYTES, _nbytes)
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._lock = threading.Lock()
 
@@ -100,8 +72,8 @@ class _Postings:
 
     def term(self, field: str, text: str, searcher: Searcher) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, term frequencies) of ``text`` in ``field``."""
-        return self.cache.get(
-            ("term", field, text), lambda: self._read_term(field, text, searcher), _nbytes
+        return self.cache.get_or_compute(
+            ("term", field, text), lambda: self._read_term(field, text, searcher)
         )
 
     def _read_term(self, field: str, text: str, searcher: Searcher):
@@ -122,7 +94,7 @@ class _Postings:
     def phrase_docs(self, query: wq.Query, searcher: Searcher) -> np.ndarray:
         """The documents matching ``query`` by Whoosh's own (unscored) matcher."""
         key = ("query", type(query).__name__, repr(query))
-        return self.cache.get(key, lambda: _whoosh_docs(query, searcher), lambda a: a.nbytes)
+        return self.cache.get_or_compute(key, lambda: _whoosh_docs(query, searcher))
 
 
 # Whoosh stores a document's field length as one byte (a logarithmic code).
@@ -209,8 +181,8 @@ class _Evaluator:
 
     def _bm25(self, field: str, text: str) -> Matches:
         """The BM25 scores of ``text`` in ``field`` (unboosted), cached per generation."""
-        return self.postings.cache.get(
-            ("bm25", field, text), lambda: self._score_term(field, text), _nbytes
+        return self.postings.cache.get_or_compute(
+            ("bm25", field, text), lambda: self._score_term(field, text)
         )
 
     def _score_term(self, field: str, text: str) -> Matches:
@@ -284,7 +256,7 @@ class _Evaluator:
 
     def _phrase(self, query: wq.Phrase) -> Matches:
         key = ("phrase", query.fieldname, tuple(query.words), query.slop)
-        docs, scores = self.postings.cache.get(key, lambda: self._score_phrase(query), _nbytes)
+        docs, scores = self.postings.cache.get_or_compute(key, lambda: self._score_phrase(query))
         return docs, scores * query.boost
 
     def _score_phrase(self, query: wq.Phrase) -> Matches:
@@ -308,8 +280,11 @@ class _Evaluator:
         return docs, scores
 
 
-def _nbytes(matches: Matches) -> int:
-    return matches[0].nbytes + matches[1].nbytes
+def _nbytes(value: np.ndarray | tuple[np.ndarray, ...]) -> int:
+    """The bytes held by a cached array or tuple of arrays."""
+    if isinstance(value, tuple):
+        return sum(array.nbytes for array in value)
+    return value.nbytes
 
 
 def _union(parts: list[Matches]) -> Matches:

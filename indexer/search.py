@@ -16,10 +16,8 @@ import datetime as dt
 import pickle
 import re
 import struct
-import threading
 import time
 import zlib
-from collections import OrderedDict
 
 import numpy as np
 
@@ -30,6 +28,7 @@ from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.glossary import Glossary
 from indexer.index import Generation, SearchIndex
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
+from indexer.lru import LRUCache
 from indexer.matching import evaluate
 from indexer.query import QueryPlan, plan_query
 from indexer.records import (
@@ -51,7 +50,6 @@ UI_LANGUAGE_MARGIN = 0.7  # collapse shows the interface language when it scores
 PLAN_CACHE_SIZE = 1024  # parsed queries kept per index generation
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 _LANG_INDEX = {lang: i for i, lang in enumerate(ALL_LANGS)}
-_PLAN_LOCK = threading.Lock()
 
 
 def report_url(doc: str) -> str:
@@ -163,18 +161,11 @@ def _plan(gen: Generation, q: str, expand: bool) -> QueryPlan:
     Parsing, glossary matching and the analysis of every expanded name cost more than
     evaluating the plan on cached postings; users page and filter the same query.
     """
-    key = (q, expand)
-    plans: OrderedDict = gen.state("search.plans", OrderedDict)
-    with _PLAN_LOCK:
-        if key in plans:
-            plans.move_to_end(key)
-            return plans[key]
-    plan = plan_query(q, _glossary(gen) if expand else None, gen.searcher().reader())
-    with _PLAN_LOCK:
-        plans[key] = plan
-        while len(plans) > PLAN_CACHE_SIZE:
-            plans.popitem(last=False)
-    return plan
+    plans: LRUCache = gen.state("search.plans", lambda: LRUCache(PLAN_CACHE_SIZE))
+    return plans.get_or_compute(
+        (q, expand),
+        lambda: plan_query(q, _glossary(gen) if expand else None, gen.searcher().reader()),
+    )
 
 
 def _collapse(

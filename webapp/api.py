@@ -5,15 +5,14 @@ and the normalised request *before* searching, so a matching ``If-None-Match`` c
 no search.  A new index generation changes every ETag.
 
 Repeated searches skip the search and the JSON encoding: the encoded body and ETag of
-recent answers are kept per app (:class:`AnswerCache`), keyed by the index generation
-and the normalised request (which includes the interface language).
+recent answers are kept per app (an :class:`~indexer.lru.LRUCache` bounded in count and
+bytes), keyed by the index generation and the normalised request (which includes the
+interface language); answers of replaced generations age out.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from typing import Any, NamedTuple
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -21,6 +20,7 @@ from flask.blueprints import BlueprintSetupState
 
 from indexer.errors import IndexUnavailable, QueryError
 from indexer.languages import ALL_LANGS
+from indexer.lru import LRUCache
 from indexer.search import get_document
 from webapp.errors import error_response
 from webapp.i18n import UI_CODES, ui_lang
@@ -42,54 +42,11 @@ class Answer(NamedTuple):
     etag: str
 
 
-class AnswerCache:
-    """A bounded, thread-safe LRU of :class:`Answer` by ``(generation, request key)``.
-
-    Holds at most ``size`` answers and ``max_bytes`` of bodies; answers of one generation
-    only (storing one of another generation empties it).
-    """
-
-    def __init__(self, size: int, max_bytes: int = ANSWER_CACHE_BYTES) -> None:
-        self.size = size
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self.generation: int | None = None
-        self._entries: OrderedDict[tuple[int, Any], Answer] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def get(self, generation: int, key: Any) -> Answer | None:
-        """The answer kept for ``key`` under ``generation``, or ``None``."""
-        with self._lock:
-            answer = self._entries.get((generation, key))
-            if answer is not None:
-                self._entries.move_to_end((generation, key))
-            return answer
-
-    def put(self, generation: int, key: Any, answer: Answer) -> None:
-        """Keep ``answer``, dropping the least recently used ones beyond the bounds."""
-        if len(answer.body) > self.max_bytes:
-            return
-        with self._lock:
-            if generation != self.generation:
-                self._entries.clear()
-                self.bytes = 0
-                self.generation = generation
-            old = self._entries.pop((generation, key), None)
-            if old is not None:
-                self.bytes -= len(old.body)
-            self._entries[(generation, key)] = answer
-            self.bytes += len(answer.body)
-            while len(self._entries) > self.size or self.bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self.bytes -= len(dropped.body)
-
-
 @bp.record_once
 def _attach_answer_cache(state: BlueprintSetupState) -> None:
-    state.app.extensions[ANSWERS] = AnswerCache(state.app.config["CACHE_SIZE"])
+    state.app.extensions[ANSWERS] = LRUCache(
+        state.app.config["CACHE_SIZE"], ANSWER_CACHE_BYTES, lambda answer: len(answer.body)
+    )
 
 
 def check_interface_language() -> None:
@@ -141,8 +98,8 @@ def search() -> Response:
     req = search_request()
     key = req.cache_key()
     generation = current_index().generation().number
-    answers: AnswerCache = current_app.extensions[ANSWERS]
-    kept = answers.get(generation, key)
+    answers: LRUCache = current_app.extensions[ANSWERS]
+    kept = answers.get((generation, key))
     etag = kept.etag if kept is not None else etag_for("search", key, generation=generation)
     cached = _not_modified(etag)
     if cached is not None:
@@ -156,7 +113,7 @@ def search() -> Response:
         etag = etag_for("search", key, generation=result.generation)
     response = jsonify(result.as_dict())
     if not result.partial:
-        answers.put(result.generation, key, Answer(response.get_data(), etag))
+        answers.put((result.generation, key), Answer(response.get_data(), etag))
     return _caching(response, etag)
 
 

@@ -1,0 +1,67 @@
+"""The one LRU cache of the service: bounds by count and by bytes, recency, counters."""
+
+from __future__ import annotations
+
+import threading
+
+from indexer.lru import LRUCache
+
+
+def test_the_least_recently_used_value_goes_first() -> None:
+    cache = LRUCache(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1  # "a" is now the most recent
+    cache.put("c", 3)
+    assert cache.get("b") is None
+    assert (cache.get("a"), cache.get("c")) == (1, 3)
+
+
+def test_a_byte_bound_drops_old_values_and_refuses_oversized_ones() -> None:
+    cache = LRUCache(None, max_bytes=10, sizeof=len)
+    cache.put("a", "xxxx")
+    cache.put("b", "yyyy")
+    cache.put("c", "zzzz")  # 12 bytes would be kept: "a" goes
+    assert cache.get("a") is None and cache.bytes == 8
+    cache.put("big", "w" * 11)
+    assert cache.get("big") is None and len(cache) == 2
+
+
+def test_replacing_a_value_counts_its_size_once() -> None:
+    cache = LRUCache(None, max_bytes=100, sizeof=len)
+    cache.put("a", "xx")
+    cache.put("a", "xxxxx")
+    assert cache.bytes == 5 and len(cache) == 1
+
+
+def test_size_zero_keeps_nothing_and_computes_every_time() -> None:
+    cache = LRUCache(0)
+    calls = []
+    for _ in range(3):
+        cache.get_or_compute("k", lambda: calls.append(1) or "v")
+    assert len(calls) == 3 and len(cache) == 0 and cache.hits == 0
+
+
+def test_get_or_compute_counts_hits_and_misses() -> None:
+    cache = LRUCache(4)
+    assert cache.get_or_compute("k", lambda: "v") == "v"
+    assert cache.get_or_compute("k", lambda: "other") == "v"
+    assert (cache.hits, cache.misses) == (1, 1)
+    cache.clear()
+    assert len(cache) == 0 and cache.bytes == 0
+
+
+def test_threads_never_exceed_the_bounds() -> None:
+    cache = LRUCache(50, max_bytes=400, sizeof=lambda v: 8)
+
+    def fill(offset: int) -> None:
+        for i in range(500):
+            cache.put((offset, i), i)
+            cache.get((offset, i - 3))
+
+    threads = [threading.Thread(target=fill, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(cache) <= 50 and cache.bytes == 8 * len(cache) <= 400

@@ -25,9 +25,10 @@ from indexer import schema as f
 from indexer.analysis import normalise
 from indexer.corpus import doc_id
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
+from indexer.facets import LANG_INDEX, count_facets, facet_masks
 from indexer.glossary import Glossary
 from indexer.index import Generation, SearchIndex
-from indexer.languages import ALL_LANGS, SUPPORT, Lang
+from indexer.languages import ALL_LANGS, Lang
 from indexer.lru import LRUCache
 from indexer.matching import evaluate
 from indexer.query import QueryPlan, plan_query
@@ -49,7 +50,6 @@ READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.err
 UI_LANGUAGE_MARGIN = 0.7  # collapse shows the interface language when it scores >= 70% of the best
 PLAN_CACHE_SIZE = 1024  # parsed queries kept per index generation
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
-_LANG_INDEX = {lang: i for i, lang in enumerate(ALL_LANGS)}
 
 
 def report_url(doc: str) -> str:
@@ -61,75 +61,9 @@ def _glossary(gen: Generation) -> Glossary:
     return gen.state("search.glossary", lambda: Glossary(gen.glossary))
 
 
-def _masks(gen: Generation, docs: np.ndarray, req: SearchRequest) -> dict[Facet, np.ndarray]:
-    """For each facet, which of ``docs`` pass that facet's own selection."""
-    masks = {facet: np.ones(len(docs), dtype=bool) for facet in Facet}
-    if req.years:
-        masks[Facet.YEAR] = np.isin(gen.years[docs], np.array(req.years, dtype=np.int32))
-    if req.langs:
-        wanted = np.array([_LANG_INDEX[x] for x in req.langs], dtype=np.int8)
-        masks[Facet.LANG] = np.isin(gen.langs[docs], wanted)
-    if req.topics:
-        columns = [gen.topic_ids.index(t) for t in req.topics]
-        masks[Facet.TOPIC] = gen.topic_matrix[np.ix_(docs, columns)].any(axis=1)
-    return masks
-
-
-def _unique_reports(gen: Generation, docs: np.ndarray) -> np.ndarray:
-    """One document per report among ``docs`` (for counting reports, not documents)."""
-    if len(docs) == 0:
-        return docs
-    _, first = np.unique(gen.reports[docs], return_index=True)
-    return docs[first]
-
-
-def _facets(
-    gen: Generation, docs: np.ndarray, req: SearchRequest
-) -> dict[Facet, tuple[FacetCount, ...]]:
-    masks = _masks(gen, docs, req)
-    by_report = req.collapse is Collapse.REPORT
-    facets: dict[Facet, tuple[FacetCount, ...]] = {}
-    for facet in Facet:
-        others = np.ones(len(docs), dtype=bool)
-        for other, mask in masks.items():
-            if other is not facet:
-                others &= mask
-        subset = docs[others]
-        if by_report and facet is not Facet.LANG:
-            subset = _unique_reports(gen, subset)
-        facets[facet] = _facet_counts(gen, facet, subset, req)
-    return facets
-
-
-def _facet_counts(
-    gen: Generation, facet: Facet, subset: np.ndarray, req: SearchRequest
-) -> tuple[FacetCount, ...]:
-    ui = req.ui_lang
-    if facet is Facet.YEAR:
-        values, counts = np.unique(gen.years[subset], return_counts=True)
-        found = {int(v): int(c) for v, c in zip(values, counts, strict=True)}
-        years = sorted(set(found) | set(req.years), reverse=True)
-        return tuple(FacetCount(y, str(y), found.get(y, 0), y in req.years) for y in years)
-    if facet is Facet.LANG:
-        counts = np.bincount(gen.langs[subset].astype(np.int64), minlength=len(ALL_LANGS))
-        return tuple(
-            FacetCount(lang, SUPPORT[lang].native_name, int(counts[i]), lang in req.langs)
-            for i, lang in enumerate(ALL_LANGS)
-            if counts[i] or lang in req.langs
-        )
-    counts = gen.topic_matrix[subset].sum(axis=0) if len(subset) else np.zeros(len(gen.topic_ids))
-    items = [
-        FacetCount(t, gen.topics[t].label(ui), int(counts[j]), t in req.topics)
-        for j, t in enumerate(gen.topic_ids)
-        if counts[j] or t in req.topics
-    ]
-    items.sort(key=lambda c: (-c.count, c.label))
-    return tuple(items)
-
-
 def _date_order(gen: Generation, docs: np.ndarray, ui: Lang) -> np.ndarray:
     """``docs`` newest first; within a report the interface language first."""
-    lang_rank = (gen.langs[docs].astype(np.int64) - _LANG_INDEX[ui]) % len(ALL_LANGS)
+    lang_rank = (gen.langs[docs].astype(np.int64) - LANG_INDEX[ui]) % len(ALL_LANGS)
     order = np.lexsort((lang_rank, -gen.reports[docs], -gen.days[docs]))
     return docs[order]
 
@@ -315,8 +249,8 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     plan = _plan(gen, req.q, req.expand)
     docs, scores, complete = _matching(gen, plan, deadline)
     timings["match"] = time.perf_counter() - started
-    facets = _facets(gen, docs, req)
-    masks = _masks(gen, docs, req)
+    facets = count_facets(gen, docs, req)
+    masks = facet_masks(gen, docs, req)
     selected = masks[Facet.YEAR] & masks[Facet.LANG] & masks[Facet.TOPIC]
     final = docs[selected]
     timings["facets"] = time.perf_counter() - started

@@ -1,0 +1,88 @@
+"""Facet counts and filters on a generation's per-document columns (numpy).
+
+Counts are disjunctive: a facet's counts apply every other facet's selection but not
+its own (OR within a facet, AND across facets), so a user can pick 2023 *and* 2024 and
+still see how many documents each year holds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indexer.index import Generation
+from indexer.languages import ALL_LANGS, SUPPORT
+from indexer.records import Collapse, Facet, FacetCount, SearchRequest
+
+LANG_INDEX = {lang: i for i, lang in enumerate(ALL_LANGS)}
+
+
+def facet_masks(gen: Generation, docs: np.ndarray, req: SearchRequest) -> dict[Facet, np.ndarray]:
+    """For each facet, which of ``docs`` pass that facet's own selection."""
+    masks = {facet: np.ones(len(docs), dtype=bool) for facet in Facet}
+    if req.years:
+        masks[Facet.YEAR] = np.isin(gen.years[docs], np.array(req.years, dtype=np.int32))
+    if req.langs:
+        wanted = np.array([LANG_INDEX[x] for x in req.langs], dtype=np.int8)
+        masks[Facet.LANG] = np.isin(gen.langs[docs], wanted)
+    if req.topics:
+        columns = [gen.topic_ids.index(t) for t in req.topics]
+        masks[Facet.TOPIC] = gen.topic_matrix[np.ix_(docs, columns)].any(axis=1)
+    return masks
+
+
+def _unique_reports(gen: Generation, docs: np.ndarray) -> np.ndarray:
+    """One document per report among ``docs`` (for counting reports, not documents)."""
+    if len(docs) == 0:
+        return docs
+    _, first = np.unique(gen.reports[docs], return_index=True)
+    return docs[first]
+
+
+def count_facets(
+    gen: Generation, docs: np.ndarray, req: SearchRequest
+) -> dict[Facet, tuple[FacetCount, ...]]:
+    """Disjunctive counts of every facet over the matching ``docs``.
+
+    A facet's counts apply every other facet's selection but not its own, so that
+    several values of one facet can be combined; with ``collapse=report`` years and
+    topics count reports, languages count documents.
+    """
+    masks = facet_masks(gen, docs, req)
+    by_report = req.collapse is Collapse.REPORT
+    facets: dict[Facet, tuple[FacetCount, ...]] = {}
+    for facet in Facet:
+        others = np.ones(len(docs), dtype=bool)
+        for other, mask in masks.items():
+            if other is not facet:
+                others &= mask
+        subset = docs[others]
+        if by_report and facet is not Facet.LANG:
+            subset = _unique_reports(gen, subset)
+        facets[facet] = _facet_counts(gen, facet, subset, req)
+    return facets
+
+
+def _facet_counts(
+    gen: Generation, facet: Facet, subset: np.ndarray, req: SearchRequest
+) -> tuple[FacetCount, ...]:
+    ui = req.ui_lang
+    if facet is Facet.YEAR:
+        values, counts = np.unique(gen.years[subset], return_counts=True)
+        found = {int(v): int(c) for v, c in zip(values, counts, strict=True)}
+        years = sorted(set(found) | set(req.years), reverse=True)
+        return tuple(FacetCount(y, str(y), found.get(y, 0), y in req.years) for y in years)
+    if facet is Facet.LANG:
+        counts = np.bincount(gen.langs[subset].astype(np.int64), minlength=len(ALL_LANGS))
+        return tuple(
+            FacetCount(lang, SUPPORT[lang].native_name, int(counts[i]), lang in req.langs)
+            for i, lang in enumerate(ALL_LANGS)
+            if counts[i] or lang in req.langs
+        )
+    counts = gen.topic_matrix[subset].sum(axis=0) if len(subset) else np.zeros(len(gen.topic_ids))
+    items = [
+        FacetCount(t, gen.topics[t].label(ui), int(counts[j]), t in req.topics)
+        for j, t in enumerate(gen.topic_ids)
+        if counts[j] or t in req.topics
+    ]
+    items.sort(key=lambda c: (-c.count, c.label))
+    return tuple(items)

@@ -11,7 +11,10 @@ from __future__ import annotations
 import http.client
 import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,6 +80,45 @@ def http_get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
         return response.status, response.read()
     finally:
         conn.close()
+
+
+def start_server(
+    index_dir: Path, *args: str, stdout: int = subprocess.DEVNULL
+) -> tuple[subprocess.Popen, int]:
+    """``python -m webapp.serve`` (the production server) on a free loopback port.
+
+    Not waited for (see :func:`wait_for_health`); the caller stops it and closes its
+    ``stderr`` pipe.
+    """
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "webapp.serve", "--host", "127.0.0.1", "--port", str(port), *args],
+        cwd=ROOT,
+        env=dict(os.environ, IAPB_INDEX_DIR=str(index_dir)),
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+    )
+    return process, port
+
+
+def wait_for_health(
+    process: subprocess.Popen, port: int, ok: bool = True, timeout: float = 20.0
+) -> tuple[int, bytes]:
+    """The first ``/healthz`` answer (with ``ok``, the first 200) of a starting server.
+
+    Raises ``RuntimeError`` with the server's errors when it exits or does not answer.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            status, body = http_get(port, "/healthz", timeout=1)
+            if status == 200 or not ok:
+                return status, body
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
+        time.sleep(0.1)
 
 
 class LiveServer:

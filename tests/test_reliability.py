@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -21,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, http_get
+from conftest import http_get, start_server, wait_for_health
 
 from indexer.build import build_index
 
@@ -38,26 +35,9 @@ def served(tmp_path: Path) -> Iterator[tuple[int, Path, Path]]:
     shutil.copytree(ROOT / "corpus", corpus)
     index_dir = tmp_path / "index"
     build_index(corpus, index_dir)
-    port = free_port()
-    env = dict(os.environ, IAPB_INDEX_DIR=str(index_dir))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "webapp.serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    process, port = start_server(index_dir)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if http_get(port, "/healthz", timeout=1)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
-            time.sleep(0.1)
+        wait_for_health(process, port)
         yield port, corpus, index_dir
     finally:
         process.terminate()
@@ -135,24 +115,9 @@ def test_a_rebuild_under_load_fails_no_request_and_is_served_within_seconds(
 @pytest.mark.slow
 def test_the_server_starts_without_an_index_and_serves_one_built_later(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
-    port = free_port()
-    env = dict(os.environ, IAPB_INDEX_DIR=str(index_dir))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "webapp.serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process, port = start_server(index_dir)
     try:
-        deadline = time.monotonic() + 20
-        status = None
-        while time.monotonic() < deadline:
-            try:
-                status, body = http_get(port, "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        status, body = wait_for_health(process, port, ok=False)
         assert status == 503
         assert "no index" in json.loads(body)["error"]["message"]
         status, body = http_get(port, "/api/search?q=ICC")
@@ -165,3 +130,4 @@ def test_the_server_starts_without_an_index_and_serves_one_built_later(tmp_path:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stderr.close()

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, http_get
+from conftest import free_port, http_get, start_server, wait_for_health
 
 from webapp import create_app
 from webapp.serve import (
@@ -101,26 +101,11 @@ def _alive(pid: int) -> bool:
 @pytest.fixture()
 def server(index_dir) -> Iterator[tuple[subprocess.Popen, int]]:
     """``python -m webapp.serve`` with 2 workers of 2 threads, answering /healthz."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "webapp.serve", "--port", str(port), "--workers", "2"]
-        + ["--threads", "2"],
-        cwd=ROOT,
-        env=dict(os.environ, IAPB_INDEX_DIR=str(index_dir)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    process, port = start_server(
+        index_dir, "--workers", "2", "--threads", "2", stdout=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if http_get(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
-            time.sleep(0.1)
+        wait_for_health(process, port)
         yield process, port
     finally:
         if process.poll() is None:

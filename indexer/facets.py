@@ -39,15 +39,15 @@ def _unique_reports(gen: Generation, docs: np.ndarray) -> np.ndarray:
 
 
 def count_facets(
-    gen: Generation, docs: np.ndarray, req: SearchRequest
+    gen: Generation, docs: np.ndarray, req: SearchRequest, masks: dict[Facet, np.ndarray]
 ) -> dict[Facet, tuple[FacetCount, ...]]:
     """Disjunctive counts of every facet over the matching ``docs``.
 
+    ``masks`` are :func:`facet_masks` of ``docs`` (the caller filters with them too).
     A facet's counts apply every other facet's selection but not its own, so that
     several values of one facet can be combined; with ``collapse=report`` years and
     topics count reports, languages count documents.
     """
-    masks = facet_masks(gen, docs, req)
     by_report = req.collapse is Collapse.REPORT
     facets: dict[Facet, tuple[FacetCount, ...]] = {}
     for facet in Facet:

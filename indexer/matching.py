@@ -164,7 +164,6 @@ def _postings(gen: Generation) -> _Postings:
 
 class _Evaluator:
     def __init__(self, gen: Generation, deadline: float) -> None:
-        self.gen = gen
         self.searcher = gen.searcher()
         self.postings = _postings(gen)
         self.deadline = deadline

@@ -1,9 +1,9 @@
 """The search API: ``search(index, SearchRequest) -> SearchResult``, pure Python, no Flask.
 
-One search runs the query once to get every matching document; facet counts,
-filtering, date order and collapsing are then computed on the generation's facet
-columns with numpy.  Only relevance order goes back to Whoosh (BM25F, restricted to
-the filtered documents), and only the page's documents are loaded and highlighted.
+One search evaluates the query once (:mod:`indexer.matching`) to get every matching
+document with its BM25F score; facet counts (:mod:`indexer.facets`), filtering,
+relevance and date order and collapsing are then computed on numpy arrays, and only
+the page's documents are loaded and highlighted.
 
 Facet counts are disjunctive: the counts of a facet apply every other facet's
 selection but not its own, so several values of one facet can be combined (OR within
@@ -249,8 +249,8 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     plan = _plan(gen, req.q, req.expand)
     docs, scores, complete = _matching(gen, plan, deadline)
     timings["match"] = time.perf_counter() - started
-    facets = count_facets(gen, docs, req)
     masks = facet_masks(gen, docs, req)
+    facets = count_facets(gen, docs, req, masks)
     selected = masks[Facet.YEAR] & masks[Facet.LANG] & masks[Facet.TOPIC]
     final = docs[selected]
     timings["facets"] = time.perf_counter() - started

@@ -20,6 +20,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def http_get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
+    """One GET to 127.0.0.1:``port``: (status, body).  Raises ``OSError`` when refused."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
 def children(pid: int) -> list[int]:
     """The process ids whose parent is ``pid`` (the server's workers)."""
     found = []
@@ -100,11 +111,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited; see {self.log_path}")
             try:
-                conn = http.client.HTTPConnection(self.host, self.port, timeout=5)
-                conn.request("GET", "/healthz")
-                status = conn.getresponse().status
-                conn.close()
-                if status == 200:
+                if http_get(self.port, "/healthz", timeout=5)[0] == 200:
                     return
             except OSError:
                 pass
@@ -113,13 +120,7 @@ class Server:
 
     def get(self, path: str) -> tuple[int, bytes]:
         """One GET (for warming up and checks)."""
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            return response.status, response.read()
-        finally:
-            conn.close()
+        return http_get(self.port, path, timeout=30)
 
     def memory(self) -> dict[str, float]:
         """Resident memory of the server: its master and its workers (see :func:`memory`)."""

@@ -8,9 +8,7 @@ it skips them with the reason.
 
 from __future__ import annotations
 
-import http.client
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.server import free_port, http_get
 from indexer.build import build_index
 from indexer.index import SearchIndex
 
@@ -62,24 +61,6 @@ def app(index_dir: Path):
 @pytest.fixture()
 def client(app):
     return app.test_client()
-
-
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http_get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
-    """One GET to 127.0.0.1:``port``: (status, body).  Raises ``OSError`` when refused."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
 
 
 def start_server(

@@ -1,5 +1,8 @@
 """Shared fixtures: the real corpus's index is built once per session.
 
+Helpers that tests import (servers, ports, paths) are in :mod:`tests.helpers`; this
+module holds fixtures only.
+
 Browser tests use ``live_server`` (the app behind waitress in a thread, on an
 ephemeral loopback port) and ``browser`` (one Debian chromium per session, driven by
 Playwright).  Under ``CI=true`` a browser that cannot start fails the tests; elsewhere
@@ -9,21 +12,15 @@ it skips them with the reason.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bench.server import free_port, http_get
 from indexer.build import build_index
 from indexer.index import SearchIndex
+from tests.helpers import CORPUS, LiveServer
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -61,64 +58,6 @@ def app(index_dir: Path):
 @pytest.fixture()
 def client(app):
     return app.test_client()
-
-
-def start_server(
-    index_dir: Path, *args: str, stdout: int = subprocess.DEVNULL
-) -> tuple[subprocess.Popen, int]:
-    """``python -m webapp.serve`` (the production server) on a free loopback port.
-
-    Not waited for (see :func:`wait_for_health`); the caller stops it and closes its
-    ``stderr`` pipe.
-    """
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "webapp.serve", "--host", "127.0.0.1", "--port", str(port), *args],
-        cwd=ROOT,
-        env=dict(os.environ, IAPB_INDEX_DIR=str(index_dir)),
-        stdout=stdout,
-        stderr=subprocess.PIPE,
-    )
-    return process, port
-
-
-def wait_for_health(
-    process: subprocess.Popen, port: int, ok: bool = True, timeout: float = 20.0
-) -> tuple[int, bytes]:
-    """The first ``/healthz`` answer (with ``ok``, the first 200) of a starting server.
-
-    Raises ``RuntimeError`` with the server's errors when it exits or does not answer.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            status, body = http_get(port, "/healthz", timeout=1)
-            if status == 200 or not ok:
-                return status, body
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
-        time.sleep(0.1)
-
-
-class LiveServer:
-    """A WSGI app served by waitress in a daemon thread on 127.0.0.1."""
-
-    def __init__(self, wsgi_app) -> None:
-        from waitress.server import create_server
-
-        self.port = free_port()
-        self.server = create_server(wsgi_app, host="127.0.0.1", port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def close(self) -> None:
-        self.server.close()
 
 
 @pytest.fixture(scope="session")

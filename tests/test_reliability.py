@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import http_get, start_server, wait_for_health
 
 from indexer.build import build_index
+from tests.helpers import http_get, start_server, wait_for_health
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_THREADS = 4

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, http_get, start_server, wait_for_health
+from tests.helpers import free_port, http_get, start_server, wait_for_health
 
 from webapp import create_app
 from webapp.serve import (

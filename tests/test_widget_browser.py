@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LiveServer, free_port
 from playwright.sync_api import Page, expect
+
+from tests.helpers import LiveServer, free_port
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,88 @@
+"""Helpers the tests import: paths, the production server in a subprocess, a live server.
+
+Fixtures stay in ``conftest.py``; test modules import from here, never from
+``conftest``.  ``free_port`` and ``http_get`` are the benchmark's own
+(:mod:`bench.server`), so the tests and the bench talk to a server the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from bench.server import free_port, http_get
+
+__all__ = [
+    "CORPUS",
+    "ROOT",
+    "LiveServer",
+    "free_port",
+    "http_get",
+    "start_server",
+    "wait_for_health",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+def start_server(
+    index_dir: Path, *args: str, stdout: int = subprocess.DEVNULL
+) -> tuple[subprocess.Popen, int]:
+    """``python -m webapp.serve`` (the production server) on a free loopback port.
+
+    Not waited for (see :func:`wait_for_health`); the caller stops it and closes its
+    ``stderr`` pipe.
+    """
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "webapp.serve", "--host", "127.0.0.1", "--port", str(port), *args],
+        cwd=ROOT,
+        env=dict(os.environ, IAPB_INDEX_DIR=str(index_dir)),
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+    )
+    return process, port
+
+
+def wait_for_health(
+    process: subprocess.Popen, port: int, ok: bool = True, timeout: float = 20.0
+) -> tuple[int, bytes]:
+    """The first ``/healthz`` answer (with ``ok``, the first 200) of a starting server.
+
+    Raises ``RuntimeError`` with the server's errors when it exits or does not answer.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            status, body = http_get(port, "/healthz", timeout=1)
+            if status == 200 or not ok:
+                return status, body
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
+        time.sleep(0.1)
+
+
+class LiveServer:
+    """A WSGI app served by waitress in a daemon thread on 127.0.0.1."""
+
+    def __init__(self, wsgi_app) -> None:
+        from waitress.server import create_server
+
+        self.port = free_port()
+        self.server = create_server(wsgi_app, host="127.0.0.1", port=self.port, threads=4)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.server.close()

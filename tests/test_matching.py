@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,22 +11,19 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from indexer import schema as f
-from indexer.build import build_index
 from indexer.glossary import Glossary
 from indexer.index import SearchIndex
 from indexer.languages import Lang
 from indexer.matching import evaluate
 from indexer.query import plan_query
 
-ROOT = Path(__file__).resolve().parent.parent
 FAR = 1e12  # a deadline that never passes
 
 
 @pytest.fixture(scope="module")
-def generation(tmp_path_factory: pytest.TempPathFactory):
-    out = tmp_path_factory.mktemp("matching-index")
-    build_index(ROOT / "corpus", out)
-    return SearchIndex(out).generation()
+def generation(search_index: SearchIndex):
+    """The session's index of the bundled corpus (read-only here)."""
+    return search_index.generation()
 
 
 def whoosh_docs(gen, query: wq.Query) -> list[int]:

@@ -26,12 +26,12 @@ browser:  ## make sure Debian's chromium is present (installs it when run as roo
 	@bash .ci/ensure-chromium
 
 lint: $(STAMP)  ## ruff check and format check
-	$(BIN)/ruff check indexer webapp tests bench
-	$(BIN)/ruff format --check indexer webapp tests bench
+	$(BIN)/ruff check indexer webapp tests bench tools
+	$(BIN)/ruff format --check indexer webapp tests bench tools
 
 format: $(STAMP)  ## apply ruff's formatting and safe fixes
-	$(BIN)/ruff check --fix indexer webapp tests bench
-	$(BIN)/ruff format indexer webapp tests bench
+	$(BIN)/ruff check --fix indexer webapp tests bench tools
+	$(BIN)/ruff format indexer webapp tests bench tools
 
 test: $(STAMP) browser lint  ## lint, then the whole test suite (browser tests included)
 	$(BIN)/python -m pytest -q
@@ -49,7 +49,7 @@ dev: index  ## Flask's development server with reload (never for production)
 	IAPB_INDEX_DIR=$(INDEX_DIR) $(BIN)/flask --app webapp run --debug --host $(HOST) --port $(PORT)
 
 eval-analysis: $(STAMP)  ## score the stemmers on the reference data in $(IAPB_REFDATA)
-	IAPB_REFDATA=$(IAPB_REFDATA) $(BIN)/python -m indexer.evaluate
+	IAPB_REFDATA=$(IAPB_REFDATA) $(BIN)/python -m tools.evaluate
 
 bench: $(STAMP)  ## build and query benchmarks; writes bench/results.md and .json (BENCH_ARGS=--help)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -1,7 +1,7 @@
 """``make bench``: build, in-process and HTTP benchmarks, with a report.
 
 Sections: index build time of the bundled corpus and of a synthetic corpus (generated
-under ``bench/out/`` by :mod:`indexer.synth`, reused when present with the same size,
+under ``bench/out/`` by :mod:`bench.synth`, reused when present with the same size,
 seed and source; its index is reused when up to date, with the build time measured
 when it was built, unless ``--rebuild``); in-process latency of the fixed query mix
 (:mod:`bench.queries`) with the result cache off and on; HTTP throughput and latency
@@ -25,11 +25,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import inprocess, report
+from bench import inprocess, report, synth
 from bench.load import run_load
 from bench.queries import QUERY_MIX, REPEATED, distinct_variants, path
 from bench.server import Server
-from indexer import synth
 from indexer.build import build_index, is_stale
 from webapp.serve import DEFAULT_THREADS, default_workers
 

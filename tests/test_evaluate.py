@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.evaluate import Token, exact_match_rate, form_lemmas, main, pair_scores, read_conllu
+from tools.evaluate import Token, exact_match_rate, form_lemmas, main, pair_scores, read_conllu
 
 CONLLU = """\
 # sent_id = 1
@@ -159,7 +159,7 @@ def test_missing_data_is_one_line_and_exit_status_2(
 
 
 def test_sentences_are_grouped_by_their_orthography() -> None:
-    from indexer.evaluate import sentences_by_spelling
+    from tools.evaluate import sentences_by_spelling
 
     lines = [
         "# spelling = nar",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import synth
+from bench import synth
 from indexer.corpus import load_corpus
 from indexer.languages import ALL_LANGS
 

@@ -1,4 +1,4 @@
-"""Score the stemmers on reference data: ``python -m indexer.evaluate [--json]``.
+"""Score the stemmers on reference data: ``python -m tools.evaluate [--json]``.
 
 Two measures (see ``data/README.md`` in the reference data directory):
 
@@ -244,7 +244,7 @@ def format_table(pairs: list[PairScore], matches: list[MatchScore]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status (2 when data is missing or bad)."""
-    parser = argparse.ArgumentParser(prog="python -m indexer.evaluate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.evaluate", description=__doc__)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     refdata = Path(os.environ.get("IAPB_REFDATA") or DEFAULT_REFDATA)

@@ -1,6 +1,6 @@
 """Synthetic corpora for benchmarks and cost-limit tests, from a real corpus's own vocabulary.
 
-``python -m indexer.synth --docs 100000 --out bench/out/synth-100000`` writes a valid
+``python -m bench.synth --docs 100000 --out bench/out/synth-100000`` writes a valid
 corpus directory (``reports/*.yaml``, ``topics.yaml``, ``glossary.yaml``) of ``docs``
 documents: ``docs / 3`` reports (rounded up) in the three languages.  For each language the words
 of the source corpus's titles and summaries are ranked by frequency and drawn with
@@ -267,8 +267,8 @@ def generate(docs: int, out: str | Path, *, seed: int = 0, source: str | Path = 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command line: ``python -m indexer.synth --docs N --out DIR``."""
-    parser = argparse.ArgumentParser(prog="python -m indexer.synth", description=__doc__)
+    """The command line: ``python -m bench.synth --docs N --out DIR``."""
+    parser = argparse.ArgumentParser(prog="python -m bench.synth", description=__doc__)
     parser.add_argument(
         "--docs", type=int, required=True, help="documents (rounded up to a multiple of 3)"
     )

@@ -99,6 +99,30 @@ def test_a_new_index_generation_changes_the_etag(mini_index):
     assert after.get_json()["generation"] == before.get_json()["generation"] + 1
 
 
+def test_an_answer_from_a_generation_built_mid_request_carries_that_generations_etag(
+    mini_index, monkeypatch
+):
+    from webapp import searching
+
+    client = make_client(mini_index)
+    assert client.get("/api/search?q=court").get_json()["generation"] == 1
+    searched = searching.search
+
+    def rebuilt_meanwhile(index, req):
+        build_index(MINI, mini_index)  # lands after the ETag check, before the search
+        return searched(index, req)
+
+    monkeypatch.setattr(searching, "search", rebuilt_meanwhile)
+    during = client.get("/api/search?q=ICC")
+    monkeypatch.undo()
+    assert during.get_json()["generation"] == 2
+    after = make_client(mini_index).get("/api/search?q=ICC")  # a fresh app: nothing kept
+    assert after.get_json()["generation"] == 2
+    assert during.headers["ETag"] == after.headers["ETag"]
+    again = client.get("/api/search?q=ICC", headers={"If-None-Match": during.headers["ETag"]})
+    assert again.status_code == 304
+
+
 def test_the_interface_language_from_accept_language_varies_the_answer(client):
     be = client.get("/api/search?q=ICC", headers={"Accept-Language": "be"})
     ru = client.get("/api/search?q=ICC", headers={"Accept-Language": "ru"})

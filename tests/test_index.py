@@ -161,3 +161,37 @@ def test_derived_state_is_made_once_per_generation(pristine: Path) -> None:
     first = gen.state("test.thing", lambda: made.append(1) or object())
     assert gen.state("test.thing", lambda: made.append(1) or object()) is first
     assert made == [1]
+
+
+def _overwrite(path: Path, how: str) -> None:
+    # In place, on a file the open searcher already holds: truncated, or zeroed bytes.
+    size = path.stat().st_size
+    with open(path, "r+b") as handle:
+        if how == "truncated":
+            handle.truncate(size // 10)
+        else:
+            handle.write(bytes(size))
+
+
+@pytest.mark.parametrize(("kind", "how"), [(".trm", "truncated"), ("_stored.col", "zeroed")])
+def test_an_index_damaged_after_it_was_opened_is_unavailable_at_query_time(
+    pristine: Path, tmp_path: Path, kind: str, how: str
+) -> None:
+    from webapp import create_app
+
+    copy = tmp_path / "index"
+    shutil.copytree(pristine, copy, symlinks=True)
+    index = SearchIndex(copy, cache_size=0)
+    app = create_app({"TESTING": True, "INDEX_DIR": str(copy)})
+    client = app.test_client()
+    assert search(index, SearchRequest(q="court")).total == 1
+    assert client.get("/api/search?q=court").status_code == 200
+    generation = current_generation(copy)
+    assert generation is not None
+    (victim,) = [generation / name for name in _index_files(generation) if name.endswith(kind)]
+    _overwrite(victim, how)
+    with pytest.raises(IndexUnavailable, match="could not be read"):
+        search(index, SearchRequest(q="torture"))
+    response = client.get("/api/search?q=torture")
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "index_unavailable"

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.helpers import free_port, http_get, start_server, wait_for_health
 
+from tests.helpers import free_port, http_get, start_server, wait_for_health
 from webapp import create_app
 from webapp.serve import (
     DEFAULT_THREADS,
@@ -32,12 +32,6 @@ def test_workers_default_to_one_per_usable_cpu_and_threads_to_the_measured_defau
     assert args.workers == default_workers() == len(os.sched_getaffinity(0))
     assert args.threads == DEFAULT_THREADS
     assert (args.host, args.port) == ("127.0.0.1", 8000)
-
-
-def test_the_options_are_read():
-    argv = ["--host", "0.0.0.0", "--port", "9001", "--workers", "3", "--threads", "4"]
-    args = make_parser().parse_args(argv)
-    assert (args.host, args.port, args.workers, args.threads) == ("0.0.0.0", 9001, 3, 4)
 
 
 @pytest.mark.parametrize("argv", [["--workers", "0"], ["--threads", "-1"], ["--workers", "x"]])

@@ -27,11 +27,6 @@ def test_setting_names_are_unique_and_upper_case():
     assert all(name.isupper() for name in names)
 
 
-def test_defaults_apply_without_environment_or_mapping():
-    config = load({})
-    assert config == {s.name: s.default for s in SETTINGS}
-
-
 def test_environment_overrides_defaults():
     config = load(
         {

@@ -1,0 +1,42 @@
+"""``iapb-index search``: the search API from a terminal, as text or as the API's JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.cli import main
+
+
+def test_search_prints_the_count_the_expansion_and_each_hit(index_dir: Path, capsys) -> None:
+    assert main(["search", "ICC", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("9 results for 'ICC'")
+    assert "also searched: " in out
+    assert out.count("\n[r") == 9
+    assert "<mark>" in out
+
+
+def test_search_json_is_the_api_answer_with_the_filters_applied(index_dir: Path, capsys) -> None:
+    argv = ["search", "ICC", "--index", str(index_dir), "--lang", "be", "--collapse", "--json"]
+    assert main([*argv, "--sort", "date", "--per-page", "2", "--hl", "ru"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["total"] == 3 and len(answer["results"]) == 2
+    assert {hit["lang"] for hit in answer["results"]} == {"be"}
+    dates = [hit["date"] for hit in answer["results"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("argv", "param"), [(["--year", "19x"], "year"), (["--page", "99"], "page")]
+)
+def test_a_bad_parameter_exits_2_naming_it(index_dir: Path, capsys, argv, param) -> None:
+    assert main(["search", "ICC", "--index", str(index_dir), *argv]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {param}: ")
+
+
+def test_a_missing_index_exits_1_with_the_reason(tmp_path: Path, capsys) -> None:
+    assert main(["search", "ICC", "--index", str(tmp_path / "nowhere")]) == 1
+    assert "nowhere" in capsys.readouterr().err

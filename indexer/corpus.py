@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,11 +99,6 @@ class GlossaryConcept:
     kind: str
     names: dict[Lang, tuple[str, ...]]
 
-    def all_names(self) -> Iterator[tuple[Lang, str]]:
-        for lang in ALL_LANGS:
-            for name in self.names.get(lang, ()):
-                yield lang, name
-
 
 @dataclass(frozen=True)
 class Corpus:
@@ -113,9 +107,6 @@ class Corpus:
     reports: tuple[Report, ...]
     topics: tuple[Topic, ...]
     glossary: tuple[GlossaryConcept, ...]
-
-    def topic(self, topic_id: str) -> Topic:
-        return next(t for t in self.topics if t.id == topic_id)
 
 
 class _Checker:

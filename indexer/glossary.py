@@ -81,18 +81,3 @@ class Glossary:
             else:
                 i += 1
         return matches
-
-
-def expand_query(glossary: Glossary, words: Sequence[str]) -> list[tuple[Lang, str]]:
-    """The names (language, name) that ``words`` expands to: every concept it names.
-
-    The names already typed (same analysis) are left out.  Used by the CLI and tests; the
-    search builds its query from :meth:`Glossary.find` directly.
-    """
-    added: list[tuple[Lang, str]] = []
-    for match in glossary.find(words):
-        typed = " ".join(words[match.start : match.end])
-        for lang, name in match.concept.names:
-            if _key(lang, name) != _key(lang, typed):
-                added.append((lang, name))
-    return added

@@ -132,10 +132,6 @@ class Generation:
             lang_index = {lang.value: i for i, lang in enumerate(ALL_LANGS)}
             langs = reader.column_reader(f.LANG)
             self.langs = np.array([lang_index.get(v, -1) for v in langs], dtype=np.int8)[:n]
-            self.live = np.ones(n, dtype=bool)
-            if reader.has_deletions():
-                for docnum in range(n):
-                    self.live[docnum] = not reader.is_deleted(docnum)
             self.topic_ids = list(self.topics)
             self.topic_matrix = np.zeros((n, len(self.topic_ids)), dtype=bool)
             for j, topic in enumerate(self.topic_ids):
@@ -246,10 +242,3 @@ class SearchIndex:
             "reports": gen.meta.get("reports"),
             "built_at": gen.meta.get("built_at"),
         }
-
-
-def open_index(directory: str | Path) -> SearchIndex:
-    """Open the index directory ``directory``; raises :class:`IndexUnavailable` if unusable."""
-    index = SearchIndex(directory)
-    index.generation()
-    return index

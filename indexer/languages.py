@@ -16,21 +16,16 @@ class Lang(StrEnum):
 
 @dataclass(frozen=True)
 class LanguageSupport:
-    """What the analysis chain does for one language; the README's language table."""
+    """What the code needs to know about one language (the README's language table says
+    what the analysis chain does for each)."""
 
-    name: str
-    native_name: str
-    script: str
-    stemmer: str
-    stop_words: bool
+    native_name: str  # the language's name in itself: the language facet and the switcher
 
 
 SUPPORT: dict[Lang, LanguageSupport] = {
-    Lang.EN: LanguageSupport("English", "English", "Latin", "Snowball english (Porter2)", False),
-    Lang.BE: LanguageSupport(
-        "Belarusian", "Беларуская", "Cyrillic", "iapb-search's own (indexer.stemmer_be)", False
-    ),
-    Lang.RU: LanguageSupport("Russian", "Русский", "Cyrillic", "Snowball russian", False),
+    Lang.EN: LanguageSupport("English"),
+    Lang.BE: LanguageSupport("Беларуская"),
+    Lang.RU: LanguageSupport("Русский"),
 }
 
 ALL_LANGS: tuple[Lang, ...] = (Lang.EN, Lang.BE, Lang.RU)

@@ -301,8 +301,8 @@ def _union(parts: list[Matches]) -> Matches:
 def evaluate(gen: Generation, query: wq.Query, deadline: float) -> tuple[Matches, bool]:
     """Every document of ``gen`` matching ``query`` with its BM25F score.
 
-    Returns ``((docnums, scores), complete)``: docnums sorted and unique (deleted
-    documents included: the caller masks them), and ``complete`` False when the
+    Returns ``((docnums, scores), complete)``: docnums sorted and unique (a
+    generation is built fresh and has no deleted documents), and ``complete`` False when the
     deadline (a :func:`time.monotonic` value) passed and the result is partial.
     """
     evaluator = _Evaluator(gen, deadline)

@@ -53,17 +53,6 @@ def key_field(lang: Lang) -> str:
     return f"key_{lang.value}"
 
 
-def text_fields() -> list[tuple[str, Lang]]:
-    """Every language-analysed text field with its language (titles first)."""
-    return [(title_field(lang), lang) for lang in ALL_LANGS] + [
-        (summary_field(lang), lang) for lang in ALL_LANGS
-    ]
-
-
-def key_fields() -> list[tuple[str, Lang]]:
-    return [(key_field(lang), lang) for lang in ALL_LANGS]
-
-
 @cache
 def field_boosts() -> dict[str, float]:
     """The weight of each searched field in the query (BM25F); the same mapping each call."""

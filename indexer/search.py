@@ -80,13 +80,15 @@ def _ranked(final: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int
 def _matching(
     gen: Generation, plan: QueryPlan, deadline: float
 ) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Every live document matching the plan's query, its score, and whether all were found."""
+    """Every document matching the plan's query, its score, and whether all were found.
+
+    A generation is always built fresh, so it has no deleted documents to leave out.
+    """
     if plan.query is None:
-        docs = np.flatnonzero(gen.live)
+        docs = np.arange(gen.doc_count, dtype=np.int64)
         return docs, np.zeros(len(docs)), True
     (docs, scores), complete = evaluate(gen, plan.query, deadline)
-    live = gen.live[docs]
-    return docs[live], scores[live], complete
+    return docs, scores, complete
 
 
 def _plan(gen: Generation, q: str, expand: bool) -> QueryPlan:

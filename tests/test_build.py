@@ -17,7 +17,7 @@ from indexer.build import KEEP_GENERATIONS, build_index, current_generation, is_
 from indexer.cli import main
 from indexer.corpus import load_corpus
 from indexer.errors import CorpusError, IndexUnavailable
-from indexer.index import SearchIndex, open_index
+from indexer.index import SearchIndex
 from indexer.records import SearchRequest
 from indexer.schema import SPELLING
 from indexer.search import search
@@ -54,7 +54,7 @@ def test_build_writes_a_generation_and_points_current_at_it(corpus: Path, tmp_pa
     meta = read_meta(out / "gen-000001")
     assert meta["documents"] == 6
     assert {t["id"] for t in meta["topics"]} == {"icc", "torture"}
-    assert open_index(out).health()["documents"] == 6
+    assert SearchIndex(out).health()["documents"] == 6
 
 
 def test_rebuild_swaps_in_a_new_generation_that_open_readers_pick_up(
@@ -125,8 +125,6 @@ def test_an_index_that_does_not_exist_is_unavailable_with_a_reason(tmp_path: Pat
     index = SearchIndex(tmp_path / "missing")
     with pytest.raises(IndexUnavailable, match="no index"):
         index.health()
-    with pytest.raises(IndexUnavailable):
-        open_index(tmp_path / "missing")
 
 
 def test_an_index_appearing_later_is_served_without_reopening(corpus: Path, tmp_path: Path) -> None:

@@ -23,12 +23,18 @@ few segments costs about the same as searching one).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
+import logging
+import multiprocessing.util
 import os
 import shutil
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -44,6 +50,8 @@ from indexer.languages import ALL_LANGS
 
 CURRENT = "current"
 META = "meta.json"
+LOCK = ".lock"
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 KEEP_GENERATIONS = 3
 WRITER_MB = 256  # memory for sorting postings, per writer process
 PARALLEL_FROM = 5000  # documents; below this, starting writer processes costs more than it saves
@@ -52,6 +60,10 @@ PARALLEL_BATCH = 100  # documents handed to a writer process at a time
 _ANALYSIS_SOURCES = ("analysis.py", "stemmer_be.py", "translit.py", "schema.py", "build.py")
 
 Progress = Callable[[int, int], None]
+Notice = Callable[[str], None]
+# Record locks belong to a process: builds from threads of one process queue here first.
+_IN_PROCESS = threading.Lock()
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -107,13 +119,73 @@ def is_stale(corpus_dir: str | Path, out_dir: str | Path) -> bool:
 
 
 @contextlib.contextmanager
-def _build_lock(out_dir: Path) -> Iterator[None]:
-    with open(out_dir / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+def _build_lock(out_dir: Path, notice: Notice) -> Iterator[None]:
+    """Hold the build lock of ``out_dir`` (builds of one directory run one at a time).
+
+    A POSIX record lock (``fcntl.lockf``): the kernel releases it when the process that
+    holds it dies, however it dies, and forked writer processes do not share it (an
+    ``flock`` is shared by every process that inherits the file).  The holder writes its
+    process id into the file and clears it when done: an id found there by the next
+    holder is the trace of a build that was killed, and is reported.
+    """
+    with _IN_PROCESS, open(out_dir / LOCK, "a+", encoding="ascii") as handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
+            notice(f"waiting for the build running as process {_holder(handle)} to finish")
+            fcntl.lockf(handle, fcntl.LOCK_EX)
+        stale = _holder(handle)
+        if stale:
+            notice(f"breaking the stale build lock of process {stale}, which no longer runs")
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+            fcntl.lockf(handle, fcntl.LOCK_UN)
+
+
+def _holder(handle) -> str:
+    handle.seek(0)
+    return handle.read().strip()
+
+
+def _remove_leftovers(out_dir: Path, notice: Notice) -> None:
+    """Delete what an interrupted build left (only called with the build lock held)."""
+    for tmp in sorted(out_dir.glob("gen-*.tmp")):
+        shutil.rmtree(tmp, ignore_errors=True)
+        notice(f"removed {tmp.name}, left by an interrupted build")
+    for link in out_dir.glob(f".{CURRENT}.*"):
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+
+
+class _Lifeline:
+    """Makes each writer process forked while it lives die with the building process.
+
+    Whoosh's parallel writer forks ``multiprocessing`` processes that would outlive a
+    killed parent (adopted by PID 1, waiting for work forever).  In each child, Linux's
+    parent-death signal is set to SIGKILL.
+    """
+
+    def __init__(self) -> None:
+        self.parent = os.getpid()
+        multiprocessing.util.register_after_fork(self, _Lifeline.attach)
+
+    def attach(self) -> None:
+        """In a forked child: be killed when the parent dies (or exit if it already has)."""
+        libc = ctypes.CDLL(None, use_errno=True)
+        if hasattr(libc, "prctl"):
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != self.parent:
+            os._exit(1)
 
 
 def _next_generation(out_dir: Path) -> int:
@@ -185,6 +257,12 @@ def generation_files(directory: Path) -> dict[str, int]:
     }
 
 
+def file_checksum(path: Path) -> str:
+    """The SHA-256 of a file, hex (recorded by the build, checked when a generation opens)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def _meta(corpus: Corpus, generation: int, print_: str, documents: int) -> dict:
     return {
         "generation": generation,
@@ -231,6 +309,17 @@ def write_index(corpus: Corpus, directory: Path, progress: Progress | None = Non
     """
     total = len(corpus.reports) * len(ALL_LANGS)
     ix = whoosh_index.create_in(str(directory), f.build_schema())
+    with _writers_die_with_parent():
+        return _write(corpus, ix, total, progress)
+
+
+@contextlib.contextmanager
+def _writers_die_with_parent() -> Iterator[_Lifeline]:
+    lifeline = _Lifeline()  # referenced by this frame while the block runs
+    yield lifeline
+
+
+def _write(corpus: Corpus, ix, total: int, progress: Progress | None) -> int:
     writer = ix.writer(**_writer_options(total))
     # The whole vocabulary goes into the first document (see schema.Vocabulary).
     spelling = {f.SPELLING: count_words(_texts(corpus))}
@@ -259,19 +348,25 @@ def build_index(
     *,
     if_stale: bool = False,
     progress: Progress | None = None,
+    notice: Notice | None = None,
 ) -> BuildInfo:
     """Validate the corpus, build a new generation and make it current atomically.
 
     Raises :class:`~indexer.errors.CorpusError` before anything is written when the corpus
-    is invalid.  With ``if_stale`` nothing is built when the current generation was built
-    from the same corpus and analysis code.  Concurrent builds are serialised by a lock.
+    is invalid, ``OSError`` (with the path) when the directory cannot be written.  With
+    ``if_stale`` nothing is built when the current generation was built from the same
+    corpus and analysis code.  Concurrent builds are serialised by a lock; what a killed
+    build left (its lock, its temporary generation) is cleaned up and reported through
+    ``notice`` (default: the log).
     """
+    notice = notice or _log.warning
     started = time.perf_counter()
     corpus = load_corpus(corpus_dir)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     print_ = fingerprint(corpus_dir)
-    with _build_lock(out):
+    with _build_lock(out, notice):
+        _remove_leftovers(out, notice)
         current = current_generation(out)
         if if_stale and current is not None and not is_stale(corpus_dir, out):
             meta = read_meta(current)
@@ -287,14 +382,13 @@ def build_index(
             documents = write_index(corpus, tmp, progress)
             meta = _meta(corpus, generation, print_, documents)
             meta["files"] = generation_files(tmp)
+            meta["checksums"] = {name: file_checksum(tmp / name) for name in meta["files"]}
             (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
             os.replace(tmp, out / name)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         link_tmp = out / f".{CURRENT}.{os.getpid()}"
-        with contextlib.suppress(FileNotFoundError):
-            link_tmp.unlink()
         os.symlink(name, link_tmp)
         os.replace(link_tmp, out / CURRENT)
         _prune(out, keep=KEEP_GENERATIONS)

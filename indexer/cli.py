@@ -53,12 +53,24 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notice(message: str) -> None:
+    print(f"note: {message}", file=sys.stderr, flush=True)
+
+
 def _build(args: argparse.Namespace) -> int:
     try:
-        info = build_index(args.corpus, args.out, if_stale=args.if_stale, progress=_progress)
+        info = build_index(
+            args.corpus, args.out, if_stale=args.if_stale, progress=_progress, notice=_notice
+        )
     except CorpusError as error:
         print("build aborted: the index in service is unchanged", file=sys.stderr)
         return _report_corpus_error(error)
+    except OSError as error:
+        # Read-only or full disk, a path that is a file: one line, not a traceback.
+        where = error.filename or args.out
+        cause = error.strerror or str(error)
+        print(f"error: cannot build the index: {where}: {cause}", file=sys.stderr)
+        return 1
     if not info.built:
         print(f"index is up to date: generation {info.generation} at {info.path}")
         return 0
@@ -88,7 +100,7 @@ def _search(args: argparse.Namespace) -> int:
         print(f"error: {error.param}: {error.message}", file=sys.stderr)
         return 2
     except IndexUnavailable as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error.detail}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))

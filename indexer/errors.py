@@ -51,7 +51,17 @@ class QueryError(ValueError):
 
 
 class IndexUnavailable(RuntimeError):
-    """No usable index exists at the configured location; the message says why."""
+    """No usable index exists at the configured location.
+
+    ``str()`` is the reason, fit to show a client (no file system path, no exception
+    text); ``detail`` adds what an operator needs (paths, the underlying error) and goes
+    to the log and the command line.
+    """
+
+    def __init__(self, reason: str, detail: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail or reason
 
 
 class DocumentNotFound(LookupError):

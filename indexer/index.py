@@ -30,7 +30,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from indexer import schema as f
-from indexer.build import CURRENT, read_meta
+from indexer.build import CURRENT, file_checksum, read_meta
 from indexer.errors import IndexUnavailable
 from indexer.languages import ALL_LANGS, Lang
 from indexer.lru import LRUCache
@@ -49,6 +49,7 @@ DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
     zlib.error,
     whoosh_index.IndexError,
 )
+FileStamps = dict[str, tuple[int, int, int]]  # file name -> (size, mtime_ns, inode)
 RESULT_CACHE_SIZE = 2048
 SEARCH_TIME_LIMIT = 2.0  # seconds one search may take before it answers with partial results
 
@@ -65,12 +66,22 @@ class TopicInfo:
         return self.labels.get(lang) or self.labels.get(Lang.EN) or self.id
 
 
-def _check_files(path: Path, files: dict[str, int]) -> None:
-    """Raise ``OSError`` when a file listed by the build is missing or has another size."""
+def _check_files(path: Path, files: dict[str, int], checksums: dict[str, str]) -> FileStamps:
+    """Check each file listed by the build (size, and checksum when the build recorded one).
+
+    Returns what :meth:`Generation.verify` compares later.  Raises ``OSError`` when a
+    file is missing or differs from what the build wrote.
+    """
+    stamps: FileStamps = {}
     for name, size in files.items():
-        actual = (path / name).stat().st_size
-        if actual != size:
-            raise OSError(f"{name} has {actual} bytes, the build wrote {size}")
+        info = (path / name).stat()
+        if info.st_size != size:
+            raise OSError(f"{name} has {info.st_size} bytes, the build wrote {size}")
+        expected = checksums.get(name)
+        if expected is not None and file_checksum(path / name) != expected:
+            raise OSError(f"{name} does not have the checksum the build recorded")
+        stamps[name] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    return stamps
 
 
 def _close_searchers(searchers: list[Searcher], lock: threading.Lock) -> None:
@@ -86,11 +97,15 @@ class Generation:
     def __init__(self, path: Path) -> None:
         try:
             self.meta = read_meta(path)
-            _check_files(path, self.meta.get("files", {}))
+            self._stamps = _check_files(
+                path, self.meta.get("files", {}), self.meta.get("checksums", {})
+            )
             self.ix = whoosh_index.open_dir(str(path))
             self._load_columns()
         except DAMAGE_ERRORS as exc:
-            raise IndexUnavailable(f"cannot open index generation {path}: {exc!r}") from exc
+            raise IndexUnavailable(
+                "the index is damaged", f"cannot open index generation {path}: {exc!r}"
+            ) from exc
         self.path = path
         self.number: int = int(self.meta["generation"])
         self.glossary: list[dict[str, Any]] = self.meta["glossary"]
@@ -102,6 +117,28 @@ class Generation:
         # Runs when the generation is closed or no longer referenced (nobody can be
         # searching it then), and at exit: the searchers' files are closed, not leaked.
         self._finalizer = weakref.finalize(self, _close_searchers, self._searchers, self._lock)
+
+    def verify(self) -> None:
+        """Check cheaply that no file of this generation changed since it was opened.
+
+        Compares each file's size, modification time and inode with those seen (and
+        checksummed) when the generation was opened.  Raises :class:`IndexUnavailable`
+        naming the first changed file in its ``detail``.
+        """
+        for name, stamp in self._stamps.items():
+            try:
+                info = (self.path / name).stat()
+                now = (info.st_size, info.st_mtime_ns, info.st_ino)
+            except OSError as exc:
+                now = None
+                problem = f"{exc.strerror}"
+            else:
+                problem = "changed since it was opened"
+            if now != stamp:
+                raise IndexUnavailable(
+                    "the index is damaged",
+                    f"index generation {self.path}: {name} {problem}",
+                )
 
     def state(self, name: str, make: Callable[[], Any]) -> Any:
         """Derived state of this generation kept by another module, made once on demand.
@@ -149,7 +186,7 @@ class Generation:
         if searcher is None:
             with self._lock:
                 if not self._finalizer.alive:
-                    raise IndexUnavailable(f"index generation {self.number} is closed")
+                    raise IndexUnavailable("the index is being replaced")
                 searcher = self._local.searcher = self.ix.searcher()
                 self._searchers.append(searcher)
         return searcher
@@ -176,6 +213,10 @@ class SearchIndex:
     Construct it once per process.  It never raises on construction: when no index can be
     opened, :meth:`generation` raises :class:`IndexUnavailable` with the reason, and it is
     retried on the next call, so an index built later is picked up without a restart.
+
+    A generation found damaged (it cannot be opened, a read fails on a file that changed,
+    or :meth:`health` finds a changed file) is not served again: the newest older
+    generation that opens intact is served in its place until a new build lands.
     """
 
     def __init__(
@@ -189,6 +230,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._generation: Generation | None = None
         self._target: str | None = None
+        self._damaged: dict[str, str] = {}  # generation directory name -> what is wrong
         self._held = threading.local()  # the generation this thread searched last
         self.cache = LRUCache(cache_size)
 
@@ -197,23 +239,51 @@ class SearchIndex:
             return os.readlink(self.directory / CURRENT)
         except FileNotFoundError:
             raise IndexUnavailable(
-                f"no index at {self.directory} (run: iapb-index build)"
+                "no index has been built yet (run: iapb-index build)",
+                f"no index at {self.directory} (run: iapb-index build)",
             ) from None
         except OSError as exc:
-            raise IndexUnavailable(f"cannot read {self.directory / CURRENT}: {exc}") from exc
+            raise IndexUnavailable(
+                "the index cannot be read", f"cannot read {self.directory / CURRENT}: {exc}"
+            ) from exc
+
+    def _open(self, target: str) -> Generation:
+        """Open ``target``, or, when it is damaged, the newest older intact generation."""
+        if target not in self._damaged:
+            try:
+                return Generation(self.directory / target)
+            except IndexUnavailable as exc:
+                self._damaged[target] = exc.detail
+                first = exc
+        else:
+            first = IndexUnavailable("the index is damaged", self._damaged[target])
+        older = sorted(
+            (p.name for p in self.directory.glob("gen-*") if p.is_dir() and p.name < target),
+            reverse=True,
+        )
+        for name in older:
+            if name.endswith(".tmp") or name in self._damaged:
+                continue
+            try:
+                return Generation(self.directory / name)
+            except IndexUnavailable as exc:
+                self._damaged[name] = exc.detail
+        raise first
 
     def generation(self) -> Generation:
         """The current generation, reopened when the ``current`` link has moved.
 
         Call it once per search: the calling thread's searcher on the generation it
         searched before is closed here when that generation has been replaced.
+        Raises :class:`IndexUnavailable` when neither the current generation nor an
+        older one can be served.
         """
         target = self._current_target()
         current = self._generation
         if current is None or target != self._target:
             with self._lock:
                 if self._generation is None or target != self._target:
-                    opened = Generation(self.directory / target)
+                    opened = self._open(target)
                     self._generation, self._target = opened, target
                     self.cache.clear()
                 current = self._generation
@@ -226,6 +296,26 @@ class SearchIndex:
             self._held.generation = current
         return current
 
+    def check(self, gen: Generation) -> None:
+        """Verify ``gen``'s files; when one changed, stop serving ``gen`` and raise.
+
+        Raises :class:`IndexUnavailable` (the next :meth:`generation` serves an older
+        intact generation, if there is one).
+        """
+        try:
+            gen.verify()
+        except IndexUnavailable as exc:
+            with self._lock:
+                self._damaged[gen.path.name] = exc.detail
+                if self._generation is gen:
+                    self._generation = self._target = None
+            raise
+
+    @property
+    def damaged(self) -> dict[str, str]:
+        """Generations found damaged in this process, with what is wrong (for the log)."""
+        return dict(self._damaged)
+
     def close(self) -> None:
         """Close the searchers of the current generation (no search may be running)."""
         with self._lock:
@@ -234,11 +324,24 @@ class SearchIndex:
             self._generation = self._target = None
 
     def health(self) -> dict[str, Any]:
-        """Generation, document count and build time; raises :class:`IndexUnavailable`."""
+        """Generation, document count and build time, after checking the files served.
+
+        ``status`` is ``degraded`` while an older generation is served in place of a
+        damaged current one.  Raises :class:`IndexUnavailable` when there is no index or
+        a file of the generation served changed (the next call may serve an older one).
+        """
         gen = self.generation()
+        self.check(gen)
         return {
+            "status": "ok" if gen.path.name == self._target_name() else "degraded",
             "generation": gen.number,
             "documents": gen.doc_count,
             "reports": gen.meta.get("reports"),
             "built_at": gen.meta.get("built_at"),
         }
+
+    def _target_name(self) -> str | None:
+        try:
+            return Path(self._current_target()).name
+        except IndexUnavailable:
+            return None

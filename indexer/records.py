@@ -69,10 +69,11 @@ def _one(get_all: Callable[[str], list[str]], name: str) -> str | None:
 
 
 def _int(name: str, text: str, low: int, high: int | None = None) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise QueryError(name, f"'{name}' must be a whole number, not {text!r}") from None
+    digits = text.strip()
+    # int() also reads other scripts' digits ("٣") and underscores ("1_0"): ASCII only.
+    if not (digits.isascii() and digits.isdigit()):
+        raise QueryError(name, f"'{name}' must be a whole number, not {text!r}")
+    value = int(digits)
     if value < low or (high is not None and value > high):
         bounds = f"from {low}" if high is None else f"from {low} to {high}"
         raise QueryError(name, f"'{name}' must be {bounds}, not {value}", "out_of_range")

@@ -12,12 +12,14 @@ a facet, AND across facets).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import pickle
 import re
 import struct
 import time
 import zlib
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -291,19 +293,44 @@ def search(index: SearchIndex, req: SearchRequest) -> SearchResult:
     gen = index.generation()
     _check(gen, req)
     key = (gen.number, req.cache_key())
-    try:
+    with _reading(index, gen):
         return index.cache.get_or_compute(key, lambda: _compute(gen, req, index.time_limit))
+
+
+@contextlib.contextmanager
+def _reading(index: SearchIndex, gen: Generation) -> Iterator[None]:
+    """Turn a failed read of ``gen`` into :class:`IndexUnavailable`, never a crash.
+
+    Read errors are damage.  Whoosh reports some damage with a bare ``Exception``
+    ("Block tag error" from a truncated postings file), so any other exception is
+    damage too when a file of the generation changed (the generation is then no longer
+    served); with the files intact it is a bug and propagates.
+    """
+    try:
+        yield
+    except (QueryError, DocumentNotFound):
+        raise
     except READ_ERRORS as exc:
-        raise IndexUnavailable(f"the index could not be read: {exc!r}") from exc
+        with contextlib.suppress(IndexUnavailable):
+            index.check(gen)
+        raise IndexUnavailable(
+            "the index could not be read", f"reading {gen.path} failed: {exc!r}"
+        ) from exc
+    except Exception as exc:  # see the docstring: classified, then re-raised
+        try:
+            index.check(gen)
+        except IndexUnavailable as damage:
+            raise IndexUnavailable(
+                "the index could not be read", f"{damage.detail}; the read raised {exc!r}"
+            ) from exc
+        raise
 
 
 def get_document(index: SearchIndex, doc: str, ui_lang: Lang = Lang.EN) -> Document:
     """The stored document ``doc`` (e.g. ``r9-en``); raises :class:`DocumentNotFound`."""
     gen = index.generation()
-    try:
+    with _reading(index, gen):
         return _document(gen, doc, ui_lang)
-    except READ_ERRORS as exc:
-        raise IndexUnavailable(f"the index could not be read: {exc!r}") from exc
 
 
 def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:

@@ -22,6 +22,11 @@ BAD_REQUESTS = [
     ("/api/search?page=0", 400, "page"),
     ("/api/search?page=-1", 400, "page"),
     ("/api/search?page=2.5", 400, "page"),
+    # int() reads other scripts' digits and underscores; parameters take ASCII digits only.
+    ("/api/search?page=%D9%A3", 400, "page"),
+    ("/api/search?per_page=1_0", 400, "per_page"),
+    ("/api/search?year=%D9%A2%D9%A0%D9%A2%D9%A4", 400, "year"),
+    ("/api/search?year=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%94", 400, "year"),
     ("/api/search?page=9999&per_page=50", 400, "page"),
     ("/api/search?q=ICC&page=2", 400, "page"),
     ("/api/search?q=" + "a" * 501, 400, "q"),
@@ -107,9 +112,13 @@ def app_without_index(tmp_path: Path):
 
 @pytest.mark.parametrize("url", ["/api/search?q=ICC", "/api/reports/r9-en", "/healthz"])
 def test_without_an_index_the_api_answers_503_with_the_reason(app_without_index, url):
-    error = assert_error_shape(app_without_index.test_client().get(url), 503, None)
+    response = app_without_index.test_client().get(url)
+    error = assert_error_shape(response, 503, None)
     assert error["code"] == "index_unavailable"
     assert "iapb-index build" in error["message"]
+    assert int(response.headers["Retry-After"]) > 0
+    # The reason, not where: no file system path in the body.
+    assert "/" not in error["message"].replace("iapb-index build", "")
 
 
 def test_without_an_index_bad_parameters_are_still_400(app_without_index):

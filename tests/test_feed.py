@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -99,3 +99,11 @@ def test_bad_parameters_answer_400(client, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 400
     assert b"Traceback" not in response.data
+
+
+@pytest.mark.parametrize("q", ["\x01\x08\x1b", "a\ufffeb", "x\x0by\x0c", "\uffff torture"])
+def test_control_characters_in_the_query_still_give_well_formed_xml(client, q: str) -> None:
+    root = get_feed(client, "/feed.atom?" + urlencode({"q": q}))
+    title = root.find("a:title", NS)
+    assert title is not None and title.text is not None
+    assert not any(ord(c) < 0x20 and c not in "\t\n\r" for c in title.text)

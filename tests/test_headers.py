@@ -243,3 +243,41 @@ def test_no_answer_sets_a_cookie(client, url):
     response = client.get(url, headers={"Accept-Language": "ru"})
     assert "Set-Cookie" not in response.headers
     assert not client._cookies
+
+
+# --- revalidation through proxies, Vary of the feed, Range --------------------------------
+
+
+@pytest.mark.parametrize("url", ["/api/search?q=ICC", "/api/reports/r9-en", "/feed.atom?q=ICC"])
+def test_a_weak_if_none_match_is_answered_304(client, url):
+    # A proxy that gzips an answer makes its ETag weak; revalidation through it must work.
+    etag = client.get(url).headers["ETag"]
+    assert etag.startswith('"')
+    response = client.get(url, headers={"If-None-Match": f"W/{etag}"})
+    assert response.status_code == 304
+    assert response.data == b""
+
+
+def test_the_feed_varies_with_accept_language_unless_hl_fixes_it(client):
+    assert "Accept-Language" in client.get("/feed.atom?q=ICC").headers["Vary"]
+    assert "Accept-Language" not in client.get("/feed.atom?q=ICC&hl=be").headers.get("Vary", "")
+
+
+def _get_closed(client, url, **kwargs):
+    with client.get(url, **kwargs) as response:
+        response.get_data()
+        return response
+
+
+@pytest.mark.parametrize("value", ["bytes=0-0,5-5", "bytes=abc", "bytes=", "pages=1-2"])
+def test_a_malformed_or_multiple_range_gets_the_whole_file(client, value):
+    whole = _get_closed(client, "/widget.js")
+    response = _get_closed(client, "/widget.js", headers={"Range": value})
+    assert response.status_code == 200
+    assert response.data == whole.data
+
+
+def test_a_single_satisfiable_range_is_still_served_partially(client):
+    response = _get_closed(client, "/widget.js", headers={"Range": "bytes=0-9"})
+    assert response.status_code == 206
+    assert len(response.data) == 10

@@ -71,8 +71,12 @@ def test_a_damaged_index_is_unavailable_with_its_reason(
     (victim,) = [generation / name for name in _index_files(generation) if name.endswith(kind)]
     _damage(victim, how)
     index = SearchIndex(copy)
-    with pytest.raises(IndexUnavailable, match="cannot open index generation"):
+    with pytest.raises(IndexUnavailable) as raised:
         search(index, SearchRequest(q="torture"))
+    # The reason shown to clients names no path; the detail for the log does.
+    assert str(raised.value) == "the index is damaged"
+    assert "cannot open index generation" in raised.value.detail
+    assert str(copy) in raised.value.detail
     with pytest.raises(IndexUnavailable):
         get_document(index, "r1-en")
     # A new build replaces the damaged generation; the same handle serves it.

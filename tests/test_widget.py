@@ -100,8 +100,11 @@ def test_widget_page_renders_in_each_interface_language(client, hl, heading, att
     assert snippet is not None and snippet.group(2) == hl
 
 
-def test_widget_page_snippet_has_this_servers_absolute_url(client):
-    response = client.get("/widget", base_url="https://search.example.org")
+def test_widget_page_snippet_has_this_servers_absolute_url(index_dir):
+    from webapp import create_app
+
+    app = create_app({"INDEX_DIR": str(index_dir), "TRUSTED_HOSTS": "search.example.org"})
+    response = app.test_client().get("/widget", base_url="https://search.example.org")
     snippet = SNIPPET.search(html.unescape(response.get_data(as_text=True)))
     assert snippet is not None
     assert snippet.group(1) == "https://search.example.org/widget.js"

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from indexer.index import SearchIndex
-from webapp import api, errors, feed, headers, i18n, pages, settings, widget
+from webapp import api, errors, feed, headers, i18n, pages, public_url, settings, widget
 from webapp.searching import EXTENSION
 
 
@@ -34,9 +34,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         cache_size=app.config["CACHE_SIZE"],
         time_limit=app.config["SEARCH_TIME_LIMIT"],
     )
+    public_url.init_app(app)
     i18n.init_app(app)
-    for module in (api, pages, feed, widget):
+    api.init_app(app)
+    for module in (pages, feed, widget):
         app.register_blueprint(module.bp)
-    errors.register(app)
-    headers.register(app)
+    errors.init_app(app)
+    headers.init_app(app)
     return app

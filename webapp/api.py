@@ -15,14 +15,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any, NamedTuple
 
-from flask import Blueprint, Response, current_app, jsonify, request
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from indexer.errors import IndexUnavailable, QueryError
 from indexer.languages import ALL_LANGS
 from indexer.lru import LRUCache
 from indexer.search import get_document
-from webapp.errors import error_response
+from webapp.errors import unavailable
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.openapi import API_VERSION, openapi_document
 from webapp.searching import current_index, run_search, search_request
@@ -42,11 +41,12 @@ class Answer(NamedTuple):
     etag: str
 
 
-@bp.record_once
-def _attach_answer_cache(state: BlueprintSetupState) -> None:
-    state.app.extensions[ANSWERS] = LRUCache(
-        state.app.config["CACHE_SIZE"], ANSWER_CACHE_BYTES, lambda answer: len(answer.body)
+def init_app(app: Flask) -> None:
+    """Register the API on ``app`` with its cache of encoded answers."""
+    app.extensions[ANSWERS] = LRUCache(
+        app.config["CACHE_SIZE"], ANSWER_CACHE_BYTES, lambda answer: len(answer.body)
     )
+    app.register_blueprint(bp)
 
 
 def check_interface_language() -> None:
@@ -74,19 +74,23 @@ def etag_for(*key: Any, generation: int | None = None) -> str:
 
 
 def _caching(response: Response, etag: str) -> Response:
-    # Plain header strings: a fresh response has none of these headers yet.
-    headers = response.headers
-    headers["ETag"] = f'"{etag}"'
-    headers["Cache-Control"] = f"public, max-age={current_app.config['API_MAX_AGE']}"
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["API_MAX_AGE"]
     if "hl" not in request.args:
         # The interface language (facet and topic labels) came from this header.
-        headers["Vary"] = "Accept-Language"
+        response.vary.add("Accept-Language")
     return response
 
 
 def _not_modified(etag: str) -> Response | None:
-    """A 304 answer when the client's ``If-None-Match`` holds ``etag``, else ``None``."""
-    if "If-None-Match" in request.headers and request.if_none_match.contains(etag):
+    """A 304 answer when the client's ``If-None-Match`` holds ``etag``, else ``None``.
+
+    Weak comparison, as RFC 9110 requires for ``If-None-Match``: a proxy that compresses
+    an answer marks its ETag weak (``W/"…"``), and revalidation through it must still
+    get a 304.  Checked before searching, so a 304 costs no search.
+    """
+    if request.if_none_match.contains_weak(etag):
         return _caching(Response(status=304, mimetype="application/json"), etag)
     return None
 
@@ -130,13 +134,18 @@ def report(doc: str) -> Response:
 
 
 @bp.get("/healthz")
-def healthz() -> Response | tuple[Response | str, int]:
-    """Index generation and document count; 503 in the error shape when there is no index."""
+def healthz():
+    """Index generation and document count, after checking the files served.
+
+    503 in the error shape when there is no index or a file of the generation served
+    changed under the server (it then serves an older intact generation, if any).
+    """
     try:
         health = current_index().health()
     except IndexUnavailable as exc:
-        return error_response(503, "index_unavailable", str(exc))
-    response = jsonify({"status": "ok", **health})
+        current_app.logger.warning("health check failed: %s", exc.detail)
+        return unavailable("index_unavailable", str(exc))
+    response = jsonify(health)
     response.cache_control.no_store = True
     return response
 

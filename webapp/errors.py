@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 
 JSON_PATHS = ("/api", "/healthz", "/openapi.json")
+RETRY_AFTER = 10  # seconds a client is asked to wait after a 503
 
 
 def wants_json() -> bool:
@@ -45,10 +46,25 @@ def _not_found(error: DocumentNotFound):
     return error_response(404, "not_found", str(error))
 
 
+def unavailable(code: str, message: str, retry_after: int = RETRY_AFTER):
+    """A 503 answer asking the client to come back in ``retry_after`` seconds."""
+    body, status = error_response(503, code, message)
+    return body, status, {"Retry-After": str(retry_after)}
+
+
 def _unavailable(error: IndexUnavailable):
+    # The body says why in words; where (paths) and the underlying error go to the log.
+    current_app.logger.warning("index unavailable on %s: %s", request.path, error.detail)
     if wants_json():
-        return error_response(503, "index_unavailable", str(error))
-    return error_response(503, "index_unavailable", _("The search index is not available yet."))
+        return unavailable("index_unavailable", str(error))
+    return unavailable("index_unavailable", _("The search index is not available yet."))
+
+
+def _untrusted_host(error: SecurityError):
+    # Answered before routing: no URL can be built for this request, so no HTML page;
+    # the host is not echoed back.
+    message = "the Host header names a host this service does not answer for"
+    return jsonify({"error": {"code": "untrusted_host", "message": message, "param": None}}), 400
 
 
 def _http(error: HTTPException):
@@ -66,8 +82,9 @@ def _unexpected(error: Exception):
     return error_response(500, "internal_error", "an unexpected error occurred")
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Register the error handlers on ``app``."""
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(QueryError, _query_error)
     app.register_error_handler(DocumentNotFound, _not_found)
     app.register_error_handler(IndexUnavailable, _unavailable)

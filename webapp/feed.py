@@ -29,12 +29,21 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 AUTHOR = "International Accountability Platform for Belarus (IAPB)"
 _MARK = re.compile(r"</?mark>")
+# Characters XML 1.0 cannot carry even escaped: C0 controls but tab and newlines,
+# surrogates, U+FFFE and U+FFFF.  ElementTree writes them as they are, which makes the
+# document not well-formed, so they are dropped from every text and attribute.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters an XML 1.0 document cannot contain."""
+    return _NOT_XML.sub("", text)
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+    element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -62,7 +71,7 @@ def _entry(root: ET.Element, hit: Hit, topic_labels: dict[str, str]) -> None:
     _add(entry, "title", hit.title, type="text")
     _add(entry, "updated", _timestamp(hit.date))
     _add(entry, "published", _timestamp(hit.date))
-    page = request.host_url.rstrip("/") + report_url(hit.id)
+    page = external(report_url(hit.id))
     _add(entry, "link", rel="alternate", type="text/html", href=page, hreflang=hit.lang.value)
     for topic in hit.topics:
         _add(entry, "category", term=topic, label=topic_labels.get(topic, topic))
@@ -95,6 +104,15 @@ def build_feed(result: SearchResult, self_url: str, html_url: str, built_at: str
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
+def external(url: str) -> str:
+    """The absolute form of ``url``, a path the app built (``url_for``, with its root).
+
+    The scheme and host are those ``url_for(..., _external=True)`` uses: ``PUBLIC_URL``
+    when it is set (see :mod:`webapp.public_url`), else the trusted request host.
+    """
+    return url_for("pages.index", _external=True).removesuffix(url_for("pages.index")) + url
+
+
 @bp.get("/feed.atom")
 def feed():
     """The Atom feed of the search in the query string (newest first).
@@ -107,16 +125,18 @@ def feed():
         changes["per_page"] = MAX_PER_PAGE
     req = replace(req, **changes)
     result = run_search(req)
-    root = request.host_url.rstrip("/")
     body = build_feed(
         result,
-        self_url=root + search_url(req, "feed.feed"),
-        html_url=root + search_url(req, "pages.index"),
+        self_url=external(search_url(req, "feed.feed")),
+        html_url=external(search_url(req, "pages.index")),
         built_at=current_index().health().get("built_at") or "1970-01-01T00:00:00Z",
     )
     response = Response(body, content_type=CONTENT_TYPE)
     response.headers["Content-Language"] = ui_lang().value
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["API_MAX_AGE"]
+    if "hl" not in request.args:
+        # Titles and labels are in the language Accept-Language chose.
+        response.vary.add("Accept-Language")
     response.add_etag()
     return response.make_conditional(request)

@@ -9,6 +9,7 @@ not offered, and pages get no CORS headers at all.
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from werkzeug.http import parse_range_header
 
 # Pages use no inline script and no inline style attribute: everything is in static files.
 CONTENT_SECURITY_POLICY = (
@@ -65,6 +66,18 @@ def _secure(response: Response) -> Response:
     return response
 
 
-def register(app: Flask) -> None:
-    """Add the headers to every response of ``app``."""
+def _ignore_unusable_ranges() -> None:
+    # RFC 9110 lets a server ignore Range: a malformed one or several ranges get the
+    # whole file (200) rather than Werkzeug's 416, which would break a plain download.
+    header = request.environ.get("HTTP_RANGE")
+    if header is None:
+        return
+    ranges = parse_range_header(header)
+    if ranges is None or ranges.units != "bytes" or len(ranges.ranges) != 1:
+        del request.environ["HTTP_RANGE"]
+
+
+def init_app(app: Flask) -> None:
+    """Add the headers to every response of ``app``; ignore unusable ``Range`` headers."""
+    app.before_request(_ignore_unusable_ranges)
     app.after_request(_secure)

@@ -9,7 +9,6 @@ products and are not committed.
 from __future__ import annotations
 
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -17,8 +16,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, request
 from flask_babel import Babel
-from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header
 
 from indexer.languages import ALL_LANGS, Lang
 
@@ -75,13 +72,6 @@ def _translations_dir() -> str:
         return str(compile_catalogs(target=Path(tempfile.mkdtemp(prefix="iapb-mo-"))))
 
 
-@lru_cache(maxsize=256)
-def _from_accept_language(header: str) -> Lang | None:
-    # Browsers send a handful of distinct headers: parse and match each once.
-    best = parse_accept_header(header, LanguageAccept).best_match(_UI_CODE_LIST)
-    return Lang(best) if best else None
-
-
 def ui_lang() -> Lang:
     """The interface language of the current request (``hl=``, else ``Accept-Language``)."""
     chosen = g.get("ui_lang")
@@ -91,10 +81,8 @@ def ui_lang() -> Lang:
     if hl is not None and (hl := hl.strip().lower()) in UI_CODES:
         chosen = Lang(hl)
     else:
-        header = request.headers.get("Accept-Language")
-        chosen = _from_accept_language(header) if header else None
-        if chosen is None:
-            chosen = Lang(current_app.config["DEFAULT_LOCALE"])
+        best = request.accept_languages.best_match(_UI_CODE_LIST)
+        chosen = Lang(best) if best else Lang(current_app.config["DEFAULT_LOCALE"])
     g.ui_lang = chosen
     return chosen
 

@@ -209,7 +209,7 @@ def _component_schemas() -> dict[str, Any]:
     )
     health = _object(
         {
-            "status": {"type": "string", "enum": ["ok"]},
+            "status": {"type": "string", "enum": ["ok", "degraded"]},
             "generation": _INT,
             "documents": _INT,
             "reports": {"type": ["integer", "null"]},

@@ -15,6 +15,9 @@ from typing import Any
 from indexer.languages import parse_lang
 
 ORIGIN = re.compile(r"^https?://[^/\s,]+$")
+PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~\-/]*)?$")
+# A host name, an IPv4 address, a bracketed IPv6 address, or `.example.org` (any subdomain).
+HOST = re.compile(r"^(\.?[a-z0-9\-]+(\.[a-z0-9\-]+)*|\[[0-9a-f:.]+\])$")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,23 @@ def _locale(text: str) -> str:
     return parse_lang(text).value
 
 
+def _public_url(text: str) -> str:
+    url = text.strip().rstrip("/")
+    if url and not PUBLIC_URL.match(url):
+        raise ValueError("expected http(s)://host[:port][/path], without query or fragment")
+    return url
+
+
+def _hosts(text: str) -> tuple[str, ...]:
+    hosts = tuple(h.strip().lower() for h in text.split(",") if h.strip())
+    if not hosts:
+        raise ValueError("expected a comma-separated list of host names")
+    for host in hosts:
+        if not HOST.match(host):
+            raise ValueError(f"{host!r} is not a host name such as search.example.org")
+    return hosts
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("INDEX_DIR", "var/index", str, "index directory (holds the `current` link)"),
     Setting(
@@ -89,6 +109,20 @@ SETTINGS: tuple[Setting, ...] = (
         "en",
         _locale,
         "interface language (en, be, ru) when neither `hl` nor the browser says",
+    ),
+    Setting(
+        "PUBLIC_URL",
+        "",
+        _public_url,
+        "the service's public base URL (`https://search.example.org`); every absolute URL "
+        "uses it, whatever the request's `Host`",
+    ),
+    Setting(
+        "TRUSTED_HOSTS",
+        ("localhost", "127.0.0.1", "[::1]"),
+        _hosts,
+        "without `PUBLIC_URL`: host names a request's `Host` may carry, comma-separated "
+        "(`.example.org` allows its subdomains); others get 400",
     ),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -1,6 +1,7 @@
 """Atomic index builds.
 
-An index directory holds numbered generations and a ``current`` symbolic link::
+An index directory holds numbered generations and a ``current`` symbolic link (the
+names are :mod:`indexer.layout`'s, which the serving side reads without this module)::
 
     var/index/current -> gen-000004
     var/index/gen-000004/   (Whoosh segment files, one file per part, and meta.json)
@@ -47,9 +48,8 @@ from indexer import schema as f
 from indexer.analysis import normalise_word, plain_analyzer
 from indexer.corpus import Corpus, Report, load_corpus
 from indexer.languages import ALL_LANGS
+from indexer.layout import CURRENT, META, current_generation, file_checksum, read_meta
 
-CURRENT = "current"
-META = "meta.json"
 LOCK = ".lock"
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 KEEP_GENERATIONS = 3
@@ -90,21 +90,6 @@ def fingerprint(corpus_dir: str | Path) -> str:
     for name in _ANALYSIS_SOURCES:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
-
-
-def current_generation(out_dir: str | Path) -> Path | None:
-    """The directory of the generation in service, or ``None`` when there is none."""
-    link = Path(out_dir) / CURRENT
-    try:
-        target = os.readlink(link)
-    except OSError:
-        return None
-    return Path(out_dir) / target
-
-
-def read_meta(generation_dir: Path) -> dict:
-    """The ``meta.json`` of a generation."""
-    return json.loads((generation_dir / META).read_text(encoding="utf-8"))
 
 
 def is_stale(corpus_dir: str | Path, out_dir: str | Path) -> bool:
@@ -255,12 +240,6 @@ def generation_files(directory: Path) -> dict[str, int]:
         for p in sorted(directory.iterdir())
         if p.is_file() and p.name != META and not p.name.endswith("WRITELOCK")
     }
-
-
-def file_checksum(path: Path) -> str:
-    """The SHA-256 of a file, hex (recorded by the build, checked when a generation opens)."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _meta(corpus: Corpus, generation: int, print_: str, documents: int) -> dict:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +91,10 @@ class Topic:
     labels: dict[Lang, str]
     descriptions: dict[Lang, str]
 
+    def label(self, lang: Lang) -> str:
+        """The label in ``lang``, else in English, else the id."""
+        return self.labels.get(lang) or self.labels.get(Lang.EN) or self.id
+
 
 @dataclass(frozen=True)
 class GlossaryConcept:
@@ -98,6 +103,12 @@ class GlossaryConcept:
     id: str
     kind: str
     names: dict[Lang, tuple[str, ...]]
+
+    def all_names(self) -> Iterator[tuple[Lang, str]]:
+        """Every (language, name) pair, in the order of the glossary file."""
+        for lang, names in self.names.items():
+            for name in names:
+                yield lang, name
 
 
 @dataclass(frozen=True)

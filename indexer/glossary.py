@@ -9,19 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from indexer.analysis import analyze
+from indexer.corpus import GlossaryConcept
 from indexer.languages import ALL_LANGS, Lang
-
-
-@dataclass(frozen=True)
-class Concept:
-    """A glossary concept as the query side sees it."""
-
-    id: str
-    kind: str
-    names: tuple[tuple[Lang, str], ...]
 
 
 @dataclass(frozen=True)
@@ -30,7 +21,7 @@ class GlossaryMatch:
 
     start: int
     end: int
-    concept: Concept
+    concept: GlossaryConcept
 
 
 def _key(lang: Lang, text: str) -> tuple[str, ...]:
@@ -40,17 +31,12 @@ def _key(lang: Lang, text: str) -> tuple[str, ...]:
 class Glossary:
     """The concepts of an index generation, indexed for matching query words."""
 
-    def __init__(self, concepts: Iterable[dict[str, Any]]) -> None:
-        self.concepts: list[Concept] = []
-        self._by_key: dict[tuple[Lang, tuple[str, ...]], Concept] = {}
+    def __init__(self, concepts: Iterable[GlossaryConcept]) -> None:
+        self.concepts: list[GlossaryConcept] = list(concepts)
+        self._by_key: dict[tuple[Lang, tuple[str, ...]], GlossaryConcept] = {}
         self.max_words = 1
-        for data in concepts:
-            names = tuple(
-                (Lang(code), name) for code, values in data["names"].items() for name in values
-            )
-            concept = Concept(data["id"], data["kind"], names)
-            self.concepts.append(concept)
-            for _, name in names:
+        for concept in self.concepts:
+            for _, name in concept.all_names():
                 for lang in ALL_LANGS:
                     key = _key(lang, name)
                     if key:
@@ -58,7 +44,7 @@ class Glossary:
                         self._by_key.setdefault((lang, key), concept)
                         self.max_words = max(self.max_words, len(key))
 
-    def lookup(self, words: Sequence[str]) -> Concept | None:
+    def lookup(self, words: Sequence[str]) -> GlossaryConcept | None:
         """The concept whose name is exactly ``words`` (in any language's analysis)."""
         text = " ".join(words)
         for lang in ALL_LANGS:

@@ -20,8 +20,6 @@ import struct
 import threading
 import weakref
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +28,13 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from indexer import schema as f
-from indexer.build import CURRENT, file_checksum, read_meta
+from indexer.corpus import GlossaryConcept, Topic
 from indexer.errors import IndexUnavailable
+from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
+from indexer.layout import CURRENT, file_checksum, read_meta
 from indexer.lru import LRUCache
+from indexer.matching import Postings
 
 # What a damaged or half-deleted index raises when read (truncated pickles, short reads,
 # garbage where a structure was expected).  Caught at this boundary only, and turned
@@ -52,18 +53,22 @@ DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
 FileStamps = dict[str, tuple[int, int, int]]  # file name -> (size, mtime_ns, inode)
 RESULT_CACHE_SIZE = 2048
 SEARCH_TIME_LIMIT = 2.0  # seconds one search may take before it answers with partial results
+PLAN_CACHE_SIZE = 1024  # parsed queries kept per index generation
 
 
-@dataclass(frozen=True)
-class TopicInfo:
-    """A topic as recorded with the index: labels and descriptions per language."""
+def _topic(data: dict[str, Any]) -> Topic:
+    """A topic as ``meta.json`` records it (see ``build._meta``)."""
+    return Topic(
+        data["id"],
+        {Lang(k): v for k, v in data["labels"].items()},
+        {Lang(k): v for k, v in data.get("descriptions", {}).items()},
+    )
 
-    id: str
-    labels: dict[Lang, str]
-    descriptions: dict[Lang, str]
 
-    def label(self, lang: Lang) -> str:
-        return self.labels.get(lang) or self.labels.get(Lang.EN) or self.id
+def _concept(data: dict[str, Any]) -> GlossaryConcept:
+    """A glossary concept as ``meta.json`` records it (see ``build._meta``)."""
+    names = {Lang(k): tuple(v) for k, v in data["names"].items()}
+    return GlossaryConcept(data["id"], data["kind"], names)
 
 
 def _check_files(path: Path, files: dict[str, int], checksums: dict[str, str]) -> FileStamps:
@@ -92,7 +97,12 @@ def _close_searchers(searchers: list[Searcher], lock: threading.Lock) -> None:
 
 
 class Generation:
-    """One opened index generation with its facet columns and per-thread searchers."""
+    """One opened index generation with its facet columns and per-thread searchers.
+
+    What the query side derives from a generation lives and dies with it: ``plans``
+    (parsed queries), ``postings`` (postings arrays, see :mod:`indexer.matching`) and
+    ``glossary`` (the concepts indexed for matching, made on first use).
+    """
 
     def __init__(self, path: Path) -> None:
         try:
@@ -108,12 +118,13 @@ class Generation:
             ) from exc
         self.path = path
         self.number: int = int(self.meta["generation"])
-        self.glossary: list[dict[str, Any]] = self.meta["glossary"]
+        self.plans = LRUCache(PLAN_CACHE_SIZE)
+        self.postings = Postings()
+        self._glossary: Glossary | None = None
         self._local = threading.local()
         self._lock = threading.Lock()
         self._searchers: list[Searcher] = []
-        self._state: dict[str, Any] = {}
-        self._state_lock = threading.Lock()  # not self._lock: a maker may open a searcher
+        self._glossary_lock = threading.Lock()
         # Runs when the generation is closed or no longer referenced (nobody can be
         # searching it then), and at exit: the searchers' files are closed, not leaked.
         self._finalizer = weakref.finalize(self, _close_searchers, self._searchers, self._lock)
@@ -140,26 +151,17 @@ class Generation:
                     f"index generation {self.path}: {name} {problem}",
                 )
 
-    def state(self, name: str, make: Callable[[], Any]) -> Any:
-        """Derived state of this generation kept by another module, made once on demand.
-
-        The query side keeps its caches here (parsed plans, postings arrays, the
-        glossary), so they live and die with the generation they describe.
-        """
-        with self._state_lock:
-            if name not in self._state:
-                self._state[name] = make()
-            return self._state[name]
+    @property
+    def glossary(self) -> Glossary:
+        """The generation's glossary indexed for matching query words, made once."""
+        with self._glossary_lock:
+            if self._glossary is None:
+                self._glossary = Glossary(self.concepts)
+            return self._glossary
 
     def _load_columns(self) -> None:
-        self.topics: dict[str, TopicInfo] = {
-            t["id"]: TopicInfo(
-                t["id"],
-                {Lang(k): v for k, v in t["labels"].items()},
-                {Lang(k): v for k, v in t.get("descriptions", {}).items()},
-            )
-            for t in self.meta["topics"]
-        }
+        self.topics: dict[str, Topic] = {t["id"]: _topic(t) for t in self.meta["topics"]}
+        self.concepts = [_concept(c) for c in self.meta["glossary"]]
         with self.ix.reader() as reader:
             self.doc_count = reader.doc_count_all()
             n = self.doc_count

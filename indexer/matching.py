@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 from whoosh import query as wq
@@ -29,8 +30,10 @@ from whoosh.columns import NumericColumn
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from indexer.index import Generation
 from indexer.lru import LRUCache
+
+if TYPE_CHECKING:  # the generation holds its Postings: no import at run time
+    from indexer.index import Generation
 
 K1 = 1.2  # BM25 term-frequency saturation (Whoosh's default)
 B = 0.75  # BM25 length normalisation (Whoosh's default)
@@ -45,8 +48,11 @@ class OutOfTime(Exception):
     """The evaluation passed its deadline; what was not evaluated counts as no match."""
 
 
-class _Postings:
-    """The arrays of one index generation: postings, field lengths, statistics."""
+class Postings:
+    """The arrays of one index generation: postings, field lengths, statistics.
+
+    Each :class:`~indexer.index.Generation` holds one (``gen.postings``).
+    """
 
     def __init__(self) -> None:
         self.cache = LRUCache(None, CACHE_BYTES, _nbytes)
@@ -158,14 +164,10 @@ def _whoosh_docs(query: wq.Query, searcher: Searcher) -> np.ndarray:
     return np.unique(docs)
 
 
-def _postings(gen: Generation) -> _Postings:
-    return gen.state("matching.postings", _Postings)
-
-
 class _Evaluator:
     def __init__(self, gen: Generation, deadline: float) -> None:
         self.searcher = gen.searcher()
-        self.postings = _postings(gen)
+        self.postings = gen.postings
         self.deadline = deadline
         self.doc_count = gen.doc_count
         self.out_of_time = False

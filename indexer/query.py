@@ -190,7 +190,7 @@ class _Builder:
             return original
         typed_text = " ".join(typed)
         alternatives = [original]
-        for lang, name in concept.names:
+        for lang, name in concept.all_names():
             if self.plan.clauses > MAX_CLAUSES:
                 self.plan.truncated = True
                 break

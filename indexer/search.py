@@ -28,10 +28,8 @@ from indexer.analysis import normalise
 from indexer.corpus import doc_id
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.facets import LANG_INDEX, count_facets, facet_masks
-from indexer.glossary import Glossary
 from indexer.index import Generation, SearchIndex
 from indexer.languages import ALL_LANGS, Lang
-from indexer.lru import LRUCache
 from indexer.matching import evaluate
 from indexer.query import QueryPlan, plan_query
 from indexer.records import (
@@ -50,17 +48,12 @@ from indexer.snippets import Terms, make_snippet
 # Read errors of a damaged index found only at query time (see index.DAMAGE_ERRORS).
 READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error)
 UI_LANGUAGE_MARGIN = 0.7  # collapse shows the interface language when it scores >= 70% of the best
-PLAN_CACHE_SIZE = 1024  # parsed queries kept per index generation
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 
 
 def report_url(doc: str) -> str:
     """The path of a document's page."""
     return f"/reports/{doc}"
-
-
-def _glossary(gen: Generation) -> Glossary:
-    return gen.state("search.glossary", lambda: Glossary(gen.glossary))
 
 
 def _date_order(gen: Generation, docs: np.ndarray, ui: Lang) -> np.ndarray:
@@ -99,10 +92,9 @@ def _plan(gen: Generation, q: str, expand: bool) -> QueryPlan:
     Parsing, glossary matching and the analysis of every expanded name cost more than
     evaluating the plan on cached postings; users page and filter the same query.
     """
-    plans: LRUCache = gen.state("search.plans", lambda: LRUCache(PLAN_CACHE_SIZE))
-    return plans.get_or_compute(
+    return gen.plans.get_or_compute(
         (q, expand),
-        lambda: plan_query(q, _glossary(gen) if expand else None, gen.searcher().reader()),
+        lambda: plan_query(q, gen.glossary if expand else None, gen.searcher().reader()),
     )
 
 
@@ -221,7 +213,7 @@ def _suggest(gen: Generation, plan: QueryPlan, text: str) -> str | None:
     searcher = gen.searcher()
     corrector = searcher.corrector(f.SPELLING)
     reader = searcher.reader()
-    glossary = _glossary(gen)
+    glossary = gen.glossary
     suggestion = text
     for word in dict.fromkeys(plan.words):
         if (f.SPELLING, word) in reader or len(word) < 3 or not word.isalpha():

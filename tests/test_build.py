@@ -13,11 +13,12 @@ import pytest
 
 from indexer import build
 from indexer.analysis import words
-from indexer.build import KEEP_GENERATIONS, build_index, current_generation, is_stale, read_meta
+from indexer.build import KEEP_GENERATIONS, build_index, is_stale
 from indexer.cli import main
 from indexer.corpus import load_corpus
 from indexer.errors import CorpusError, IndexUnavailable
 from indexer.index import SearchIndex
+from indexer.layout import current_generation, read_meta
 from indexer.records import SearchRequest
 from indexer.schema import SPELLING
 from indexer.search import search

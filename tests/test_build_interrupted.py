@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from indexer import build
-from indexer.build import build_index, current_generation
+from indexer.build import build_index
 from indexer.cli import main
+from indexer.layout import current_generation
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

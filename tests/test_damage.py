@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index, current_generation
+from indexer.build import build_index
+from indexer.layout import current_generation
 from webapp import create_app
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"

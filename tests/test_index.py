@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index, current_generation, read_meta
+from indexer.build import build_index
 from indexer.errors import IndexUnavailable
 from indexer.index import SearchIndex
+from indexer.layout import current_generation, read_meta
 from indexer.records import SearchRequest
 from indexer.search import get_document, search
 
@@ -159,12 +160,18 @@ def test_a_generation_nobody_references_closes_its_searchers(pristine: Path) -> 
     assert not _searcher_is_open(searcher)
 
 
-def test_derived_state_is_made_once_per_generation(pristine: Path) -> None:
-    gen = SearchIndex(pristine).generation()
-    made = []
-    first = gen.state("test.thing", lambda: made.append(1) or object())
-    assert gen.state("test.thing", lambda: made.append(1) or object()) is first
-    assert made == [1]
+def test_derived_state_is_made_once_per_generation_and_not_shared(
+    pristine: Path, tmp_path: Path
+) -> None:
+    index = SearchIndex(pristine)
+    gen = index.generation()
+    assert gen.glossary is gen.glossary
+    search(index, SearchRequest(q="ICC"))
+    assert gen.plans.get(("ICC", True)) is not None
+    build_index(MINI, tmp_path / "again")
+    other = SearchIndex(tmp_path / "again").generation()
+    assert other.glossary is not gen.glossary and other.plans is not gen.plans
+    assert other.postings is not gen.postings
 
 
 def _overwrite(path: Path, how: str) -> None:
@@ -199,3 +206,20 @@ def test_an_index_damaged_after_it_was_opened_is_unavailable_at_query_time(
     response = client.get("/api/search?q=torture")
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "index_unavailable"
+
+
+def test_serving_never_imports_the_builder(index_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, webapp.serve; from webapp import create_app; "
+        f"client = create_app({{'INDEX_DIR': {str(index_dir)!r}}}).test_client(); "
+        "assert client.get('/api/search?q=ICC').status_code == 200; "
+        "assert client.get('/?q=ICC').status_code == 200; "
+        "print(sorted(m for m in sys.modules if m.startswith('indexer.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "'indexer.search'" in done.stdout
+    assert "'indexer.build'" not in done.stdout

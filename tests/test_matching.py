@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from indexer import schema as f
-from indexer.glossary import Glossary
 from indexer.index import SearchIndex
 from indexer.languages import Lang
 from indexer.matching import evaluate
@@ -31,7 +30,7 @@ def whoosh_docs(gen, query: wq.Query) -> list[int]:
 
 
 def planned(gen, text: str) -> wq.Query:
-    plan = plan_query(text, Glossary(gen.glossary), gen.searcher().reader())
+    plan = plan_query(text, gen.glossary, gen.searcher().reader())
     assert plan.query is not None
     return plan.query
 
@@ -100,7 +99,7 @@ def test_random_boolean_queries_match_the_set_algebra_of_their_leaves(generation
     text = " ".join(
         f"{op} {'-' if minus else ''}{word}".strip() for op, word, minus in parts
     ).strip()
-    plan = plan_query(text, Glossary(generation.glossary), generation.searcher().reader())
+    plan = plan_query(text, generation.glossary, generation.searcher().reader())
     if plan.query is None:
         return
     (docs, _), complete = evaluate(generation, plan.query, FAR)
@@ -158,7 +157,7 @@ def test_a_phrase_whose_words_never_meet_skips_the_positional_check(
     def positional_check(*args, **kwargs):
         raise AssertionError("Whoosh's phrase check was asked")
 
-    monkeypatch.setattr(matching._Postings, "phrase_docs", positional_check)
+    monkeypatch.setattr(matching.Postings, "phrase_docs", positional_check)
     # "torture" (report 9 only) and "Moscow" (reports 5 and 7) share no document.
     phrase = wq.Phrase(f.summary_field(Lang.EN), ["tortur", "moscow"])
     (docs, scores), complete = evaluate(generation, phrase, FAR)

@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CORPUS ?= corpus
-INDEX_DIR ?= var/index
+# Empty (and IAPB_INDEX_DIR unset): the CLI's and the app's own default, defined once in
+# indexer/layout.py (var/index).  `make serve INDEX_DIR=...` chooses another.
+INDEX_DIR ?= $(IAPB_INDEX_DIR)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 IAPB_REFDATA ?= ../shared/data
@@ -40,13 +42,13 @@ check: $(STAMP)  ## validate the corpus
 	$(BIN)/iapb-index check --corpus $(CORPUS)
 
 index: $(STAMP)  ## build the index when the corpus is newer than it
-	$(BIN)/iapb-index build --corpus $(CORPUS) --out $(INDEX_DIR) --if-stale
+	$(BIN)/iapb-index build --corpus $(CORPUS) $(if $(INDEX_DIR),--out $(INDEX_DIR)) --if-stale
 
 serve: index  ## build the index if stale, then serve it with gunicorn (one process per core) on $(HOST):$(PORT)
-	IAPB_INDEX_DIR=$(INDEX_DIR) $(BIN)/python -m webapp.serve --host $(HOST) --port $(PORT)
+	$(if $(INDEX_DIR),IAPB_INDEX_DIR=$(INDEX_DIR)) $(BIN)/python -m webapp.serve --host $(HOST) --port $(PORT)
 
 dev: index  ## Flask's development server with reload (never for production)
-	IAPB_INDEX_DIR=$(INDEX_DIR) $(BIN)/flask --app webapp run --debug --host $(HOST) --port $(PORT)
+	$(if $(INDEX_DIR),IAPB_INDEX_DIR=$(INDEX_DIR)) $(BIN)/flask --app webapp run --debug --host $(HOST) --port $(PORT)
 
 eval-analysis: $(STAMP)  ## score the stemmers on the reference data in $(IAPB_REFDATA)
 	IAPB_REFDATA=$(IAPB_REFDATA) $(BIN)/python -m tools.evaluate

@@ -15,8 +15,9 @@ from indexer.build import build_index
 from indexer.corpus import load_corpus
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
 from indexer.index import SearchIndex
-from indexer.languages import Lang
-from indexer.records import SearchRequest
+from indexer.languages import ALL_LANGS, Lang
+from indexer.layout import DEFAULT_INDEX_DIR
+from indexer.records import DEFAULT_PER_PAGE, SearchRequest, SortOrder
 from indexer.search import search
 
 
@@ -130,7 +131,9 @@ def make_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build a new index generation and swap it in")
     build.add_argument("--corpus", default="corpus", help="corpus directory (default: corpus)")
-    build.add_argument("--out", default="var/index", help="index directory (default: var/index)")
+    build.add_argument(
+        "--out", default=DEFAULT_INDEX_DIR, help=f"index directory (default: {DEFAULT_INDEX_DIR})"
+    )
     build.add_argument(
         "--if-stale", action="store_true", help="do nothing when the index is up to date"
     )
@@ -138,15 +141,24 @@ def make_parser() -> argparse.ArgumentParser:
 
     find = commands.add_parser("search", help="search the index")
     find.add_argument("query", help='query text, e.g. ICC or "Moscow Mechanism"')
-    find.add_argument("--index", default="var/index", help="index directory")
+    find.add_argument(
+        "--index", default=DEFAULT_INDEX_DIR, help=f"index directory (default: {DEFAULT_INDEX_DIR})"
+    )
     find.add_argument("--lang", action="append", help="language filter (repeatable)")
     find.add_argument("--year", action="append", help="year filter (repeatable)")
     find.add_argument("--topic", action="append", help="topic filter (repeatable)")
-    find.add_argument("--sort", default="relevance", choices=["relevance", "date"])
+    find.add_argument(
+        "--sort", default=SortOrder.RELEVANCE.value, choices=[s.value for s in SortOrder]
+    )
     find.add_argument("--page", type=int, default=1)
-    find.add_argument("--per-page", type=int, default=10)
+    find.add_argument("--per-page", type=int, default=DEFAULT_PER_PAGE)
     find.add_argument("--collapse", action="store_true", help="one hit per report")
-    find.add_argument("--hl", default="en", choices=["en", "be", "ru"], help="label language")
+    find.add_argument(
+        "--hl",
+        default=Lang.EN.value,
+        choices=[lang.value for lang in ALL_LANGS],
+        help="label language",
+    )
     find.add_argument("--json", action="store_true", help="print the API's JSON")
     find.set_defaults(run=_search)
     return parser

@@ -10,10 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.index import Generation
-from indexer.languages import ALL_LANGS, SUPPORT
+from indexer.languages import ALL_LANGS, LANG_INDEX, SUPPORT
 from indexer.records import Collapse, Facet, FacetCount, SearchRequest
-
-LANG_INDEX = {lang: i for i, lang in enumerate(ALL_LANGS)}
 
 
 def facet_masks(gen: Generation, docs: np.ndarray, req: SearchRequest) -> dict[Facet, np.ndarray]:

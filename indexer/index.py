@@ -31,23 +31,28 @@ from indexer import schema as f
 from indexer.corpus import GlossaryConcept, Topic
 from indexer.errors import IndexUnavailable
 from indexer.glossary import Glossary
-from indexer.languages import ALL_LANGS, Lang
+from indexer.languages import LANG_INDEX, Lang
 from indexer.layout import CURRENT, file_checksum, read_meta
 from indexer.lru import LRUCache
 from indexer.matching import Postings
 
-# What a damaged or half-deleted index raises when read (truncated pickles, short reads,
-# garbage where a structure was expected).  Caught at this boundary only, and turned
-# into IndexUnavailable with the reason.
-DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+# What a damaged or half-deleted file raises when read (short reads, truncated pickles,
+# garbage where compressed data or a structure was expected): a search or a document
+# read that raises one of these is damage (see ``search._reading``).
+READ_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     EOFError,
-    ValueError,
-    KeyError,
-    IndexError,
     struct.error,
     pickle.UnpicklingError,
     zlib.error,
+)
+# Opening a generation also reads its table of contents and meta.json: a malformed one
+# raises these too.  Caught at this boundary only, and turned into IndexUnavailable.
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    *READ_ERRORS,
+    ValueError,
+    KeyError,
+    IndexError,
     whoosh_index.IndexError,
 )
 FileStamps = dict[str, tuple[int, int, int]]  # file name -> (size, mtime_ns, inode)
@@ -168,9 +173,8 @@ class Generation:
             self.years = np.array(list(reader.column_reader(f.YEAR)), dtype=np.int32)[:n]
             self.days = np.array(list(reader.column_reader(f.DAY)), dtype=np.int32)[:n]
             self.reports = np.array(list(reader.column_reader(f.REPORT)), dtype=np.int64)[:n]
-            lang_index = {lang.value: i for i, lang in enumerate(ALL_LANGS)}
             langs = reader.column_reader(f.LANG)
-            self.langs = np.array([lang_index.get(v, -1) for v in langs], dtype=np.int8)[:n]
+            self.langs = np.array([LANG_INDEX.get(v, -1) for v in langs], dtype=np.int8)[:n]
             self.topic_ids = list(self.topics)
             self.topic_matrix = np.zeros((n, len(self.topic_ids)), dtype=bool)
             for j, topic in enumerate(self.topic_ids):

@@ -29,6 +29,8 @@ SUPPORT: dict[Lang, LanguageSupport] = {
 }
 
 ALL_LANGS: tuple[Lang, ...] = (Lang.EN, Lang.BE, Lang.RU)
+# A language's position in ALL_LANGS: how the index's language column stores it.
+LANG_INDEX: dict[Lang, int] = {lang: i for i, lang in enumerate(ALL_LANGS)}
 
 
 def parse_lang(value: str) -> Lang:

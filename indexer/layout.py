@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path
 
+DEFAULT_INDEX_DIR = "var/index"  # the CLI's, the app's and the Makefile's default
 CURRENT = "current"
 META = "meta.json"
 

@@ -20,6 +20,8 @@ MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 50
 DEFAULT_PER_PAGE = 10
 MAX_FILTER_VALUES = 20
+MAX_PAGE = 10_000
+MIN_YEAR, MAX_YEAR = 1900, 2999  # what a year filter may say (not which years have reports)
 
 
 class Facet(StrEnum):
@@ -123,7 +125,7 @@ class SearchRequest:
             except ValueError:
                 codes = ", ".join(lang.value for lang in ALL_LANGS)
                 raise QueryError("lang", f"unknown language {value!r} (one of {codes})") from None
-        years = [_int("year", v, 1900, 2999) for v in _many(get_all, "year")]
+        years = [_int("year", v, MIN_YEAR, MAX_YEAR) for v in _many(get_all, "year")]
         topics = _many(get_all, "topic")
         sort_text = _one(get_all, "sort")
         try:
@@ -132,7 +134,7 @@ class SearchRequest:
             message = f"'sort' must be relevance or date, not {sort_text!r}"
             raise QueryError("sort", message) from None
         page_text = _one(get_all, "page")
-        page = _int("page", page_text, 1, 10_000) if page_text else 1
+        page = _int("page", page_text, 1, MAX_PAGE) if page_text else 1
         per_page_text = _one(get_all, "per_page")
         per_page = (
             _int("per_page", per_page_text, 1, MAX_PER_PAGE) if per_page_text else DEFAULT_PER_PAGE

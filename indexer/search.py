@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import pickle
 import re
-import struct
 import time
-import zlib
 from collections.abc import Iterator
 
 import numpy as np
@@ -27,9 +24,9 @@ from indexer import schema as f
 from indexer.analysis import normalise
 from indexer.corpus import doc_id
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
-from indexer.facets import LANG_INDEX, count_facets, facet_masks
-from indexer.index import Generation, SearchIndex
-from indexer.languages import ALL_LANGS, Lang
+from indexer.facets import count_facets, facet_masks
+from indexer.index import READ_ERRORS, Generation, SearchIndex
+from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
 from indexer.matching import evaluate
 from indexer.query import QueryPlan, plan_query
 from indexer.records import (
@@ -45,8 +42,6 @@ from indexer.records import (
 )
 from indexer.snippets import Terms, make_snippet
 
-# Read errors of a damaged index found only at query time (see index.DAMAGE_ERRORS).
-READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error)
 UI_LANGUAGE_MARGIN = 0.7  # collapse shows the interface language when it scores >= 70% of the best
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 

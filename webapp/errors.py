@@ -14,14 +14,23 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 
-JSON_PATHS = ("/api", "/healthz", "/openapi.json")
+API_PATH = "/api"  # the public JSON API, readable cross-origin (see webapp.headers)
+JSON_PATHS = (API_PATH, "/healthz", "/openapi.json")
 RETRY_AFTER = 10  # seconds a client is asked to wait after a 503
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def is_api_path(path: str) -> bool:
+    """True for ``/api`` and everything below it."""
+    return _under(path, API_PATH)
 
 
 def wants_json() -> bool:
     """True when the request is for a JSON endpoint (``/api`` and below, health, OpenAPI)."""
-    path = request.path
-    return any(path == p or path.startswith(p + "/") for p in JSON_PATHS)
+    return any(_under(request.path, p) for p in JSON_PATHS)
 
 
 def error_response(

@@ -11,6 +11,8 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, request
 from werkzeug.http import parse_range_header
 
+from webapp.errors import is_api_path
+
 # Pages use no inline script and no inline style attribute: everything is in static files.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -32,10 +34,6 @@ def allowed_origin(origin: str | None) -> str | None:
     if origin and origin.rstrip("/") in allowed:
         return origin
     return None
-
-
-def _is_api() -> bool:
-    return request.path.startswith("/api/")
 
 
 def _cors(response: Response) -> None:
@@ -61,7 +59,7 @@ def _secure(response: Response) -> Response:
     if response.mimetype == "text/html":
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Frame-Options", "DENY")
-    if _is_api() and request.method in ("GET", "HEAD", "OPTIONS"):
+    if is_api_path(request.path) and request.method in ("GET", "HEAD", "OPTIONS"):
         _cors(response)
     return response
 

@@ -16,8 +16,11 @@ from indexer.languages import ALL_LANGS
 from indexer.records import (
     DEFAULT_PER_PAGE,
     MAX_FILTER_VALUES,
+    MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY_LENGTH,
+    MAX_YEAR,
+    MIN_YEAR,
     PARAMETERS,
     Collapse,
     SortOrder,
@@ -28,7 +31,6 @@ API_VERSION = "1.0.0"
 OPENAPI_VERSION = "3.1.0"
 
 LANG_CODES = [lang.value for lang in ALL_LANGS]
-MAX_PAGE = 10_000  # SearchRequest.from_params refuses pages beyond this
 
 
 def _array(items: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +46,7 @@ def _parameter_schemas(topics: list[str] | None) -> dict[str, dict[str, Any]]:
         # NUL is refused by the parser; every other character is allowed.
         "q": {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\u0000]*$"},
         "lang": _array({"type": "string", "enum": LANG_CODES}),
-        "year": _array({"type": "integer", "minimum": 1900, "maximum": 2999}),
+        "year": _array({"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
         "topic": _array(topic),
         "sort": {"type": "string", "enum": [s.value for s in SortOrder], "default": "relevance"},
         "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},

@@ -12,7 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from indexer.index import RESULT_CACHE_SIZE, SEARCH_TIME_LIMIT
 from indexer.languages import parse_lang
+from indexer.layout import DEFAULT_INDEX_DIR
 
 ORIGIN = re.compile(r"^https?://[^/\s,]+$")
 PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~\-/]*)?$")
@@ -84,17 +86,22 @@ def _hosts(text: str) -> tuple[str, ...]:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("INDEX_DIR", "var/index", str, "index directory (holds the `current` link)"),
+    Setting("INDEX_DIR", DEFAULT_INDEX_DIR, str, "index directory (holds the `current` link)"),
     Setting(
         "CORS_ORIGINS",
         ("*",),
         _origins,
         "origins allowed to call `/api/*` from a browser, comma-separated; `*` allows any",
     ),
-    Setting("CACHE_SIZE", 2048, _count(1), "searches kept in the per-generation result cache"),
+    Setting(
+        "CACHE_SIZE",
+        RESULT_CACHE_SIZE,
+        _count(1),
+        "searches kept in the per-generation result cache",
+    ),
     Setting(
         "SEARCH_TIME_LIMIT",
-        2.0,
+        SEARCH_TIME_LIMIT,
         _seconds,
         "seconds a search may run before it answers with partial results",
     ),

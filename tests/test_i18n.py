@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from flask_babel import ngettext
 
-from webapp.i18n import compile_catalogs
+from webapp.i18n import DOMAINS, compile_catalogs
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "webapp" / "translations"
@@ -212,3 +212,24 @@ def test_every_string_used_exists_in_the_catalogue(lang: str) -> None:
         catalog = read_po(handle, locale=lang)
     known = {m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog if m.id}
     assert extracted_messages() - known == set()
+
+
+@pytest.mark.parametrize("lang", ["be", "ru"])
+def test_each_catalogue_is_compiled_as_its_own_domain(tmp_path: Path, lang: str) -> None:
+    compiled = compile_catalogs(target=tmp_path)
+    for domain in DOMAINS:
+        with (TRANSLATIONS / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        message = next(m for m in catalog if m.id and isinstance(m.id, str) and m.string)
+        translations = Translations.load(str(compiled), [lang], domain=domain)
+        assert translations.gettext(message.id) == message.string
+
+
+@pytest.mark.parametrize("lang", ["be", "ru"])
+def test_every_domain_of_a_language_has_the_same_plural_rule(lang: str) -> None:
+    # Flask-Babel merges the domains and keeps one plural rule: they must agree.
+    rules = set()
+    for domain in DOMAINS:
+        with (TRANSLATIONS / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as handle:
+            rules.add(read_po(handle, locale=lang).plural_forms)
+    assert len(rules) == 1

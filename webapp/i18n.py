@@ -1,9 +1,9 @@
 """The interface language: Flask-Babel set up, chosen from ``hl=`` or the browser.
 
-Catalogues live in ``translations/<lang>/LC_MESSAGES/*.po``; every ``.po`` of a language
-(one per part of the app) is merged into that language's ``messages.mo`` when the app
-starts and a ``.mo`` is missing or older than its sources.  ``.mo`` files are build
-products and are not committed.
+Catalogues live in ``translations/<lang>/LC_MESSAGES/<domain>.po``, one gettext domain
+per part of the app (``DOMAINS``); Flask-Babel looks a string up in each domain in turn.
+Each ``.po`` is compiled to the ``.mo`` beside it when the app starts and the ``.mo`` is
+missing or older.  ``.mo`` files are build products and are not committed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, request
@@ -20,48 +19,29 @@ from flask_babel import Babel
 from indexer.languages import ALL_LANGS, Lang
 
 TRANSLATIONS = Path(__file__).parent / "translations"
-DOMAIN = "messages"
+# messages.po: the pages, the feed and the errors (babel.cfg); widget.po: the widget page.
+DOMAINS = ("messages", "widget")
 UI_CODES = frozenset(lang.value for lang in ALL_LANGS)
 _UI_CODE_LIST = [lang.value for lang in ALL_LANGS]
 
 
 def compile_catalogs(source: Path = TRANSLATIONS, target: Path | None = None) -> Path:
-    """Merge and compile each language's ``.po`` files into ``target`` (default: beside them).
+    """Compile each ``<lang>/LC_MESSAGES/<domain>.po`` into ``target`` (default: beside it).
 
     Returns the directory holding the compiled catalogues.  Raises ``OSError`` when
     ``target`` cannot be written.
     """
     target = target or source
-    for lang_dir in sorted(p for p in source.iterdir() if p.is_dir()):
-        sources = sorted((lang_dir / "LC_MESSAGES").glob("*.po"))
-        if not sources:
+    for po in sorted(source.glob("*/LC_MESSAGES/*.po")):
+        mo = target / po.relative_to(source).with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
-        mo = target / lang_dir.name / "LC_MESSAGES" / f"{DOMAIN}.mo"
-        newest = max(p.stat().st_mtime for p in sources)
-        if mo.exists() and mo.stat().st_mtime >= newest:
-            continue
-        merged = Catalog(locale=lang_dir.name)
-        for po in sources:
-            with po.open("rb") as handle:
-                catalog = read_po(handle, locale=lang_dir.name)
-            if merged.plural_forms != catalog.plural_forms:
-                merged = _with_plurals(merged, catalog)
-            for message in catalog:
-                if message.id and message.string and not message.fuzzy:
-                    merged[message.id] = message
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=po.parent.parent.name)
         mo.parent.mkdir(parents=True, exist_ok=True)
         with mo.open("wb") as handle:
-            write_mo(handle, merged)
+            write_mo(handle, catalog)
     return target
-
-
-def _with_plurals(merged: Catalog, catalog: Catalog) -> Catalog:
-    fresh = Catalog(locale=merged.locale)
-    fresh._num_plurals, fresh._plural_expr = catalog.num_plurals, catalog.plural_expr
-    for message in merged:
-        if message.id:
-            fresh[message.id] = message
-    return fresh
 
 
 def _translations_dir() -> str:
@@ -89,5 +69,7 @@ def ui_lang() -> Lang:
 
 def init_app(app: Flask) -> None:
     """Attach Flask-Babel to ``app`` with the request's interface language."""
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", _translations_dir())
+    # Flask-Babel pairs the n-th directory with the n-th domain: the same one for each.
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([_translations_dir()] * len(DOMAINS))
+    app.config["BABEL_DOMAIN"] = ";".join(DOMAINS)
     Babel(app, locale_selector=lambda: ui_lang().value)

@@ -172,7 +172,7 @@ def markdown(results: dict[str, Any]) -> str:
         partial = runs["uncached"].get("partial_queries")
         if partial:
             lines += ["Partial (a cost limit cut them): " + ", ".join(partial), ""]
-    lines += ["## HTTP (gunicorn, `python -m webapp.serve`, loopback)", ""]
+    lines += ["## HTTP (`python -m webapp.serve`, loopback)", ""]
     for corpus, h in results["http"].items():
         lines += [
             f"### {corpus} corpus",

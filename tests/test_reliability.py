@@ -1,6 +1,6 @@
 """The production server under load: a rebuild while it answers loses no request.
 
-The server is `python -m webapp.serve` (gunicorn) in a subprocess on 127.0.0.1; a
+The server is `python -m webapp.serve` (waitress workers) in a subprocess on 127.0.0.1; a
 bounded load loop (a fixed number of threads for a few seconds) sends searches while
 the index is rebuilt from a changed corpus.  Nothing leaves the loopback interface.
 """

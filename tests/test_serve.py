@@ -1,11 +1,12 @@
-"""The production entry point, ``python -m webapp.serve``: options, defaults, gunicorn
-settings, and a real server in a subprocess that serves and stops cleanly on a signal."""
+"""The production entry point, ``python -m webapp.serve``: options, defaults, the
+waitress settings, and a real server in a subprocess that serves and stops cleanly."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,11 +18,14 @@ import pytest
 from tests.helpers import free_port, http_get, start_server, wait_for_health
 from webapp import create_app
 from webapp.serve import (
+    CHANNEL_TIMEOUT,
     DEFAULT_THREADS,
-    Server,
+    Channel,
+    JSONErrorTask,
     default_workers,
-    gunicorn_options,
+    listening_socket,
     make_parser,
+    make_server,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,15 +46,19 @@ def test_nonsense_counts_are_refused(argv, capsys):
     assert "usage" in capsys.readouterr().err
 
 
-def test_gunicorn_runs_threaded_workers_on_the_app_built_once(index_dir):
+def test_a_worker_is_waitress_on_a_reuseport_socket_with_json_protocol_errors(index_dir):
     app = create_app({"INDEX_DIR": str(index_dir)})
-    server = Server(app, gunicorn_options("::1", 8123, workers=3, threads=2))
-    cfg = server.cfg
-    assert cfg.bind == ["[::1]:8123"]
-    assert (cfg.workers, cfg.threads, cfg.worker_class_str) == (3, 2, "gthread")
-    assert cfg.preload_app
-    assert cfg.accesslog is None  # query strings are search terms: not logged
-    assert server.load() is app
+    sock = listening_socket("127.0.0.1", free_port())
+    server = make_server(app, sock, threads=3)
+    try:
+        assert server.adj.threads == 3 and server.task_dispatcher.threads
+        assert server.adj.channel_timeout == CHANNEL_TIMEOUT
+        assert server.adj.expose_tracebacks is False
+        assert server.channel_class is Channel and Channel.error_task_class is JSONErrorTask
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT)
+    finally:
+        server.task_dispatcher.shutdown()
+        server.close()
 
 
 def test_building_the_app_opens_no_index_file_so_forked_workers_share_none(index_dir):

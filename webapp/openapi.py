@@ -216,6 +216,7 @@ def _component_schemas() -> dict[str, Any]:
             "documents": _INT,
             "reports": {"type": ["integer", "null"]},
             "built_at": _NULLABLE_STR,
+            "process": _INT,
         }
     )
     error = _object(

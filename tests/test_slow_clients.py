@@ -1,0 +1,108 @@
+"""Slow and hostile clients against the production server (loopback, bounded).
+
+Sockets that send their headers a byte at a time, and pipelined requests whose answers
+are never read, cost the server a socket each, not a thread: ordinary searches go on
+being answered.  The HTTP layer's own errors use the JSON error shape, and keep-alive
+connections spread over the worker processes.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from bench.attack import Attack
+from tests.helpers import start_server, wait_for_health
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def port(index_dir) -> Iterator[int]:
+    """``python -m webapp.serve`` (2 workers x 2 threads, the default on 2 cores)."""
+    process, port = start_server(index_dir, "--workers", "2", "--threads", "2")
+    try:
+        wait_for_health(process, port)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+def _search(port: int, q: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", f"/api/search?q={q}")
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def test_searches_are_answered_while_64_slow_and_16_never_reading_clients_hold_sockets(port):
+    attack = Attack(port, slow=64, pipelined=16, requests=600)
+    attack.start()
+    try:
+        statuses = [_search(port, q) for q in ["ICC", "torture", "%D0%BF%D1%8B%D1%82%D0%BA%D0%B8", "OSCE"] * 3]
+    finally:
+        attack.stop()
+    assert statuses == [200] * 12
+
+
+def _raw(port: int, data: bytes) -> tuple[int, dict[str, str], bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, dict(response.getheaders()), response.read()
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (
+            b"GET /api/search HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+            + b"a" * 300_000
+            + b"\r\n\r\n",
+            431,
+        ),
+        (b"GET /api/search?q=" + b"a" * 300_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 431),
+        (b"GET /api/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n", 400),
+        (b"GET /api/search HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n", 400),
+    ],
+    ids=["header-too-large", "uri-too-long", "bad-content-length", "malformed-header"],
+)
+def test_the_http_layers_own_errors_use_the_json_shape_and_security_headers(
+    port, request_bytes, status
+):
+    got, headers, body = _raw(port, request_bytes)
+    assert got == status
+    assert headers["Content-Type"] == "application/json"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    error = json.loads(body)["error"]
+    assert set(error) == {"code", "message", "param"} and error["message"]
+
+
+def test_keep_alive_connections_spread_over_the_workers(port):
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(16)]
+    processes = []
+    try:
+        for conn in connections:
+            conn.request("GET", "/healthz")
+            processes.append(json.loads(conn.getresponse().read())["process"])
+    finally:
+        for conn in connections:
+            conn.close()
+    assert len(set(processes)) == 2

@@ -54,7 +54,8 @@ def test_searches_are_answered_while_64_slow_and_16_never_reading_clients_hold_s
     attack = Attack(port, slow=64, pipelined=16, requests=600)
     attack.start()
     try:
-        statuses = [_search(port, q) for q in ["ICC", "torture", "%D0%BF%D1%8B%D1%82%D0%BA%D0%B8", "OSCE"] * 3]
+        queries = ["ICC", "torture", "%D0%BF%D1%8B%D1%82%D0%BA%D0%B8", "OSCE"] * 3
+        statuses = [_search(port, q) for q in queries]
     finally:
         attack.stop()
     assert statuses == [200] * 12

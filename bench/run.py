@@ -169,9 +169,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--results", type=Path, default=ROOT / "bench", help="report dir")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per HTTP run")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument(
-        "--workers", type=int, default=default_workers(), help="server processes"
-    )
+    parser.add_argument("--workers", type=int, default=default_workers(), help="server processes")
     parser.add_argument(
         "--threads", type=int, default=DEFAULT_THREADS, help="server threads per process"
     )

@@ -10,22 +10,31 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 IAPB_REFDATA ?= ../shared/data
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 
 .PHONY: help install test lint format check index serve dev eval-analysis bench browser clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(STAMP): pyproject.toml
+# Serving needs the package alone; the test tools (Playwright, schemathesis, ruff, ...)
+# come with `make install` / `make test`.
+$(RUNTIME_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $(RUNTIME_STAMP)
+
+$(STAMP): $(RUNTIME_STAMP)
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the package with its test tools
 
-browser:  ## make sure Debian's chromium is present (installs it when run as root)
+browser:  ## make sure the browser-test tools are present: chromium, java (Nu checker), axe-core
 	@bash .ci/ensure-chromium
+	@bash .ci/ensure-java
+	@bash .ci/ensure-axe
 
 lint: $(STAMP)  ## ruff check and format check
 	$(BIN)/ruff check indexer webapp tests bench tools
@@ -38,10 +47,10 @@ format: $(STAMP)  ## apply ruff's formatting and safe fixes
 test: $(STAMP) browser lint  ## lint, then the whole test suite (browser tests included)
 	$(BIN)/python -m pytest -q
 
-check: $(STAMP)  ## validate the corpus
+check: $(RUNTIME_STAMP)  ## validate the corpus
 	$(BIN)/iapb-index check --corpus $(CORPUS)
 
-index: $(STAMP)  ## build the index when the corpus is newer than it
+index: $(RUNTIME_STAMP)  ## build the index when the corpus is newer than it
 	$(BIN)/iapb-index build --corpus $(CORPUS) $(if $(INDEX_DIR),--out $(INDEX_DIR)) --if-stale
 
 serve: index  ## build the index if stale, then serve it (waitress, one process per core) on $(HOST):$(PORT)
@@ -57,4 +66,4 @@ bench: $(STAMP)  ## build and query benchmarks; writes bench/results.md and .jso
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:  ## remove the virtual environment, built indexes and caches
-	rm -rf $(VENV) var .pytest_cache .hypothesis .ruff_cache bench/results.* bench/out
+	rm -rf $(VENV) var node_modules .pytest_cache .hypothesis .ruff_cache bench/results.* bench/out

@@ -40,7 +40,7 @@ def text_of(body: str) -> str:
     ],
 )
 def test_search_page_is_translated_by_hl(client, lang: str, expected: list[str]) -> None:
-    body = client.get(f"/?q=ICC&hl={lang}").get_data(as_text=True)
+    body = client.get(f"/?q=ICC&collapse=none&hl={lang}").get_data(as_text=True)
     assert f'<html lang="{lang}">' in body
     for phrase in expected:
         assert phrase in text_of(body)
@@ -112,12 +112,17 @@ def test_result_count_has_the_right_plural_form(app, lang: str, n: int, expected
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("/?q=ICC&lang=en&year=2024&hl=be", "1 вынік"),
-        ("/?q=ICC&collapse=report&hl=be", "3 вынікі"),
-        ("/?q=ICC&collapse=report&hl=ru", "3 результата"),
-        ("/?q=ICC&lang=en&year=2024&hl=ru", "1 результат"),
-        ("/?q=ICC&lang=en&year=2024&hl=en", "1 result"),
-        ("/?hl=ru", "18 результатов"),
+        ("/?q=ICC&lang=en&year=2024&collapse=none&hl=be", "1 вынік"),
+        ("/?q=ICC&collapse=none&hl=be", "9 вынікаў"),
+        ("/?q=ICC&collapse=none&hl=ru", "9 результатов"),
+        ("/?q=ICC&lang=en&year=2024&collapse=none&hl=ru", "1 результат"),
+        ("/?q=ICC&lang=en&year=2024&collapse=none&hl=en", "1 result"),
+        ("/?hl=ru&collapse=none", "18 результатов"),
+        ("/?q=ICC&hl=be", "3 справаздачы"),
+        ("/?q=ICC&hl=ru", "3 отчёта"),
+        ("/?q=ICC&year=2024&hl=ru", "1 отчёт"),
+        ("/?hl=be", "6 справаздач"),
+        ("/?q=ICC&hl=en", "3 reports"),
     ],
 )
 def test_rendered_result_count_is_pluralised(client, url: str, expected: str) -> None:

@@ -17,7 +17,9 @@ WEBAPP = Path(widget.__file__).parent
 SCRIPT = WEBAPP / "static" / "widget.js"
 MAX_GZIPPED = 12 * 1024
 SNIPPET = re.compile(
-    r'<script src="([^"]+)" defer></script>\s*<iapb-search lang="(\w+)"></iapb-search>'
+    r'<script src="([^"]+)" defer></script>\s*<iapb-search lang="(\w+)">\s*'
+    r'<form action="([^"]+)" method="get" role="search">.*?</form>\s*</iapb-search>',
+    re.S,
 )
 KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None}
 
@@ -95,7 +97,7 @@ def test_widget_page_renders_in_each_interface_language(client, hl, heading, att
     assert f'<html lang="{hl}">' in text
     assert f'<h1 class="page-title">{heading}</h1>' in text
     assert attributes in text
-    assert f'<iapb-search class="widget-live" lang="{hl}"></iapb-search>' in text
+    assert f'<iapb-search class="widget-live" lang="{hl}">' in text
     snippet = SNIPPET.search(text)
     assert snippet is not None and snippet.group(2) == hl
 
@@ -108,6 +110,16 @@ def test_widget_page_snippet_has_this_servers_absolute_url(index_dir):
     snippet = SNIPPET.search(html.unescape(response.get_data(as_text=True)))
     assert snippet is not None
     assert snippet.group(1) == "https://search.example.org/widget.js"
+    assert snippet.group(3) == "https://search.example.org/"  # the no-JavaScript fallback
+
+
+@pytest.mark.parametrize("hl", ["en", "be", "ru"])
+def test_the_snippet_holds_a_fallback_form_in_the_interface_language(client, hl):
+    text = html.unescape(client.get(f"/widget?hl={hl}").get_data(as_text=True))
+    snippet = SNIPPET.search(text).group(0)
+    assert '<input type="search" name="q">' in snippet
+    assert f'<input type="hidden" name="hl" value="{hl}">' in snippet
+    assert widget.FALLBACK_BUTTON[hl] in snippet
 
 
 def test_widget_page_loads_the_script_without_inline_code(client):

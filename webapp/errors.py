@@ -44,7 +44,8 @@ def error_response(
     if wants_json():
         body = {"error": {"code": code, "message": message, "param": param}}
         return jsonify(body), status
-    return render_template("error.html", status=status, message=message, param=param), status
+    page = render_template("error.html", status=status, code=code, message=message, param=param)
+    return page, status
 
 
 def _query_error(error: QueryError):

@@ -1,28 +1,43 @@
 """HTML pages: the search page ``/`` and one page per report ``/reports/<id>``.
 
-Views stay thin: parse the request once (:func:`webapp.searching.search_request`), run
-the search, and hand the :class:`SearchResult` to a template together with the links it
-needs.  Links are built here from :meth:`SearchRequest.as_params`, so the whole state of
-a view (the interface language ``hl`` included) is in its URL.
+Views stay thin: parse the request once, run the search, and hand the
+:class:`SearchResult` to a template together with the links it needs
+(:mod:`webapp.navigation`), so the whole state of a view (the interface language ``hl``
+included) is in its URL.  Unlike the JSON API, the pages show one result per report by
+default and forgive a page number out of range: they show the nearest page there is.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
-from indexer.records import Collapse, Facet, SearchRequest, SearchResult, SortOrder
+from indexer.records import Collapse, Facet, SearchRequest, SearchResult
 from indexer.search import get_document
-from webapp.i18n import ui_lang
-from webapp.searching import current_index, run_search, search_request
+from webapp.i18n import UI_CODES, ui_lang
+from webapp.navigation import (
+    facet_options,
+    page_links,
+    page_params,
+    report_url,
+    search_links,
+    search_url,
+    toggle_url,
+    with_hl,
+)
+from webapp.searching import current_index, run_search
+
+__all__ = ["bp", "report_url", "search_url"]
 
 bp = Blueprint("pages", __name__)
 
@@ -30,7 +45,12 @@ CHART_BAR_WIDTH = 36  # year chart geometry, in SVG user units
 CHART_GAP = 12
 CHART_HEIGHT = 80
 CHART_LABEL = 18
-PAGE_WINDOW = 2  # page links shown on each side of the current page
+MAX_PAGE = 10_000  # the parser's upper bound for ``page``
+URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)»”]")
+LATIN_RE = re.compile(r"[A-Za-z]")
+CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+BELARUSIAN_RE = re.compile(r"[іўІЎ]")
+RUSSIAN_RE = re.compile(r"[иИщЩъЪ]")
 
 
 @bp.app_context_processor
@@ -47,40 +67,9 @@ def _globals() -> dict[str, Any]:
     }
 
 
-def with_hl(endpoint: str, params: Sequence[tuple[str, str]] = (), **values: Any) -> str:
-    """The URL of ``endpoint`` with query pairs ``params`` and the interface language."""
-    pairs = [*params, ("hl", ui_lang().value)]
-    return f"{url_for(endpoint, **values)}?{urlencode(pairs)}"
-
-
-def search_url(req: SearchRequest, endpoint: str = "pages.index", **changes: Any) -> str:
-    """The URL reproducing ``req`` (with ``changes``) on ``endpoint``, ``hl`` included."""
-    return with_hl(endpoint, req.as_params(**changes))
-
-
-def report_url(doc: str) -> str:
-    """The page of document ``doc`` in the current interface language."""
-    return with_hl("pages.report", doc=doc)
-
-
 def language_names() -> dict[Lang, str]:
     """The corpus languages named in the interface language."""
     return {Lang.EN: _("English"), Lang.BE: _("Belarusian"), Lang.RU: _("Russian")}
-
-
-def _toggled(values: tuple[Any, ...], value: Any) -> list[Any]:
-    return [v for v in values if v != value] if value in values else [*values, value]
-
-
-@dataclass(frozen=True)
-class FacetLink:
-    """One facet value as the page shows it: its count and the link toggling it."""
-
-    value: Any
-    label: str
-    count: int
-    selected: bool
-    url: str
 
 
 @dataclass(frozen=True)
@@ -93,32 +82,6 @@ class Bar:
     y: int
     height: int
     selected: bool
-
-
-@dataclass(frozen=True)
-class PageLink:
-    """One entry of the pagination: a page number with its link, or a gap (``None``)."""
-
-    number: int | None
-    url: str
-    current: bool
-
-
-def toggle_url(req: SearchRequest, facet: Facet, value: Any) -> str:
-    """The same search with ``value`` of ``facet`` toggled, back on page 1."""
-    return search_url(req, **{facet.value: _toggled(req.filters(facet), value), "page": 1})
-
-
-def facet_links(result: SearchResult) -> dict[str, list[FacetLink]]:
-    """Every facet's values with counts and toggle links, keyed by facet name."""
-    req = result.request
-    return {
-        facet.value: [
-            FacetLink(c.value, c.label, c.count, c.selected, toggle_url(req, facet, c.value))
-            for c in counts
-        ]
-        for facet, counts in result.facets.items()
-    }
 
 
 def year_chart(result: SearchResult) -> tuple[list[Bar], int, int]:
@@ -137,70 +100,130 @@ def year_chart(result: SearchResult) -> tuple[list[Bar], int, int]:
     return bars, width, CHART_HEIGHT + 2 * CHART_LABEL
 
 
-def page_links(result: SearchResult) -> list[PageLink]:
-    """Pagination: first, last and a window around the current page, gaps as ``None``."""
-    req, last = result.request, result.pages
-    wanted = {1, last, *range(req.page - PAGE_WINDOW, req.page + PAGE_WINDOW + 1)}
-    numbers = sorted(n for n in wanted if 1 <= n <= last)
-    links: list[PageLink] = []
-    for n in numbers:
-        if links and links[-1].number is not None and n - links[-1].number > 1:
-            links.append(PageLink(None, "", False))
-        links.append(PageLink(n, search_url(req, page=n), n == req.page))
-    return links
+def page_request() -> tuple[SearchRequest, int | None]:
+    """``request.args`` as the search page reads them, with the page number asked for.
+
+    A page number that is not a whole number from 1 (``page=0``, ``-1``, ``x``) becomes
+    page 1, and the number asked for is returned so the page can say what it showed
+    instead; collapsing to one result per report is the default.  Raises ``QueryError``
+    for the other bad parameters, as the API does.
+    """
+    args = MultiDict(request.args)
+    asked: int | None = None
+    if "page" in args:
+        text = args.getlist("page")[-1].strip()
+        wanted = int(text) if re.fullmatch(r"[+-]?\d{1,9}", text) else 0
+        page = min(max(wanted, 1), MAX_PAGE)
+        if str(page) != text:
+            asked = wanted
+        args.setlist("page", [str(page)])
+    req = SearchRequest.from_params(args.getlist, ui_lang())
+    if "collapse" not in args:
+        req = dataclasses.replace(req, collapse=Collapse.REPORT)
+    return req, asked
 
 
-def search_links(result: SearchResult) -> dict[str, str | None]:
-    """The page's other links: sort orders, collapse toggle, pages, feed and JSON twins."""
-    req = result.request
-    collapse = Collapse.NONE if req.collapse is Collapse.REPORT else Collapse.REPORT
-    return {
-        "relevance": search_url(req, sort=SortOrder.RELEVANCE, page=1),
-        "date": search_url(req, sort=SortOrder.DATE, page=1),
-        "collapse": search_url(req, collapse=collapse, page=1),
-        "previous": search_url(req, page=req.page - 1) if req.page > 1 else None,
-        "next": search_url(req, page=req.page + 1) if req.page < result.pages else None,
-        "clear": search_url(req, lang=[], year=[], topic=[], page=1),
-        "suggestion": (search_url(req, q=result.suggestion, page=1) if result.suggestion else None),
-        "feed": search_url(req, "feed.feed", page=1),
-        "api": search_url(req, "api.search"),
-    }
+def _glossary_languages() -> dict[str, str]:
+    gen = current_index().generation()
+
+    def build() -> dict[str, str]:
+        names: dict[str, str] = {}
+        for concept in gen.glossary:
+            for code, values in concept["names"].items():
+                for name in values:
+                    names.setdefault(name, code)
+        return names
+
+    return gen.state("pages.name_languages", build)
+
+
+def text_lang(text: str) -> str:
+    """The language code of a short text (a glossary name, a suggestion): for ``lang=``.
+
+    A glossary name has its language; otherwise the script decides: Latin is English,
+    Cyrillic with і or ў Belarusian, with и, щ or ъ Russian; other Cyrillic (МУС, суд)
+    could be either and takes the interface language if it is Cyrillic, else Russian.
+    """
+    known = _glossary_languages().get(text)
+    if known:
+        return known
+    if not CYRILLIC_RE.search(text):
+        return Lang.EN.value if LATIN_RE.search(text) else ui_lang().value
+    if BELARUSIAN_RE.search(text):
+        return Lang.BE.value
+    if RUSSIAN_RE.search(text):
+        return Lang.RU.value
+    return ui_lang().value if ui_lang() is not Lang.EN else Lang.RU.value
+
+
+def linkify(text: str) -> Markup:
+    """``text`` escaped, with each ``http(s)://`` address in it made a link."""
+    out, last = [], 0
+    for match in URL_RE.finditer(text):
+        url = match.group(0)
+        out.append(escape(text[last : match.start()]))
+        out.append(Markup('<a href="{0}" rel="external">{0}</a>').format(url))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+@bp.after_app_request
+def _vary_on_accept_language(response: Response) -> Response:
+    # A page whose interface language came from Accept-Language (no valid hl=) differs
+    # by that header: shared caches must keep the versions apart.
+    if "ui_lang" in g and response.mimetype == "text/html":
+        hl = (request.args.get("hl") or "").strip().lower()
+        if hl not in UI_CODES:
+            response.vary.add("Accept-Language")
+    return response
 
 
 @bp.get("/")
 def index():
-    """The search page: form, facets, year chart, results and pagination.
+    """The search page: form, filters, year chart, results and pagination.
 
-    Raises ``QueryError`` (rendered as a 400 page) for bad parameters and
-    ``IndexUnavailable`` (a 503 page) without an index.
+    A page past the last one shows the last page, keeping the query.  Raises
+    ``QueryError`` (rendered as a 400 page) for bad parameters and ``IndexUnavailable``
+    (a 503 page) without an index.
     """
-    req = search_request()
+    req, asked = page_request()
     result = run_search(req)
+    if req.page > result.pages:
+        asked = asked if asked is not None else req.page
+        req = dataclasses.replace(req, page=result.pages)
+        result = run_search(req)
     bars, chart_width, chart_height = year_chart(result)
     topic_labels = {c.value: c.label for c in result.facets.get(Facet.TOPIC, ())}
+    facets = facet_options(result)
     return render_template(
         "pages/search.html",
         req=req,
         result=result,
-        facets=facet_links(result),
+        asked_page=asked,
+        facets=facets,
+        has_facets=any(facets.values()),
+        selected_filters=len(req.years) + len(req.langs) + len(req.topics),
         bars=bars,
         chart_width=chart_width,
         chart_height=chart_height,
         chart_bar_width=CHART_BAR_WIDTH,
         pagination=page_links(result),
         links=search_links(result),
-        hidden=req.as_params(q="", page=1),
+        hidden=page_params(req, q="", page=1),
+        filter_hidden=page_params(req, lang=[], year=[], topic=[], page=1),
         first=(req.page - 1) * req.per_page + 1,
         topic_labels=topic_labels,
         topic_url=lambda topic: toggle_url(req, Facet.TOPIC, topic),
         report_url=report_url,
         language_names=language_names(),
+        text_lang=text_lang,
     )
 
 
 @bp.get("/reports/<doc>")
 def report(doc: str):
-    """One report in one language, with its provenance and links to the other languages.
+    """One report in one language, with links to the other languages and its provenance.
 
     Raises ``DocumentNotFound`` (a 404 page) for an unknown id.
     """
@@ -212,6 +235,8 @@ def report(doc: str):
         doc=document,
         paragraphs=paragraphs,
         period=period,
+        provenance=linkify(document.provenance),
+        page_address=url_for("pages.report", doc=doc, _external=True),
         topic_url=lambda topic: with_hl("pages.index", [("topic", topic)]),
         report_url=report_url,
         language_names=language_names(),

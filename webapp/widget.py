@@ -43,7 +43,10 @@ ATTRIBUTES: tuple[ReferenceEntry, ...] = (
     ReferenceEntry(
         "lang",
         _l("the page's language, else en"),
-        _l("Interface language (en, be or ru); also the language filter selected at first."),
+        _l(
+            "Interface language (en, be or ru); each report is shown once, in this language "
+            "where it matches, with links to its other language versions."
+        ),
     ),
     ReferenceEntry(
         "endpoint",
@@ -60,6 +63,14 @@ ATTRIBUTES: tuple[ReferenceEntry, ...] = (
         "placeholder",
         _l("per language"),
         _l("Placeholder text of the search box."),
+    ),
+    ReferenceEntry(
+        "theme",
+        "auto",
+        _l(
+            "auto follows the color-scheme of the page around the widget (light unless the "
+            "page declares dark); light or dark fixes it."
+        ),
     ),
 )
 
@@ -85,6 +96,10 @@ PARTS: tuple[ReferenceEntry, ...] = (
     ReferenceEntry("container", "", _l("The whole widget.")),
     ReferenceEntry("form", "", _l("The search landmark around the box.")),
     ReferenceEntry("input", "", _l("The search box.")),
+    ReferenceEntry("bar", "", _l("The row under the box: result count and buttons.")),
+    ReferenceEntry("filters-toggle", "", _l("The button that shows and hides the filters.")),
+    ReferenceEntry("versions", "", _l("The switch listing every language version apart.")),
+    ReferenceEntry("clear", "", _l("The button clearing the filters when they exclude all.")),
     ReferenceEntry("facets", "", _l("All the filters.")),
     ReferenceEntry("facet-group", "", _l("The filters of one facet: year, topic or language.")),
     ReferenceEntry("facet-label", "", _l("The name of a facet.")),
@@ -105,10 +120,34 @@ PARTS: tuple[ReferenceEntry, ...] = (
 )
 
 
+FALLBACK_LABEL = {
+    "en": "Search the IAPB progress reports",
+    "be": "Пошук па справаздачах IAPB",
+    "ru": "Поиск по отчётам IAPB",
+}
+FALLBACK_BUTTON = {"en": "Search", "be": "Шукаць", "ru": "Искать"}
+
+
 def embed_snippet(lang: str) -> str:
-    """The two lines a web editor pastes: the script (absolute URL) and the element."""
+    """What a web editor pastes: the script (absolute URL) and the element.
+
+    The element holds a plain search form: browsers without JavaScript show it and send
+    the reader to the search page; with the script, the widget replaces it.
+    """
     src = url_for("widget.script", _external=True)
-    return f'<script src="{src}" defer></script>\n<iapb-search lang="{lang}"></iapb-search>'
+    action = url_for("pages.index", _external=True)
+    label = FALLBACK_LABEL.get(lang, FALLBACK_LABEL["en"])
+    button = FALLBACK_BUTTON.get(lang, FALLBACK_BUTTON["en"])
+    return (
+        f'<script src="{src}" defer></script>\n'
+        f'<iapb-search lang="{lang}">\n'
+        f'  <form action="{action}" method="get" role="search">\n'
+        f'    <label>{label} <input type="search" name="q"></label>\n'
+        f'    <input type="hidden" name="hl" value="{lang}">\n'
+        f"    <button>{button}</button>\n"
+        f"  </form>\n"
+        f"</iapb-search>"
+    )
 
 
 @bp.get("/widget.js")
@@ -130,6 +169,8 @@ def demo() -> str:
     return render_template(
         "widget/demo.html",
         snippet=embed_snippet(ui_lang().value),
+        fallback_label=FALLBACK_LABEL[ui_lang().value],
+        fallback_button=FALLBACK_BUTTON[ui_lang().value],
         origin=request.host_url.rstrip("/"),
         attributes=ATTRIBUTES,
         properties=PROPERTIES,

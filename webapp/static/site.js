@@ -1,7 +1,8 @@
 // Progressive enhancement only: every feature of the pages works without this file.
-// Pressing "/" outside a text field moves the focus to the search box.
 (function () {
   "use strict";
+
+  // Pressing "/" outside a text field moves the focus to the search box.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;
@@ -12,5 +13,79 @@
     event.preventDefault();
     box.focus();
     box.select();
+  });
+
+  // The filters: always open beside the results on wide screens, a "Filters (n)"
+  // disclosure on narrow ones (the same breakpoint as site.css).
+  var filters = document.getElementById("filters");
+  if (filters && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 48.01rem)");
+    var follow = function () {
+      if (wide.matches) filters.open = true;
+    };
+    follow();
+    if (wide.addEventListener) wide.addEventListener("change", follow);
+  }
+
+  // Ticking a filter applies it at once; the focus comes back to the same box.
+  var FOCUS_KEY = "iapb-facet-focus";
+  var form = document.querySelector("form.facets");
+  if (form) {
+    var apply = form.querySelector(".facets-apply");
+    if (apply) apply.hidden = true;
+    form.addEventListener("change", function (event) {
+      if (!event.target.matches("input[type=checkbox]")) return;
+      try {
+        sessionStorage.setItem(FOCUS_KEY, event.target.id);
+      } catch (e) {
+        /* storage may be off: the filter still applies */
+      }
+      form.submit();
+    });
+    var again = null;
+    try {
+      again = sessionStorage.getItem(FOCUS_KEY);
+      sessionStorage.removeItem(FOCUS_KEY);
+    } catch (e) {
+      again = null;
+    }
+    var box = again && document.getElementById(again);
+    if (box) {
+      if (filters) filters.open = true;
+      box.focus();
+    }
+  }
+
+  // A "Copy" button after each snippet to paste (the /widget page); labels from the page.
+  document.querySelectorAll("pre[data-copy]").forEach(function (pre) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    button.textContent = pre.getAttribute("data-copy") || "Copy";
+    var status = document.createElement("span");
+    status.className = "copy-status";
+    status.setAttribute("role", "status");
+    var done = function () {
+      status.textContent = pre.getAttribute("data-copied") || "Copied";
+    };
+    button.addEventListener("click", function () {
+      var text = pre.textContent;
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, function () {
+          status.textContent = "";
+        });
+      } else {
+        var range = document.createRange();
+        range.selectNodeContents(pre);
+        var selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        if (document.execCommand && document.execCommand("copy")) done();
+      }
+    });
+    var bar = document.createElement("div");
+    bar.className = "copy-bar";
+    bar.append(button, status);
+    pre.after(bar);
   });
 })();

@@ -5,7 +5,11 @@
  * to the public JSON API, GET <endpoint>/api/search.  Reference: /widget on the service.
  *
  *   <script src="https://SERVICE/widget.js" defer></script>
- *   <iapb-search lang="be"></iapb-search>
+ *   <iapb-search lang="be">
+ *     <form action="https://SERVICE/"> ... </form>   (shown only without JavaScript)
+ *   </iapb-search>
+ *
+ * Colours follow the host page's color-scheme (theme="auto"), or theme="light"/"dark".
  */
 (() => {
   "use strict";
@@ -22,6 +26,9 @@
       placeholder: "Search the reports…",
       results: ["{n} result", "{n} results"],
       none: "No report matches “{q}”.",
+      excluded: "No report matches “{q}” with the selected filters; {n} without them.",
+      clear: "Clear filters",
+      versions: "Every language version",
       error: "The search service cannot be reached. Please try again later.",
       more: "See all results",
       filters: "Filters",
@@ -37,6 +44,9 @@
       placeholder: "Шукаць у справаздачах…",
       results: ["{n} вынік", "{n} вынікі", "{n} вынікаў"],
       none: "Няма справаздач па запыце «{q}».",
+      excluded: "З абранымі фільтрамі па запыце «{q}» нічога няма; без іх: {n}.",
+      clear: "Скінуць фільтры",
+      versions: "Усе моўныя версіі",
       error: "Сэрвіс пошуку зараз недаступны. Паспрабуйце пазней.",
       more: "Усе вынікі",
       filters: "Фільтры",
@@ -52,6 +62,9 @@
       placeholder: "Искать в отчётах…",
       results: ["{n} результат", "{n} результата", "{n} результатов"],
       none: "Нет отчётов по запросу «{q}».",
+      excluded: "С выбранными фильтрами по запросу «{q}» ничего нет; без них: {n}.",
+      clear: "Сбросить фильтры",
+      versions: "Все языковые версии",
       error: "Сервис поиска сейчас недоступен. Попробуйте позже.",
       more: "Все результаты",
       filters: "Фильтры",
@@ -88,14 +101,23 @@
 --_mark-bg:var(--iapb-mark-bg,#ffe482);--_mark:var(--iapb-mark-text,#1f1f24);
 --_focus:var(--iapb-focus,#0b57d0);--_error:var(--iapb-error,#b3261e);
 --_radius:var(--iapb-radius,.375rem);--_space:var(--iapb-space,.5rem)}
-@media (prefers-color-scheme:dark){:host{--_text:var(--iapb-text,#e6e6ec);
+:host([theme=light]){color-scheme:light}
+:host([theme=dark]){color-scheme:dark}
+@supports (color:light-dark(#000,#fff)){:host{
+--_text:var(--iapb-text,light-dark(#1f1f24,#e6e6ec));--_muted:var(--iapb-muted,light-dark(#595963,#a9a9b4));
+--_bg:var(--iapb-bg,light-dark(#fff,#18181c));--_surface:var(--iapb-surface,light-dark(#f0f0f4,#2a2a31));
+--_border:var(--iapb-border,light-dark(#c5c5ce,#4a4a55));--_accent:var(--iapb-accent,light-dark(#0b57d0,#8ab4f8));
+--_on-accent:var(--iapb-on-accent,light-dark(#fff,#10131a));--_mark-bg:var(--iapb-mark-bg,light-dark(#ffe482,#6b5a00));
+--_mark:var(--iapb-mark-text,light-dark(#1f1f24,#fff));--_focus:var(--iapb-focus,light-dark(#0b57d0,#8ab4f8));
+--_error:var(--iapb-error,light-dark(#b3261e,#f2b8b5))}}
+@supports not (color:light-dark(#000,#fff)){:host([theme=dark]){--_text:var(--iapb-text,#e6e6ec);
 --_muted:var(--iapb-muted,#a9a9b4);--_bg:var(--iapb-bg,#18181c);
 --_surface:var(--iapb-surface,#2a2a31);--_border:var(--iapb-border,#4a4a55);
 --_accent:var(--iapb-accent,#8ab4f8);--_on-accent:var(--iapb-on-accent,#10131a);
 --_mark-bg:var(--iapb-mark-bg,#6b5a00);--_mark:var(--iapb-mark-text,#fff);
 --_focus:var(--iapb-focus,#8ab4f8);--_error:var(--iapb-error,#f2b8b5)}}
 :host([hidden]),[hidden]{display:none!important}
-[part~=container]{all:initial;display:block;box-sizing:border-box;color-scheme:light dark;
+[part~=container]{all:initial;display:block;box-sizing:border-box;color-scheme:inherit;
 font-family:var(--_font);font-size:var(--_size);line-height:1.45;color:var(--_text);
 background:var(--_bg);padding:var(--_space);border-radius:var(--_radius);text-align:start}
 *,*::before,*::after{box-sizing:border-box}
@@ -112,7 +134,10 @@ background:var(--_surface);border:1px solid var(--_border);border-radius:999px;
 padding:.2em .75em;cursor:pointer;transition:background-color .15s,color .15s}
 button[aria-pressed=true]{background:var(--_accent);color:var(--_on-accent);border-color:var(--_accent)}
 [part~=count]{margin-inline-start:.4em;opacity:.8;font-variant-numeric:tabular-nums}
-[part~=status]{margin:var(--_space) 0;color:var(--_muted);font-size:.9em}
+[part~=bar]{display:flex;flex-wrap:wrap;align-items:center;gap:calc(var(--_space)/2) var(--_space);margin:var(--_space) 0}
+[part~=status]{flex:1 1 12em;margin:0;color:var(--_muted);font-size:.9em}
+[part~=facets]:not([hidden]){margin:0 0 var(--_space);padding:var(--_space);border:1px solid var(--_border);border-radius:var(--_radius)}
+[part~=filters-toggle][aria-expanded=true]{border-color:var(--_accent)}
 [part~=error]{color:var(--_error)}
 ul{list-style:none;margin:0;padding:0;transition:opacity .2s}
 [aria-busy=true] ul{opacity:.55}
@@ -160,7 +185,7 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
 
   class IapbSearch extends HTMLElement {
     static get observedAttributes() {
-      return ["lang", "endpoint", "per-page", "facets", "placeholder"];
+      return ["lang", "endpoint", "per-page", "facets", "placeholder", "theme"];
     }
 
     constructor() {
@@ -204,7 +229,6 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
 
     attributeChangedCallback(name, old, value) {
       if (!this._wrap || old === value) return;
-      if (name === "lang") this._filters.lang = new Set([this._lang]);
       this._texts();
       if (this._input.value.trim()) this._search();
     }
@@ -213,7 +237,9 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
       const root = this.shadowRoot;
       if (sheet && "adoptedStyleSheets" in root) root.adoptedStyleSheets = [sheet];
       else root.append(h("style", null, { textContent: CSS }));
-      this._filters = { year: new Set(), topic: new Set(), lang: new Set([this._lang]) };
+      // No language filter at first: every report, shown in the reader's language.
+      this._filters = { year: new Set(), topic: new Set(), lang: new Set() };
+      this._every = false;
       this._input = h("input", "input", {
         type: "search",
         autocomplete: "off",
@@ -222,14 +248,23 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
         "aria-controls": "results",
       });
       this._form = h("form", "form", { role: "search" }, [this._input]);
-      this._facets = h("div", "facets", { role: "group" });
+      // Count first, then the compact controls; the filters open below them on demand.
       this._status = h("p", "status", { role: "status" });
+      this._toggle = h("button", "filters-toggle", {
+        type: "button",
+        hidden: true,
+        "aria-expanded": "false",
+        "aria-controls": "facets",
+      });
+      this._versions = h("button", "versions", { type: "button", hidden: true, "aria-pressed": "false" });
+      this._clearButton = h("button", "clear", { type: "button", hidden: true });
+      this._facets = h("div", "facets", { role: "group", id: "facets", hidden: true });
       this._list = h("ul", "results", { id: "results", hidden: true });
       this._more = h("a", "more", { hidden: true });
       this._wrap = h("div", "container", {}, [
         this._form,
+        h("div", "bar", {}, [this._status, this._clearButton, this._toggle, this._versions]),
         this._facets,
-        this._status,
         this._list,
         this._more,
       ]);
@@ -253,6 +288,20 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
         }
       });
       this._list.addEventListener("keydown", (e) => this._onListKey(e));
+      this._toggle.addEventListener("click", () => {
+        const open = this._facets.hidden;
+        this._facets.hidden = !open;
+        this._toggle.setAttribute("aria-expanded", String(open));
+      });
+      this._versions.addEventListener("click", () => {
+        this._every = !this._every;
+        this._search();
+      });
+      this._clearButton.addEventListener("click", () => {
+        for (const f of FACETS) this._filters[f].clear();
+        this._search();
+        this._input.focus();
+      });
       this._facets.addEventListener("click", (e) => {
         const chip = e.target.closest("button");
         if (!chip) return;
@@ -276,6 +325,18 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
       this._facets.setAttribute("aria-label", t.filters);
       this._list.setAttribute("aria-label", t.list);
       this._more.textContent = t.more;
+      this._versions.textContent = t.versions;
+      this._clearButton.textContent = t.clear;
+      this._toggleLabel();
+    }
+
+    get _chosen() {
+      return FACETS.reduce((n, f) => n + this._filters[f].size, 0);
+    }
+
+    _toggleLabel() {
+      const n = this._chosen;
+      this._toggle.replaceChildren(this._t.filters, n ? h("span", "count", { textContent: `(${n})` }) : "");
     }
 
     _focusResult(i) {
@@ -307,13 +368,13 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
       this._search();
     }
 
-    _params(q, api) {
+    _params(q, api, filtered = true) {
       const p = new URLSearchParams({ q, hl: this._lang });
       if (api) {
         p.set("per_page", this._perPage);
-        p.set("collapse", "report");
-      }
-      for (const f of FACETS) for (const v of this._filters[f]) p.append(f, v);
+        if (!this._every) p.set("collapse", "report");
+      } else if (this._every) p.set("collapse", "none");
+      if (filtered) for (const f of FACETS) for (const v of this._filters[f]) p.append(f, v);
       return p;
     }
 
@@ -345,6 +406,12 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
         });
         if (!res.ok) throw new Error("HTTP " + res.status);
         data = await res.json();
+        if (!Number(data.total) && this._chosen) {
+          // Nothing with the filters: would the query alone find something?
+          const all = new URL("api/search?" + this._params(q, true, false), this._base);
+          const again = await fetch(all, { signal: ctl.signal, credentials: "omit" });
+          if (again.ok) data.unfiltered = Number((await again.json()).total) || 0;
+        }
       } catch (e) {
         if (seq !== this._seq) return;
       }
@@ -359,13 +426,24 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
       const failed = searched && !(data && Array.isArray(data.results));
       const total = failed || !data ? 0 : Number(data.total) || 0;
       this._wrap.removeAttribute("aria-busy");
+      const excluded = !failed && data && !total && Number(data.unfiltered) > 0;
       let status = "";
       if (failed) status = t.error;
+      else if (excluded) status = t.excluded.replace("{q}", q).replace("{n}", num.format(data.unfiltered));
       else if (searched && !total) status = t.none.replace("{q}", q);
       else if (searched) status = t.results[PLURAL[lang](total)].replace("{n}", num.format(total));
       this._status.textContent = status;
       this._status.setAttribute("part", failed ? "status error" : "status");
+      this._clearButton.hidden = !(searched && this._chosen && !total && !failed);
+      this._versions.hidden = !total;
+      this._versions.setAttribute("aria-pressed", String(this._every));
       this._renderFacets(failed || !data ? {} : data.facets || {}, num);
+      this._toggleLabel();
+      this._toggle.hidden = !this._facets.childElementCount;
+      if (this._toggle.hidden) {
+        this._facets.hidden = true;
+        this._toggle.setAttribute("aria-expanded", "false");
+      }
       this._renderResults(failed || !data ? [] : data.results, t);
       this._more.hidden = !total;
       this._more.href = this._link("./?" + this._params(q, false));
@@ -390,7 +468,10 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
             "button",
             "chip",
             { type: "button", "aria-pressed": String(on), "data-f": f, "data-v": v },
-            [String(label), h("span", "count", { textContent: num.format(count) })],
+            [
+              f === "lang" ? h("span", null, { lang: v, textContent: String(label) }) : String(label),
+              h("span", "count", { textContent: num.format(count) }),
+            ],
           );
           if (on) b.part.add("chip-selected");
           if (key === f + " " + v) refocus = b;

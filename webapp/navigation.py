@@ -1,0 +1,142 @@
+"""The links of the pages: every view's state is in its URL, ``hl`` included.
+
+Pages and the JSON API read the same parameters with one difference: on the pages one
+result per report is the default (``collapse=none`` asks for every language version),
+while the API keeps ``collapse`` opt-in.  :func:`search_url` writes each endpoint's form,
+so a page's JSON and feed twins answer exactly what the page shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import url_for
+
+from indexer.records import Collapse, Facet, SearchRequest, SearchResult, SortOrder
+from webapp.i18n import ui_lang
+
+PAGE_ENDPOINT = "pages.index"
+PAGE_WINDOW = 2  # page links shown on each side of the current page
+
+
+def with_hl(endpoint: str, params: Sequence[tuple[str, str]] = (), **values: Any) -> str:
+    """The URL of ``endpoint`` with query pairs ``params`` and the interface language."""
+    pairs = [*params, ("hl", ui_lang().value)]
+    return f"{url_for(endpoint, **values)}?{urlencode(pairs)}"
+
+
+def page_params(req: SearchRequest, **changes: Any) -> list[tuple[str, str]]:
+    """Query pairs reproducing ``req`` on the search page (where collapsing is the default)."""
+    pairs = [(k, v) for k, v in req.as_params(**changes) if k != "collapse"]
+    if changes.get("collapse", req.collapse) is Collapse.NONE:
+        pairs.append(("collapse", Collapse.NONE.value))
+    return pairs
+
+
+def search_url(req: SearchRequest, endpoint: str = PAGE_ENDPOINT, **changes: Any) -> str:
+    """The URL reproducing ``req`` (with ``changes``) on ``endpoint``, ``hl`` included."""
+    if endpoint == PAGE_ENDPOINT:
+        return with_hl(endpoint, page_params(req, **changes))
+    return with_hl(endpoint, req.as_params(**changes))
+
+
+def report_url(doc: str) -> str:
+    """The page of document ``doc`` in the current interface language."""
+    return with_hl("pages.report", doc=doc)
+
+
+def _toggled(values: tuple[Any, ...], value: Any) -> list[Any]:
+    return [v for v in values if v != value] if value in values else [*values, value]
+
+
+def toggle_url(req: SearchRequest, facet: Facet, value: Any) -> str:
+    """The same search with ``value`` of ``facet`` toggled, back on page 1."""
+    return search_url(req, **{facet.value: _toggled(req.filters(facet), value), "page": 1})
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    """One facet value as the filter form shows it: a checkbox with its count."""
+
+    facet: str
+    value: Any
+    label: str
+    count: int
+    selected: bool
+
+    @property
+    def input_id(self) -> str:
+        """The checkbox's element id (facet values are ids, years and language codes)."""
+        return f"f-{self.facet}-{self.value}"
+
+
+def facet_options(result: SearchResult) -> dict[str, list[FacetOption]]:
+    """Every facet's values with counts, keyed by facet name (``year``, ``topic``, ``lang``).
+
+    A value that matches nothing is left out unless it is selected (it can be unticked).
+    """
+    return {
+        facet.value: [
+            FacetOption(facet.value, c.value, c.label, c.count, c.selected)
+            for c in counts
+            if c.count or c.selected
+        ]
+        for facet, counts in result.facets.items()
+    }
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """One entry of the pagination: a page number with its link, or a gap (``None``)."""
+
+    number: int | None
+    url: str
+    current: bool
+
+
+def page_links(result: SearchResult) -> list[PageLink]:
+    """Pagination: first, last and a window around the current page, gaps as ``None``."""
+    req, last = result.request, result.pages
+    wanted = {1, last, *range(req.page - PAGE_WINDOW, req.page + PAGE_WINDOW + 1)}
+    numbers = sorted(n for n in wanted if 1 <= n <= last)
+    links: list[PageLink] = []
+    for n in numbers:
+        if links and links[-1].number is not None and n - links[-1].number > 1:
+            links.append(PageLink(None, "", False))
+        links.append(PageLink(n, search_url(req, page=n), n == req.page))
+    return links
+
+
+@dataclass(frozen=True)
+class SearchLinks:
+    """The search page's other links (a dataclass: ``links.clear`` once read a dict method)."""
+
+    relevance: str
+    date: str
+    collapse: str
+    previous: str | None
+    next: str | None
+    clear_filters: str
+    suggestion: str | None
+    feed: str
+    api: str
+
+
+def search_links(result: SearchResult) -> SearchLinks:
+    """Sort orders, the collapse switch, previous/next, clear filters, feed and JSON twins."""
+    req = result.request
+    collapse = Collapse.NONE if req.collapse is Collapse.REPORT else Collapse.REPORT
+    return SearchLinks(
+        relevance=search_url(req, sort=SortOrder.RELEVANCE, page=1),
+        date=search_url(req, sort=SortOrder.DATE, page=1),
+        collapse=search_url(req, collapse=collapse, page=1),
+        previous=search_url(req, page=req.page - 1) if req.page > 1 else None,
+        next=search_url(req, page=req.page + 1) if req.page < result.pages else None,
+        clear_filters=search_url(req, lang=[], year=[], topic=[], page=1),
+        suggestion=search_url(req, q=result.suggestion, page=1) if result.suggestion else None,
+        feed=search_url(req, "feed.feed", page=1),
+        api=search_url(req, "api.search"),
+    )

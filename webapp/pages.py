@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
+from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
 from indexer.records import Collapse, Facet, SearchRequest, SearchResult
 from indexer.search import get_document
@@ -188,11 +189,16 @@ def index():
     (a 503 page) without an index.
     """
     req, asked = page_request()
-    result = run_search(req)
-    if req.page > result.pages:
-        asked = asked if asked is not None else req.page
-        req = dataclasses.replace(req, page=result.pages)
+    try:
         result = run_search(req)
+    except QueryError as error:
+        if error.param != "page":
+            raise
+        # Past the last page: show the last one, saying which page was asked for.
+        asked = asked if asked is not None else req.page
+        first = run_search(dataclasses.replace(req, page=1))
+        req = dataclasses.replace(req, page=first.pages)
+        result = run_search(req) if first.pages > 1 else first
     bars, chart_width, chart_height = year_chart(result)
     topic_labels = {c.value: c.label for c in result.facets.get(Facet.TOPIC, ())}
     facets = facet_options(result)

@@ -1,0 +1,152 @@
+"""Page states of wave 2: pages out of range, empty results, languages, errors, report page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from test_pages import Page, get_page, query
+
+
+@pytest.mark.parametrize("page", ["3", "99", "10001", "123456789"])
+def test_a_page_past_the_end_shows_the_last_page_keeping_the_query(client, page) -> None:
+    body, parsed = get_page(client, f"/?q=ICC&collapse=none&per_page=4&page={page}&hl=en")
+    assert parsed.find("input", name="q", type="search")[0]["value"] == "ICC"
+    assert len(parsed.find("li", class_="hit")) == 1  # 9 results, 4 a page: page 3 holds 1
+    assert parsed.find("strong", **{"aria-current": "page"})
+    assert re.search(r'<strong aria-current="page">3</strong>', body)
+    if page != "3":
+        assert f"There is no page {page} of these results: this is page 3 of 3." in parsed.text
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", ""])
+def test_a_page_below_one_or_not_a_number_shows_the_first_page(client, page) -> None:
+    _, parsed = get_page(client, f"/?q=ICC&page={page}&hl=en")
+    assert len(parsed.find("li", class_="hit")) == 3
+    assert parsed.find("input", name="q", type="search")[0]["value"] == "ICC"
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x"])
+def test_the_api_keeps_its_400_for_a_bad_page(client, page) -> None:
+    response = client.get(f"/api/search?q=ICC&page={page}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["param"] == "page"
+
+
+@pytest.mark.parametrize("url", ["/?q=ICC", "/reports/r9-en", "/widget", "/no/such/page"])
+def test_pages_whose_language_follows_the_browser_vary_on_accept_language(client, url) -> None:
+    response = client.get(url, headers={"Accept-Language": "be"})
+    assert "Accept-Language" in response.vary
+    fixed = client.get(url + ("&" if "?" in url else "?") + "hl=be")
+    assert "Accept-Language" not in fixed.vary
+
+
+@pytest.mark.parametrize(
+    ("url", "local", "english"),
+    [
+        ("/?year=abc&hl=ru", "параметр year не может иметь значение «abc»", "'year'"),
+        ("/?year=abc&hl=be", "параметр year не можа мець значэнне «abc»", "'year'"),
+        ("/?sort=a&sort=b&hl=ru", "параметр sort можно задать только один раз", "given once"),
+        ("/no/such/page?hl=ru", "Страница не найдена", "requested URL"),
+        ("/reports/r99-en?hl=be", "Старонка не знойдзена", "no document"),
+    ],
+)
+def test_error_details_are_in_the_interface_language(client, url, local, english) -> None:
+    response = client.get(url)
+    text = Page(response.get_data(as_text=True)).text
+    assert local in text
+    assert english not in text
+
+
+def test_error_details_name_the_value_escaped(client) -> None:
+    body = client.get("/", query_string={"year": "<b>x</b>", "hl": "en"}).get_data(as_text=True)
+    assert "<b>x</b>" not in body
+    assert "&lt;b&gt;x&lt;/b&gt;" in body
+
+
+def test_mixed_language_names_carry_their_lang(client) -> None:
+    body, _ = get_page(client, "/?q=ICC&hl=en")
+    terms = dict(
+        (name, lang)
+        for lang, name in re.findall(r'<span class="term" lang="(\w+)">([^<]+)</span>', body)
+    )
+    assert terms["МУС"] == "ru"
+    assert terms["МКС"] == "be"
+    assert terms["International Criminal Court"] == "en"
+    assert terms["Міжнародны крымінальны суд"] == "be"
+
+
+def test_the_suggestion_link_carries_its_lang(client) -> None:
+    body, _ = get_page(client, "/?q=%D0%BF%D1%8B%D1%82%D0%BA%D1%96%D0%B0&hl=en")
+    suggestion = re.search(r'Did you mean:</?\w*>? ?<a href="[^"]+" lang="(\w+)">([^<]+)</a>', body)
+    if suggestion is None:  # the corpus may spell it right: try an English typo
+        body, _ = get_page(client, "/?q=torure&hl=be")
+        suggestion = re.search(r'<a href="[^"]+" lang="(\w+)">(torture)</a>', body)
+    assert suggestion is not None
+    assert suggestion.group(1) in ("en", "be", "ru")
+    assert suggestion.group(1) == ("en" if suggestion.group(2).isascii() else suggestion.group(1))
+
+
+def test_zero_results_offer_no_sort_collapse_feed_or_json_and_no_empty_facets(client) -> None:
+    body, page = get_page(client, "/?q=nothingmatchesthis&hl=en")
+    assert "No report matches “nothingmatchesthis”." in page.text
+    for gone in ("Sort:", "Atom feed", "JSON", "Show every language version", "None"):
+        assert gone not in page.text, gone
+    assert not page.find("details", class_="filters")
+
+
+def test_zero_results_make_did_you_mean_prominent(client) -> None:
+    body, page = get_page(client, "/?q=torure&collapse=none&lang=ru&hl=en")
+    if "0 results" not in page.text:
+        body, page = get_page(client, "/?q=torure&year=2023&topic=elections&hl=en")
+    (prominent,) = page.find("p", class_="did-you-mean")
+    assert prominent is not None
+    assert re.search(r'<p class="did-you-mean">Did you mean: <a href="([^"]+)"', body)
+
+
+def test_zero_results_with_filters_keep_the_selected_ones_to_untick(client) -> None:
+    _, page = get_page(client, "/?q=nothingmatchesthis&year=2023&hl=en")
+    (box,) = page.find("input", type="checkbox", name="year", value="2023")
+    assert "checked" in box
+    assert "Search again without filters" in page.text
+
+
+def test_filters_are_check_boxes_whose_state_is_in_the_markup(client) -> None:
+    _, page = get_page(client, "/?q=ICC&year=2024&lang=ru&hl=en")
+    boxes = page.find("input", type="checkbox")
+    assert len(boxes) >= 6
+    checked = {(b["name"], b["value"]) for b in boxes if "checked" in b}
+    assert checked == {("year", "2024"), ("lang", "ru")}
+    labels = {label["for"] for label in page.find("label") if "for" in label}
+    assert all(b["id"] in labels for b in boxes)
+    assert "☑" not in page.text and "☐" not in page.text
+    (summary,) = page.find("summary", class_="filters-toggle")
+    assert "Filters (2)" in page.text
+
+
+def test_the_report_page_puts_languages_and_summary_before_the_facts(client) -> None:
+    body, page = get_page(client, "/reports/r9-be?hl=en")
+    languages = body.index('class="report-languages"')
+    summary = body.index('class="summary"')
+    facts = body.index('class="report-facts"')
+    assert body.index("<h1>") < languages < summary < facts
+    assert page.find("a", hreflang="en") and page.find("a", hreflang="ru")
+
+
+def test_the_report_page_links_its_source_and_prints_its_address(client) -> None:
+    body, page = get_page(client, "/reports/r4-en?hl=en")
+    (source,) = page.find("a", href="https://iapbelarus.org/progress-reports")
+    assert source["rel"] == "external"
+    assert "This page: http://localhost/reports/r4-en" in page.text
+    css = (Path(__file__).parent.parent / "webapp/static/site.css").read_text(encoding="utf-8")
+    print_rules = css[css.index("@media print") :]
+    assert ".print-address { display: block" in print_rules
+
+
+def test_latest_reports_lists_each_report_once(client) -> None:
+    _, page = get_page(client, "/?hl=en")
+    reports = [
+        query(a["href"]) and a["href"].split("?")[0][:-3] for a in page.find("a", class_="hit-link")
+    ]
+    assert len(reports) == len(set(reports)) == 6

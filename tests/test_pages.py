@@ -235,7 +235,7 @@ def test_expanded_names_are_shown(client) -> None:
 def test_translated_report_says_unofficial_translation(client, doc: str) -> None:
     _, page = get_page(client, f"/reports/{doc}?hl=en")
     assert "Unofficial translation" in page.text
-    assert page.find("aside", class_="translated")
+    assert page.find("div", class_="translated")
 
 
 def test_english_report_is_not_marked_as_a_translation(client) -> None:

@@ -37,27 +37,32 @@ def test_search_filter_and_switch_language(live_server, page) -> None:
     page.fill("#q", "ICC")
     page.press("#q", "Enter")
     page.wait_for_url(re.compile(r"q=ICC"))
+    assert page.locator(".result-count").inner_text().startswith("3 reports")
+    assert page.locator("li.hit").count() == 3  # one per report by default
+    page.get_by_role("link", name="Show every language version").click()
+    page.wait_for_url(re.compile(r"collapse=none"))
     assert page.locator("li.hit").count() == 9
-    assert page.locator(".result-count").inner_text().startswith("9 results")
-
-    page.get_by_role("link", name="One result per report").click()
-    page.wait_for_url(re.compile(r"collapse=report"))
+    page.get_by_role("link", name="Show each report once").click()
+    page.wait_for_url(lambda url: "collapse" not in url)
     assert page.locator("li.hit").count() == 3
     before = page.locator(".facet-value .count").all_inner_texts()
 
-    page.locator("#facet-year ~ ul .facet-value", has_text="2024").click()
+    page.get_by_role("checkbox", name=re.compile("^2024")).check()
     page.wait_for_url(re.compile(r"year=2024"))
     assert params(page)["q"] == ["ICC"]
-    assert params(page)["collapse"] == ["report"]
+    assert page.get_by_role("checkbox", name=re.compile("^2024")).is_checked()
+    assert page.get_by_role("checkbox", name=re.compile("^2024")).evaluate(
+        "el => el === document.activeElement"
+    )
     assert page.locator("li.hit").count() == 1
-    assert page.locator(".result-count").inner_text().startswith("1 result")
+    assert page.locator(".result-count").inner_text().startswith("1 report")
     assert page.locator(".facet-value .count").all_inner_texts() != before
 
     page.locator(".lang-switch a[hreflang=be]").click()
     page.wait_for_url(re.compile(r"hl=be"))
     assert params(page)["year"] == ["2024"]
     assert page.locator("html").get_attribute("lang") == "be"
-    assert page.locator(".result-count").inner_text().startswith("1 вынік")
+    assert page.locator(".result-count").inner_text().startswith("1 справаздача")
     assert page.get_by_role("button", name="Шукаць").is_visible()
 
     page.fill("#q", "пыткі")
@@ -92,7 +97,7 @@ def test_report_page_and_back_to_search(live_server, page) -> None:
     page.locator("li.hit h3 a").first.click()
     page.wait_for_url(re.compile(r"/reports/r\d-(en|be|ru)\?hl=ru"))
     assert page.locator("article.report h1").is_visible()
-    assert page.locator("nav.other-languages li").count() == 2
+    assert page.locator("nav.report-languages li").count() == 2
     assert errors == []
 
 

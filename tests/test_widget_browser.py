@@ -111,7 +111,7 @@ def test_typing_icc_shows_the_three_reports(page, host_page, problems, live_serv
         )
     expect(widget.locator('[part~="mark"]').first).to_be_visible()
     expect(widget.locator('[part~="more"]')).to_have_attribute(
-        "href", f"{live_server.url}/?q=ICC&hl=en&lang=en"
+        "href", f"{live_server.url}/?q=ICC&hl=en"
     )
     assert problems == []
 
@@ -121,11 +121,17 @@ def test_a_facet_chip_narrows_the_results(page, host_page, problems):
     widget = page.locator("iapb-search")
     search(widget, "ICC")
     expect(results(widget)).to_have_count(3)
+    toggle = widget.locator('[part~="filters-toggle"]')
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(widget.locator('[part~="facets"]')).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
     year = widget.locator('[part~="chip"][data-f="year"]', has_text="2024")
     expect(year).to_have_attribute("aria-pressed", "false")
     year.click()
     expect(year).to_have_attribute("aria-pressed", "true")
     expect(year).to_be_focused()
+    expect(toggle).to_have_text("Filters(1)")
     expect(results(widget)).to_have_count(1)
     expect(widget.get_by_role("status")).to_have_text("1 result")
     expect(widget.locator('[part~="title"]')).to_have_attribute("href", re.compile(r"/r7-en$"))
@@ -308,7 +314,7 @@ def test_the_demo_page_widget_works_under_its_csp(page, problems, live_server, h
 
 def test_dark_scheme_and_reduced_motion_are_respected(page, host_page, problems):
     page.emulate_media(color_scheme="dark", reduced_motion="reduce")
-    page.goto(host_page('<iapb-search lang="en"></iapb-search>'))
+    page.goto(host_page('<iapb-search lang="en" theme="dark"></iapb-search>'))
     widget = page.locator("iapb-search")
     container = widget.locator('[part~="container"]')
     expect(container).to_have_css("background-color", "rgb(24, 24, 28)")

@@ -101,8 +101,6 @@
 --_mark-bg:var(--iapb-mark-bg,#ffe482);--_mark:var(--iapb-mark-text,#1f1f24);
 --_focus:var(--iapb-focus,#0b57d0);--_error:var(--iapb-error,#b3261e);
 --_radius:var(--iapb-radius,.375rem);--_space:var(--iapb-space,.5rem)}
-:host([theme=light]){color-scheme:light}
-:host([theme=dark]){color-scheme:dark}
 @supports (color:light-dark(#000,#fff)){:host{
 --_text:var(--iapb-text,light-dark(#1f1f24,#e6e6ec));--_muted:var(--iapb-muted,light-dark(#595963,#a9a9b4));
 --_bg:var(--iapb-bg,light-dark(#fff,#18181c));--_surface:var(--iapb-surface,light-dark(#f0f0f4,#2a2a31));
@@ -120,6 +118,8 @@
 [part~=container]{all:initial;display:block;box-sizing:border-box;color-scheme:inherit;
 font-family:var(--_font);font-size:var(--_size);line-height:1.45;color:var(--_text);
 background:var(--_bg);padding:var(--_space);border-radius:var(--_radius);text-align:start}
+:host([theme=light]) [part~=container]{color-scheme:light}
+:host([theme=dark]) [part~=container]{color-scheme:dark}
 *,*::before,*::after{box-sizing:border-box}
 form{margin:0}
 input{display:block;width:100%;margin:0;font:inherit;color:inherit;background:var(--_bg);

@@ -125,17 +125,12 @@ def page_request() -> tuple[SearchRequest, int | None]:
 
 
 def _glossary_languages() -> dict[str, str]:
-    gen = current_index().generation()
-
-    def build() -> dict[str, str]:
-        names: dict[str, str] = {}
-        for concept in gen.glossary:
-            for code, values in concept["names"].items():
-                for name in values:
-                    names.setdefault(name, code)
-        return names
-
-    return gen.state("pages.name_languages", build)
+    """Each glossary name with its language (a few hundred names: made per request)."""
+    names: dict[str, str] = {}
+    for concept in current_index().generation().concepts:
+        for lang, name in concept.all_names():
+            names.setdefault(name, lang.value)
+    return names
 
 
 def text_lang(text: str) -> str:

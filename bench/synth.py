@@ -88,7 +88,9 @@ def language_model(corpus: Corpus, lang: Lang) -> LanguageModel:
     pattern = _names_pattern(names)
     name_hits = 0
     for report in corpus.reports:
-        text = report.summaries[lang]
+        text = report.summaries.get(lang)
+        if text is None:
+            continue
         counts.update(_WORD_RE.findall(text.title))
         title_lengths.append(len(_WORD_RE.findall(text.title)))
         summary_words = _WORD_RE.findall(text.summary)

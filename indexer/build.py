@@ -47,7 +47,7 @@ from whoosh import index as whoosh_index
 from indexer import schema as f
 from indexer.analysis import normalise_word, plain_analyzer
 from indexer.corpus import Corpus, Report, load_corpus
-from indexer.languages import ALL_LANGS
+from indexer.fulltext import FullTextInfo, extract_all, write_passages
 from indexer.layout import CURRENT, META, current_generation, file_checksum, read_meta
 
 LOCK = ".lock"
@@ -57,7 +57,14 @@ WRITER_MB = 256  # memory for sorting postings, per writer process
 PARALLEL_FROM = 5000  # documents; below this, starting writer processes costs more than it saves
 PARALLEL_BATCH = 100  # documents handed to a writer process at a time
 # Source files whose change alters what is indexed: a change makes the index stale.
-_ANALYSIS_SOURCES = ("analysis.py", "stemmer_be.py", "translit.py", "schema.py", "build.py")
+_ANALYSIS_SOURCES = (
+    "analysis.py",
+    "stemmer_be.py",
+    "translit.py",
+    "schema.py",
+    "build.py",
+    "fulltext.py",
+)
 
 Progress = Callable[[int, int], None]
 Notice = Callable[[str], None]
@@ -76,13 +83,17 @@ class BuildInfo:
     reports: int
     seconds: float
     built: bool = True
+    fulltext: FullTextInfo | None = None  # the full-report PDFs indexed (page by page)
 
 
 def fingerprint(corpus_dir: str | Path) -> str:
-    """A hash of the corpus files and of the analysis code: equal means the index is fresh."""
+    """A hash of the corpus files (full-report PDFs included) and of the analysis code.
+
+    Equal fingerprints mean the index is fresh.
+    """
     digest = hashlib.sha256()
     root = Path(corpus_dir)
-    for path in sorted(root.rglob("*.yaml")):
+    for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.pdf")]):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
@@ -182,7 +193,7 @@ def _next_generation(out_dir: Path) -> int:
 
 
 def _documents(report: Report) -> Iterator[dict]:
-    for lang in ALL_LANGS:
+    for lang in report.langs:
         text = report.summaries[lang]
         yield {
             f.ID_FIELD: report.doc_id(lang),
@@ -205,8 +216,7 @@ def _documents(report: Report) -> Iterator[dict]:
 def _texts(corpus: Corpus) -> Iterator[str]:
     """The text of each document whose words the spelling corrector may suggest."""
     for report in corpus.reports:
-        for lang in ALL_LANGS:
-            text = report.summaries[lang]
+        for text in report.summaries.values():
             yield f"{text.title}\n{text.summary}"
 
 
@@ -286,7 +296,7 @@ def write_index(corpus: Corpus, directory: Path, progress: Progress | None = Non
     ``progress(done, total)`` is called as documents are added; ``done == total`` comes
     once, just before Whoosh writes the segments (a large part of a big build).
     """
-    total = len(corpus.reports) * len(ALL_LANGS)
+    total = sum(len(report.summaries) for report in corpus.reports)
     ix = whoosh_index.create_in(str(directory), f.build_schema())
     with _writers_die_with_parent():
         return _write(corpus, ix, total, progress)
@@ -332,11 +342,12 @@ def build_index(
     """Validate the corpus, build a new generation and make it current atomically.
 
     Raises :class:`~indexer.errors.CorpusError` before anything is written when the corpus
-    is invalid, ``OSError`` (with the path) when the directory cannot be written.  With
-    ``if_stale`` nothing is built when the current generation was built from the same
-    corpus and analysis code.  Concurrent builds are serialised by a lock; what a killed
-    build left (its lock, its temporary generation) is cleaned up and reported through
-    ``notice`` (default: the log).
+    is invalid, ``OSError`` (with the path) when the directory cannot be written, and
+    :class:`~indexer.fulltext.FullTextError` naming the file when a full-report PDF cannot
+    be read (before anything is written).  With ``if_stale`` nothing is built when the
+    current generation was built from the same corpus and analysis code.  Concurrent
+    builds are serialised by a lock; what a killed build left (its lock, its temporary
+    generation) is cleaned up and reported through ``notice`` (default: the log).
     """
     notice = notice or _log.warning
     started = time.perf_counter()
@@ -352,6 +363,7 @@ def build_index(
             return BuildInfo(
                 current, meta["generation"], meta["documents"], meta["reports"], 0.0, built=False
             )
+        texts = extract_all(corpus)
         generation = _next_generation(out)
         name = f"gen-{generation:06d}"
         tmp = out / f"{name}.tmp"
@@ -360,6 +372,7 @@ def build_index(
         try:
             documents = write_index(corpus, tmp, progress)
             meta = _meta(corpus, generation, print_, documents)
+            fulltext = write_passages(corpus, texts, tmp, meta)
             meta["files"] = generation_files(tmp)
             meta["checksums"] = {name: file_checksum(tmp / name) for name in meta["files"]}
             (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
@@ -372,7 +385,9 @@ def build_index(
         os.replace(link_tmp, out / CURRENT)
         _prune(out, keep=KEEP_GENERATIONS)
     seconds = time.perf_counter() - started
-    return BuildInfo(out / name, generation, documents, len(corpus.reports), seconds)
+    return BuildInfo(
+        out / name, generation, documents, len(corpus.reports), seconds, fulltext=fulltext
+    )
 
 
 def _prune(out: Path, keep: int) -> None:

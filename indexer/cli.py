@@ -14,9 +14,12 @@ from collections.abc import Sequence
 from indexer.build import build_index
 from indexer.corpus import load_corpus
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
+from indexer.fulltext import FullTextError
+from indexer.importer import SOURCE_URL, import_page
 from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.layout import DEFAULT_INDEX_DIR
+from indexer.page import PageError, parse_page, read_blocks
 from indexer.records import DEFAULT_PER_PAGE, SearchRequest, SortOrder
 from indexer.search import search
 
@@ -66,6 +69,10 @@ def _build(args: argparse.Namespace) -> int:
     except CorpusError as error:
         print("build aborted: the index in service is unchanged", file=sys.stderr)
         return _report_corpus_error(error)
+    except FullTextError as error:
+        print(f"error: {error}", file=sys.stderr)
+        print("build aborted: the index in service is unchanged", file=sys.stderr)
+        return 1
     except OSError as error:
         # Read-only or full disk, a path that is a file: one line, not a traceback.
         where = error.filename or args.out
@@ -76,9 +83,59 @@ def _build(args: argparse.Namespace) -> int:
         print(f"index is up to date: generation {info.generation} at {info.path}")
         return 0
     print(
-        f"indexed {info.documents} documents ({info.reports} reports x 3 languages) "
+        f"indexed {info.documents} documents ({info.reports} reports, one per language) "
         f"in {info.seconds:.2f} s: generation {info.generation} at {info.path}"
     )
+    full = info.fulltext
+    if full is not None and full.pdfs:
+        print(
+            f"full text: {full.pdfs} full-report PDFs, {full.pages} pages, {full.passages} passages"
+        )
+        for scan in full.scans:
+            print(f"warning: {scan}", file=sys.stderr)
+    return 0
+
+
+def _import_page(args: argparse.Namespace) -> int:
+    lang = Lang(args.lang)
+    try:
+        pages = parse_page(read_blocks(args.file), lang, str(args.file))
+        result = import_page(
+            args.corpus,
+            pages,
+            lang,
+            dry_run=args.dry_run,
+            update=args.update,
+            source_url=args.source_url,
+        )
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except PageError as error:
+        for line, message in error.problems:
+            print(f"error: {error.path}:{line}: {message}", file=sys.stderr)
+        return 1
+    except CorpusError as error:
+        return _report_corpus_error(error)
+    would = "would write" if args.dry_run else "wrote"
+    for number in result.new:
+        proposed = result.proposed[number]
+        print(f"new report {number}: {would} reports/{number:02d}.yaml ({lang.value} only)")
+        print(f"  proposed topics (review them): {', '.join(proposed['topics'])}")
+        if "period" in proposed:
+            period = proposed["period"]
+            print(
+                f"  proposed period (not found in the summary): {period['start']}..{period['end']}"
+            )
+    for number, found in result.changed.items():
+        action = ("would update" if args.dry_run else "updated") if args.update else "unchanged"
+        print(f"report {number} differs from the page ({action}):")
+        for line in found:
+            print(f"  {line}")
+    if not result.new and not result.changed:
+        print("the corpus already has every report on the page")
+    elif result.changed and not args.update:
+        print("run again with --update to take the page's text for the reports above")
     return 0
 
 
@@ -138,6 +195,19 @@ def make_parser() -> argparse.ArgumentParser:
         "--if-stale", action="store_true", help="do nothing when the index is up to date"
     )
     build.set_defaults(run=_build)
+
+    page = commands.add_parser(
+        "import-page", help="add the reports of the IAPB's progress-reports page to the corpus"
+    )
+    page.add_argument("file", help="the page saved as text or HTML")
+    page.add_argument("--lang", required=True, choices=["en", "be", "ru"], help="page language")
+    page.add_argument("--corpus", default="corpus", help="corpus directory (default: corpus)")
+    page.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    page.add_argument(
+        "--update", action="store_true", help="rewrite reports that differ from the page"
+    )
+    page.add_argument("--source-url", default=SOURCE_URL, help="the page's address, for notes")
+    page.set_defaults(run=_import_page)
 
     find = commands.add_parser("search", help="search the index")
     find.add_argument("query", help='query text, e.g. ICC or "Moscow Mechanism"')

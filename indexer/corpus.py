@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -30,6 +30,8 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 PROVENANCE_KINDS = ("original", "unofficial-translation")
+PROPOSABLE = ("topics", "period")  # fields an import may guess (``proposed: [topics]``)
+FULL_DIR = "full"  # full-report PDFs: <corpus>/full/NN-<lang>.pdf
 CONCEPT_KINDS = (
     "organisation",
     "court",
@@ -44,6 +46,7 @@ CONCEPT_KINDS = (
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH_RE = re.compile(r"\d{4}-\d{2}")
+_URL_RE = re.compile(r"https?://[^\s/]+\S*")
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,31 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class FullReport:
+    """The downloadable full report in one language, as the source page lists it.
+
+    ``url`` is ``None`` when the page was saved without its link addresses; ``file`` is
+    the PDF's path inside the corpus directory (``full/09-en.pdf``) when a copy is kept
+    for page-by-page search, and ``path`` is that file on disk.
+    """
+
+    lang: Lang
+    title: str
+    url: str | None = None
+    file: str | None = None
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
 class Report:
-    """One progress report: its metadata and its texts in every language."""
+    """One progress report: its metadata and its texts in the languages it has.
+
+    ``summaries`` holds at least one language; a report imported from the English page
+    has English only until its translations are written.  ``full_reports`` maps a
+    language to its full report, or to ``None`` when it is known not to exist or the
+    source does not say; ``proposed`` names the fields an import guessed (``topics``,
+    ``period``), to be reviewed by an editor.
+    """
 
     number: int
     date: dt.date
@@ -72,6 +98,17 @@ class Report:
     topics: tuple[str, ...]
     summaries: dict[Lang, Summary]
     source: str
+    full_reports: dict[Lang, FullReport | None] = field(default_factory=dict)
+    proposed: tuple[str, ...] = ()
+
+    @property
+    def langs(self) -> tuple[Lang, ...]:
+        """The languages this report has a text in, in the order of ``ALL_LANGS``."""
+        return tuple(lang for lang in ALL_LANGS if lang in self.summaries)
+
+    def full_report(self, lang: Lang) -> FullReport | None:
+        """The full report in ``lang``, if the corpus records one."""
+        return self.full_reports.get(lang)
 
     def doc_id(self, lang: Lang) -> str:
         """The id of the (report, language) document, e.g. ``r9-en``."""
@@ -359,13 +396,79 @@ def _load_summary(check: _Checker, node: yaml.Node, lang: Lang) -> Summary | Non
     return Summary(lang, title, summary, kind, note)
 
 
+def _load_full_reports(
+    check: _Checker, node: yaml.Node, corpus_root: Path
+) -> dict[Lang, FullReport | None]:
+    """``full_report``: per language ``null`` or ``{title, url?, file?}``."""
+    codes = tuple(lang.value for lang in ALL_LANGS)
+    entries = check.mapping(node, "full_report", (), codes)
+    out: dict[Lang, FullReport | None] = {}
+    for code, value in (entries or {}).items():
+        lang, where = Lang(code), f"full_report.{code}"
+        if isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null":
+            out[lang] = None
+            continue
+        item = check.mapping(value, where, ("title",), ("url", "file"))
+        if item is None:
+            continue
+        title = check.text(item.get("title"), f"{where}.title")
+        url = file = None
+        url_node = item.get("url")
+        if url_node is not None and url_node.tag != "tag:yaml.org,2002:null":
+            url = check.text(url_node, f"{where}.url")
+            if url is not None and not _URL_RE.fullmatch(url):
+                check.problem(url_node, f"{where}.url", f"expected an http(s) address, not {url!r}")
+                url = None
+        pdf = None
+        if "file" in item:
+            file = check.text(item["file"], f"{where}.file")
+            pdf = _full_report_file(check, item["file"], f"{where}.file", file, corpus_root)
+            if pdf is None:
+                file = None
+        if title is not None:
+            out[lang] = FullReport(lang, title, url, file, pdf)
+    return out
+
+
+def _full_report_file(
+    check: _Checker, node: yaml.Node, where: str, name: str | None, corpus_root: Path
+) -> Path | None:
+    """The PDF named ``name`` (relative to the corpus, under ``full/``), if it exists."""
+    if name is None:
+        return None
+    relative = Path(name)
+    if relative.is_absolute() or ".." in relative.parts or relative.parts[:1] != (FULL_DIR,):
+        check.problem(node, where, f"expected a path under {FULL_DIR}/, not {name!r}")
+        return None
+    if relative.suffix.lower() != ".pdf":
+        check.problem(node, where, f"expected a .pdf file, not {name!r}")
+        return None
+    path = corpus_root / relative
+    if not path.is_file():
+        check.problem(node, where, f"file not found: {path}")
+        return None
+    return path
+
+
+def _load_proposed(check: _Checker, node: yaml.Node) -> tuple[str, ...]:
+    values = []
+    for i, item in enumerate(check.sequence(node, "proposed")):
+        value = check.text(item, f"proposed[{i}]")
+        if value is not None and value not in PROPOSABLE:
+            check.problem(item, f"proposed[{i}]", f"expected one of {', '.join(PROPOSABLE)}")
+        elif value is not None:
+            values.append(value)
+    return tuple(values)
+
+
 def _load_report(path: Path, problems: list[CorpusProblem], topic_ids: set[str]) -> Report | None:
     check = _Checker(path, problems)
     root = check.compose(path)
     if root is None:
         return None
-    required = ("number", "date", "period", "topics") + tuple(lang.value for lang in ALL_LANGS)
-    entries = check.mapping(root, "", required)
+    required = ("number", "date", "period", "topics")
+    optional = tuple(lang.value for lang in ALL_LANGS) + ("full_report", "proposed")
+    entries = check.mapping(root, "", required, optional)
     if entries is None:
         return None
     before = len(problems)
@@ -396,24 +499,40 @@ def _load_report(path: Path, problems: list[CorpusProblem], topic_ids: set[str])
             summary = _load_summary(check, entries[lang.value], lang)
             if summary is not None:
                 summaries[lang] = summary
+    if not any(lang.value in entries for lang in ALL_LANGS):
+        check.problem(root, "en", "a report needs a text in at least one language (en, be, ru)")
+    full = {}
+    if "full_report" in entries:
+        full = _load_full_reports(check, entries["full_report"], path.parent.parent)
+        for lang, item in full.items():
+            if item is not None and item.file is not None and lang.value not in entries:
+                check.problem(
+                    entries["full_report"],
+                    f"full_report.{lang.value}.file",
+                    f"the report has no {lang.value} text: its full report is searched with it",
+                )
+    proposed = _load_proposed(check, entries["proposed"]) if "proposed" in entries else ()
     if len(problems) > before or number is None or date is None or not start or not end:
         return None
-    return Report(number, date, start[0], end[0], tuple(topics), summaries, str(path))
+    return Report(
+        number, date, start[0], end[0], tuple(topics), summaries, str(path), full, proposed
+    )
 
 
-def load_corpus(directory: str | Path) -> Corpus:
+def load_corpus(directory: str | Path, *, require_reports: bool = True) -> Corpus:
     """Load and validate the corpus in ``directory``.
 
     Raises :class:`CorpusError` listing every problem found (file, line, field, message);
-    a corpus that loads is complete: every report has all three languages, known topics
-    and a unique number.
+    a corpus that loads is consistent: every report has a text in at least one language,
+    known topics, a unique number and only full-report files that exist.  With
+    ``require_reports=False`` a corpus without reports (before a first import) loads.
     """
     root = Path(directory)
     problems: list[CorpusProblem] = []
     if not root.is_dir():
         raise CorpusError([CorpusProblem(str(root), None, None, "corpus directory not found")])
     for name in ("topics.yaml", "glossary.yaml", "reports"):
-        if not (root / name).exists():
+        if not (root / name).exists() and (require_reports or name != "reports"):
             problems.append(CorpusProblem(str(root / name), None, None, "missing"))
     topics = _load_topics(root / "topics.yaml", problems) if (root / "topics.yaml").exists() else []
     glossary = (
@@ -425,7 +544,7 @@ def load_corpus(directory: str | Path) -> Corpus:
     reports: list[Report] = []
     numbers: dict[int, str] = {}
     paths = sorted((root / "reports").glob("*.yaml")) if (root / "reports").is_dir() else []
-    if (root / "reports").is_dir() and not paths:
+    if (root / "reports").is_dir() and not paths and require_reports:
         problems.append(CorpusProblem(str(root / "reports"), None, None, "no report files"))
     for path in paths:
         report = _load_report(path, problems, topic_ids)

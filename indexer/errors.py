@@ -66,3 +66,13 @@ class IndexUnavailable(RuntimeError):
 
 class DocumentNotFound(LookupError):
     """No document has the requested id."""
+
+
+class VersionMissing(DocumentNotFound):
+    """The report exists but not in the requested language; ``others`` are its versions."""
+
+    def __init__(self, message: str, number: int, lang: str, others: tuple = ()) -> None:
+        super().__init__(message)
+        self.number = number
+        self.lang = lang
+        self.others = others

@@ -32,7 +32,7 @@ from indexer.corpus import GlossaryConcept, Topic
 from indexer.errors import IndexUnavailable
 from indexer.glossary import Glossary
 from indexer.languages import LANG_INDEX, Lang
-from indexer.layout import CURRENT, file_checksum, read_meta
+from indexer.layout import CURRENT, META, PASSAGES, file_checksum, read_meta
 from indexer.lru import LRUCache
 from indexer.matching import Postings
 
@@ -130,6 +130,7 @@ class Generation:
         self._lock = threading.Lock()
         self._searchers: list[Searcher] = []
         self._glossary_lock = threading.Lock()
+        self._passages: PassageIndex | None | bool = False  # False: not opened yet
         # Runs when the generation is closed or no longer referenced (nobody can be
         # searching it then), and at exit: the searchers' files are closed, not leaked.
         self._finalizer = weakref.finalize(self, _close_searchers, self._searchers, self._lock)
@@ -163,6 +164,17 @@ class Generation:
             if self._glossary is None:
                 self._glossary = Glossary(self.concepts)
             return self._glossary
+
+    @property
+    def passages(self) -> PassageIndex | None:
+        """The full reports' passage index of this generation, opened once; ``None`` when
+        it was built without PDFs (see :mod:`indexer.fulltext`, :mod:`indexer.passages`).
+        """
+        with self._glossary_lock:
+            if self._passages is False:
+                path = self.path / PASSAGES
+                self._passages = PassageIndex(self, path) if (path / META).exists() else None
+            return self._passages
 
     def _load_columns(self) -> None:
         self.topics: dict[str, Topic] = {t["id"]: _topic(t) for t in self.meta["topics"]}
@@ -211,6 +223,22 @@ class Generation:
     def close(self) -> None:
         """Close every thread's searcher: only when no thread is searching this generation."""
         self._finalizer()
+
+
+class PassageIndex:
+    """The passages of a generation's full reports: their own generation (same schema and
+    analysers, a document per passage) and each passage's document in the main one."""
+
+    def __init__(self, main: Generation, path: Path) -> None:
+        self.generation = Generation(path)
+        lookup = {
+            (int(r), int(lang)): i
+            for i, (r, lang) in enumerate(zip(main.reports, main.langs, strict=True))
+        }
+        pairs = zip(self.generation.reports, self.generation.langs, strict=True)
+        self.parents = np.array(
+            [lookup.get((int(r), int(lang)), -1) for r, lang in pairs], dtype=np.int64
+        )
 
 
 class SearchIndex:

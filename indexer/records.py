@@ -231,6 +231,20 @@ class OtherLanguage:
 
 
 @dataclass(frozen=True)
+class PassageHit:
+    """A passage of a result's full report that matched: its page, snippet and link."""
+
+    page: int
+    position: int
+    snippet: str
+    url: str
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"page": self.page, "snippet": self.snippet, "url": self.url}
+
+
+@dataclass(frozen=True)
 class Hit:
     """One result: a (report, language) document."""
 
@@ -246,6 +260,7 @@ class Hit:
     provenance: str
     translated: bool
     other_languages: tuple[OtherLanguage, ...] = ()
+    passages: tuple[PassageHit, ...] = ()  # best matching passages of its full report
 
     @property
     def year(self) -> int:
@@ -271,6 +286,8 @@ class Hit:
                 {"id": o.id, "lang": o.lang.value, "title": o.title, "url": o.url}
                 for o in self.other_languages
             ]
+        if self.passages:
+            data["passages"] = [p.as_dict() for p in self.passages]
         return data
 
 
@@ -322,6 +339,23 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class FullReportLink:
+    """The full report of a report in one language, for the report page.
+
+    ``url`` is the publisher's address (``None`` when not recorded); ``pages`` is the
+    number of pages of the copy the service holds and serves (0 when it has none).
+    """
+
+    lang: Lang
+    title: str
+    url: str | None
+    pages: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"lang": self.lang.value, "title": self.title, "url": self.url, "pages": self.pages}
+
+
+@dataclass(frozen=True)
 class Document:
     """One (report, language) document as stored in the index, for the report page."""
 
@@ -338,6 +372,7 @@ class Document:
     translated: bool
     url: str
     other_languages: tuple[OtherLanguage, ...]
+    full_reports: tuple[FullReportLink, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON body of ``GET /api/reports/<id>``."""
@@ -358,4 +393,5 @@ class Document:
                 {"id": o.id, "lang": o.lang.value, "title": o.title, "url": o.url}
                 for o in self.other_languages
             ],
+            "full_reports": [item.as_dict() for item in self.full_reports],
         }

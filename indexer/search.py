@@ -17,6 +17,7 @@ import datetime as dt
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 
@@ -25,9 +26,11 @@ from indexer.analysis import normalise
 from indexer.corpus import doc_id
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.facets import count_facets, facet_masks
+from indexer.fullreports import full_report_links, missing
 from indexer.index import READ_ERRORS, Generation, SearchIndex
 from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
 from indexer.matching import evaluate
+from indexer.passages import Planner, add_passages, passage_hits
 from indexer.query import QueryPlan, plan_query
 from indexer.records import (
     Collapse,
@@ -91,6 +94,12 @@ def _plan(gen: Generation, q: str, expand: bool) -> QueryPlan:
         (q, expand),
         lambda: plan_query(q, gen.glossary if expand else None, gen.searcher().reader()),
     )
+
+
+def query_planner(q: str, expand: bool = True) -> Planner:
+    """Plans the query ``q`` on a given generation (the main one or its passages'),
+    each plan made once per generation."""
+    return lambda generation: _plan(generation, q, expand)
 
 
 def _collapse(
@@ -239,6 +248,9 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     deadline = time.monotonic() + time_limit
     plan = _plan(gen, req.q, req.expand)
     docs, scores, complete = _matching(gen, plan, deadline)
+    planner = query_planner(req.q, req.expand)
+    docs, scores, passages, passages_complete = add_passages(gen, planner, docs, scores, deadline)
+    complete = complete and passages_complete
     timings["match"] = time.perf_counter() - started
     masks = facet_masks(gen, docs, req)
     facets = count_facets(gen, docs, req, masks)
@@ -249,7 +261,12 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     if req.page > 1 and not page:
         pages = max(1, -(-total // req.per_page))
         raise QueryError("page", f"page {req.page} is past the last page ({pages})", "out_of_range")
-    hits = tuple(_hit(gen, d, s, plan, others) for d, s, others in page)
+    hits = tuple(
+        replace(hit, passages=passage_hits(gen, planner, passages[hit_doc], req.q))
+        if hit_doc in passages
+        else hit
+        for hit_doc, hit in ((d, _hit(gen, d, s, plan, others)) for d, s, others in page)
+    )
     timings["hits"] = time.perf_counter() - started
     # "Did you mean" is for words that match nothing, not for filters that exclude all.
     suggestion = _suggest(gen, plan, req.q) if len(docs) < SUGGEST_BELOW else None
@@ -324,7 +341,7 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
     searcher = gen.searcher()
     stored = searcher.document(**{f.ID_FIELD: doc}) if len(doc) <= 40 else None
     if stored is None:
-        raise DocumentNotFound(f"no report {doc!r}")
+        raise missing(gen, doc)
     lang = Lang(stored[f.LANG])
     number = int(stored[f.REPORT])
     others = []
@@ -360,4 +377,5 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
         translated=bool(stored[f.TRANSLATED]),
         url=report_url(stored[f.ID_FIELD]),
         other_languages=tuple(others),
+        full_reports=full_report_links(gen, number),
     )

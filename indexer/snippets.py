@@ -135,3 +135,14 @@ def make_snippet(text: str, lang: Lang, terms: Terms) -> str:
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text.rstrip()) else ""
     return prefix + body + suffix
+
+
+def mark_all(text: str, lang: Lang, terms: Terms) -> str:
+    """All of ``text`` as HTML: escaped, every match in ``<mark>`` (a passage in context)."""
+    out: list[str] = []
+    pos = 0
+    for start, end, _ in _matches(text, lang, terms):
+        out += [html.escape(text[pos:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)

@@ -176,12 +176,69 @@ def test_broken_corpus_reports_file_line_and_field(mini: Path, case: str) -> Non
     assert f"{name}:{line}" in str(raised.value)
 
 
-def test_a_missing_language_is_reported_as_missing(mini: Path) -> None:
+def test_a_report_may_lack_languages(mini: Path) -> None:
     text = (mini / "reports/02.yaml").read_text(encoding="utf-8")
-    (mini / "reports/02.yaml").write_text(text[: text.index("ru:\n")], encoding="utf-8")
+    (mini / "reports/02.yaml").write_text(text[: text.index("be:\n")], encoding="utf-8")
+    second = next(r for r in load_corpus(mini).reports if r.number == 2)
+    assert second.langs == (Lang.EN,)
+
+
+def test_a_report_without_any_language_is_an_error(mini: Path) -> None:
+    text = (mini / "reports/02.yaml").read_text(encoding="utf-8")
+    (mini / "reports/02.yaml").write_text(text[: text.index("en:\n")], encoding="utf-8")
     with pytest.raises(CorpusError) as raised:
         load_corpus(mini)
-    assert any(p.field == "ru" and p.message == "missing field" for p in raised.value.problems)
+    assert any("at least one language" in p.message for p in raised.value.problems)
+
+
+def test_bundled_full_reports_are_recorded_per_report_and_language() -> None:
+    corpus = load_corpus(ROOT / "corpus")
+    for report in corpus.reports:
+        for lang in ALL_LANGS:
+            entry = report.full_report(lang)
+            if report.number in (5, 6, 7, 8):
+                assert entry is not None and entry.url is None
+                assert entry.title.startswith("Download the full report in ")
+            else:
+                assert lang in report.full_reports and entry is None
+
+
+@pytest.mark.parametrize(
+    ("entry", "field", "message"),
+    [
+        ("en: {title: T, url: ftp://x}", "full_report.en.url", "http(s) address"),
+        ("en: {title: T, file: full/01-en.pdf}", "full_report.en.file", "file not found"),
+        ("en: {title: T, file: ../x.pdf}", "full_report.en.file", "under full/"),
+        ("en: {title: T, file: full/01-en.txt}", "full_report.en.file", ".pdf"),
+        ("en: {url: https://x.org/a.pdf}", "full_report.en.title", "missing field"),
+        ("xx: null", "full_report.xx", "unknown field"),
+    ],
+)
+def test_bad_full_report_entries_name_line_and_field(
+    mini: Path, entry: str, field: str, message: str
+) -> None:
+    _edit(mini / "reports/01.yaml", "topics: [icc]", f"topics: [icc]\nfull_report:\n  {entry}")
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(mini)
+    problem = next(p for p in raised.value.problems if p.field == field)
+    assert message in problem.message and problem.line in (7, 8)
+
+
+def test_a_full_report_file_needs_its_language(mini: Path) -> None:
+    (mini / "full").mkdir()
+    (mini / "full" / "01-ru.pdf").write_bytes(b"%PDF-1.4")
+    text = (mini / "reports/01.yaml").read_text(encoding="utf-8")
+    text = text[: text.index("ru:\n")] + "full_report:\n  ru: {title: T, file: full/01-ru.pdf}\n"
+    (mini / "reports/01.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(CorpusError, match="has no ru text"):
+        load_corpus(mini)
+
+
+def test_proposed_fields_are_checked(mini: Path) -> None:
+    _edit(mini / "reports/01.yaml", "topics: [icc]", "topics: [icc]\nproposed: [topics, colour]")
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(mini)
+    assert [p.field for p in raised.value.problems] == ["proposed[1]"]
 
 
 def test_every_problem_is_reported_at_once(mini: Path) -> None:

@@ -2,7 +2,8 @@
 
 ``create_app`` builds it: settings (defaults, ``IAPB_*`` environment variables, the
 mapping given), the index opened once and kept in ``app.extensions``, the interface
-language, the blueprints (API, pages, feed, widget), one error shape, response headers.
+language, the blueprints (API, pages, feed, widget, full reports), one error shape,
+response headers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from flask import Flask
 
 from indexer.index import SearchIndex
-from webapp import api, errors, feed, headers, i18n, pages, public_url, settings, widget
+from webapp import api, errors, feed, fulltext, headers, i18n, pages, public_url, settings, widget
 from webapp.searching import EXTENSION
 
 
@@ -37,7 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     public_url.init_app(app)
     i18n.init_app(app)
     api.init_app(app)
-    for module in (pages, feed, widget):
+    for module in (pages, feed, widget, fulltext):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     headers.init_app(app)

@@ -1,0 +1,167 @@
+"""Full-report passages at search time: ranking with them, showing them, one page of them.
+
+A generation built from PDFs holds a second index of passages (see
+:mod:`indexer.fulltext`), opened here as a :class:`~indexer.index.Generation` of its
+own, so the query side reuses everything it has: the query is planned with the
+passages' reader (prefixes expand to the passages' words), evaluated on postings arrays
+with BM25 (:mod:`indexer.matching`), and highlighted with the same analysers.
+
+A document (report, language) matches when its summary or one of its passages does;
+its score is its summary's plus a share of its best passages' scores
+(:data:`PASSAGE_WEIGHTS`), so reports rank by both together.  Facets count documents,
+never passages: the passages only add documents and scores to the main index's.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import numpy as np
+
+from indexer import schema as f
+from indexer.errors import DocumentNotFound
+from indexer.fulltext import DOC, PAGE, PAGE_KEY, PASSAGE
+from indexer.index import Generation, SearchIndex
+from indexer.languages import Lang
+from indexer.layout import PDFS
+from indexer.matching import evaluate
+from indexer.query import QueryPlan
+from indexer.records import PassageHit
+from indexer.snippets import Terms, make_snippet, mark_all
+
+# The best passages of a document add these shares of their scores to the document's.
+PASSAGE_WEIGHTS = (0.6, 0.3, 0.15)
+SHOWN = 3  # passages shown per result
+
+PassageMatches = dict[int, list[tuple[int, float]]]  # docnum -> best (passage docnum, score)
+Planner = Callable[[Generation], QueryPlan]
+
+
+def passage_generation(gen: Generation) -> Generation | None:
+    """The passage index of ``gen``; ``None`` when it was built without PDFs."""
+    return gen.passages.generation if gen.passages is not None else None
+
+
+def add_passages(
+    gen: Generation,
+    planner: Planner,
+    docs: np.ndarray,
+    scores: np.ndarray,
+    deadline: float,
+) -> tuple[np.ndarray, np.ndarray, PassageMatches, bool]:
+    """``docs``/``scores`` of the summaries' matches with the passages' added.
+
+    Returns (documents, scores, each document's best passages, complete).
+    """
+    passages = passage_generation(gen)
+    if passages is None:
+        return docs, scores, {}, True
+    plan = planner(passages)
+    if plan.query is None:
+        return docs, scores, {}, True
+    (pdocs, pscores), complete = evaluate(passages, plan.query, deadline)
+    if not len(pdocs):
+        return docs, scores, {}, complete
+    parents = gen.passages.parents[pdocs]
+    keep = (parents >= 0) & gen.live[np.maximum(parents, 0)]
+    pdocs, pscores, parents = pdocs[keep], pscores[keep], parents[keep]
+    order = np.lexsort((-pscores, parents))
+    best: PassageMatches = {}
+    for i in order:
+        found = best.setdefault(int(parents[i]), [])
+        if len(found) < SHOWN:
+            found.append((int(pdocs[i]), float(pscores[i])))
+    bonus_docs = np.array(sorted(best), dtype=np.int64)
+    bonus = np.array(
+        [
+            sum(w * s for w, (_, s) in zip(PASSAGE_WEIGHTS, best[d], strict=False))
+            for d in bonus_docs
+        ]
+    )
+    merged = np.union1d(docs, bonus_docs)
+    merged_scores = np.zeros(len(merged))
+    merged_scores[np.searchsorted(merged, docs)] += scores
+    merged_scores[np.searchsorted(merged, bonus_docs)] += bonus
+    return merged, merged_scores, best, complete
+
+
+def _terms(plan: QueryPlan, lang: Lang) -> Terms:
+    return Terms(frozenset(plan.marks[lang]), frozenset(plan.prefixes[lang]), frozenset(plan.keys))
+
+
+def passage_url(doc: str, page: int, position: int, q: str = "") -> str:
+    """The path of a passage in its page: ``/reports/r9-en/p/14?q=ICC#passage-2``."""
+    query = f"?q={quote(q)}" if q else ""
+    return f"/reports/{doc}/p/{page}{query}#passage-{position}"
+
+
+def passage_hits(
+    gen: Generation, planner: Planner, matches: list[tuple[int, float]], q: str
+) -> tuple[PassageHit, ...]:
+    """The shown passages of one result: page, snippet and link, best first."""
+    passages = passage_generation(gen)
+    if passages is None or not matches:
+        return ()
+    plan = planner(passages)
+    searcher = passages.searcher()
+    hits = []
+    for docnum, score in matches:
+        stored = searcher.stored_fields(docnum)
+        lang = Lang(stored[f.LANG])
+        text = stored[f.summary_field(lang)]
+        page, position = int(stored[PAGE]), int(stored[PASSAGE])
+        snippet = make_snippet(text, lang, _terms(plan, lang))
+        url = passage_url(stored[DOC], page, position, q)
+        hits.append(PassageHit(page, position, snippet, url, score))
+    return tuple(hits)
+
+
+@dataclass(frozen=True)
+class PageOfReport:
+    """One page of a full report: its passages, highlighted, and where it sits."""
+
+    doc: str
+    report: int
+    lang: Lang
+    page: int
+    pages: int
+    passages: tuple[tuple[int, str], ...]  # (position, HTML: escaped text with <mark>)
+    pdf: bool
+
+
+def report_page(index: SearchIndex, doc: str, page: int, planner: Planner) -> PageOfReport:
+    """Page ``page`` of document ``doc``'s full report, matches of the planned query
+    highlighted.  Raises :class:`DocumentNotFound` when there is no such page."""
+    gen = index.generation()
+    passages = passage_generation(gen)
+    total = int(gen.meta.get("fulltext_pages", {}).get(doc, 0))
+    if passages is None or not total or not 1 <= page <= total:
+        raise DocumentNotFound(f"no page {page} in the full report {doc!r}")
+    found = sorted(
+        passages.searcher().documents(**{PAGE_KEY: f"{doc}/{page}"}), key=lambda s: s[PASSAGE]
+    )
+    lang = Lang(doc.rsplit("-", 1)[1])
+    plan = planner(passages)
+    terms = _terms(plan, lang)
+    shown = tuple(
+        (
+            int(s[PASSAGE]),
+            mark_all(s[f.summary_field(lang)], lang, terms)
+            if terms
+            else html.escape(s[f.summary_field(lang)]),
+        )
+        for s in found
+    )
+    report = int(doc[1:].split("-", 1)[0])
+    return PageOfReport(doc, report, lang, page, total, shown, pdf_path(gen, doc) is not None)
+
+
+def pdf_path(gen: Generation, doc: str):
+    """The PDF the generation holds for ``doc``, or ``None``."""
+    if "/" in doc or doc.startswith("."):
+        return None
+    path = gen.path / PDFS / f"{doc}.pdf"
+    return path if path.is_file() else None

@@ -1,0 +1,257 @@
+"""Full reports page by page: PDFs in three languages, passages, pages and PDF links.
+
+The PDFs are generated here (fpdf2 with Debian's DejaVu font) from known text: a
+hyphenated line break, ligatures, a two-column page, a footnote, an image-only page,
+a PDF without any text and a corrupt one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.pdfs import Block, Page, column, write_pdf
+from indexer.build import build_index, current_generation
+from indexer.cli import main
+from indexer.fulltext import FullTextError, clean, extract_pdf, split_passages
+from indexer.index import SearchIndex
+from indexer.languages import Lang
+from indexer.records import Collapse, Facet, SearchRequest
+from indexer.search import search
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+LEFT = (
+    "Left column. Survivors received psychosocial support from the Platform's "
+    "counsellors throughout the period, in Vilnius and in Warsaw."
+)
+RIGHT = (
+    "Right column. The Platform gave evidence to the ICC Office of the Prosecutor "
+    "for its preliminary examination."
+)
+EN_PAGES = [
+    Page(
+        (
+            Block(
+                (
+                    "This report describes the Platform's work for justice and accounta-",
+                    "bility in Belarus during the whole reporting period, in detail.",
+                    "Its documentation grew.",
+                )
+            ),
+        )
+    ),
+    Page((column(LEFT, 20, 25, 40), column(RIGHT, 110, 25, 40))),
+    Page(
+        (
+            Block(("The ﬁndings of the eﬀort were ofﬁcial and were published in full¹.",)),
+            Block(("¹ See the Rome Statute of the International Criminal Court.",), 20, 280, 8),
+        )
+    ),
+    Page(image=True),
+]
+BE_PAGES = [
+    Page((Block(("Гэтая справаздача апісвае працу Платформы.",)),)),
+    Page((Block(("Платформа перадала доказы Міжнароднаму крымінальнаму суду (МКС).",)),)),
+]
+RU_PAGES = [
+    Page((Block(("Этот отчёт описывает работу Платформы.",)),)),
+    Page((Block(("Платформа передала доказательства Международному уголовному суду (МУС).",)),)),
+]
+
+
+def _add_full_reports(root: Path, number: int, files: dict[str, str]) -> None:
+    path = root / "reports" / f"{number:02d}.yaml"
+    text = path.read_text(encoding="utf-8")
+    lines = ["full_report:"]
+    for lang, name in files.items():
+        lines.append(f"  {lang}: {{title: Full report, url: 'https://example.org/{name}'")
+        lines[-1] += f", file: full/{name}}}"
+    path.write_text(text.replace("\nen:\n", "\n" + "\n".join(lines) + "\nen:\n", 1), "utf-8")
+
+
+@pytest.fixture(scope="session")
+def pdf_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini corpus with full reports: report 1 in three languages, report 2 a scan."""
+    root = tmp_path_factory.mktemp("pdfcorpus") / "corpus"
+    shutil.copytree(MINI, root)
+    write_pdf(root / "full" / "01-en.pdf", EN_PAGES)
+    write_pdf(root / "full" / "01-be.pdf", BE_PAGES)
+    write_pdf(root / "full" / "01-ru.pdf", RU_PAGES)
+    write_pdf(root / "full" / "02-en.pdf", [Page(image=True), Page(image=True)])
+    _add_full_reports(root, 1, {"en": "01-en.pdf", "be": "01-be.pdf", "ru": "01-ru.pdf"})
+    _add_full_reports(root, 2, {"en": "02-en.pdf"})
+    return root
+
+
+@pytest.fixture(scope="session")
+def pdf_index(pdf_corpus: Path, tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("pdfindex")
+    info = build_index(pdf_corpus, out)
+    return out, info
+
+
+@pytest.fixture(scope="session")
+def pdf_search(pdf_index) -> SearchIndex:
+    return SearchIndex(pdf_index[0])
+
+
+@pytest.fixture()
+def pdf_client(pdf_index):
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(pdf_index[0])}).test_client()
+
+
+def _search(index: SearchIndex, q: str, **params: list[str]):
+    values = {"q": [q], **params}
+    return search(index, SearchRequest.from_params(lambda n: values.get(n, [])))
+
+
+def test_text_is_mended_hyphens_joined_and_ligatures_spelt_out() -> None:
+    assert clean("for accounta-\nbility and the ﬁndings") == "for accountability and the findings"
+    assert clean("non-\nGovernmental") == "non-\nGovernmental"  # a capital: not a broken word
+
+
+def test_pages_split_into_paragraph_passages() -> None:
+    page = "A long first line of the first paragraph goes here\nand it ends.\nSecond one."
+    assert split_passages(page) == [
+        "A long first line of the first paragraph goes here and it ends.",
+        "Second one.",
+    ]
+    long = " ".join(f"Sentence number {i} is here." for i in range(60))
+    assert all(len(p.split()) <= 120 for p in split_passages(long))
+
+
+def test_pdf_text_page_by_page_in_three_languages(pdf_corpus: Path) -> None:
+    en = extract_pdf(pdf_corpus / "full" / "01-en.pdf")
+    assert len(en.pages) == 4 and en.empty_pages == 1
+    assert "accountability" in en.pages[0]
+    assert "findings" in en.pages[2] and "official" in en.pages[2]
+    assert "Міжнароднаму крымінальнаму суду" in extract_pdf(pdf_corpus / "full/01-be.pdf").pages[1]
+    assert "Международному уголовному суду" in extract_pdf(pdf_corpus / "full/01-ru.pdf").pages[1]
+
+
+def test_two_columns_are_not_interleaved(pdf_corpus: Path) -> None:
+    page = extract_pdf(pdf_corpus / "full" / "01-en.pdf").pages[1]
+    passages = split_passages(page)
+    joined = " ".join(passages)
+    assert " ".join(LEFT.split()) in joined and " ".join(RIGHT.split()) in joined
+
+
+def test_build_reports_scans_by_name_and_page_count(pdf_index, capsys, pdf_corpus: Path) -> None:
+    info = pdf_index[1].fulltext
+    assert info.pdfs == 4 and info.pages == 10
+    assert "full/02-en.pdf: 2 pages, no extractable text" in info.scans
+    assert any(s.startswith("full/01-en.pdf: 1 of 4 pages") for s in info.scans)
+    out_dir = pdf_corpus.parent / "cli-index"
+    assert main(["build", "--corpus", str(pdf_corpus), "--out", str(out_dir)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: full/02-en.pdf: 2 pages, no extractable text" in captured.err
+    assert "4 full-report PDFs, 10 pages" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("query", "doc", "pages"),
+    [
+        ("ICC", "r1-en", {2, 3}),  # the right column; the footnote names the Court in full
+        ("ICC", "r1-be", {2}),
+        ("ICC", "r1-ru", {2}),
+        ("accountability", "r1-en", {1}),  # "accounta-" / "bility"
+        ("findings", "r1-en", {3}),  # the "ﬁ" ligature
+        ("psychosocial", "r1-en", {2}),  # the left column
+    ],
+)
+def test_searches_find_passages_with_their_pages(
+    pdf_search: SearchIndex, query: str, doc: str, pages: set[int]
+) -> None:
+    result = _search(pdf_search, query)
+    hit = next(h for h in result.hits if h.id == doc)
+    assert {p.page for p in hit.passages} == pages
+    assert all(p.url.startswith(f"/reports/{doc}/p/") for p in hit.passages)
+
+
+def test_facets_and_totals_count_documents_not_passages(pdf_search: SearchIndex) -> None:
+    result = _search(pdf_search, "ICC")
+    assert result.total == 3  # r1 in three languages; r1-en has two matching passages
+    assert {c.value: c.count for c in result.facets[Facet.LANG]} == {
+        Lang.EN: 1,
+        Lang.BE: 1,
+        Lang.RU: 1,
+    }
+    only_pdf = _search(pdf_search, "psychosocial")  # in no summary, in one PDF passage
+    assert only_pdf.total == 1 and only_pdf.hits[0].id == "r1-en"
+    assert {c.value: c.count for c in only_pdf.facets[Facet.YEAR]} == {2024: 1}
+    collapsed = _search(pdf_search, "ICC", collapse=["report"])
+    assert collapsed.request.collapse is Collapse.REPORT and collapsed.total == 1
+
+
+def test_a_report_is_found_by_its_summary_or_its_passages(pdf_search: SearchIndex) -> None:
+    result = _search(pdf_search, "survivors", lang=["en"])
+    by_id = {hit.id: hit for hit in result.hits}
+    assert set(by_id) == {"r1-en", "r2-en"}  # r1 by a passage only, r2 by its summary
+    assert [p.page for p in by_id["r1-en"].passages] == [2] and not by_id["r2-en"].passages
+
+
+def test_api_results_carry_passages_with_pages(pdf_client) -> None:
+    body = pdf_client.get("/api/search?q=ICC&lang=en").get_json()
+    passages = body["results"][0]["passages"]
+    assert {p["page"] for p in passages} == {2, 3}
+    assert passages[0]["url"].startswith("/reports/r1-en/p/")
+    assert "<mark>" in passages[0]["snippet"]
+
+
+def test_search_page_shows_passages_with_page_numbers(pdf_client) -> None:
+    body = pdf_client.get("/?q=ICC&lang=en").get_data(as_text=True)
+    assert "p. 2" in body and "/reports/r1-en/p/2?q=ICC" in body
+
+
+def test_passage_page_shows_the_page_with_matches_and_the_pdf_link(pdf_client) -> None:
+    response = pdf_client.get("/reports/r1-en/p/2?q=ICC&hl=en")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<mark>ICC</mark>" in body and 'id="passage-' in body
+    assert "/reports/r1-en/full.pdf#page=2" in body
+    assert "page 2 of 4" in body
+    scan = pdf_client.get("/reports/r1-en/p/4").get_data(as_text=True)
+    assert "no extractable text" in scan
+    assert pdf_client.get("/reports/r1-en/p/5").status_code == 404
+    assert pdf_client.get("/reports/r1-en/p/0").status_code == 404
+
+
+def test_the_pdf_is_served(pdf_client, pdf_corpus: Path) -> None:
+    response = pdf_client.get("/reports/r1-ru/full.pdf")
+    data = response.data
+    response.close()  # send_file streams from an open file
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert data == (pdf_corpus / "full" / "01-ru.pdf").read_bytes()
+    assert pdf_client.get("/reports/r2-be/full.pdf").status_code == 404
+    assert pdf_client.get("/reports/..%2Fmeta/full.pdf").status_code == 404
+
+
+def test_report_page_lists_the_full_reports(pdf_client) -> None:
+    body = pdf_client.get("/reports/r1-en?hl=en").get_data(as_text=True)
+    assert "/reports/r1-be/full.pdf" in body and "PDF, 2 pages" in body
+    assert "https://example.org/01-ru.pdf" in body
+    api = pdf_client.get("/api/reports/r1-en").get_json()
+    assert {f["lang"]: f["pages"] for f in api["full_reports"]} == {"en": 4, "be": 2, "ru": 2}
+
+
+def test_a_corrupt_pdf_fails_the_build_naming_it_and_keeps_the_index(
+    pdf_corpus: Path, tmp_path: Path, capsys
+) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(pdf_corpus, corpus)
+    out = tmp_path / "index"
+    build_index(corpus, out)
+    served = os.readlink(out / "current")
+    (corpus / "full" / "01-be.pdf").write_bytes(b"%PDF-1.7\nthis is not a PDF\n")
+    with pytest.raises(FullTextError, match="01-be.pdf"):
+        build_index(corpus, out)
+    assert os.readlink(out / "current") == served
+    assert main(["build", "--corpus", str(corpus), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "01-be.pdf" in err and "index in service is unchanged" in err
+    assert current_generation(out).name == served

@@ -12,7 +12,7 @@ IAPB_REFDATA ?= ../shared/data
 STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: help install test lint format check index serve dev eval-analysis bench browser clean
+.PHONY: help install test lint format check index serve dev eval-analysis bench browser fonts clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -36,6 +36,9 @@ browser:  ## make sure the browser-test tools are present: chromium, java (Nu ch
 	@bash .ci/ensure-java
 	@bash .ci/ensure-axe
 
+fonts:  ## make sure Debian's DejaVu font is present (the PDF tests write PDFs with it)
+	@bash .ci/ensure-fonts
+
 lint: $(STAMP)  ## ruff check and format check
 	$(BIN)/ruff check indexer webapp tests bench tools
 	$(BIN)/ruff format --check indexer webapp tests bench tools
@@ -44,7 +47,7 @@ format: $(STAMP)  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix indexer webapp tests bench tools
 	$(BIN)/ruff format indexer webapp tests bench tools
 
-test: $(STAMP) browser lint  ## lint, then the whole test suite (browser tests included)
+test: $(STAMP) browser fonts lint  ## lint, then the whole test suite (browser tests included)
 	$(BIN)/python -m pytest -q
 
 check: $(RUNTIME_STAMP)  ## validate the corpus
@@ -62,8 +65,9 @@ dev: index  ## Flask's development server with reload (never for production)
 eval-analysis: $(STAMP)  ## score the stemmers on the reference data in $(IAPB_REFDATA)
 	IAPB_REFDATA=$(IAPB_REFDATA) $(BIN)/python -m tools.evaluate
 
-bench: $(STAMP)  ## build and query benchmarks; writes bench/results.md and .json (BENCH_ARGS=--help)
+bench: $(STAMP) fonts  ## build and query benchmarks; writes bench/results.md and .json (BENCH_ARGS=--help)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.fulltext
 
 clean:  ## remove the virtual environment, built indexes and caches
-	rm -rf $(VENV) var node_modules .pytest_cache .hypothesis .ruff_cache bench/results.* bench/out
+	rm -rf $(VENV) var node_modules .pytest_cache .hypothesis .ruff_cache bench/results.* bench/fulltext.md bench/out

@@ -38,6 +38,7 @@
       list: "Search results",
       also: "Also in:",
       unofficial: "unofficial translation",
+      page: "p. {n}",
     },
     be: {
       label: "Пошук па справаздачах IAPB",
@@ -56,6 +57,7 @@
       list: "Вынікі пошуку",
       also: "Іншыя мовы:",
       unofficial: "неафіцыйны пераклад",
+      page: "с. {n}",
     },
     ru: {
       label: "Поиск по отчётам IAPB",
@@ -74,6 +76,7 @@
       list: "Результаты поиска",
       also: "Другие языки:",
       unofficial: "неофициальный перевод",
+      page: "с. {n}",
     },
   };
   // East Slavic plurals: 1, 21 вынік; 2-4, 22 вынікі; 5-20, 11-14 вынікаў.
@@ -146,6 +149,7 @@ a{color:var(--_accent)}
 [part~=title]{font-weight:600;font-size:1.05em}
 [part~=meta],[part~=languages]{margin:.15em 0;color:var(--_muted);font-size:.85em}
 [part~=snippet]{margin:.25em 0}
+[part~=passage]{margin:.2em 0 .2em .6em;font-size:.92em}
 mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .1em}
 [part~=more]{display:inline-block;margin-top:var(--_space)}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}`;
@@ -517,6 +521,12 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
           meta,
           h("p", "snippet", { lang: hl }, snippet(hit.snippet)),
         ]);
+        // Best passages of the full report, each with its page ("p. 14") linking to it.
+        for (const passage of Array.isArray(hit.passages) ? hit.passages : []) {
+          const label = t.page.replace("{n}", String(passage.page));
+          const link = h("a", "page", { href: this._link(passage.url), textContent: label });
+          item.append(h("p", "passage", { lang: hl }, [link, " ", ...snippet(passage.snippet)]));
+        }
         const others = Array.isArray(hit.other_languages) ? hit.other_languages : [];
         if (others.length) {
           const links = others.map((o) =>

@@ -21,7 +21,7 @@ from indexer.records import FullReportLink, OtherLanguage
 if TYPE_CHECKING:  # indexer.index imports indexer.build, which imports this module
     from indexer.index import Generation
 
-_DOC_ID = re.compile(r"r(\d{1,6})-([a-z]{2})")
+_DOC_ID = re.compile(r"r([1-9]\d{0,5})-([a-z]{2})")  # as doc_id writes it: no leading zero
 
 
 def full_report_meta(corpus: Corpus, pages: dict[str, int] | None = None) -> dict[str, Any]:

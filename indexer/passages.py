@@ -66,7 +66,7 @@ def add_passages(
     if not len(pdocs):
         return docs, scores, {}, complete
     parents = gen.passages.parents[pdocs]
-    keep = (parents >= 0) & gen.live[np.maximum(parents, 0)]
+    keep = parents >= 0
     pdocs, pscores, parents = pdocs[keep], pscores[keep], parents[keep]
     order = np.lexsort((-pscores, parents))
     best: PassageMatches = {}

@@ -80,6 +80,8 @@ def test_the_api_names_the_versions_that_exist(gap_client) -> None:
     assert error["code"] == "language_not_available"
     assert error["available"] == ["r1-en", "r1-be"]
     assert gap_client.get("/api/reports/r7-ru").get_json()["error"]["code"] == "not_found"
+    # Not an id of report 1 (ids have no leading zero): no claim about its versions.
+    assert gap_client.get("/api/reports/r01-ru").get_json()["error"]["code"] == "not_found"
 
 
 def test_report_pages_link_only_existing_versions(gap_client) -> None:

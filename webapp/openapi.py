@@ -164,8 +164,13 @@ def _component_schemas() -> dict[str, Any]:
             "provenance": _STR,
             "translated": _BOOL,
             "other_languages": {"type": "array", "items": _ref("OtherLanguage")},
+            "passages": {
+                "type": "array",
+                "description": "best passages of the full report (PDF) that matched, best first",
+                "items": _object({"page": _INT, "snippet": _STR, "url": _STR}),
+            },
         },
-        optional=("other_languages",),
+        optional=("other_languages", "passages"),
     )
     facets = _object(
         {
@@ -207,6 +212,13 @@ def _component_schemas() -> dict[str, Any]:
             "translated": _BOOL,
             "url": _STR,
             "other_languages": {"type": "array", "items": _ref("OtherLanguage")},
+            "full_reports": {
+                "type": "array",
+                "description": "full reports per language; pages > 0 when served here",
+                "items": _object(
+                    {"lang": lang, "title": _STR, "url": _NULLABLE_STR, "pages": _INT}
+                ),
+            },
         }
     )
     health = _object(
@@ -222,7 +234,19 @@ def _component_schemas() -> dict[str, Any]:
     error = _object(
         {
             "error": {
-                **_object({"code": _STR, "message": _STR, "param": _NULLABLE_STR}),
+                **_object(
+                    {
+                        "code": _STR,
+                        "message": _STR,
+                        "param": _NULLABLE_STR,
+                        "available": {
+                            "type": "array",
+                            "items": _STR,
+                            "description": "language_not_available: the versions that exist",
+                        },
+                    },
+                    optional=("available",),
+                ),
                 "additionalProperties": False,
             }
         }

@@ -114,6 +114,8 @@ PARTS: tuple[ReferenceEntry, ...] = (
     ReferenceEntry("meta", "", _l("Date and language of a result.")),
     ReferenceEntry("snippet", "", _l("The passage that matched.")),
     ReferenceEntry("mark", "", _l("A matched word in the passage.")),
+    ReferenceEntry("passage", "", _l("A passage of the full report that matched.")),
+    ReferenceEntry("page", "", _l("Its page number, linking to the passage in its page.")),
     ReferenceEntry("languages", "", _l("Links to the other language versions.")),
     ReferenceEntry("language", "", _l("One of those links.")),
     ReferenceEntry("more", "", _l("The link to all results on this site.")),

@@ -214,7 +214,7 @@ def test_extraction_finds_the_strings_of_templates_and_code() -> None:
 @pytest.mark.parametrize("lang", ["be", "ru"])
 def test_every_string_used_exists_in_the_catalogue(lang: str) -> None:
     known = set()
-    for po in sorted(CATALOGUES[lang].parent.glob("*.po")):  # merged by the app, as here
+    for po in sorted(CATALOGUES[lang].parent.glob("*.po")):  # every domain the app looks in
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=lang)
         known |= {m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog if m.id}

@@ -19,8 +19,9 @@ from flask_babel import Babel
 from indexer.languages import ALL_LANGS, Lang
 
 TRANSLATIONS = Path(__file__).parent / "translations"
-# messages.po: the pages, the feed and the errors (babel.cfg); widget.po: the widget page.
-DOMAINS = ("messages", "widget")
+# messages.po: the pages, the feed and the errors (babel.cfg); widget.po: the widget page;
+# fulltext.po: full reports (missing versions, passages, the page of a full report).
+DOMAINS = ("messages", "widget", "fulltext")
 UI_CODES = frozenset(lang.value for lang in ALL_LANGS)
 _UI_CODE_LIST = [lang.value for lang in ALL_LANGS]
 

@@ -10,12 +10,13 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from indexer.build import build_index
 from indexer.corpus import load_corpus
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
 from indexer.fulltext import FullTextError
-from indexer.importer import SOURCE_URL, import_page
+from indexer.importer import SOURCE_URL, add_full_report, import_page
 from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.layout import DEFAULT_INDEX_DIR
@@ -54,6 +55,16 @@ def _check(args: argparse.Namespace) -> int:
         f"corpus OK: {len(corpus.reports)} reports, {len(corpus.topics)} topics, "
         f"{len(corpus.glossary)} glossary concepts"
     )
+    for report in corpus.reports:
+        if report.proposed:
+            fields = " and ".join(report.proposed)
+            _notice(
+                f"{report.source}: {fields} proposed by import-page; "
+                "review, then delete `proposed:`"
+            )
+        if len(report.summaries) < len(ALL_LANGS):
+            missing = ", ".join(lang.value for lang in ALL_LANGS if lang not in report.summaries)
+            _notice(f"{report.source}: no {missing} text yet")
     return 0
 
 
@@ -139,6 +150,28 @@ def _import_page(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_full_report(args: argparse.Namespace) -> int:
+    lang = Lang(args.lang)
+    try:
+        path, text = add_full_report(
+            args.corpus, args.number, lang, Path(args.pdf), url=args.url, title=args.title
+        )
+    except CorpusError as error:
+        return _report_corpus_error(error)
+    except (LookupError, FullTextError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    name = f"full/{args.number:02d}-{lang.value}.pdf"
+    print(f"{name}: {len(text.pages)} pages, named in {path} (full_report.{lang.value}.file)")
+    if text.empty_pages:
+        print(
+            f"warning: {text.empty_pages} of {len(text.pages)} pages have no extractable text",
+            file=sys.stderr,
+        )
+    print("next: iapb-index check && iapb-index build")
+    return 0
+
+
 def _search(args: argparse.Namespace) -> int:
     params: dict[str, list[str]] = {
         "q": [args.query],
@@ -171,6 +204,8 @@ def _search(args: argparse.Namespace) -> int:
     for hit in result.hits:
         print(f"\n[{hit.id}] {hit.date.isoformat()} {hit.title}  ({hit.score:.2f})")
         print(f"    {hit.snippet}")
+        for passage in hit.passages:
+            print(f"    p. {passage.page}: {passage.snippet}")
     for facet, counts in result.facets.items():
         shown = ", ".join(f"{c.label}{'*' if c.selected else ''} {c.count}" for c in counts)
         print(f"{facet.value}: {shown}")
@@ -208,6 +243,17 @@ def make_parser() -> argparse.ArgumentParser:
     )
     page.add_argument("--source-url", default=SOURCE_URL, help="the page's address, for notes")
     page.set_defaults(run=_import_page)
+
+    pdf = commands.add_parser(
+        "add-full-report", help="copy a full report's PDF into the corpus and name it"
+    )
+    pdf.add_argument("number", type=int, help="report number, e.g. 10")
+    pdf.add_argument("lang", choices=["en", "be", "ru"], help="language of the PDF")
+    pdf.add_argument("pdf", help="the PDF file")
+    pdf.add_argument("--url", help="the publisher's address of the PDF")
+    pdf.add_argument("--title", help="its link text (default: kept, or 'Full report')")
+    pdf.add_argument("--corpus", default="corpus", help="corpus directory (default: corpus)")
+    pdf.set_defaults(run=_add_full_report)
 
     find = commands.add_parser("search", help="search the index")
     find.add_argument("query", help='query text, e.g. ICC or "Moscow Mechanism"')

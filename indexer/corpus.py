@@ -23,15 +23,10 @@ import yaml
 
 from indexer.errors import CorpusError, CorpusProblem
 from indexer.languages import ALL_LANGS, Lang
-
-try:  # libyaml is much faster on large (synthetic) corpora; same nodes, same marks.
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+from indexer.report_fields import FullReport, load_full_reports, load_proposed
+from indexer.yamlcheck import YAML_LOADER, Checker
 
 PROVENANCE_KINDS = ("original", "unofficial-translation")
-PROPOSABLE = ("topics", "period")  # fields an import may guess (``proposed: [topics]``)
-FULL_DIR = "full"  # full-report PDFs: <corpus>/full/NN-<lang>.pdf
 CONCEPT_KINDS = (
     "organisation",
     "court",
@@ -44,9 +39,6 @@ CONCEPT_KINDS = (
     "term",
 )
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MONTH_RE = re.compile(r"\d{4}-\d{2}")
-_URL_RE = re.compile(r"https?://[^\s/]+\S*")
 
 
 @dataclass(frozen=True)
@@ -62,22 +54,6 @@ class Summary:
     @property
     def translated(self) -> bool:
         return self.provenance_kind == "unofficial-translation"
-
-
-@dataclass(frozen=True)
-class FullReport:
-    """The downloadable full report in one language, as the source page lists it.
-
-    ``url`` is ``None`` when the page was saved without its link addresses; ``file`` is
-    the PDF's path inside the corpus directory (``full/09-en.pdf``) when a copy is kept
-    for page-by-page search, and ``path`` is that file on disk.
-    """
-
-    lang: Lang
-    title: str
-    url: str | None = None
-    file: str | None = None
-    path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -157,124 +133,6 @@ class Corpus:
     glossary: tuple[GlossaryConcept, ...]
 
 
-class _Checker:
-    """Walks composed YAML nodes of one file, collecting problems with their lines."""
-
-    def __init__(self, path: Path, problems: list[CorpusProblem]) -> None:
-        self.file = str(path)
-        self.problems = problems
-
-    def problem(self, node: yaml.Node | None, field: str | None, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else None
-        self.problems.append(CorpusProblem(self.file, line, field, message))
-
-    def compose(self, path: Path) -> yaml.Node | None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problems.append(CorpusProblem(self.file, None, None, f"cannot read: {exc}"))
-            return None
-        try:
-            node = yaml.compose(text, Loader=_Loader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark is not None else None
-            what = exc.problem or exc.context or "invalid YAML"
-            self.problems.append(CorpusProblem(self.file, line, None, f"YAML syntax error: {what}"))
-            return None
-        except yaml.YAMLError as exc:
-            self.problems.append(CorpusProblem(self.file, None, None, f"YAML error: {exc}"))
-            return None
-        if node is None:
-            self.problems.append(CorpusProblem(self.file, 1, None, "the file is empty"))
-        return node
-
-    def mapping(
-        self, node: yaml.Node, field: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
-    ) -> dict[str, yaml.Node] | None:
-        """The entries of a mapping node; reports unknown, duplicate and missing keys."""
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, field or None, "expected a mapping")
-            return None
-        entries: dict[str, yaml.Node] = {}
-        prefix = f"{field}." if field else ""
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in entries:
-                self.problem(key_node, prefix + key, "duplicate field")
-            elif key not in required and key not in optional:
-                allowed = ", ".join(required + optional)
-                self.problem(key_node, prefix + key, f"unknown field (allowed: {allowed})")
-            else:
-                entries[key] = value_node
-        for key in required:
-            if key not in entries:
-                self.problem(node, prefix + key, "missing field")
-        return entries
-
-    def text(self, node: yaml.Node | None, field: str) -> str | None:
-        """A non-empty string scalar."""
-        if node is None:
-            return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
-            self.problem(node, field, "expected text")
-            return None
-        value = str(node.value).strip()
-        if not value:
-            self.problem(node, field, "must not be empty")
-            return None
-        return value
-
-    def integer(self, node: yaml.Node | None, field: str) -> int | None:
-        value = self.text(node, field)
-        if value is None:
-            return None
-        if not value.isdigit() or int(value) < 1:
-            self.problem(node, field, f"expected a positive whole number, not {value!r}")
-            return None
-        return int(value)
-
-    def day(self, node: yaml.Node | None, field: str) -> dt.date | None:
-        value = self.text(node, field)
-        if value is None:
-            return None
-        if _DAY_RE.fullmatch(value):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.problem(node, field, f"expected a date YYYY-MM-DD, not {value!r}")
-        return None
-
-    def day_or_month(self, node: yaml.Node | None, field: str) -> tuple[str, dt.date] | None:
-        """``YYYY-MM-DD`` or ``YYYY-MM``; returns the text and its first day."""
-        value = self.text(node, field)
-        if value is None:
-            return None
-        try:
-            if _DAY_RE.fullmatch(value):
-                return value, dt.date.fromisoformat(value)
-            if _MONTH_RE.fullmatch(value):
-                return value, dt.date.fromisoformat(value + "-01")
-        except ValueError:
-            pass
-        self.problem(node, field, f"expected a date YYYY-MM-DD or a month YYYY-MM, not {value!r}")
-        return None
-
-    def sequence(self, node: yaml.Node | None, field: str) -> list[yaml.Node]:
-        if node is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, field, "expected a list")
-            return []
-        if not node.value:
-            self.problem(node, field, "must not be empty")
-        return list(node.value)
-
-    def lang_entries(self, node: yaml.Node, field: str) -> dict[str, yaml.Node] | None:
-        return self.mapping(node, field, tuple(lang.value for lang in ALL_LANGS))
-
-
 def _last_day_of(text: str, first: dt.date) -> dt.date:
     if len(text) > 7:
         return first
@@ -283,7 +141,7 @@ def _last_day_of(text: str, first: dt.date) -> dt.date:
 
 
 def _load_topics(path: Path, problems: list[CorpusProblem]) -> list[Topic]:
-    check = _Checker(path, problems)
+    check = Checker(path, problems)
     root = check.compose(path)
     if root is None:
         return []
@@ -312,7 +170,7 @@ def _load_topics(path: Path, problems: list[CorpusProblem]) -> list[Topic]:
     return topics
 
 
-def _lang_texts(check: _Checker, node: yaml.Node | None, field: str) -> dict[Lang, str] | None:
+def _lang_texts(check: Checker, node: yaml.Node | None, field: str) -> dict[Lang, str] | None:
     if node is None:
         return None
     entries = check.lang_entries(node, field)
@@ -325,7 +183,7 @@ def _lang_texts(check: _Checker, node: yaml.Node | None, field: str) -> dict[Lan
 
 
 def _load_glossary(path: Path, problems: list[CorpusProblem]) -> list[GlossaryConcept]:
-    check = _Checker(path, problems)
+    check = Checker(path, problems)
     root = check.compose(path)
     if root is None:
         return []
@@ -363,7 +221,7 @@ def _load_glossary(path: Path, problems: list[CorpusProblem]) -> list[GlossaryCo
     return concepts
 
 
-def _load_summary(check: _Checker, node: yaml.Node, lang: Lang) -> Summary | None:
+def _load_summary(check: Checker, node: yaml.Node, lang: Lang) -> Summary | None:
     field = lang.value
     entries = check.mapping(node, field, ("title", "summary", "provenance"))
     if entries is None:
@@ -396,73 +254,8 @@ def _load_summary(check: _Checker, node: yaml.Node, lang: Lang) -> Summary | Non
     return Summary(lang, title, summary, kind, note)
 
 
-def _load_full_reports(
-    check: _Checker, node: yaml.Node, corpus_root: Path
-) -> dict[Lang, FullReport | None]:
-    """``full_report``: per language ``null`` or ``{title, url?, file?}``."""
-    codes = tuple(lang.value for lang in ALL_LANGS)
-    entries = check.mapping(node, "full_report", (), codes)
-    out: dict[Lang, FullReport | None] = {}
-    for code, value in (entries or {}).items():
-        lang, where = Lang(code), f"full_report.{code}"
-        if isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null":
-            out[lang] = None
-            continue
-        item = check.mapping(value, where, ("title",), ("url", "file"))
-        if item is None:
-            continue
-        title = check.text(item.get("title"), f"{where}.title")
-        url = file = None
-        url_node = item.get("url")
-        if url_node is not None and url_node.tag != "tag:yaml.org,2002:null":
-            url = check.text(url_node, f"{where}.url")
-            if url is not None and not _URL_RE.fullmatch(url):
-                check.problem(url_node, f"{where}.url", f"expected an http(s) address, not {url!r}")
-                url = None
-        pdf = None
-        if "file" in item:
-            file = check.text(item["file"], f"{where}.file")
-            pdf = _full_report_file(check, item["file"], f"{where}.file", file, corpus_root)
-            if pdf is None:
-                file = None
-        if title is not None:
-            out[lang] = FullReport(lang, title, url, file, pdf)
-    return out
-
-
-def _full_report_file(
-    check: _Checker, node: yaml.Node, where: str, name: str | None, corpus_root: Path
-) -> Path | None:
-    """The PDF named ``name`` (relative to the corpus, under ``full/``), if it exists."""
-    if name is None:
-        return None
-    relative = Path(name)
-    if relative.is_absolute() or ".." in relative.parts or relative.parts[:1] != (FULL_DIR,):
-        check.problem(node, where, f"expected a path under {FULL_DIR}/, not {name!r}")
-        return None
-    if relative.suffix.lower() != ".pdf":
-        check.problem(node, where, f"expected a .pdf file, not {name!r}")
-        return None
-    path = corpus_root / relative
-    if not path.is_file():
-        check.problem(node, where, f"file not found: {path}")
-        return None
-    return path
-
-
-def _load_proposed(check: _Checker, node: yaml.Node) -> tuple[str, ...]:
-    values = []
-    for i, item in enumerate(check.sequence(node, "proposed")):
-        value = check.text(item, f"proposed[{i}]")
-        if value is not None and value not in PROPOSABLE:
-            check.problem(item, f"proposed[{i}]", f"expected one of {', '.join(PROPOSABLE)}")
-        elif value is not None:
-            values.append(value)
-    return tuple(values)
-
-
 def _load_report(path: Path, problems: list[CorpusProblem], topic_ids: set[str]) -> Report | None:
-    check = _Checker(path, problems)
+    check = Checker(path, problems)
     root = check.compose(path)
     if root is None:
         return None
@@ -503,7 +296,7 @@ def _load_report(path: Path, problems: list[CorpusProblem], topic_ids: set[str])
         check.problem(root, "en", "a report needs a text in at least one language (en, be, ru)")
     full = {}
     if "full_report" in entries:
-        full = _load_full_reports(check, entries["full_report"], path.parent.parent)
+        full = load_full_reports(check, entries["full_report"], path.parent.parent)
         for lang, item in full.items():
             if item is not None and item.file is not None and lang.value not in entries:
                 check.problem(
@@ -511,7 +304,7 @@ def _load_report(path: Path, problems: list[CorpusProblem], topic_ids: set[str])
                     f"full_report.{lang.value}.file",
                     f"the report has no {lang.value} text: its full report is searched with it",
                 )
-    proposed = _load_proposed(check, entries["proposed"]) if "proposed" in entries else ()
+    proposed = load_proposed(check, entries["proposed"]) if "proposed" in entries else ()
     if len(problems) > before or number is None or date is None or not start or not end:
         return None
     return Report(
@@ -564,7 +357,7 @@ def load_corpus(directory: str | Path, *, require_reports: bool = True) -> Corpu
 
 
 def _line_of_key(path: Path, key: str) -> int | None:
-    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
+    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     for key_node, _ in getattr(node, "value", []):
         if key_node.value == key:
             return key_node.start_mark.line + 1

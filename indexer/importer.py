@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,10 @@ import yaml
 
 from indexer.analysis import analyze
 from indexer.corpus import Corpus, Report, load_corpus
+from indexer.fulltext import PdfText, extract_pdf
 from indexer.languages import ALL_LANGS, Lang
 from indexer.page import PageReport
+from indexer.report_fields import FULL_DIR
 
 SOURCE_URL = "https://iapbelarus.org/progress-reports"
 _NOTES = {
@@ -198,8 +201,8 @@ def new_report(corpus: Corpus, page: PageReport, lang: Lang, source_url: str) ->
         proposed.append("period")
     data: dict[str, Any] = {
         "number": page.number,
-        "date": page.date.isoformat(),
-        "period": {"start": period[0], "end": period[1]},
+        "date": page.date,
+        "period": {"start": _day_or_month(period[0]), "end": _day_or_month(period[1])},
         "topics": propose_topics(corpus, f"{page.title}\n{page.summary}", lang),
         "proposed": proposed,
     }
@@ -207,6 +210,11 @@ def new_report(corpus: Corpus, page: PageReport, lang: Lang, source_url: str) ->
         data["full_report"] = _downloads(page)
     data[lang.value] = _lang_block(page, lang, source_url)
     return data
+
+
+def _day_or_month(text: str) -> dt.date | str:
+    """A day as a date (written unquoted, as the corpus writes dates), a month as text."""
+    return dt.date.fromisoformat(text) if len(text) == 10 else text
 
 
 def differences(report: Report, page: PageReport, lang: Lang) -> list[str]:
@@ -286,3 +294,47 @@ def import_page(
             path.write_text(text, encoding="utf-8")
             result.written.append(path)
     return result
+
+
+def add_full_report(
+    corpus_dir: str | Path,
+    number: int,
+    lang: Lang,
+    pdf: Path,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+) -> tuple[Path, PdfText]:
+    """Copy ``pdf`` into the corpus as ``full/NN-<lang>.pdf`` and name it in the report's
+    ``full_report.<lang>`` (keeping a title and address already recorded).
+
+    Returns the report file and the PDF's text.  Raises :class:`CorpusError` for an
+    invalid corpus, ``LookupError`` when the report or its ``lang`` text is missing, and
+    :class:`~indexer.fulltext.FullTextError` when the PDF cannot be read.
+    """
+    root = Path(corpus_dir)
+    report = next((r for r in load_corpus(root).reports if r.number == number), None)
+    if report is None:
+        raise LookupError(f"the corpus has no report {number}")
+    if lang not in report.summaries:
+        raise LookupError(
+            f"report {number} has no {lang.value} text: add it first "
+            "(a full report is searched together with its language's summary)"
+        )
+    text = extract_pdf(pdf)
+    name = f"{FULL_DIR}/{number:02d}-{lang.value}.pdf"
+    (root / FULL_DIR).mkdir(exist_ok=True)
+    shutil.copyfile(pdf, root / name)
+    path = Path(report.source)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    full = data.get("full_report") or {}
+    entry = full.get(lang.value) or {}
+    entry["title"] = title or entry.get("title") or "Full report"
+    entry["url"] = url or entry.get("url")
+    entry["file"] = name
+    full[lang.value] = entry
+    data["full_report"] = full
+    ordered = {k: data[k] for k in ("number", "date", "period", "topics") if k in data}
+    ordered |= {k: v for k, v in data.items() if k not in ordered}
+    path.write_text(dump_report(ordered, "Updated by iapb-index add-full-report."), "utf-8")
+    return path, text

@@ -15,6 +15,7 @@ import pytest
 
 from indexer.build import build_index, current_generation
 from indexer.cli import main
+from indexer.corpus import load_corpus
 from indexer.fulltext import FullTextError, clean, extract_pdf, split_passages
 from indexer.index import SearchIndex
 from indexer.languages import Lang
@@ -189,3 +190,35 @@ def test_a_corrupt_pdf_fails_the_build_naming_it_and_keeps_the_index(
     err = capsys.readouterr().err
     assert "01-be.pdf" in err and "index in service is unchanged" in err
     assert current_generation(out).name == served
+
+
+def test_add_full_report_copies_and_names_the_pdf(pdf_corpus: Path, tmp_path: Path, capsys) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(pdf_corpus, corpus)
+    second_file = corpus / "reports" / "02.yaml"
+    text = second_file.read_text(encoding="utf-8")
+    second_file.write_text(text[: text.index("be:\n")], encoding="utf-8")  # English only
+    pdf = tmp_path / "downloaded.pdf"
+    shutil.copyfile(pdf_corpus / "full" / "01-ru.pdf", pdf)
+    argv = ["add-full-report", "2", "en", str(pdf), "--corpus", str(corpus)]
+    argv += ["--url", "https://example.org/02-en.pdf"]
+    assert main(argv) == 0
+    assert "full/02-en.pdf: 2 pages, named in" in capsys.readouterr().out
+    second = next(r for r in load_corpus(corpus).reports if r.number == 2)
+    entry = second.full_report(Lang.EN)
+    assert entry.file == "full/02-en.pdf" and entry.url == "https://example.org/02-en.pdf"
+    assert entry.title == "Full report"  # kept from the YAML
+    assert (corpus / "full" / "02-en.pdf").read_bytes() == pdf.read_bytes()
+    assert main(["add-full-report", "2", "be", str(pdf), "--corpus", str(corpus)]) == 1
+    assert "report 2 has no be text" in capsys.readouterr().err
+    assert main(["add-full-report", "3", "en", str(pdf), "--corpus", str(corpus)]) == 1
+    assert "no report 3" in capsys.readouterr().err
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"not a pdf")
+    assert main(["add-full-report", "1", "en", str(bad), "--corpus", str(corpus)]) == 1
+    assert "bad.pdf" in capsys.readouterr().err
+
+
+def test_the_command_line_search_prints_passages_with_pages(pdf_index, capsys) -> None:
+    assert main(["search", "psychosocial", "--index", str(pdf_index[0])]) == 0
+    assert "    p. 2: " in capsys.readouterr().out

@@ -228,3 +228,19 @@ def test_topics_are_proposed_in_every_language() -> None:
     for lang in (Lang.EN, Lang.BE, Lang.RU):
         proposed = propose_topics(BUNDLED, ninth.summaries[lang].summary, lang)
         assert {"icc", "torture", "survivor-support"} <= set(proposed)
+
+
+def test_check_notes_proposed_fields_and_missing_languages(empty_corpus: Path, capsys) -> None:
+    assert main(["import-page", str(PAGE), "--lang", "en", "--corpus", str(empty_corpus)]) == 0
+    capsys.readouterr()
+    assert main(["check", "--corpus", str(empty_corpus)]) == 0
+    err = capsys.readouterr().err
+    assert "09.yaml: topics proposed by import-page; review, then delete `proposed:`" in err
+    assert "09.yaml: no be, ru text yet" in err
+
+
+def test_new_reports_are_written_in_the_corpus_style(empty_corpus: Path) -> None:
+    assert main(["import-page", str(PAGE), "--lang", "en", "--corpus", str(empty_corpus)]) == 0
+    text = (empty_corpus / "reports" / "09.yaml").read_text(encoding="utf-8")
+    assert "\ndate: 2025-11-10\n" in text and "  start: 2025-04-01\n" in text
+    assert "\ntopics:\n  - " in text and "  summary: |\n    The IAPB’s Ninth" in text

@@ -12,7 +12,7 @@ IAPB_REFDATA ?= ../shared/data
 STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: help install test lint format check index serve dev eval-analysis bench browser fonts clean
+.PHONY: help install test lint format check index serve dev eval-analysis bench browser fonts nginx clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,6 +31,9 @@ $(STAMP): $(RUNTIME_STAMP)
 
 install: $(STAMP)  ## create .venv and install the package with its test tools
 
+nginx:  ## make sure Debian's nginx is present for the production-topology test (installs it as root)
+	@bash .ci/ensure-nginx
+
 browser:  ## make sure the browser-test tools are present: chromium, java (Nu checker), axe-core
 	@bash .ci/ensure-chromium
 	@bash .ci/ensure-java
@@ -47,7 +50,7 @@ format: $(STAMP)  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix indexer webapp tests bench tools
 	$(BIN)/ruff format indexer webapp tests bench tools
 
-test: $(STAMP) browser fonts lint  ## lint, then the whole test suite (browser tests included)
+test: $(STAMP) browser fonts nginx lint  ## lint, then the whole test suite (browser tests included)
 	$(BIN)/python -m pytest -q
 
 check: $(RUNTIME_STAMP)  ## validate the corpus

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import inprocess, report, synth
+from bench import costly, inprocess, report, synth
 from bench.load import run_load
 from bench.queries import QUERY_MIX, REPEATED, distinct_variants, path
 from bench.server import Server
@@ -130,8 +130,25 @@ def _http(index_dir: Path, label: str, args: argparse.Namespace, work: Path) -> 
                 cycle=cycle,
             )
             r = out[run]
-            _say(f"    {r['req_per_s']} req/s, p50 {r.get('p50_ms')} ms, p99 {r.get('p99_ms')} ms")
+            rate, p50, p99 = r.get("req_per_s"), r.get("p50_ms"), r.get("p99_ms")
+            _say(f"    {rate} req/s, p50 {p50} ms, p99 {p99} ms")
+        # Memory after at least --memory-searches distinct searches (<= 300 MB).
+        sent = out["distinct"]["requests"]
+        if sent < args.memory_searches:
+            more = distinct_variants(args.memory_searches - sent + len(distinct), seed=args.seed)
+            extra = [path(p) for p in more][len(distinct) :]
+            _say(f"  {label} memory: {len(extra)} more distinct searches")
+            run_load(
+                server.host,
+                server.port,
+                extra,
+                connections=args.connections,
+                duration=600.0,
+                cycle=False,
+            )
+            sent += len(extra)
         out["memory"] = server.memory()
+        out["memory"]["after_distinct_searches"] = sent
         _say(f"  server RSS {out['memory']}")
     floor = out["floor"].get("req_per_s") or 1.0
     out["distinct_over_floor"] = round(out["distinct"].get("req_per_s", 0.0) / floor, 3)
@@ -184,6 +201,19 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--skip-synthetic-http", action="store_true", help="HTTP runs on the bundled corpus only"
     )
+    parser.add_argument(
+        "--costly",
+        action="store_true",
+        help="also the costly-clients attack on the synthetic index (bench.costly)",
+    )
+    parser.add_argument(
+        "--memory-searches",
+        type=int,
+        default=5000,
+        help="distinct searches sent before the server's memory is read",
+    )
+    parser.add_argument("--costly-clients", type=int, default=8)
+    parser.add_argument("--costly-seconds", type=float, default=20.0)
     return parser
 
 
@@ -225,6 +255,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if label == "synthetic" and args.skip_synthetic_http:
             continue
         results["http"][label] = _http(index_dir, label, args, work)
+    if args.costly:
+        _say(f"costly clients: {args.costly_clients} for {args.costly_seconds} s")
+        results["costly"] = costly.run(
+            indexes["synthetic"],
+            args.costly_clients,
+            args.costly_seconds,
+            work / "server-costly.log",
+            args.workers,
+        )
+        _say(f"  {results['costly']}")
     results["total_s"] = round(time.perf_counter() - started, 1)
     results["targets"] = report.judge(results)
     results["notes"] = _notes(results)

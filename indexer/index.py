@@ -59,6 +59,9 @@ FileStamps = dict[str, tuple[int, int, int]]  # file name -> (size, mtime_ns, in
 RESULT_CACHE_SIZE = 2048
 SEARCH_TIME_LIMIT = 2.0  # seconds one search may take before it answers with partial results
 PLAN_CACHE_SIZE = 1024  # parsed queries kept per index generation
+# Bytes the caches may hold, whatever their entry counts allow (estimated sizes).
+RESULT_CACHE_BYTES = 48 * 1024 * 1024
+PLAN_CACHE_BYTES = 8 * 1024 * 1024
 
 
 def _topic(data: dict[str, Any]) -> Topic:
@@ -94,6 +97,27 @@ def _check_files(path: Path, files: dict[str, int], checksums: dict[str, str]) -
     return stamps
 
 
+def result_bytes(result: Any) -> int:
+    """An estimate of the memory a cached :class:`SearchResult` holds, in bytes.
+
+    Strings count 2 bytes a character (Cyrillic text is stored so); each hit, other
+    language and facet value adds a fixed cost for its objects.
+    """
+    hits = sum(
+        400 + 2 * (len(hit.snippet) + len(hit.title)) + 300 * len(hit.other_languages)
+        for hit in result.hits
+    )
+    facets = sum(200 * len(values) for values in result.facets.values())
+    return 2000 + hits + facets + 100 * len(result.expanded)
+
+
+def plan_bytes(plan: Any) -> int:
+    """An estimate of the memory a parsed query plan holds, in bytes."""
+    words = sum(len(w) for w in plan.words) + sum(len(e) for e in plan.expanded)
+    marks = sum(len(terms) for terms in plan.marks.values()) + len(plan.keys)
+    return 2000 + 400 * plan.clauses + 2 * words + 150 * marks
+
+
 def _close_searchers(searchers: list[Searcher], lock: threading.Lock) -> None:
     with lock:
         for searcher in searchers:
@@ -123,7 +147,7 @@ class Generation:
             ) from exc
         self.path = path
         self.number: int = int(self.meta["generation"])
-        self.plans = LRUCache(PLAN_CACHE_SIZE)
+        self.plans = LRUCache(PLAN_CACHE_SIZE, PLAN_CACHE_BYTES, plan_bytes)
         self.postings = Postings()
         self._glossary: Glossary | None = None
         self._local = threading.local()
@@ -266,7 +290,7 @@ class SearchIndex:
         self._target: str | None = None
         self._damaged: dict[str, str] = {}  # generation directory name -> what is wrong
         self._held = threading.local()  # the generation this thread searched last
-        self.cache = LRUCache(cache_size)
+        self.cache = LRUCache(cache_size, RESULT_CACHE_BYTES, result_bytes)
 
     def _current_target(self) -> str:
         try:

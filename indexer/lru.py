@@ -51,6 +51,10 @@ class LRUCache:
             self.hits += 1
             return entry[0]
 
+    def peek(self, key: Hashable) -> bool:
+        """Whether a value is kept for ``key`` (counts no hit or miss, changes no order)."""
+        return key in self.entries
+
     def put(self, key: Hashable, value: Any) -> None:
         """Keep ``value``, dropping the least recently used values past the bounds."""
         size = self._sizeof(value) if self._sizeof is not None else 0

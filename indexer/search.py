@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
+from whoosh import query as wq
 
 from indexer import schema as f
 from indexer.analysis import normalise
@@ -379,3 +380,35 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
         other_languages=tuple(others),
         full_reports=full_report_links(gen, number),
     )
+
+
+PHRASE_COST = 4  # a phrase check reads positions too: each of its postings counts 4 times
+
+
+def estimate_cost(index: SearchIndex, req: SearchRequest) -> int:
+    """Postings a search of ``req`` would read, from its plan; 0 when its result is cached.
+
+    Cheap to compute: the plan is parsed once per generation and document frequencies
+    are in the term dictionary.  A phrase whose matches are already cached costs its
+    words' postings; one still to be checked costs :data:`PHRASE_COST` times that (its
+    positions are read).  Raises what :func:`search` raises for a bad request.
+    """
+    gen = index.generation()
+    _check(gen, req)
+    if index.cache.peek((gen.number, req.cache_key())):
+        return 0
+    with _reading(index, gen):
+        plan = _plan(gen, req.q, req.expand)
+        if plan.query is None:
+            return 0
+        reader = gen.searcher().reader()
+        cost = 0
+        leaves = [plan.query] if plan.query.is_leaf() else list(plan.query.leaves())
+        for leaf in leaves:
+            terms = list(leaf.iter_all_terms())
+            postings = sum(reader.doc_frequency(field, text) for field, text in terms)
+            if isinstance(leaf, wq.Phrase):
+                key = ("phrase", leaf.fieldname, tuple(leaf.words), leaf.slop)
+                postings *= 1 if gen.postings.cache.peek(key) else PHRASE_COST
+            cost += postings
+        return cost

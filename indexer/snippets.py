@@ -11,13 +11,15 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from indexer.analysis import analyzer, key_analyzer
 from indexer.languages import Lang
+from indexer.lru import LRUCache
 
 MAX_CHARS = 280
 TOKEN_CACHE_SIZE = 4096  # tokenised summaries kept: a page of hits re-reads the same ones
+TOKEN_CACHE_BYTES = 32 * 1024 * 1024  # and at most this much of them (estimated)
+SPAN_BYTES = 140  # a (start, end, term) tuple with its ints and a short string
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n\s*\n")
 
 
@@ -36,13 +38,24 @@ class Terms:
 Span = tuple[int, int, str]
 
 
-@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _token_bytes(value: tuple[tuple[Span, ...], tuple[Span, ...]]) -> int:
+    return SPAN_BYTES * (len(value[0]) + len(value[1]))
+
+
+_TOKENS = LRUCache(TOKEN_CACHE_SIZE, TOKEN_CACHE_BYTES, _token_bytes)
+
+
 def _tokens(text: str, lang: Lang) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     """(start, end, term) of every index term and every cross-script key of ``text``.
 
     Tokenising is most of a snippet's cost and the same summaries come back page after
-    page, so it is cached (by text: a new index generation with new text misses).
+    page, so it is cached (by text: a new index generation with new text misses),
+    bounded in entries and in bytes.
     """
+    return _TOKENS.get_or_compute((text, lang), lambda: _tokenise(text, lang))
+
+
+def _tokenise(text: str, lang: Lang) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     terms = tuple(
         (t.startchar, t.endchar, t.text) for t in analyzer(lang)(text, chars=True, mode="index")
     )

@@ -22,7 +22,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bench")
     argv = ["--corpus", str(MINI), "--docs", "300", "--work", str(out / "work")]
     argv += ["--results", str(out), "--duration", "0.5", "--connections", "2"]
-    argv += ["--latency-budget", "0.2"]
+    argv += ["--latency-budget", "0.2", "--memory-searches", "0"]
     assert main(argv) == 0
     return out
 
@@ -62,7 +62,7 @@ def test_the_json_has_every_figure(results: Path) -> None:
 def test_a_second_run_reuses_the_synthetic_corpus(results: Path) -> None:
     argv = ["--corpus", str(MINI), "--docs", "300", "--work", str(results / "work")]
     argv += ["--results", str(results / "again"), "--duration", "0.2", "--connections", "1"]
-    argv += ["--latency-budget", "0.1", "--skip-synthetic-http"]
+    argv += ["--latency-budget", "0.1", "--skip-synthetic-http", "--memory-searches", "0"]
     assert main(argv) == 0
     data = json.loads((results / "again" / "results.json").read_text(encoding="utf-8"))
     assert data["synthesis"]["reused"] is True

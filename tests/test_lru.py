@@ -65,3 +65,30 @@ def test_threads_never_exceed_the_bounds() -> None:
     for thread in threads:
         thread.join()
     assert len(cache) <= 50 and cache.bytes == 8 * len(cache) <= 400
+
+
+def test_every_cache_of_the_service_is_bounded_in_bytes(index_dir):
+    from indexer import snippets
+    from indexer.index import SearchIndex
+    from indexer.records import SearchRequest
+    from indexer.search import search
+    from webapp import create_app
+    from webapp.api import ANSWERS
+
+    index = SearchIndex(index_dir)
+    result = search(index, SearchRequest(q="torture"))
+    gen = index.generation()
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    caches = {
+        "results": index.cache,
+        "plans": gen.plans,
+        "postings": gen.postings.cache,
+        "tokenised summaries": snippets._TOKENS,
+        "API answers": app.extensions[ANSWERS],
+    }
+    for name, cache in caches.items():
+        assert cache.max_bytes is not None, name
+    # Sizes are estimated from what is kept: a result with hits weighs more than none.
+    assert index.cache.bytes > 0 and gen.plans.bytes > 0 and snippets._TOKENS.bytes > 0
+    empty = search(index, SearchRequest(q="zzzzqqq"))
+    assert index.cache._sizeof(result) > index.cache._sizeof(empty)

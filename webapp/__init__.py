@@ -15,7 +15,19 @@ from typing import Any
 from flask import Flask
 
 from indexer.index import SearchIndex
-from webapp import api, errors, feed, fulltext, headers, i18n, pages, public_url, settings, widget
+from webapp import (
+    admission,
+    api,
+    errors,
+    feed,
+    fulltext,
+    headers,
+    i18n,
+    pages,
+    public_url,
+    settings,
+    widget,
+)
 from webapp.searching import EXTENSION
 
 
@@ -41,5 +53,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for module in (pages, feed, widget, fulltext):
         app.register_blueprint(module.bp)
     errors.init_app(app)
+    admission.init_app(app)
     headers.init_app(app)
     return app

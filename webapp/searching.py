@@ -6,7 +6,8 @@ from flask import current_app, request
 
 from indexer.index import SearchIndex
 from indexer.records import SearchRequest, SearchResult
-from indexer.search import search
+from indexer.search import estimate_cost, search
+from webapp.admission import admission
 from webapp.i18n import ui_lang
 
 EXTENSION = "iapb_index"
@@ -25,6 +26,11 @@ def search_request() -> SearchRequest:
 def run_search(req: SearchRequest | None = None) -> SearchResult:
     """Search the app's index for ``req`` (default: this request's parameters).
 
-    Raises ``QueryError`` for bad parameters and ``IndexUnavailable`` without an index.
+    Admission control (:mod:`webapp.admission`) runs it or refuses it by its estimated
+    cost.  Raises ``QueryError`` for bad parameters, ``IndexUnavailable`` without an
+    index, ``Overloaded`` when this process refuses the search now.
     """
-    return search(current_index(), req if req is not None else search_request())
+    req = req if req is not None else search_request()
+    index = current_index()
+    with admission().admit(estimate_cost(index, req)):
+        return search(index, req)

@@ -16,6 +16,8 @@ from indexer.index import RESULT_CACHE_SIZE, SEARCH_TIME_LIMIT
 from indexer.languages import parse_lang
 from indexer.layout import DEFAULT_INDEX_DIR
 
+# Measured on the 100,000-document synthetic index (docs/deploy.md, "Admission control").
+COSTLY_SEARCH_POSTINGS = 200_000
 ORIGIN = re.compile(r"^https?://[^/\s,]+$")
 PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~\-/]*)?$")
 # A host name, an IPv4 address, a bracketed IPv6 address, or `.example.org` (any subdomain).
@@ -61,6 +63,13 @@ def _seconds(text: str) -> float:
     value = float(text.strip())
     if not value > 0 or value == float("inf"):
         raise ValueError(f"must be a positive number of seconds, not {text!r}")
+    return value
+
+
+def _share(text: str) -> float:
+    value = float(text.strip())
+    if not 0 < value <= 1:
+        raise ValueError(f"must be more than 0 and at most 1, not {text!r}")
     return value
 
 
@@ -116,6 +125,24 @@ SETTINGS: tuple[Setting, ...] = (
         "en",
         _locale,
         "interface language (en, be, ru) when neither `hl` nor the browser says",
+    ),
+    Setting(
+        "MAX_SEARCHES",
+        8,
+        _count(1),
+        "searches one server process runs at once; past it a search gets 503 at once",
+    ),
+    Setting(
+        "COSTLY_SEARCH_POSTINGS",
+        COSTLY_SEARCH_POSTINGS,
+        _count(1),
+        "estimated postings from which a search is costly: one at a time per process",
+    ),
+    Setting(
+        "COSTLY_SEARCH_SHARE",
+        0.5,
+        _share,
+        "share of a process's time costly searches may use (over 10 s); past it, 503",
     ),
     Setting(
         "PUBLIC_URL",

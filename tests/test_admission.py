@@ -1,0 +1,87 @@
+"""Admission control: cheap searches pass, costly ones run one at a time per process and
+within a time budget, and a refusal is an immediate 503 with Retry-After."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.records import SearchRequest
+from indexer.search import estimate_cost, search
+from webapp import admission as admission_module
+from webapp import create_app
+from webapp.admission import EXTENSION, Admission, Overloaded
+
+
+def test_cheap_searches_pass_while_a_costly_one_runs():
+    gate = Admission(max_searches=4, costly_from=100, costly_share=0.5)
+    with gate.admit(500):
+        with gate.admit(5), gate.admit(99):
+            assert gate.running == 3
+        with pytest.raises(Overloaded, match="costly"):
+            with gate.admit(100):
+                pass
+    with gate.admit(100):  # the slot is free again
+        pass
+
+
+def test_past_the_bound_every_search_is_refused_at_once():
+    gate = Admission(max_searches=2, costly_from=100, costly_share=0.5)
+    with gate.admit(1), gate.admit(1):
+        with pytest.raises(Overloaded, match="as many searches"):
+            with gate.admit(1):
+                pass
+    assert gate.refused == 1 and gate.running == 0
+
+
+def test_costly_searches_stop_when_the_process_time_budget_is_spent(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(admission_module.time, "monotonic", lambda: clock[0])
+    gate = Admission(max_searches=4, costly_from=100, costly_share=0.3)
+    for _ in range(3):  # 3 x 1 s of costly work in a 10 s window: the 30 % budget
+        with gate.admit(100):
+            clock[0] += 1.0
+    with pytest.raises(Overloaded, match="spent its time"):
+        with gate.admit(100):
+            pass
+    with gate.admit(99):  # cheap searches are not counted against it
+        pass
+    clock[0] += admission_module.BUDGET_WINDOW + 1
+    with gate.admit(100):  # the spent time has left the window
+        pass
+
+
+def test_the_cost_is_zero_when_cached_and_grows_with_postings_and_phrases(
+    search_index, monkeypatch
+):
+    def cost(q: str) -> int:
+        return estimate_cost(search_index, SearchRequest(q=q, expand=False))
+
+    assert cost("") == 0
+    one, two = cost("torture"), cost("torture OR elections")
+    assert 0 < one < two
+    phrase = cost('"political prisoners"')
+    monkeypatch.setattr("indexer.search.PHRASE_COST", 1)
+    assert phrase == 4 * cost('"political prisoners"') > 0  # positions still to be read
+    req = SearchRequest(q="OSCE Moscow")
+    search(search_index, req)
+    assert estimate_cost(search_index, req) == 0
+
+
+@pytest.fixture()
+def client_of(index_dir):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "COSTLY_SEARCH_POSTINGS": 1})
+    return app, app.test_client()
+
+
+@pytest.mark.parametrize("url", ["/api/search?q=torture", "/?q=torture", "/feed.atom?q=torture"])
+def test_a_refused_search_is_a_503_with_retry_after_and_a_cached_one_still_passes(client_of, url):
+    app, client = client_of
+    assert client.get(url).status_code == 200  # now cached: cost 0
+    gate: Admission = app.extensions[EXTENSION]
+    gate.costly_running = True  # another thread holds the costly slot
+    response = client.get(url.replace("torture", "elections"))
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    if url.startswith("/api/"):
+        assert response.get_json()["error"]["code"] == "overloaded"
+    assert client.get(url).status_code == 200

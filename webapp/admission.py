@@ -1,0 +1,112 @@
+"""Admission control: each process bounds its searches, the costly ones most of all.
+
+A search's cost is estimated before it runs (:func:`indexer.search.estimate_cost`: the
+postings its plan would read, 0 when its result is cached).  Then, per process:
+
+- at most ``MAX_SEARCHES`` searches run at once; past it a search is refused;
+- a costly search (``COSTLY_SEARCH_POSTINGS`` postings or more) needs the process's one
+  costly slot, and is refused at once when another costly search holds it: it never
+  waits holding a thread, so it cannot delay the cheap searches queued behind it;
+- costly searches may use at most ``COSTLY_SEARCH_SHARE`` of the process's time over the
+  last :data:`BUDGET_WINDOW` seconds (the per-process time budget, on top of the
+  per-search ``SEARCH_TIME_LIMIT``); past it they are refused.
+
+A refused search gets 503 with ``Retry-After`` in the JSON error shape (code
+``overloaded``) at once.  Cheap searches always get through while the process has a
+free slot, whatever the costly ones do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+
+from flask import Flask, current_app
+from flask_babel import gettext as _
+
+from webapp.errors import unavailable, wants_json
+
+BUDGET_WINDOW = 10.0  # seconds over which the costly searches' time is counted
+RETRY_AFTER = 2  # seconds: a costly search is over by then (SEARCH_TIME_LIMIT)
+EXTENSION = "iapb_admission"
+
+
+class Overloaded(Exception):
+    """This process refuses the search now; ``retry_after`` says when to try again."""
+
+    def __init__(self, message: str, retry_after: int = RETRY_AFTER) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Admission:
+    """The bounds of one process (threads share it; each forked worker has its own)."""
+
+    def __init__(self, max_searches: int, costly_from: int, costly_share: float) -> None:
+        self.max_searches = max_searches
+        self.costly_from = costly_from
+        self.costly_share = costly_share
+        self.running = 0
+        self.costly_running = False
+        self.costly_started = 0.0
+        self.refused = 0
+        self._spent: deque[tuple[float, float]] = deque()  # (ended at, seconds) of costly
+        self._lock = threading.Lock()
+
+    def _costly_seconds(self, now: float) -> float:
+        while self._spent and self._spent[0][0] < now - BUDGET_WINDOW:
+            self._spent.popleft()
+        running = now - self.costly_started if self.costly_running else 0.0
+        return sum(seconds for _, seconds in self._spent) + running
+
+    def _refuse(self, message: str) -> Overloaded:
+        self.refused += 1
+        return Overloaded(message)
+
+    @contextlib.contextmanager
+    def admit(self, cost: int) -> Iterator[None]:
+        """Run the block as a search of ``cost`` postings, or raise :class:`Overloaded`."""
+        costly = cost >= self.costly_from
+        with self._lock:
+            now = time.monotonic()
+            if self.running >= self.max_searches:
+                raise self._refuse("this server is running as many searches as it can")
+            if costly:
+                if self.costly_running:
+                    raise self._refuse("this server is already running a costly search")
+                if self._costly_seconds(now) >= self.costly_share * BUDGET_WINDOW:
+                    raise self._refuse("this server has spent its time for costly searches")
+                self.costly_running, self.costly_started = True, now
+            self.running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.running -= 1
+                if costly:
+                    now = time.monotonic()
+                    self._spent.append((now, now - self.costly_started))
+                    self.costly_running = False
+
+
+def admission() -> Admission:
+    """The admission control of this app."""
+    return current_app.extensions[EXTENSION]
+
+
+def _overloaded(error: Overloaded):
+    message = str(error) if wants_json() else _("The search service is busy.")
+    return unavailable("overloaded", message, error.retry_after)
+
+
+def init_app(app: Flask) -> None:
+    """Give ``app`` its admission control (settings ``MAX_SEARCHES``, ``COSTLY_SEARCH_*``)."""
+    app.extensions[EXTENSION] = Admission(
+        app.config["MAX_SEARCHES"],
+        app.config["COSTLY_SEARCH_POSTINGS"],
+        app.config["COSTLY_SEARCH_SHARE"],
+    )
+    app.register_error_handler(Overloaded, _overloaded)

@@ -101,8 +101,8 @@ def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target with the measured value and PASS, MISS or n/a (not measured)."""
     out = []
     for target_id, what, path, op, bound in TARGETS:
-        if path[0] not in results:
-            continue  # a section not asked for (the costly-clients attack without --costly)
+        if path[0] == "costly" and "costly" not in results:
+            continue  # the attack runs only with --costly: not asked for, not judged
         value = _get(results, path)
         if value is None:
             verdict = "n/a"

@@ -17,7 +17,7 @@ from indexer.languages import parse_lang
 from indexer.layout import DEFAULT_INDEX_DIR
 
 # Measured on the 100,000-document synthetic index (docs/deploy.md, "Admission control").
-COSTLY_SEARCH_POSTINGS = 200_000
+COSTLY_SEARCH_POSTINGS = 150_000
 ORIGIN = re.compile(r"^https?://[^/\s,]+$")
 PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~\-/]*)?$")
 # A host name, an IPv4 address, a bracketed IPv6 address, or `.example.org` (any subdomain).
@@ -140,7 +140,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "COSTLY_SEARCH_SHARE",
-        0.5,
+        0.25,
         _share,
         "share of a process's time costly searches may use (over 10 s); past it, 503",
     ),

@@ -62,7 +62,8 @@ def _add_full_reports(root: Path, number: int, files: dict[str, str]) -> None:
 
 @pytest.fixture(scope="session")
 def pdf_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The mini corpus with full reports: report 1 in three languages, report 2 a scan."""
+    """The mini corpus with full reports: report 1 in three languages; report 2 in
+    English only, its full report a scan."""
     root = tmp_path_factory.mktemp("pdfcorpus") / "corpus"
     shutil.copytree(MINI, root)
     write_pdf(root / "full" / "01-en.pdf", EN_PAGES)
@@ -71,6 +72,9 @@ def pdf_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_pdf(root / "full" / "02-en.pdf", [Page(image=True), Page(image=True)])
     _add_full_reports(root, 1, {"en": "01-en.pdf", "be": "01-be.pdf", "ru": "01-ru.pdf"})
     _add_full_reports(root, 2, {"en": "02-en.pdf"})
+    second = root / "reports" / "02.yaml"
+    text = second.read_text(encoding="utf-8")
+    second.write_text(text[: text.index("be:\n")], encoding="utf-8")  # English only
     return root
 
 

@@ -8,9 +8,12 @@ from collections.abc import Iterator
 import pytest
 
 from tests import pdfcorpus
+from tests import test_wave2_browser as wave2
 from tests.conftest import LiveServer
 
 pdf_corpus = pdfcorpus.pdf_corpus  # the shared fixtures
+sized = wave2.sized  # a page at desktop and phone width
+axe_violations = wave2.axe_violations
 pdf_index = pdfcorpus.pdf_index
 
 pytestmark = pytest.mark.browser
@@ -42,3 +45,17 @@ def test_the_widget_shows_passages_with_page_links(page, pdf_server) -> None:
         "href", re.compile(rf"^{re.escape(pdf_server.url)}/reports/r1-en/p/[23]\?q=ICC#passage-\d$")
     )
     expect(widget.locator('[part~="passage"] [part~="mark"]').first).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?q=ICC&lang=en&hl=en",
+        "/reports/r1-en?hl=be",
+        "/reports/r1-en/p/2?q=ICC&hl=en#passage-2",
+        "/reports/r2-ru?hl=ru",
+    ],
+)
+def test_axe_finds_no_violation_on_full_report_pages(sized, pdf_server, url) -> None:
+    sized.goto(pdf_server.url + url)
+    assert axe_violations(sized) == []

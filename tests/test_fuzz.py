@@ -123,6 +123,8 @@ OPERATIONS = [
     ("/api/reports/{id}", GenerationMode.POSITIVE, 80),
     ("/api/reports/{id}", GenerationMode.NEGATIVE, 80),
     ("/healthz", GenerationMode.POSITIVE, 3),
+    ("/feed.atom", GenerationMode.POSITIVE, 40),
+    ("/feed.atom", GenerationMode.NEGATIVE, 40),
 ]
 
 

@@ -297,6 +297,25 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
             "503": _error("no index is available"),
         },
     }
+    html_error = {"text/html": {"schema": _STR}}
+    feed_op = {
+        "operationId": "feed",
+        "summary": "The Atom feed of a search: its newest matches, newest first",
+        "description": (
+            "Takes the search parameters of /api/search (sort is always date; per_page "
+            f"defaults to {MAX_PER_PAGE}). Errors are HTML pages, as on the web pages."
+        ),
+        "parameters": [*search_parameters(topics), _HL, _ACCEPT_LANGUAGE, _IF_NONE_MATCH],
+        "responses": {
+            "200": {
+                "description": "an Atom 1.0 feed",
+                "content": {"application/atom+xml": {"schema": _STR}},
+            },
+            "304": _NOT_MODIFIED,
+            "400": {"description": "a bad parameter", "content": html_error},
+            "503": {"description": "no index is available", "content": html_error},
+        },
+    }
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -311,6 +330,7 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
         "paths": {
             "/api/search": {"get": search_op},
             "/api/reports/{id}": {"get": report_op},
+            "/feed.atom": {"get": feed_op},
             "/healthz": {
                 "get": {
                     "operationId": "health",

@@ -23,7 +23,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
-from indexer.records import Collapse, Facet, SearchRequest, SearchResult
+from indexer.records import MAX_PAGE, Collapse, Facet, SearchRequest, SearchResult
 from indexer.search import get_document
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import (
@@ -46,7 +46,6 @@ CHART_BAR_WIDTH = 36  # year chart geometry, in SVG user units
 CHART_GAP = 12
 CHART_HEIGHT = 80
 CHART_LABEL = 18
-MAX_PAGE = 10_000  # the parser's upper bound for ``page``
 URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)»”]")
 LATIN_RE = re.compile(r"[A-Za-z]")
 CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")

@@ -113,6 +113,7 @@ def test_filters_sit_above_the_results_in_dom_and_visual_order(sized, live_serve
         box = sized.get_by_role("checkbox", name=re.compile("^2024"))
         expect(box).to_be_visible()
         assert box.bounding_box()["x"] < first_hit.bounding_box()["x"]
+    expect(sized.locator(".facets-apply")).to_be_hidden()  # with script, ticking applies
     css = sized.evaluate(
         "[...document.querySelectorAll('.layout > *')].map(e => getComputedStyle(e).order)"
     )
@@ -238,3 +239,23 @@ def test_the_snippet_can_be_copied_and_scrolled_by_keyboard(sized, live_server) 
     copied = sized.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("<script src=") and "<form action=" in copied
     assert json.dumps(copied)  # plain text
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_filters_work_without_javascript(browser, live_server, size) -> None:
+    width, height = SIZES[size]
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/?q=ICC&hl=en")
+    box = page.get_by_role("checkbox", name=re.compile("^2024"))
+    if size == "phone":
+        expect(box).to_be_hidden()
+        page.locator("summary.filters-toggle").click()
+    expect(box).to_be_visible()
+    box.check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"year=2024"))
+    expect(page.locator("li.hit")).to_have_count(1)
+    context.close()

@@ -58,24 +58,28 @@ def full_report_links(gen: Generation, number: int) -> tuple[FullReportLink, ...
     )
 
 
+def report_url(doc: str) -> str:
+    """The path of a document's page."""
+    return f"/reports/{doc}"
+
+
+def other_language(data: dict[str, Any]) -> OtherLanguage:
+    """A language version of a report, from the stored fields of its document."""
+    lang = Lang(data[f.LANG])
+    return OtherLanguage(
+        data[f.ID_FIELD], lang, data[f.title_field(lang)], report_url(data[f.ID_FIELD])
+    )
+
+
 def versions(gen: Generation, number: int, but: Lang | None = None) -> tuple[OtherLanguage, ...]:
     """The language versions of report ``number`` in ``gen`` (except ``but``)."""
     searcher = gen.searcher()
-    found = []
-    for lang in ALL_LANGS:
-        if lang is but:
-            continue
-        data = searcher.document(**{f.ID_FIELD: doc_id(number, lang)})
-        if data is not None:
-            found.append(
-                OtherLanguage(
-                    data[f.ID_FIELD],
-                    lang,
-                    data[f.title_field(lang)],
-                    f"/reports/{data[f.ID_FIELD]}",
-                )
-            )
-    return tuple(found)
+    stored = (
+        searcher.document(**{f.ID_FIELD: doc_id(number, lang)})
+        for lang in ALL_LANGS
+        if lang is not but
+    )
+    return tuple(other_language(data) for data in stored if data is not None)
 
 
 def missing(gen: Generation, doc: str) -> DocumentNotFound:

@@ -24,10 +24,9 @@ from whoosh import query as wq
 
 from indexer import schema as f
 from indexer.analysis import normalise
-from indexer.corpus import doc_id
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.facets import count_facets, facet_masks
-from indexer.fullreports import full_report_links, missing
+from indexer.fullreports import full_report_links, missing, other_language, report_url, versions
 from indexer.index import READ_ERRORS, Generation, SearchIndex
 from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
 from indexer.matching import evaluate
@@ -39,7 +38,6 @@ from indexer.records import (
     Facet,
     FacetCount,
     Hit,
-    OtherLanguage,
     SearchRequest,
     SearchResult,
     SortOrder,
@@ -48,11 +46,6 @@ from indexer.snippets import Terms, make_snippet
 
 UI_LANGUAGE_MARGIN = 0.7  # collapse shows the interface language when it scores >= 70% of the best
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
-
-
-def report_url(doc: str) -> str:
-    """The path of a document's page."""
-    return f"/reports/{doc}"
 
 
 def _date_order(gen: Generation, docs: np.ndarray, ui: Lang) -> np.ndarray:
@@ -136,18 +129,7 @@ def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: li
     stored = gen.searcher().stored_fields(docnum)
     lang = Lang(stored[f.LANG])
     terms = Terms(frozenset(plan.marks[lang]), frozenset(plan.prefixes[lang]), frozenset(plan.keys))
-    other_languages = []
-    for other in others:
-        data = gen.searcher().stored_fields(other)
-        other_lang = Lang(data[f.LANG])
-        other_languages.append(
-            OtherLanguage(
-                data[f.ID_FIELD],
-                other_lang,
-                data[f.title_field(other_lang)],
-                report_url(data[f.ID_FIELD]),
-            )
-        )
+    other_languages = [other_language(gen.searcher().stored_fields(other)) for other in others]
     return Hit(
         id=stored[f.ID_FIELD],
         report=int(stored[f.REPORT]),
@@ -345,20 +327,7 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
         raise missing(gen, doc)
     lang = Lang(stored[f.LANG])
     number = int(stored[f.REPORT])
-    others = []
-    for other in ALL_LANGS:
-        if other is lang:
-            continue
-        data = searcher.document(**{f.ID_FIELD: doc_id(number, other)})
-        if data is not None:
-            others.append(
-                OtherLanguage(
-                    data[f.ID_FIELD],
-                    other,
-                    data[f.title_field(other)],
-                    report_url(data[f.ID_FIELD]),
-                )
-            )
+    others = versions(gen, number, but=lang)
     topics = tuple(
         FacetCount(t, gen.topics[t].label(ui_lang) if t in gen.topics else t, 0, False)
         for t in stored[f.TOPICS].split(",")
@@ -377,7 +346,7 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
         provenance=stored[f.PROVENANCE],
         translated=bool(stored[f.TRANSLATED]),
         url=report_url(stored[f.ID_FIELD]),
-        other_languages=tuple(others),
+        other_languages=others,
         full_reports=full_report_links(gen, number),
     )
 

@@ -197,12 +197,7 @@ def _documents(report: Report) -> Iterator[dict]:
         text = report.summaries[lang]
         yield {
             f.ID_FIELD: report.doc_id(lang),
-            f.REPORT: report.number,
-            f.LANG: lang.value,
-            f.DATE: report.date.isoformat(),
-            f.DAY: report.date.toordinal(),
-            f.YEAR: report.date.year,
-            f.TOPICS: ",".join(report.topics),
+            **f.report_fields(report, lang),
             f.PERIOD_START: report.period_start,
             f.PERIOD_END: report.period_end,
             f.PROVENANCE: text.provenance_note,

@@ -157,12 +157,7 @@ def _passage_docs(report: Report, lang: Lang, text: PdfText) -> Iterator[dict]:
         for position, passage in enumerate(split_passages(page), start=1):
             yield {
                 f.ID_FIELD: f"{doc}/{page_number}/{position}",
-                f.REPORT: report.number,
-                f.LANG: lang.value,
-                f.DATE: report.date.isoformat(),
-                f.DAY: report.date.toordinal(),
-                f.YEAR: report.date.year,
-                f.TOPICS: ",".join(report.topics),
+                **f.report_fields(report, lang),
                 f.summary_field(lang): passage,
                 f.key_field(lang): passage,
                 PAGE: page_number,

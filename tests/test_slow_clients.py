@@ -11,13 +11,12 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 
 from bench.attack import Attack
-from tests.helpers import start_server, wait_for_health
+from tests.helpers import start_server, stop_process, wait_for_health
 
 pytestmark = pytest.mark.slow
 
@@ -30,13 +29,7 @@ def port(index_dir) -> Iterator[int]:
         wait_for_health(process, port)
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+        stop_process(process)
 
 
 def _search(port: int, q: str) -> int:

@@ -6,7 +6,8 @@ counts, then the scores of the filtered ones).  Here a query plan is evaluated o
 leaf by leaf, on arrays:
 
 - a ``Term`` is its postings list (document numbers and term frequencies), read once
-  per index generation and kept in a bounded cache, scored with BM25 in numpy;
+  per index generation and kept in a bounded cache, scored with Whoosh's own BM25
+  formula (``whoosh.scoring.bm25``) and idf, applied to the whole array at once;
 - a ``Phrase`` asks Whoosh only which documents hold the words in order (positions are
   Whoosh's business), cached the same way, and scores like its words together;
 - ``Or``/``And``/``Not``/``AndNot``/``AndMaybe`` are set operations on sorted arrays,
@@ -14,17 +15,25 @@ leaf by leaf, on arrays:
 
 Any other query type falls back to Whoosh's own matcher, matched without a score.
 The result is every matching document number (sorted) with its score.
+
+One deliberate difference from Whoosh's BM25F: the average field length.  Whoosh divides
+a field's total length by every document in the index; here it is the mean over the
+documents that have the field.  Each language has its own fields (``body_en``, ...), so
+Whoosh's average would count the two thirds of documents in other languages as empty,
+make every document look three times longer than the average and push length
+normalisation far past what ``B`` intends.  With the same average the two agree to
+rounding (``tests/test_matching.py`` compares them on the bundled corpus).
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from typing import TYPE_CHECKING
 
 import numpy as np
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.columns import NumericColumn
 from whoosh.searching import Searcher
@@ -35,8 +44,8 @@ from indexer.lru import LRUCache
 if TYPE_CHECKING:  # the generation holds its Postings: no import at run time
     from indexer.index import Generation
 
-K1 = 1.2  # BM25 term-frequency saturation (Whoosh's default)
-B = 0.75  # BM25 length normalisation (Whoosh's default)
+K1 = scoring.BM25F().K1  # term-frequency saturation: Whoosh's default
+B = scoring.BM25F().B  # length normalisation: Whoosh's default
 CACHE_BYTES = 64 * 1024 * 1024  # postings arrays kept per generation
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
@@ -97,8 +106,8 @@ class Postings:
             return _EMPTY_DOCS, _EMPTY_SCORES
         return np.concatenate(ids), np.concatenate(weights)
 
-    def phrase_docs(self, query: wq.Query, searcher: Searcher) -> np.ndarray:
-        """The documents matching ``query`` by Whoosh's own (unscored) matcher."""
+    def whoosh_docs(self, query: wq.Query, searcher: Searcher) -> np.ndarray:
+        """The documents matching ``query`` by Whoosh's own (unscored) evaluation of it."""
         key = ("query", type(query).__name__, repr(query))
         return self.cache.get_or_compute(key, lambda: _whoosh_docs(query, searcher))
 
@@ -191,9 +200,7 @@ class _Evaluator:
         if not len(docs):
             return docs, tf
         lengths, mean = self.postings.lengths(field, self.searcher)
-        idf = math.log(self.doc_count / (len(docs) + 1)) + 1
-        norm = K1 * ((1 - B) + B * lengths[docs] / mean)
-        return docs, idf * (tf * (K1 + 1)) / (tf + norm)
+        return docs, bm25_scores(self.searcher, field, text, tf, lengths[docs], mean)
 
     def evaluate(self, query: wq.Query) -> Matches:
         self._clock()
@@ -229,7 +236,7 @@ class _Evaluator:
         if isinstance(query, wq.Every):
             return np.arange(self.doc_count, dtype=np.int64), np.zeros(self.doc_count)
         self.leaves += 1
-        docs = self.postings.phrase_docs(query, self.searcher)
+        docs = self.postings.whoosh_docs(query, self.searcher)
         return docs, np.full(len(docs), float(getattr(query, "boost", 1.0)))
 
     def _or(self, subqueries: list[wq.Query]) -> Matches:
@@ -273,12 +280,26 @@ class _Evaluator:
             candidates = np.intersect1d(candidates, word_docs, assume_unique=True)
         if not len(candidates):
             return _EMPTY_DOCS, _EMPTY_SCORES
-        docs = self.postings.phrase_docs(query, self.searcher)
+        docs = self.postings.whoosh_docs(query, self.searcher)
         scores = np.zeros(len(docs))
         for word_docs, word_scores in words:
             _, here, there = np.intersect1d(docs, word_docs, True, return_indices=True)
             scores[here] += word_scores[there]
         return docs, scores
+
+
+def bm25_scores(
+    searcher: Searcher, field: str, text: str, tf: np.ndarray, lengths: np.ndarray, mean: float
+) -> np.ndarray:
+    """Whoosh's BM25 of ``text`` in ``field`` for many documents at once.
+
+    ``tf`` and ``lengths`` are the documents' term frequencies and field lengths, ``mean``
+    the average field length.  The idf is the searcher's weighting's own (called directly:
+    ``Searcher.idf`` would keep every term ever asked in an unbounded dict, and the score
+    is cached here anyway).
+    """
+    idf = searcher.weighting.idf(searcher, field, text)
+    return scoring.bm25(idf, tf, lengths, mean, B, K1)
 
 
 def _nbytes(value: np.ndarray | tuple[np.ndarray, ...]) -> int:

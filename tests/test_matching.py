@@ -157,8 +157,66 @@ def test_a_phrase_whose_words_never_meet_skips_the_positional_check(
     def positional_check(*args, **kwargs):
         raise AssertionError("Whoosh's phrase check was asked")
 
-    monkeypatch.setattr(matching.Postings, "phrase_docs", positional_check)
+    monkeypatch.setattr(matching.Postings, "whoosh_docs", positional_check)
     # "torture" (report 9 only) and "Moscow" (reports 5 and 7) share no document.
     phrase = wq.Phrase(f.summary_field(Lang.EN), ["tortur", "moscow"])
     (docs, scores), complete = evaluate(generation, phrase, FAR)
     assert complete and len(docs) == 0 and len(scores) == 0
+
+
+BM25_TERMS = [  # (field, word as typed): English, Belarusian and Russian summaries, a title
+    (f.summary_field(Lang.EN), "torture"),
+    (f.summary_field(Lang.EN), "evidence"),
+    (f.summary_field(Lang.BE), "катаванні"),
+    (f.summary_field(Lang.BE), "доказы"),
+    (f.summary_field(Lang.RU), "доказательства"),
+    (f.title_field(Lang.EN), "Progress"),
+]
+
+
+def _analysed(gen, field: str, word: str) -> str:
+    (term,) = gen.searcher().schema[field].process_text(word, mode="query")
+    return term
+
+
+def _term_scores(gen, field: str, text: str, mean: float) -> dict[int, float]:
+    """Our numpy BM25 of one term with the given average field length, by docnum."""
+    from indexer.matching import bm25_scores
+
+    searcher = gen.searcher()
+    docs, tf = gen.postings.term(field, text, searcher)
+    lengths, _ = gen.postings.lengths(field, searcher)
+    scores = bm25_scores(searcher, field, text, tf, lengths[docs], mean)
+    return dict(zip(docs.tolist(), scores.tolist(), strict=True))
+
+
+@pytest.mark.parametrize(("field", "word"), BM25_TERMS)
+def test_bm25_equals_whoosh_s_bm25f_given_whoosh_s_average_length(generation, field, word):
+    searcher = generation.searcher()
+    text = _analysed(generation, field, word)
+    assert searcher.doc_frequency(field, text) > 0, "the term is in the bundled corpus"
+    whoosh = {hit.docnum: hit.score for hit in searcher.search(wq.Term(field, text), limit=None)}
+    ours = _term_scores(generation, field, text, searcher.avg_field_length(field))
+    assert ours.keys() == whoosh.keys()
+    for docnum, score in whoosh.items():
+        assert ours[docnum] == pytest.approx(score, rel=1e-9)
+
+
+@pytest.mark.parametrize(("field", "word"), BM25_TERMS)
+def test_a_term_is_scored_with_the_average_over_documents_that_have_the_field(
+    generation, field, word
+) -> None:
+    """The one deliberate difference from Whoosh: its average counts every document."""
+    searcher = generation.searcher()
+    text = _analysed(generation, field, word)
+    per_doc = [searcher.doc_field_length(d, field, 0) for d in range(searcher.doc_count_all())]
+    filled = [length for length in per_doc if length]
+    assert len(filled) < len(per_doc), "other languages' documents lack the field"
+    mean = sum(filled) / len(filled)
+    expected = _term_scores(generation, field, text, mean)
+    (docs, scores), complete = evaluate(generation, wq.Term(field, text), FAR)
+    assert complete and dict(zip(docs.tolist(), scores.tolist(), strict=True)) == pytest.approx(
+        expected, rel=1e-9
+    )
+    whoosh_mean = searcher.avg_field_length(field)
+    assert whoosh_mean < mean  # so Whoosh's own scores would differ

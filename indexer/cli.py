@@ -182,6 +182,9 @@ def _search(args: argparse.Namespace) -> int:
         "page": [str(args.page)],
         "per_page": [str(args.per_page)],
     }
+    for name in ("year_from", "year_to", "date_from", "date_to"):
+        if getattr(args, name) is not None:
+            params[name] = [getattr(args, name)]
     if args.collapse:
         params["collapse"] = ["report"]
     try:
@@ -263,6 +266,10 @@ def make_parser() -> argparse.ArgumentParser:
     find.add_argument("--lang", action="append", help="language filter (repeatable)")
     find.add_argument("--year", action="append", help="year filter (repeatable)")
     find.add_argument("--topic", action="append", help="topic filter (repeatable)")
+    find.add_argument("--year-from", help="first publication year of a span")
+    find.add_argument("--year-to", help="last publication year of a span")
+    find.add_argument("--date-from", help="first publication date, YYYY-MM-DD")
+    find.add_argument("--date-to", help="last publication date, YYYY-MM-DD")
     find.add_argument(
         "--sort", default=SortOrder.RELEVANCE.value, choices=[s.value for s in SortOrder]
     )

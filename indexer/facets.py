@@ -3,6 +3,11 @@
 Counts are disjunctive: a facet's counts apply every other facet's selection but not
 its own (OR within a facet, AND across facets), so a user can pick 2023 *and* 2024 and
 still see how many documents each year holds.
+
+A span of years or dates (``year_from``/``year_to``, ``date_from``/``date_to``) belongs
+to the year facet: it applies together with the selected years (both must hold), and
+the year facet's counts ignore it as they ignore the selected years, so the chart of
+years keeps showing every year a reader may pick a span from.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ def facet_masks(gen: Generation, docs: np.ndarray, req: SearchRequest) -> dict[F
     masks = {facet: np.ones(len(docs), dtype=bool) for facet in Facet}
     if req.years:
         masks[Facet.YEAR] = np.isin(gen.years[docs], np.array(req.years, dtype=np.int32))
+    span = req.day_span()
+    if span is not None:
+        days = gen.days[docs]
+        masks[Facet.YEAR] &= (days >= span[0]) & (days <= span[1])
     if req.langs:
         wanted = np.array([LANG_INDEX[x] for x in req.langs], dtype=np.int8)
         masks[Facet.LANG] = np.isin(gen.langs[docs], wanted)

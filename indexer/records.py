@@ -8,6 +8,7 @@ gives the JSON shape of the API contract (field names fixed by the brief).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +23,8 @@ DEFAULT_PER_PAGE = 10
 MAX_FILTER_VALUES = 20
 MAX_PAGE = 10_000
 MIN_YEAR, MAX_YEAR = 1900, 2999  # what a year filter may say (not which years have reports)
+MIN_DATE, MAX_DATE = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)  # and a date filter
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Facet(StrEnum):
@@ -53,6 +56,10 @@ PARAMETERS: dict[str, str] = {
     "lang": "document language filter, repeatable: en, be, ru",
     "year": "publication year filter, repeatable",
     "topic": "topic id filter, repeatable (see topics.yaml)",
+    "year_from": f"first publication year of a span, {MIN_YEAR} to {MAX_YEAR}; `year` also applies",
+    "year_to": "last publication year of a span (inclusive), not before year_from",
+    "date_from": "first publication date, YYYY-MM-DD (inclusive)",
+    "date_to": "last publication date, YYYY-MM-DD (inclusive), not before date_from",
     "sort": "relevance (default) or date (newest first)",
     "page": "page number, from 1",
     "per_page": f"hits per page, 1 to {MAX_PER_PAGE} (default {DEFAULT_PER_PAGE})",
@@ -82,6 +89,35 @@ def _int(name: str, text: str, low: int, high: int | None = None) -> int:
     return value
 
 
+def _date(name: str, text: str) -> dt.date:
+    # fromisoformat() alone would also read "20240101" and "2024-W01-1": one form only.
+    try:
+        if not (text.isascii() and _DATE_RE.fullmatch(text.strip())):
+            raise ValueError(text)
+        value = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise QueryError(name, f"'{name}' must be a date YYYY-MM-DD, not {text!r}") from None
+    if not MIN_DATE <= value <= MAX_DATE:
+        message = f"'{name}' must be from {MIN_DATE} to {MAX_DATE}, not {value}"
+        raise QueryError(name, message, "out_of_range")
+    return value
+
+
+def _span(get_all: Callable[[str], list[str]], name: str, read: Callable[[str, str], Any]):
+    """The ``name_from`` and ``name_to`` bounds (``None`` when absent or empty), in order.
+
+    Raises :class:`QueryError` naming ``name_to`` when it comes before ``name_from``.
+    """
+    first, last = (
+        read(param, text) if (text := (_one(get_all, param) or "").strip()) else None
+        for param in (f"{name}_from", f"{name}_to")
+    )
+    if first is not None and last is not None and last < first:
+        message = f"'{name}_to' ({last}) is before '{name}_from' ({first})"
+        raise QueryError(f"{name}_to", message, "invalid_range")
+    return first, last
+
+
 def _many(get_all: Callable[[str], list[str]], name: str) -> list[str]:
     values = [v for raw in get_all(name) for v in raw.split(",") if v.strip()]
     if len(values) > MAX_FILTER_VALUES:
@@ -97,6 +133,10 @@ class SearchRequest:
     langs: tuple[Lang, ...] = ()
     years: tuple[int, ...] = ()
     topics: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
     sort: SortOrder = SortOrder.RELEVANCE
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
@@ -127,6 +167,10 @@ class SearchRequest:
                 raise QueryError("lang", f"unknown language {value!r} (one of {codes})") from None
         years = [_int("year", v, MIN_YEAR, MAX_YEAR) for v in _many(get_all, "year")]
         topics = _many(get_all, "topic")
+        year_from, year_to = _span(
+            get_all, "year", lambda name, text: _int(name, text, MIN_YEAR, MAX_YEAR)
+        )
+        date_from, date_to = _span(get_all, "date", _date)
         sort_text = _one(get_all, "sort")
         try:
             sort = SortOrder(sort_text.strip().lower()) if sort_text else SortOrder.RELEVANCE
@@ -153,6 +197,10 @@ class SearchRequest:
             langs=tuple(dict.fromkeys(langs)),
             years=tuple(sorted(set(years), reverse=True)),
             topics=tuple(dict.fromkeys(topics)),
+            year_from=year_from,
+            year_to=year_to,
+            date_from=date_from,
+            date_to=date_to,
             sort=sort,
             page=page,
             per_page=per_page,
@@ -165,6 +213,28 @@ class SearchRequest:
         """The selected values of one facet."""
         return {Facet.YEAR: self.years, Facet.LANG: self.langs, Facet.TOPIC: self.topics}[facet]
 
+    @property
+    def has_span(self) -> bool:
+        """Whether a year or date bound is given."""
+        bounds = (self.year_from, self.year_to, self.date_from, self.date_to)
+        return any(v is not None for v in bounds)
+
+    def day_span(self) -> tuple[int, int] | None:
+        """The publication days (proleptic ordinals, first and last) the year and date
+        bounds allow together, or ``None`` without bounds.  May be empty (first > last)
+        when a year bound excludes a date bound."""
+        if not self.has_span:
+            return None
+        firsts = [MIN_DATE, self.date_from]
+        lasts = [MAX_DATE, self.date_to]
+        if self.year_from is not None:
+            firsts.append(dt.date(self.year_from, 1, 1))
+        if self.year_to is not None:
+            lasts.append(dt.date(self.year_to, 12, 31))
+        first = max(d for d in firsts if d is not None)
+        last = min(d for d in lasts if d is not None)
+        return first.toordinal(), last.toordinal()
+
     def cache_key(self) -> tuple[Any, ...]:
         """A hashable key that two requests share exactly when they give the same result."""
         return (
@@ -172,6 +242,10 @@ class SearchRequest:
             tuple(sorted(self.langs)),
             self.years,
             tuple(sorted(self.topics)),
+            self.year_from,
+            self.year_to,
+            self.date_from,
+            self.date_to,
             self.sort,
             self.page,
             self.per_page,
@@ -190,6 +264,10 @@ class SearchRequest:
             "lang": list(self.langs),
             "year": list(self.years),
             "topic": list(self.topics),
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
             "sort": self.sort,
             "page": self.page,
             "per_page": self.per_page,

@@ -56,7 +56,9 @@ values = st.one_of(
     st.text(alphabet=TRICKY, max_size=40),
     st.lists(words, max_size=8).map(" ".join),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from(["", " ", "0", "1", "50", "51", "2024", "en", "ru,be", "report", "date"]),
+    st.sampled_from(
+        ["", " ", "0", "1", "50", "51", "2024", "2024-05-31", "en", "ru,be", "report", "date"]
+    ),
     st.text(alphabet=TRICKY + "ab", min_size=1, max_size=4).map(lambda s: s * 2500),
 )
 pairs = st.lists(st.tuples(st.sampled_from([*NAMES, "x", ""]), values), max_size=8)

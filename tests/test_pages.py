@@ -162,7 +162,7 @@ def test_facet_counts_are_the_search_api_counts(client) -> None:
 def test_year_facet_is_drawn_as_an_svg_bar_chart_without_inline_style(client) -> None:
     body, page = get_page(client, "/?hl=en")
     assert page.find("svg", class_="year-chart")
-    assert len(page.find("rect")) == 3  # the corpus has reports from 2023, 2024, 2025
+    assert len(page.find("rect", class_="bar-fill")) == 3  # reports from 2023, 2024, 2025
     assert "style=" not in body
     assert "<script>" not in body  # no inline script: CSP script-src 'self'
 

@@ -25,6 +25,8 @@ START = [
     "/?per_page=2&page=3&hl={hl}",
     "/?q=torure&hl={hl}",
     "/?q=nothingmatchesthis&year=2023&hl={hl}",
+    "/?q=ICC&year_from=2024&year_to=2025&date_to=2025-06-01&hl={hl}",
+    "/?year_from=2024&year_to=2024&hl={hl}",
     "/reports/r9-en?hl={hl}",
     "/reports/r4-be?hl={hl}",
     "/widget?hl={hl}",
@@ -33,9 +35,11 @@ HLS = ["en", "be", "ru"]
 
 
 def local_links(body: str) -> list[str]:
-    """The site's own link targets in ``body`` (``href`` of ``a`` and ``link``)."""
+    """The site's own link targets in ``body`` (``href`` of ``a`` and ``link``, and the
+    shift-click targets of the chart's bars, ``data-span-href``)."""
     page = Page(body)
     hrefs = [t["href"] for name, t in page.tags if name in ("a", "link") and "href" in t]
+    hrefs += [t["data-span-href"] for name, t in page.tags if "data-span-href" in t]
     return [h for h in hrefs if h.startswith("/")]
 
 
@@ -63,12 +67,13 @@ def walked(index_dir) -> dict[str, tuple[int, str, str]]:
 def test_the_walker_covers_filters_sort_collapse_paging_and_every_language(walked) -> None:
     params = [parse_qs(urlsplit(u).query) for u in walked]
     assert len(walked) > 200
-    for name in ("year", "lang", "topic", "sort", "collapse", "page"):
+    for name in ("year", "lang", "topic", "sort", "collapse", "page", "year_from", "year_to"):
         assert any(name in p for p in params), name
     assert {p["hl"][0] for p in params if "hl" in p} == set(HLS)
     assert any(urlsplit(u).path.startswith("/reports/") for u in walked)
     assert any(urlsplit(u).path == "/feed.atom" for u in walked)
     assert any(urlsplit(u).path == "/api/search" for u in walked)
+    assert any("date_to" in p and "year_from" not in p for p in params)  # a chip removed it
 
 
 def test_no_link_of_the_pages_answers_404_or_5xx(walked) -> None:

@@ -354,3 +354,25 @@ def test_a_late_answer_to_an_older_query_is_dropped(page, host_page, problems):
     expect(widget.get_by_role("status")).to_have_text("3 results")
     expect(results(widget)).to_have_count(3)
     assert problems == []
+
+
+def test_a_span_attribute_limits_the_searches_and_the_see_all_link(
+    page, host_page, problems, live_server
+):
+    # ICC is named in reports 7 (2024-11-07), 8 (2025-05-28) and 9 (2025-11-10).
+    page.goto(
+        host_page('<iapb-search lang="en" year-from="2025" date-to="2025-12-31"></iapb-search>')
+    )
+    widget = page.locator("iapb-search")
+    search(widget, "ICC")
+    expect(widget.get_by_role("status")).to_have_text("2 results")
+    widget.locator('[part~="filters-toggle"]').click()
+    years = widget.locator('[part~="chip"][data-f="year"]')
+    expect(years).to_have_count(1)  # 2024 would match nothing inside the span
+    expect(years).to_contain_text("2025")
+    expect(widget.locator('[part~="more"]')).to_have_attribute(
+        "href", f"{live_server.url}/?q=ICC&hl=en&year_from=2025&date_to=2025-12-31"
+    )
+    page.locator("iapb-search").evaluate("el => el.setAttribute('year-from', '2024')")
+    expect(widget.get_by_role("status")).to_have_text("3 results")
+    assert problems == []

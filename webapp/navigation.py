@@ -20,6 +20,9 @@ from webapp.i18n import ui_lang
 
 PAGE_ENDPOINT = "pages.index"
 PAGE_WINDOW = 2  # page links shown on each side of the current page
+NO_YEAR_SPAN: dict[str, Any] = {"year_from": None, "year_to": None}
+NO_DATE_SPAN: dict[str, Any] = {"date_from": None, "date_to": None}
+NO_FILTERS: dict[str, Any] = {"lang": [], "year": [], "topic": [], **NO_YEAR_SPAN, **NO_DATE_SPAN}
 
 
 def with_hl(endpoint: str, params: Sequence[tuple[str, str]] = (), **values: Any) -> str:
@@ -55,6 +58,23 @@ def _toggled(values: tuple[Any, ...], value: Any) -> list[Any]:
 def toggle_url(req: SearchRequest, facet: Facet, value: Any) -> str:
     """The same search with ``value`` of ``facet`` toggled, back on page 1."""
     return search_url(req, **{facet.value: _toggled(req.filters(facet), value), "page": 1})
+
+
+def span_url(req: SearchRequest, first: int, last: int) -> str:
+    """The same search over the years ``first`` to ``last`` only, back on page 1.
+
+    The chart of years chooses years this way, so the year check boxes are cleared.
+    """
+    return search_url(req, year=[], year_from=first, year_to=last, page=1)
+
+
+def year_in_span(req: SearchRequest, year: int) -> bool:
+    """Whether ``year`` is chosen by the year check boxes and the span (when any is set)."""
+    if not req.years and req.year_from is None and req.year_to is None:
+        return False
+    after = req.year_from is None or year >= req.year_from
+    before = req.year_to is None or year <= req.year_to
+    return after and before and (not req.years or year in req.years)
 
 
 @dataclass(frozen=True)
@@ -135,7 +155,7 @@ def search_links(result: SearchResult) -> SearchLinks:
         collapse=search_url(req, collapse=collapse, page=1),
         previous=search_url(req, page=req.page - 1) if req.page > 1 else None,
         next=search_url(req, page=req.page + 1) if req.page < result.pages else None,
-        clear_filters=search_url(req, lang=[], year=[], topic=[], page=1),
+        clear_filters=search_url(req, **NO_FILTERS, page=1),
         suggestion=search_url(req, q=result.suggestion, page=1) if result.suggestion else None,
         feed=search_url(req, "feed.feed", page=1),
         api=search_url(req, "api.search"),

@@ -15,11 +15,13 @@ from typing import Any
 from indexer.languages import ALL_LANGS
 from indexer.records import (
     DEFAULT_PER_PAGE,
+    MAX_DATE,
     MAX_FILTER_VALUES,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY_LENGTH,
     MAX_YEAR,
+    MIN_DATE,
     MIN_YEAR,
     PARAMETERS,
     Collapse,
@@ -39,6 +41,14 @@ def _array(items: dict[str, Any]) -> dict[str, Any]:
 
 def _parameter_schemas(topics: list[str] | None) -> dict[str, dict[str, Any]]:
     """The JSON Schema of each search parameter, keyed like ``PARAMETERS``."""
+    year = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
+    # JSON Schema bounds no dates: the range is said in words.
+    date = {
+        "type": "string",
+        "format": "date",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        "description": f"{MIN_DATE} to {MAX_DATE}",
+    }
     topic: dict[str, Any] = {"type": "string", "minLength": 1}
     if topics:
         topic = {"type": "string", "enum": topics}
@@ -46,8 +56,12 @@ def _parameter_schemas(topics: list[str] | None) -> dict[str, dict[str, Any]]:
         # NUL is refused by the parser; every other character is allowed.
         "q": {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\u0000]*$"},
         "lang": _array({"type": "string", "enum": LANG_CODES}),
-        "year": _array({"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
+        "year": _array(year),
         "topic": _array(topic),
+        "year_from": year,
+        "year_to": year,
+        "date_from": date,
+        "date_to": date,
         "sort": {"type": "string", "enum": [s.value for s in SortOrder], "default": "relevance"},
         "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
         "per_page": {
@@ -270,7 +284,10 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
         "responses": {
             "200": _json("SearchResult", "a page of hits and facets", headers=_CACHED_HEADERS),
             "304": _NOT_MODIFIED,
-            "400": _error("a bad parameter (named in `param`), or a page past the last one"),
+            "400": _error(
+                "a bad parameter (named in `param`), a span whose end comes before its start "
+                "(`invalid_range`), or a page past the last one"
+            ),
             "503": _error("no index is available"),
         },
     }

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, g, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
@@ -27,14 +27,18 @@ from indexer.records import MAX_PAGE, Collapse, Facet, SearchRequest, SearchResu
 from indexer.search import get_document
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import (
+    NO_DATE_SPAN,
+    NO_YEAR_SPAN,
     facet_options,
     page_links,
     page_params,
     report_url,
     search_links,
     search_url,
+    span_url,
     toggle_url,
     with_hl,
+    year_in_span,
 )
 from webapp.searching import current_index, run_search
 
@@ -74,7 +78,11 @@ def language_names() -> dict[Lang, str]:
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar of the year chart, in SVG user units."""
+    """One bar of the year chart, in SVG user units, and the links it is.
+
+    ``url`` shows that year only (or, when it is the one year shown, every year again);
+    ``span_url`` (for a shift-click) the span from the current span's first year to it.
+    """
 
     label: str
     count: int
@@ -82,12 +90,17 @@ class Bar:
     y: int
     height: int
     selected: bool
+    name: str  # the link's accessible name: "2024: 3 reports"
+    url: str
+    span_url: str
 
 
 def year_chart(result: SearchResult) -> tuple[list[Bar], int, int]:
     """Bars of the year facet, oldest year first, with the chart's width and height."""
+    req = result.request
     counts = sorted(result.facets.get(Facet.YEAR, ()), key=lambda c: c.value)
     tallest = max((c.count for c in counts), default=0) or 1
+    anchor = req.year_from if req.year_from is not None else req.year_to
     bars = []
     for i, c in enumerate(counts):
         height = round(CHART_HEIGHT * c.count / tallest)
@@ -95,9 +108,60 @@ def year_chart(result: SearchResult) -> tuple[list[Bar], int, int]:
             height = max(height, 2)
         x = CHART_GAP // 2 + i * (CHART_BAR_WIDTH + CHART_GAP)
         y = CHART_LABEL + CHART_HEIGHT - height
-        bars.append(Bar(c.label, c.count, x, y, height, c.selected))
+        year = int(c.value)
+        if (req.year_from, req.year_to) == (year, year) and not req.years:
+            url = search_url(req, **NO_YEAR_SPAN, page=1)
+        else:
+            url = span_url(req, year, year)
+        start = year if anchor is None else min(anchor, year)
+        extended = span_url(req, start, year if anchor is None else max(anchor, year))
+        if req.collapse is Collapse.REPORT:
+            name = ngettext(
+                "%(year)s: %(num)d report", "%(year)s: %(num)d reports", c.count, year=c.label
+            )
+        else:
+            name = ngettext(
+                "%(year)s: %(num)d result", "%(year)s: %(num)d results", c.count, year=c.label
+            )
+        selected = c.selected or year_in_span(req, year)
+        bars.append(Bar(c.label, c.count, x, y, height, selected, name, url, extended))
     width = max(1, len(counts)) * (CHART_BAR_WIDTH + CHART_GAP)
     return bars, width, CHART_HEIGHT + 2 * CHART_LABEL
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An active filter shown above the results, as a link removing it."""
+
+    label: str
+    url: str
+
+
+def span_chips(req: SearchRequest) -> list[Chip]:
+    """The year span and the date span of ``req``, each as a removable chip."""
+    chips = []
+    first, last = req.year_from, req.year_to
+    if first is not None or last is not None:
+        if first is not None and last is not None:
+            label = _("Years: %(first)d–%(last)d", first=first, last=last)
+        elif first is not None:
+            label = _("Years: from %(first)d", first=first)
+        else:
+            label = _("Years: up to %(last)d", last=last)
+        chips.append(Chip(label, search_url(req, **NO_YEAR_SPAN, page=1)))
+    if req.date_from is not None or req.date_to is not None:
+        start, end = (
+            format_date(day, "medium") if day is not None else None
+            for day in (req.date_from, req.date_to)
+        )
+        if start and end:
+            label = _("Published: %(start)s – %(end)s", start=start, end=end)
+        elif start:
+            label = _("Published: from %(start)s", start=start)
+        else:
+            label = _("Published: up to %(end)s", end=end)
+        chips.append(Chip(label, search_url(req, **NO_DATE_SPAN, page=1)))
+    return chips
 
 
 def page_request() -> tuple[SearchRequest, int | None]:
@@ -117,6 +181,13 @@ def page_request() -> tuple[SearchRequest, int | None]:
         if str(page) != text:
             asked = wanted
         args.setlist("page", [str(page)])
+    # The form's "From year" and "To year" may be picked the wrong way round: the page
+    # reads them in order (the API answers 400).
+    first, last = (args.getlist(name) for name in ("year_from", "year_to"))
+    if len(first) == len(last) == 1 and first[0].isdigit() and last[0].isdigit():
+        if int(first[0]) > int(last[0]):
+            args.setlist("year_from", last)
+            args.setlist("year_to", first)
     req = SearchRequest.from_params(args.getlist, ui_lang())
     if "collapse" not in args:
         req = dataclasses.replace(req, collapse=Collapse.REPORT)
@@ -196,6 +267,13 @@ def index():
     bars, chart_width, chart_height = year_chart(result)
     topic_labels = {c.value: c.label for c in result.facets.get(Facet.TOPIC, ())}
     facets = facet_options(result)
+    span_years = sorted(
+        {int(c.value) for c in result.facets.get(Facet.YEAR, ())}
+        | {y for y in (req.year_from, req.year_to) if y is not None}
+    )
+    chips = span_chips(req)
+    # The year fieldset holds the span's selects; without it the span is kept hidden.
+    kept = {"lang": [], "year": [], "topic": [], **(NO_YEAR_SPAN if facets["year"] else {})}
     return render_template(
         "pages/search.html",
         req=req,
@@ -203,7 +281,9 @@ def index():
         asked_page=asked,
         facets=facets,
         has_facets=any(facets.values()),
-        selected_filters=len(req.years) + len(req.langs) + len(req.topics),
+        selected_filters=len(req.years) + len(req.langs) + len(req.topics) + len(chips),
+        chips=chips,
+        span_years=span_years,
         bars=bars,
         chart_width=chart_width,
         chart_height=chart_height,
@@ -211,7 +291,7 @@ def index():
         pagination=page_links(result),
         links=search_links(result),
         hidden=page_params(req, q="", page=1),
-        filter_hidden=page_params(req, lang=[], year=[], topic=[], page=1),
+        filter_hidden=page_params(req, **kept, page=1),
         first=(req.page - 1) * req.per_page + 1,
         topic_labels=topic_labels,
         topic_url=lambda topic: toggle_url(req, Facet.TOPIC, topic),

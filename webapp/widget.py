@@ -65,6 +65,18 @@ ATTRIBUTES: tuple[ReferenceEntry, ...] = (
         _l("Placeholder text of the search box."),
     ),
     ReferenceEntry(
+        "year-from",
+        "",
+        _l("Searches only reports published in or after this year (a span with year-to)."),
+    ),
+    ReferenceEntry("year-to", "", _l("Searches only reports published in or before this year.")),
+    ReferenceEntry(
+        "date-from", "", _l("Searches only reports published on or after this date, YYYY-MM-DD.")
+    ),
+    ReferenceEntry(
+        "date-to", "", _l("Searches only reports published on or before this date, YYYY-MM-DD.")
+    ),
+    ReferenceEntry(
         "theme",
         "auto",
         _l(

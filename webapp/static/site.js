@@ -56,6 +56,20 @@
     }
   }
 
+  // The chart of years: a bar shows its year; a shift-click (or Shift+Enter) on another
+  // bar shows the span from the current span's first year to it (data-span-href).
+  var chart = document.querySelector(".year-chart");
+  if (chart) {
+    var help = document.querySelector(".chart-help");
+    if (help) help.hidden = false;
+    chart.addEventListener("click", function (event) {
+      var bar = event.target.closest("a[data-span-href]");
+      if (!bar || !event.shiftKey) return;
+      event.preventDefault();
+      window.location.href = bar.getAttribute("data-span-href");
+    });
+  }
+
   // A "Copy" button after each snippet to paste (the /widget page); labels from the page.
   document.querySelectorAll("pre[data-copy]").forEach(function (pre) {
     var button = document.createElement("button");

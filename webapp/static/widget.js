@@ -187,9 +187,18 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
     );
   };
 
+  // Attributes limiting every search to a span of publication years or dates, with the
+  // API parameter each sets and the form of a valid value (others are ignored).
+  const SPAN = {
+    "year-from": ["year_from", /^\d{4}$/],
+    "year-to": ["year_to", /^\d{4}$/],
+    "date-from": ["date_from", /^\d{4}-\d{2}-\d{2}$/],
+    "date-to": ["date_to", /^\d{4}-\d{2}-\d{2}$/],
+  };
+
   class IapbSearch extends HTMLElement {
     static get observedAttributes() {
-      return ["lang", "endpoint", "per-page", "facets", "placeholder", "theme"];
+      return ["lang", "endpoint", "per-page", "facets", "placeholder", "theme", ...Object.keys(SPAN)];
     }
 
     constructor() {
@@ -214,6 +223,23 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
       const given = this.getAttribute("facets");
       const names = given === null ? FACETS : given.toLowerCase().split(/[\s,]+/);
       return names.filter((f, i) => FACETS.includes(f) && names.indexOf(f) === i);
+    }
+
+    // The host's span as [parameter, value] pairs.
+    get _span() {
+      const pairs = [];
+      for (const [attr, [param, form]] of Object.entries(SPAN)) {
+        const value = (this.getAttribute(attr) || "").trim();
+        if (form.test(value)) pairs.push([param, value]);
+      }
+      return pairs;
+    }
+
+    // Whether a year chip lies within the host's year span (other years would match nothing).
+    _inSpan(year) {
+      const first = parseInt(this.getAttribute("year-from") || "", 10);
+      const last = parseInt(this.getAttribute("year-to") || "", 10);
+      return !(Number(year) < first) && !(Number(year) > last);
     }
 
     get _perPage() {
@@ -378,6 +404,7 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
         p.set("per_page", this._perPage);
         if (!this._every) p.set("collapse", "report");
       } else if (this._every) p.set("collapse", "none");
+      for (const [param, value] of this._span) p.set(param, value);
       if (filtered) for (const f of FACETS) for (const v of this._filters[f]) p.append(f, v);
       return p;
     }
@@ -466,7 +493,7 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
         const chip = (value, label, count) => {
           const v = String(value);
           const on = chosen.has(v);
-          if (shown.has(v) || (!count && !on)) return;
+          if (shown.has(v) || (!count && !on) || (f === "year" && !on && !this._inSpan(v))) return;
           shown.add(v);
           const b = h(
             "button",

@@ -35,6 +35,7 @@ from indexer.languages import LANG_INDEX, Lang
 from indexer.layout import CURRENT, META, PASSAGES, file_checksum, read_meta
 from indexer.lru import LRUCache
 from indexer.matching import Postings
+from indexer.ranking import Versions
 
 # What a damaged or half-deleted file raises when read (short reads, truncated pickles,
 # garbage where compressed data or a structure was expected): a search or a document
@@ -211,6 +212,7 @@ class Generation:
             self.reports = np.array(list(reader.column_reader(f.REPORT)), dtype=np.int64)[:n]
             langs = reader.column_reader(f.LANG)
             self.langs = np.array([LANG_INDEX.get(v, -1) for v in langs], dtype=np.int8)[:n]
+            self.versions = Versions(self.reports)
             self.topic_ids = list(self.topics)
             self.topic_matrix = np.zeros((n, len(self.topic_ids)), dtype=bool)
             for j, topic in enumerate(self.topic_ids):

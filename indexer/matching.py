@@ -11,7 +11,9 @@ leaf by leaf, on arrays:
 - a ``Phrase`` asks Whoosh only which documents hold the words in order (positions are
   Whoosh's business), cached the same way, and scores like its words together;
 - ``Or``/``And``/``Not``/``AndNot``/``AndMaybe`` are set operations on sorted arrays,
-  scores added as BM25F adds them across fields.
+  scores added as BM25F adds them across fields;
+- a :class:`~indexer.ranking.SameReport` concept adds the other language versions of
+  the reports it matches, when the caller gives the generation's versions.
 
 Any other query type falls back to Whoosh's own matcher, matched without a score.
 The result is every matching document number (sorted) with its score.
@@ -40,6 +42,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from indexer.lru import LRUCache
+from indexer.ranking import SameReport, Versions
 
 if TYPE_CHECKING:  # the generation holds its Postings: no import at run time
     from indexer.index import Generation
@@ -174,7 +177,8 @@ def _whoosh_docs(query: wq.Query, searcher: Searcher) -> np.ndarray:
 
 
 class _Evaluator:
-    def __init__(self, gen: Generation, deadline: float) -> None:
+    def __init__(self, gen: Generation, deadline: float, versions: Versions | None) -> None:
+        self.versions = versions
         self.searcher = gen.searcher()
         self.postings = gen.postings
         self.deadline = deadline
@@ -211,6 +215,9 @@ class _Evaluator:
         if isinstance(query, wq.Phrase):
             self.leaves += 1
             return self._phrase(query)
+        if isinstance(query, SameReport):
+            docs, scores = self.evaluate(query.child)
+            return self.versions.spread(docs, scores) if self.versions else (docs, scores)
         if isinstance(query, wq.Or):
             return self._or(query.subqueries)
         if isinstance(query, wq.And):
@@ -321,14 +328,19 @@ def _union(parts: list[Matches]) -> Matches:
     return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
 
 
-def evaluate(gen: Generation, query: wq.Query, deadline: float) -> tuple[Matches, bool]:
+def evaluate(
+    gen: Generation, query: wq.Query, deadline: float, versions: Versions | None = None
+) -> tuple[Matches, bool]:
     """Every document of ``gen`` matching ``query`` with its BM25F score.
+
+    With ``versions`` (the summaries' documents by report), a ``SameReport`` concept
+    matches every language version of the reports it matches; without, it is its child.
 
     Returns ``((docnums, scores), complete)``: docnums sorted and unique (a
     generation is built fresh and has no deleted documents), and ``complete`` False when the
     deadline (a :func:`time.monotonic` value) passed and the result is partial.
     """
-    evaluator = _Evaluator(gen, deadline)
+    evaluator = _Evaluator(gen, deadline, versions)
     try:
         matches = evaluator.evaluate(query)
     except OutOfTime:

@@ -4,7 +4,10 @@ Syntax: words (all required), "phrases", AND / OR / NOT, ``-word``, ``word*``.  
 parser parses the structure only (no schema, no fields plugin: ``topic:x`` is a word);
 each word, phrase and prefix is then analysed here with each language's analyser,
 searched in that language's fields, and in the cross-script key fields at low weight;
-glossary names are expanded across names and languages.
+glossary names are expanded across names and languages.  With expansion on, what only
+one language's words can match — a phrase, a prefix, a number, a word matched in
+another script — is a :class:`~indexer.ranking.SameReport`: it finds every language
+version of the reports it matches.
 
 The parser is not trusted: it never raises, and marks trouble in ways that are easy
 to miss (``"unclosed`` becomes the word ``"unclosed``, a lone ``*`` matches everything,
@@ -33,6 +36,7 @@ from indexer import schema as f
 from indexer.analysis import analyze, cross_script_keys, normalise_word, stem, words
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
+from indexer.ranking import SameReport
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 MIN_PREFIX = 2
@@ -42,6 +46,7 @@ MAX_TERMS = 32  # words, phrases and prefixes searched; the rest of a query is i
 MAX_PREFIX_TERMS = 64  # indexed terms one prefix may stand for, per field
 _SYNTAX_RE = re.compile(r'["()*?]')
 _LATIN_RE = re.compile(r"[A-Za-z]")
+_NUMBER_RE = re.compile(r"\d[\d.,]*")
 
 
 def _parser() -> QueryParser:
@@ -114,6 +119,7 @@ class _Builder:
         if not self._budget():
             return None
         clauses: list[wq.Query] = []
+        latin = bool(_LATIN_RE.search(text))
         for lang in ALL_LANGS:
             tokens = analyze(text, lang)
             if not tokens:
@@ -132,10 +138,16 @@ class _Builder:
                 if not negated:
                     self.plan.keys.update(keys)
                 terms = [wq.Term(name, k, boost=f.KEY_BOOST) for k in dict.fromkeys(keys)]
-                clauses.append(terms[0] if len(terms) == 1 else wq.And(terms))
+                romanised = terms[0] if len(terms) == 1 else wq.And(terms)
+                # A word typed in another script ("pytki" for «пытки») names what
+                # the other versions of the report say in their own words.
+                if latin != (lang is Lang.EN):
+                    romanised = self.concept(romanised)
+                clauses.append(romanised)
         if not negated:
             self.plan.words.extend(words(text))
-        return self._or(clauses)
+        found = self._or(clauses)
+        return self.concept(found) if _NUMBER_RE.fullmatch(text) else found
 
     def phrase(self, text: str, langs: tuple[Lang, ...], negated: bool, boost: float = 1.0):
         if boost == 1.0 and not self._budget():
@@ -178,6 +190,13 @@ class _Builder:
         if not negated:
             self.plan.words.append(base)
         return self._or(clauses)
+
+    def concept(self, query: wq.Query | None) -> wq.Query | None:
+        """``query`` found in every language version of the reports it matches, when
+        names are expanded across languages (``expand``)."""
+        if query is None or self.glossary is None:
+            return query
+        return SameReport(query)
 
     # -- glossary -------------------------------------------------------------------
 
@@ -237,9 +256,9 @@ class _Builder:
             original = self.phrase(text, ALL_LANGS, negated)
             if not negated:
                 self.plan.words.extend(words(text))
-            return self.expansion(list(node.words), original, negated)
+            return self.concept(self.expansion(list(node.words), original, negated))
         if isinstance(node, wq.Prefix):
-            return self.prefix(node.text, negated)
+            return self.concept(self.prefix(node.text, negated))
         if isinstance(node, wq.Not):
             inner = self.build(node.query, negated=not negated)
             return wq.Not(inner) if inner is not None else None

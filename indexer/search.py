@@ -74,7 +74,7 @@ def _matching(
     if plan.query is None:
         docs = np.arange(gen.doc_count, dtype=np.int64)
         return docs, np.zeros(len(docs)), True
-    (docs, scores), complete = evaluate(gen, plan.query, deadline)
+    (docs, scores), complete = evaluate(gen, plan.query, deadline, gen.versions)
     return docs, scores, complete
 
 

@@ -150,3 +150,39 @@ def test_the_language_typed_ranks_above_glossary_translations(
 ) -> None:
     hits = search(search_index, SearchRequest(q=q)).hits
     assert hits[0].lang is first
+
+
+# Expected from the corpus text: "repression" is in the English summaries of reports 8
+# and 9 only; "mental health" in 8 and 9; "referral pathways" in 9; "29,492" in 7 and
+# "30,000" in 8; "pytki" romanises «пытки» (Russian summary of 9), which the English
+# ("torture") and Belarusian («катаванні») versions of report 9 say in their own words.
+@pytest.mark.parametrize(
+    ("q", "reports"),
+    [
+        ("repress*", (8, 9)),
+        ('"mental health"', (8, 9)),
+        ('"referral pathways"', (9,)),
+        ("29,492", (7,)),
+        ("30,000", (8,)),
+        ("pytki", (9,)),
+    ],
+)
+@pytest.mark.parametrize("lang", list(ALL_LANGS))
+def test_every_language_version_is_found_for_prefixes_phrases_numbers_and_romanisations(
+    search_index: SearchIndex, q: str, reports: tuple[int, ...], lang: Lang
+) -> None:
+    assert found(search_index, q, langs=(lang,)) == {(r, lang) for r in reports}
+
+
+def test_a_version_found_through_its_sibling_ranks_below_one_matching_itself(
+    search_index: SearchIndex,
+) -> None:
+    hits = search(search_index, SearchRequest(q="repress*", per_page=50)).hits
+    assert [h.lang for h in hits[:2]] == [Lang.EN, Lang.EN]
+    assert {h.lang for h in hits[2:]} == {Lang.BE, Lang.RU}
+
+
+def test_without_expansion_a_prefix_finds_only_its_own_language(
+    search_index: SearchIndex,
+) -> None:
+    assert found(search_index, "repress*", expand=False) == {(8, Lang.EN), (9, Lang.EN)}

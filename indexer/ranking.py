@@ -1,0 +1,95 @@
+"""Ranking across a report's language versions: every version found, the reader's first.
+
+A report's three summaries are one text in three languages (the Belarusian and Russian
+are translations of the English, see each summary's provenance), so what one version
+says the other two say too.  A search term that only one language's words can match —
+a prefix (``repress*``), a quoted phrase, a number, a transliterated word (``pytki``) —
+still names something the other versions contain.  The query side therefore marks
+those parts of a query with :class:`SameReport` (only when glossary expansion is on:
+``expand=0`` searches what was typed); when one matches a version of a report, the
+report's other versions match it too (:meth:`Versions.spread`), scored at
+:data:`SIBLING_WEIGHT` of the best matching version, so a version that matches by its
+own words ranks above one found through its sibling.  This applies to summaries only:
+full-report passages are not translations of each other paragraph by paragraph.
+
+The reader's language is the query's own (:func:`query_language`): Belarusian and
+Russian letters decide, Latin letters mean English, and Cyrillic shared by both
+languages means the interface language.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer.languages import Lang
+
+SIBLING_WEIGHT = 0.5  # a version found through its sibling scores this share of the best
+_BELARUSIAN_RE = re.compile("[іўІЎ]")
+_RUSSIAN_RE = re.compile("[ищъИЩЪ]")
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+_LATIN_RE = re.compile("[A-Za-z]")
+
+
+class SameReport(wq.WrappingQuery):
+    """One concept of a query, matching every language version of a report that one
+    version matches (see the module docstring).  Outside :mod:`indexer.matching` it
+    behaves as its child."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.child!r})"
+
+    def _rewrap(self, child: wq.Query) -> wq.Query:
+        return type(self)(child)
+
+
+class Versions:
+    """The documents of each report in one generation: docnums grouped by report."""
+
+    def __init__(self, reports: np.ndarray) -> None:
+        self.order = np.argsort(reports, kind="stable")
+        self.sorted_reports = reports[self.order]
+        self.reports = reports
+
+    def spread(self, docs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``docs`` with every other version of their reports added (sorted, unique).
+
+        A document keeps its own score, or :data:`SIBLING_WEIGHT` of its report's best
+        matching version when that is higher.
+        """
+        if not len(docs):
+            return docs, scores
+        reports, where = np.unique(self.reports[docs], return_inverse=True)
+        best = np.zeros(len(reports))
+        np.maximum.at(best, where, scores)
+        lo = np.searchsorted(self.sorted_reports, reports, side="left")
+        hi = np.searchsorted(self.sorted_reports, reports, side="right")
+        counts = hi - lo
+        # Positions lo..hi-1 of every report, without a Python loop.
+        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+        positions = starts + np.arange(counts.sum())
+        all_docs = self.order[positions]
+        all_scores = np.repeat(best * SIBLING_WEIGHT, counts)
+        order = np.argsort(all_docs, kind="stable")
+        all_docs, all_scores = all_docs[order], all_scores[order]
+        _, here, there = np.intersect1d(all_docs, docs, True, return_indices=True)
+        all_scores[here] = np.maximum(all_scores[here], scores[there])
+        return all_docs, all_scores
+
+
+def query_language(text: str, interface: Lang) -> Lang:
+    """The language a query is typed in, from its letters.
+
+    і or ў: Belarusian; и, щ or ъ: Russian (each alphabet lacks the other's); other
+    Cyrillic (or both alphabets' letters) is ambiguous; Latin letters alone: English;
+    anything ambiguous or without letters: the interface language.
+    """
+    if _BELARUSIAN_RE.search(text) and not _RUSSIAN_RE.search(text):
+        return Lang.BE
+    if _RUSSIAN_RE.search(text) and not _BELARUSIAN_RE.search(text):
+        return Lang.RU
+    if _LATIN_RE.search(text) and not _CYRILLIC_RE.search(text):
+        return Lang.EN
+    return interface

@@ -212,7 +212,7 @@ class Generation:
             self.reports = np.array(list(reader.column_reader(f.REPORT)), dtype=np.int64)[:n]
             langs = reader.column_reader(f.LANG)
             self.langs = np.array([LANG_INDEX.get(v, -1) for v in langs], dtype=np.int8)[:n]
-            self.versions = Versions(self.reports)
+            self.versions = Versions(self.reports, self.langs)
             self.topic_ids = list(self.topics)
             self.topic_matrix = np.zeros((n, len(self.topic_ids)), dtype=bool)
             for j, topic in enumerate(self.topic_ids):

@@ -14,7 +14,11 @@ full-report passages are not translations of each other paragraph by paragraph.
 
 The reader's language is the query's own (:func:`query_language`): Belarusian and
 Russian letters decide, Latin letters mean English, and Cyrillic shared by both
-languages means the interface language.
+languages means the interface language.  Among the versions of a report that score
+within :data:`LANGUAGE_MARGIN` of its best, the reader's ranks first
+(:func:`reading_order`): a translation naming a concept by full name and acronym
+(«Міжнародны крымінальны суд (МКС)») outscores an original that names it once, and
+that small difference must not put the reader's language below another.
 """
 
 from __future__ import annotations
@@ -24,13 +28,15 @@ import re
 import numpy as np
 from whoosh import query as wq
 
-from indexer.languages import Lang
+from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
 
+LANGUAGE_MARGIN = 0.7  # the reader's version counts as equally relevant from 70% of the best
 SIBLING_WEIGHT = 0.5  # a version found through its sibling scores this share of the best
 _BELARUSIAN_RE = re.compile("[іўІЎ]")
 _RUSSIAN_RE = re.compile("[ищъИЩЪ]")
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 _LATIN_RE = re.compile("[A-Za-z]")
+_ACRONYM_RE = re.compile(r"\b[A-Z]{2,}\b")
 
 
 class SameReport(wq.WrappingQuery):
@@ -48,7 +54,9 @@ class SameReport(wq.WrappingQuery):
 class Versions:
     """The documents of each report in one generation: docnums grouped by report."""
 
-    def __init__(self, reports: np.ndarray) -> None:
+    def __init__(self, reports: np.ndarray, langs: np.ndarray) -> None:
+        self.langs = langs
+        self.report_count = int(reports.max()) + 1 if len(reports) else 0
         self.order = np.argsort(reports, kind="stable")
         self.sorted_reports = reports[self.order]
         self.reports = reports
@@ -78,14 +86,32 @@ class Versions:
         all_scores[here] = np.maximum(all_scores[here], scores[there])
         return all_docs, all_scores
 
+    def reading_scores(self, docs: np.ndarray, scores: np.ndarray, reader: Lang) -> np.ndarray:
+        """``scores`` for ordering: the reader's version of a report, when it scores within
+        :data:`LANGUAGE_MARGIN` of the report's best, ranks as if it had the best score
+        (order ties by :meth:`language_rank`, which puts the reader's language first)."""
+        reports = self.reports[docs]
+        best = np.zeros(self.report_count)
+        np.maximum.at(best, reports, scores)
+        top = best[reports]
+        mine = self.language_rank(docs, reader) == 0
+        return np.where(mine & (scores >= LANGUAGE_MARGIN * top), top, scores)
+
+    def language_rank(self, docs: np.ndarray, reader: Lang) -> np.ndarray:
+        """0 for the reader's language, then the others in a fixed order."""
+        return (self.langs[docs].astype(np.int64) - LANG_INDEX[reader]) % len(ALL_LANGS)
+
 
 def query_language(text: str, interface: Lang) -> Lang:
     """The language a query is typed in, from its letters.
 
     і or ў: Belarusian; и, щ or ъ: Russian (each alphabet lacks the other's); other
     Cyrillic (or both alphabets' letters) is ambiguous; Latin letters alone: English;
-    anything ambiguous or without letters: the interface language.
+    anything ambiguous or without letters: the interface language.  Latin acronyms
+    (ICC, OSCE, IAPB) are written as they are in Belarusian and Russian texts too, so
+    they say nothing about the language.
     """
+    text = _ACRONYM_RE.sub(" ", text)
     if _BELARUSIAN_RE.search(text) and not _RUSSIAN_RE.search(text):
         return Lang.BE
     if _RUSSIAN_RE.search(text) and not _BELARUSIAN_RE.search(text):

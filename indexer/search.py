@@ -28,10 +28,11 @@ from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.facets import count_facets, facet_masks
 from indexer.fullreports import full_report_links, missing, other_language, report_url, versions
 from indexer.index import READ_ERRORS, Generation, SearchIndex
-from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
+from indexer.languages import ALL_LANGS, Lang
 from indexer.matching import evaluate
 from indexer.passages import Planner, add_passages, passage_hits
 from indexer.query import QueryPlan, plan_query
+from indexer.ranking import LANGUAGE_MARGIN, query_language
 from indexer.records import (
     Collapse,
     Document,
@@ -44,23 +45,27 @@ from indexer.records import (
 )
 from indexer.snippets import Terms, make_snippet
 
-UI_LANGUAGE_MARGIN = 0.7  # collapse shows the interface language when it scores >= 70% of the best
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 
 
-def _date_order(gen: Generation, docs: np.ndarray, ui: Lang) -> np.ndarray:
-    """``docs`` newest first; within a report the interface language first."""
-    lang_rank = (gen.langs[docs].astype(np.int64) - LANG_INDEX[ui]) % len(ALL_LANGS)
+def _date_order(gen: Generation, docs: np.ndarray, reader: Lang) -> np.ndarray:
+    """``docs`` newest first; within a report the reader's language first."""
+    lang_rank = gen.versions.language_rank(docs, reader)
     order = np.lexsort((lang_rank, -gen.reports[docs], -gen.days[docs]))
     return docs[order]
 
 
-def _ranked(final: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """The best ``limit`` of ``final`` by score (ties: index order), as (docnum, score)."""
+def _ranked(
+    gen: Generation, final: np.ndarray, scores: np.ndarray, limit: int, reader: Lang
+) -> list[tuple[int, float]]:
+    """The best ``limit`` of ``final`` as (docnum, score): by score, the reader's version
+    of a report first among its equally relevant ones (:mod:`indexer.ranking`), then
+    the other languages, then index order."""
+    ordering = gen.versions.reading_scores(final, scores, reader)
     if limit < len(final):
-        cut = np.argpartition(-scores, limit - 1)[:limit]
-        final, scores = final[cut], scores[cut]
-    order = np.lexsort((final, -scores))
+        cut = np.argpartition(-ordering, limit - 1)[:limit]
+        final, scores, ordering = final[cut], scores[cut], ordering[cut]
+    order = np.lexsort((final, gen.versions.language_rank(final, reader), -ordering))
     return [(int(final[i]), float(scores[i])) for i in order[:limit]]
 
 
@@ -97,14 +102,12 @@ def query_planner(q: str, expand: bool = True) -> Planner:
 
 
 def _collapse(
-    gen: Generation, ordered: list[tuple[int, float]], ui: Lang
+    gen: Generation, ordered: list[tuple[int, float]], reader: Lang
 ) -> list[tuple[int, float, list[int]]]:
     """Group (docnum, score) by report keeping first-seen order: (shown, score, others).
 
-    The document shown for a report is the interface language's when it scores close to
-    the best (:data:`UI_LANGUAGE_MARGIN`), else the best-scoring one.  Close scores are
-    common: a translation naming a concept by full name and acronym ("Міжнародны
-    крымінальны суд (МКС)") outscores an original that names it once.
+    The document shown for a report is the reader's language's when it scores close to
+    the best (:data:`~indexer.ranking.LANGUAGE_MARGIN`), else the best-scoring one.
     """
     groups: dict[int, list[tuple[int, float]]] = {}
     for docnum, score in ordered:
@@ -115,9 +118,9 @@ def _collapse(
 
         def rank(item: tuple[int, float], top: float = top) -> tuple[bool, bool, float, int]:
             docnum, score = item
-            close = score >= UI_LANGUAGE_MARGIN * top
+            close = score >= LANGUAGE_MARGIN * top
             lang = int(gen.langs[docnum])
-            return (not close, ALL_LANGS[lang] != ui, -score, lang)
+            return (not close, ALL_LANGS[lang] != reader, -score, lang)
 
         members.sort(key=rank)
         best, score = members[0]
@@ -161,11 +164,12 @@ def _page_of_hits(
     total = len(np.unique(gen.reports[final])) if collapse else len(final)
     if start >= total:
         return total, []
+    reader = query_language(req.q, req.ui_lang)
     if by_date:
-        dated = _date_order(gen, final, req.ui_lang)
+        dated = _date_order(gen, final, reader)
         if not collapse:
             return total, [(int(d), 0.0, []) for d in dated[start:end]]
-        # First document of each report in date order is its interface-language one.
+        # First document of each report in date order is its reader's-language one.
         _, first = np.unique(gen.reports[dated], return_index=True)
         bests = dated[np.sort(first)][start:end]
         groups = []
@@ -177,10 +181,10 @@ def _page_of_hits(
         # A report has at most one document per language, so the best `end` reports
         # are among the best `end * languages` documents.
         limit = end * len(ALL_LANGS) if collapse else end
-        ordered = _ranked(final, scores, limit)
+        ordered = _ranked(gen, final, scores, limit, reader)
         if not collapse:
             return total, [(d, s, []) for d, s in ordered[start:end]]
-    groups = _collapse(gen, ordered, req.ui_lang)[start:end]
+    groups = _collapse(gen, ordered, reader)[start:end]
     for i, (best, score, others) in enumerate(groups):
         # Other languages of the report that matched but ranked below the cut.
         same = final[gen.reports[final] == gen.reports[best]]

@@ -186,3 +186,43 @@ def test_without_expansion_a_prefix_finds_only_its_own_language(
     search_index: SearchIndex,
 ) -> None:
     assert found(search_index, "repress*", expand=False) == {(8, Lang.EN), (9, Lang.EN)}
+
+
+def first_version_of_each_report(index: SearchIndex, q: str, ui: Lang) -> dict[int, Lang]:
+    hits = search(index, SearchRequest(q=q, per_page=50, ui_lang=ui)).hits
+    first: dict[int, Lang] = {}
+    for hit in hits:
+        first.setdefault(hit.report, hit.lang)
+    return first
+
+
+# The query's letters decide its language (і/ў Belarusian, и/щ/ъ Russian, Latin
+# English); acronyms and Cyrillic shared by both languages leave it to the interface.
+@pytest.mark.parametrize(
+    ("q", "ui", "reader"),
+    [
+        ("ICC", Lang.EN, Lang.EN),
+        ("ICC", Lang.BE, Lang.BE),
+        ("ICC", Lang.RU, Lang.RU),
+        ("International Criminal Court", Lang.EN, Lang.EN),
+        ("International Criminal Court", Lang.RU, Lang.EN),
+        ("torture", Lang.BE, Lang.EN),
+        ("пыткі", Lang.EN, Lang.BE),
+        ("пыткі", Lang.RU, Lang.BE),
+        ("пытки", Lang.BE, Lang.RU),
+        ("катаванне", Lang.BE, Lang.BE),
+    ],
+)
+def test_the_reader_s_language_ranks_first_among_a_report_s_versions(
+    search_index: SearchIndex, q: str, ui: Lang, reader: Lang
+) -> None:
+    first = first_version_of_each_report(search_index, q, ui)
+    assert first and set(first.values()) == {reader}
+
+
+@pytest.mark.parametrize("ui", list(ALL_LANGS))
+def test_collapse_shows_the_version_in_the_query_s_language(
+    search_index: SearchIndex, ui: Lang
+) -> None:
+    request = SearchRequest(q="пыткі", collapse=Collapse.REPORT, ui_lang=ui)
+    assert [(h.report, h.lang) for h in search(search_index, request).hits] == [(9, Lang.BE)]

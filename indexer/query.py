@@ -41,6 +41,8 @@ from indexer.ranking import SameReport
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 MIN_PREFIX = 2
 EXPANSION_BOOST = 0.5
+PROXIMITY_SLOP = 3  # words this many positions apart or fewer count as near each other
+PROXIMITY_BOOST = 0.5  # the weight of the words again, when they are near each other
 MAX_CLAUSES = 600  # glossary expansion stops adding names past this many clauses
 MAX_TERMS = 32  # words, phrases and prefixes searched; the rest of a query is ignored
 MAX_PREFIX_TERMS = 64  # indexed terms one prefix may stand for, per field
@@ -281,9 +283,23 @@ class _Builder:
         # Every ("*"), wildcards other than a trailing "*", null queries, anything new.
         raise _Malformed(type(node).__name__)
 
+    def proximity(self, texts: list[str]) -> wq.Query | None:
+        """A bonus for unquoted words found near each other, in order, in one field:
+        the words as a sloppy phrase (:data:`PROXIMITY_SLOP`) in each language."""
+        clauses: list[wq.Query] = []
+        for lang in ALL_LANGS:
+            tokens = analyze(" ".join(texts), lang)
+            if len(tokens) < 2:
+                continue
+            for name in (f.title_field(lang), f.summary_field(lang)):
+                weight = f.field_boosts()[name] * PROXIMITY_BOOST
+                clauses.append(wq.Phrase(name, tokens, slop=PROXIMITY_SLOP, boost=weight))
+        return self._or(clauses)
+
     def compound(self, node: wq.CompoundQuery, negated: bool) -> wq.Query | None:
         children: list[wq.Query] = []
         run: list[str] = []
+        runs: list[list[str]] = []
         glue_words = isinstance(node, wq.And)
         for child in node.subqueries:
             if glue_words and isinstance(child, wq.Term) and getattr(child, "error", None) is None:
@@ -291,17 +307,31 @@ class _Builder:
                 continue
             if run:
                 children.extend(self.terms_run(run, negated))
+                runs.append(run)
                 run = []
             built = self.build(child, negated)
             if built is not None:
                 children.append(built)
         if run:
             children.extend(self.terms_run(run, negated))
+            runs.append(run)
         if not children:
             return None
         if len(children) == 1:
-            return children[0]
-        return wq.And(children) if isinstance(node, wq.And) else wq.Or(children)
+            return self.near(children[0], runs, negated)
+        if isinstance(node, wq.And):
+            return self.near(wq.And(children), runs, negated)
+        return wq.Or(children)
+
+    def near(self, query: wq.Query, runs: list[list[str]], negated: bool) -> wq.Query:
+        """``query``, scoring higher where each run of two or more words is close."""
+        if negated:
+            return query
+        bonuses = [self.proximity(run) for run in runs if len(run) > 1]
+        bonuses = [b for b in bonuses if b is not None]
+        if not bonuses:
+            return query
+        return wq.AndMaybe(query, bonuses[0] if len(bonuses) == 1 else wq.Or(bonuses))
 
 
 # What Whoosh's parser raises on some operator sequences instead of marking an error

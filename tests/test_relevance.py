@@ -226,3 +226,15 @@ def test_collapse_shows_the_version_in_the_query_s_language(
 ) -> None:
     request = SearchRequest(q="пыткі", collapse=Collapse.REPORT, ui_lang=ui)
     assert [(h.report, h.lang) for h in search(search_index, request).hits] == [(9, Lang.BE)]
+
+
+# Expected from the English summaries: report 9 writes "Criminal Accountability" as
+# adjacent words (a guide's title); report 8 has them 7 words apart, reports 5 and 7 far
+# apart (24 and 126 words).  Report 9's summary is the longest, so the words alone
+# (BM25) would rank the shorter summaries first.
+def test_words_next_to_each_other_rank_above_the_same_words_far_apart(
+    search_index: SearchIndex,
+) -> None:
+    hits = search(search_index, SearchRequest(q="criminal accountability", langs=(Lang.EN,))).hits
+    assert {h.report for h in hits} == {5, 7, 8, 9}
+    assert hits[0].report == 9

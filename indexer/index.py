@@ -116,6 +116,7 @@ def plan_bytes(plan: Any) -> int:
     """An estimate of the memory a parsed query plan holds, in bytes."""
     words = sum(len(w) for w in plan.words) + sum(len(e) for e in plan.expanded)
     marks = sum(len(terms) for terms in plan.marks.values()) + len(plan.keys)
+    marks += sum(len(p) for phrases in plan.phrases.values() for p in phrases)
     return 2000 + 400 * plan.clauses + 2 * words + 150 * marks
 
 

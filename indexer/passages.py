@@ -89,7 +89,7 @@ def add_passages(
 
 
 def _terms(plan: QueryPlan, lang: Lang) -> Terms:
-    return Terms(frozenset(plan.marks[lang]), frozenset(plan.prefixes[lang]), frozenset(plan.keys))
+    return plan.snippet_terms(lang)
 
 
 def passage_url(doc: str, page: int, position: int, q: str = "") -> str:

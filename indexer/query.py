@@ -37,6 +37,7 @@ from indexer.analysis import analyze, cross_script_keys, normalise_word, stem, w
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
 from indexer.ranking import SameReport
+from indexer.snippets import Terms
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 MIN_PREFIX = 2
@@ -74,8 +75,21 @@ class QueryPlan:
     marks: dict[Lang, set[str]] = field(default_factory=lambda: {x: set() for x in ALL_LANGS})
     prefixes: dict[Lang, set[str]] = field(default_factory=lambda: {x: set() for x in ALL_LANGS})
     keys: set[str] = field(default_factory=set)
+    # Phrases and multi-word glossary names (index terms, in order): marked only whole.
+    phrases: dict[Lang, set[tuple[str, ...]]] = field(
+        default_factory=lambda: {x: set() for x in ALL_LANGS}
+    )
     clauses: int = 0
     truncated: bool = False  # a cost limit cut the query: results may be incomplete
+
+    def snippet_terms(self, lang: Lang) -> Terms:
+        """What a snippet in ``lang`` marks for this query."""
+        return Terms(
+            frozenset(self.marks[lang]),
+            frozenset(self.prefixes[lang]),
+            frozenset(self.keys),
+            frozenset(self.phrases[lang]),
+        )
 
 
 class _Malformed(Exception):
@@ -159,7 +173,9 @@ class _Builder:
             tokens = analyze(text, lang)
             if not tokens:
                 continue
-            if not negated:
+            if not negated and len(tokens) > 1:
+                self.plan.phrases[lang].add(tuple(tokens))
+            elif not negated:
                 self.plan.marks[lang].update(tokens)
             for name in (f.title_field(lang), f.summary_field(lang)):
                 weight = f.field_boosts()[name] * boost

@@ -43,7 +43,7 @@ from indexer.records import (
     SearchResult,
     SortOrder,
 )
-from indexer.snippets import Terms, make_snippet
+from indexer.snippets import make_snippet
 
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 
@@ -131,7 +131,7 @@ def _collapse(
 def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: list[int]) -> Hit:
     stored = gen.searcher().stored_fields(docnum)
     lang = Lang(stored[f.LANG])
-    terms = Terms(frozenset(plan.marks[lang]), frozenset(plan.prefixes[lang]), frozenset(plan.keys))
+    terms = plan.snippet_terms(lang)
     other_languages = [other_language(gen.searcher().stored_fields(other)) for other in others]
     return Hit(
         id=stored[f.ID_FIELD],

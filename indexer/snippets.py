@@ -2,8 +2,12 @@
 
 The summary is tokenised with its language's analyser (offsets point into the stored
 text); a token is marked when its term was searched in that language, starts with a
-searched prefix, or shares a cross-script key with a query word.  The passage with the
-most distinct matched terms wins.  Every character outside ``<mark>`` is escaped.
+searched prefix, or shares a cross-script key with a query word; a phrase or a
+multi-word glossary name is marked only where all its words stand together.  A
+function word (``the``, ``in``, ``і``, ``па``, ``в``: :data:`FUNCTION_WORDS`) is marked
+only in a run of marked words (a phrase or name) holding another word, never alone.
+The passage showing the most distinct concepts of the query (a run of adjacent marks
+is one) wins, the first of equals.  Every character outside ``<mark>`` is escaped.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from indexer.analysis import analyzer, key_analyzer
+from indexer.analysis import analyzer, key_analyzer, normalise_word
 from indexer.languages import Lang
 from indexer.lru import LRUCache
 
@@ -21,6 +25,14 @@ TOKEN_CACHE_SIZE = 4096  # tokenised summaries kept: a page of hits re-reads the
 TOKEN_CACHE_BYTES = 32 * 1024 * 1024  # and at most this much of them (estimated)
 SPAN_BYTES = 140  # a (start, end, term) tuple with its ints and a short string
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n\s*\n")
+# Words too common to mark alone (normalised: word-initial ў is у).
+FUNCTION_WORDS = {
+    Lang.EN: frozenset(
+        "a an and are as at be by for from in is it its of on or the to was were with".split()
+    ),
+    Lang.BE: frozenset("а аб ад да з і й на не па пра у ці што як".split()),
+    Lang.RU: frozenset("а в во да до за и из к ко на не но о об от по с со у что".split()),
+}
 
 
 @dataclass(frozen=True)
@@ -30,9 +42,10 @@ class Terms:
     terms: frozenset[str]
     prefixes: frozenset[str]
     keys: frozenset[str]
+    phrases: frozenset[tuple[str, ...]] = frozenset()  # marked only where whole
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.prefixes or self.keys)
+        return bool(self.terms or self.prefixes or self.keys or self.phrases)
 
 
 Span = tuple[int, int, str]
@@ -72,11 +85,33 @@ def _matches(text: str, lang: Lang, terms: Terms) -> list[Span]:
     for start, end, term in index_terms:
         if term in terms.terms or any(term.startswith(p) for p in terms.prefixes):
             spans[start] = (start, end, term)
+    for phrase in terms.phrases:
+        n = len(phrase)
+        for i in range(len(index_terms) - n + 1):
+            if tuple(t[2] for t in index_terms[i : i + n]) == phrase:
+                for start, end, term in index_terms[i : i + n]:
+                    spans.setdefault(start, (start, end, term))
     if terms.keys:
         for start, end, key in keys:
             if key in terms.keys and start not in spans:
                 spans[start] = (start, end, "~" + key)
-    return sorted(spans.values())
+    marks = sorted(spans.values())
+    kept: list[Span] = []
+    for run in _runs(text, marks):
+        if any(normalise_word(text[m[0] : m[1]]) not in FUNCTION_WORDS[lang] for m in run):
+            kept.extend(run)
+    return kept
+
+
+def _runs(text: str, marks: list[Span]) -> list[list[Span]]:
+    """``marks`` in runs of adjacent ones (only spaces between): a phrase or a name."""
+    runs: list[list[Span]] = []
+    for mark in marks:
+        if runs and not text[runs[-1][-1][1] : mark[0]].strip():
+            runs[-1].append(mark)
+        else:
+            runs.append([mark])
+    return runs
 
 
 def _passages(text: str) -> list[tuple[int, int]]:
@@ -93,17 +128,23 @@ def _passages(text: str) -> list[tuple[int, int]]:
 def _best_window(text: str, marks: list[tuple[int, int, str]]) -> tuple[int, int]:
     sentences = _passages(text)
     best = (sentences[0][0], sentences[0][1]) if sentences else (0, len(text))
-    best_score = (-1, 0)
+    best_score = -1
     for i, (start, _) in enumerate(sentences):
         end = sentences[i][1]
         # Two sentences when the first is short.
         if end - start < MAX_CHARS // 2 and i + 1 < len(sentences):
             end = sentences[i + 1][1]
         inside = [m for m in marks if start <= m[0] and m[1] <= end]
-        score = (len({m[2] for m in inside}), len(inside))
+        score = len(_concepts(text, inside))
         if score > best_score:
             best, best_score = (start, end), score
     return best
+
+
+def _concepts(text: str, marks: list[Span]) -> set[tuple[str, ...]]:
+    """The distinct things ``marks`` show: a run of adjacent marks ("International
+    Criminal Court") is one, by its terms."""
+    return {tuple(m[2] for m in run) for run in _runs(text, marks)}
 
 
 def _clip(text: str, start: int, end: int, marks: list[tuple[int, int, str]]) -> tuple[int, int]:

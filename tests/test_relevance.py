@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
+from indexer.query import plan_query
 from indexer.records import Collapse, Facet, SearchRequest, SortOrder
-from indexer.search import search
+from indexer.search import get_document, search
+from indexer.snippets import mark_all
 
 EVERY_LANGUAGE = frozenset(ALL_LANGS)
 
@@ -238,3 +242,48 @@ def test_words_next_to_each_other_rank_above_the_same_words_far_apart(
     hits = search(search_index, SearchRequest(q="criminal accountability", langs=(Lang.EN,))).hits
     assert {h.report for h in hits} == {5, 7, 8, 9}
     assert hits[0].report == 9
+
+
+FUNCTION_WORDS_TYPED = {"the", "in", "of", "і", "ў", "у", "па", "и", "в", "по"}
+
+
+# Each query holds a function word that its summaries contain many times over ("in",
+# "the", «ў»/«у», «в»); each finds report 9's summary in its language; only runs of
+# marked words may include them.
+@pytest.mark.parametrize(
+    "q",
+    ["torture in Belarus", "the Rome Statute", "катаванні ў Беларусі", "пытки в Беларуси"],
+)
+def test_no_function_word_is_highlighted_on_its_own(search_index: SearchIndex, q: str) -> None:
+    hits = search(search_index, SearchRequest(q=q, per_page=50, expand=False)).hits
+    assert hits
+    marked = [m.lower() for h in hits for m in re.findall(r"<mark>(.*?)</mark>", h.snippet)]
+    assert not FUNCTION_WORDS_TYPED & set(marked)
+
+
+def test_a_phrase_is_highlighted_only_where_its_words_stand_together(
+    search_index: SearchIndex,
+) -> None:
+    # Report 9's English says "accountability mechanisms" but never "Moscow Mechanism".
+    gen = search_index.generation()
+    plan = plan_query('"Moscow Mechanism"', gen.glossary, gen.searcher().reader())
+    summary = get_document(search_index, "r9-en").summary
+    assert "<mark>" not in mark_all(summary, Lang.EN, plan.snippet_terms(Lang.EN))
+    summary = get_document(search_index, "r5-en").summary
+    marked = re.findall(
+        r"<mark>(.*?)</mark>", mark_all(summary, Lang.EN, plan.snippet_terms(Lang.EN))
+    )
+    # Report 5 names it as "the OSCE Moscow Mechanism" (OSCE: a name of the same concept).
+    assert {"Moscow", "Mechanism"} <= set(marked) <= {"OSCE", "Moscow", "Mechanism"}
+
+
+def test_the_snippet_shows_the_passage_with_most_distinct_concepts(
+    search_index: SearchIndex,
+) -> None:
+    # Report 9's English: one sentence names "torture" and "persecution" (two concepts),
+    # another the International Criminal Court (one concept in three words).
+    request = SearchRequest(
+        q="International Criminal Court OR torture OR persecution", langs=(Lang.EN,)
+    )
+    (snippet,) = [h.snippet for h in search(search_index, request).hits if h.report == 9]
+    assert "<mark>torture</mark>" in snippet and "<mark>persecution</mark>" in snippet

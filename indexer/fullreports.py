@@ -58,9 +58,9 @@ def full_report_links(gen: Generation, number: int) -> tuple[FullReportLink, ...
     )
 
 
-def report_url(doc: str) -> str:
-    """The path of a document's page."""
-    return f"/reports/{doc}"
+def report_url(doc: str, anchor: str | None = None) -> str:
+    """The path of a document's page, at the paragraph ``anchor`` when given."""
+    return f"/reports/{doc}#{anchor}" if anchor else f"/reports/{doc}"
 
 
 def other_language(data: dict[str, Any]) -> OtherLanguage:

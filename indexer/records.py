@@ -339,6 +339,8 @@ class Hit:
     translated: bool
     other_languages: tuple[OtherLanguage, ...] = ()
     passages: tuple[PassageHit, ...] = ()  # best matching passages of its full report
+    paragraph: int | None = None  # position of the summary paragraph holding the snippet
+    anchor: str | None = None  # that paragraph's anchor (see indexer.paragraphs)
 
     @property
     def year(self) -> int:
@@ -358,6 +360,8 @@ class Hit:
             "score": round(self.score, 4),
             "provenance": self.provenance,
             "translated": self.translated,
+            "paragraph": self.paragraph,
+            "anchor": self.anchor,
         }
         if self.other_languages:
             data["other_languages"] = [

@@ -30,6 +30,7 @@ from indexer.fullreports import full_report_links, missing, other_language, repo
 from indexer.index import READ_ERRORS, Generation, SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.matching import evaluate
+from indexer.paragraphs import paragraph_of_snippet
 from indexer.passages import Planner, add_passages, passage_hits
 from indexer.query import QueryPlan, plan_query
 from indexer.ranking import LANGUAGE_MARGIN, query_language
@@ -133,6 +134,10 @@ def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: li
     lang = Lang(stored[f.LANG])
     terms = plan.snippet_terms(lang)
     other_languages = [other_language(gen.searcher().stored_fields(other)) for other in others]
+    summary = stored[f.summary_field(lang)]
+    snippet = make_snippet(summary, lang, terms)
+    paragraph = paragraph_of_snippet(summary, snippet)
+    anchor = paragraph.anchor if paragraph is not None else None
     return Hit(
         id=stored[f.ID_FIELD],
         report=int(stored[f.REPORT]),
@@ -140,12 +145,14 @@ def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: li
         date=dt.date.fromisoformat(stored[f.DATE]),
         title=stored[f.title_field(lang)],
         topics=tuple(t for t in stored[f.TOPICS].split(",") if t),
-        snippet=make_snippet(stored[f.summary_field(lang)], lang, terms),
-        url=report_url(stored[f.ID_FIELD]),
+        snippet=snippet,
+        url=report_url(stored[f.ID_FIELD], anchor),
         score=float(score),
         provenance=stored[f.PROVENANCE],
         translated=bool(stored[f.TRANSLATED]),
         other_languages=tuple(other_languages),
+        paragraph=paragraph.position if paragraph is not None else None,
+        anchor=anchor,
     )
 
 

@@ -138,7 +138,8 @@ def test_collapse_report_gives_one_hit_per_report_with_the_other_languages(clien
 def test_results_carry_the_contract_fields(client):
     hit = api_search(client, q="ICC", lang="en")["results"][0]
     assert set(hit) >= {"id", "report", "lang", "date", "year", "title", "topics", "snippet", "url"}
-    assert hit["url"] == f"/reports/{hit['id']}"
+    # At the paragraph holding the snippet (tests/test_paragraphs.py).
+    assert hit["url"] == f"/reports/{hit['id']}#{hit['anchor']}"
     assert hit["year"] == int(hit["date"][:4])
     assert "<mark>" in hit["snippet"]
 

@@ -28,6 +28,7 @@ START = [
     "/?q=ICC&year_from=2024&year_to=2025&date_to=2025-06-01&hl={hl}",
     "/?year_from=2024&year_to=2024&hl={hl}",
     "/reports/r9-en?hl={hl}",
+    "/reports/r9-ru?q=ICC&hl={hl}",
     "/reports/r4-be?hl={hl}",
     "/widget?hl={hl}",
 ]

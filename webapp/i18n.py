@@ -21,8 +21,9 @@ from indexer.languages import ALL_LANGS, Lang
 TRANSLATIONS = Path(__file__).parent / "translations"
 # messages.po: the pages, the feed and the errors (babel.cfg); widget.po: the widget page;
 # fulltext.po: full reports (missing versions, passages, the page of a full report);
-# years.po: spans of years and the term over time (the search page).
-DOMAINS = ("messages", "widget", "fulltext", "years")
+# years.po: spans of years and the term over time (the search page);
+# reading.po: paragraph links and the three languages side by side.
+DOMAINS = ("messages", "widget", "fulltext", "years", "reading")
 UI_CODES = frozenset(lang.value for lang in ALL_LANGS)
 _UI_CODE_LIST = [lang.value for lang in ALL_LANGS]
 

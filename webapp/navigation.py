@@ -51,6 +51,12 @@ def report_url(doc: str) -> str:
     return with_hl("pages.report", doc=doc)
 
 
+def paragraph_url(doc: str, anchor: str | None, q: str = "") -> str:
+    """The page of ``doc`` opened at the paragraph ``anchor``, the matches of ``q`` marked."""
+    url = with_hl("pages.report", [("q", q)] if q else [], doc=doc)
+    return f"{url}#{anchor}" if anchor else url
+
+
 def _toggled(values: tuple[Any, ...], value: Any) -> list[Any]:
     return [v for v in values if v != value] if value in values else [*values, value]
 

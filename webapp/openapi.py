@@ -173,7 +173,18 @@ def _component_schemas() -> dict[str, Any]:
             "title": _STR,
             "topics": {"type": "array", "items": _STR},
             "snippet": {"type": "string", "description": "HTML: only <mark> is markup"},
-            "url": _STR,
+            "url": {
+                "type": "string",
+                "description": "the report page, at the paragraph holding the snippet (#anchor)",
+            },
+            "paragraph": {
+                "type": ["integer", "null"],
+                "description": "position (from 1) of the summary paragraph holding the snippet",
+            },
+            "anchor": {
+                "type": ["string", "null"],
+                "description": "that paragraph's permalink anchor, p<position>-<hash of its text>",
+            },
             "score": {"type": "number"},
             "provenance": _STR,
             "translated": _BOOL,

@@ -23,7 +23,8 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
-from indexer.records import MAX_PAGE, Collapse, Facet, SearchRequest, SearchResult
+from indexer.reading import query_terms, shown_paragraphs
+from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchRequest, SearchResult
 from indexer.search import get_document
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import (
@@ -32,6 +33,7 @@ from webapp.navigation import (
     facet_options,
     page_links,
     page_params,
+    paragraph_url,
     report_url,
     search_links,
     search_url,
@@ -296,6 +298,7 @@ def index():
         topic_labels=topic_labels,
         topic_url=lambda topic: toggle_url(req, Facet.TOPIC, topic),
         report_url=report_url,
+        paragraph_url=paragraph_url,
         language_names=language_names(),
         text_lang=text_lang,
     )
@@ -307,13 +310,18 @@ def report(doc: str):
 
     Raises ``DocumentNotFound`` (a 404 page) for an unknown id.
     """
-    document = get_document(current_index(), doc, ui_lang())
-    paragraphs = [" ".join(p.split()) for p in document.summary.split("\n\n") if p.strip()]
+    index = current_index()
+    document = get_document(index, doc, ui_lang())
+    q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
+    paragraphs = shown_paragraphs(
+        document.summary, document.lang, query_terms(index, q, document.lang)
+    )
     period = tuple(period_bound(value) for value in (document.period_start, document.period_end))
     return render_template(
         "pages/report.html",
         doc=document,
         paragraphs=paragraphs,
+        q=q,
         period=period,
         provenance=linkify(document.provenance),
         page_address=url_for("pages.report", doc=doc, _external=True),

@@ -102,4 +102,17 @@
     bar.append(button, status);
     pre.after(bar);
   });
+
+  // A paragraph link (#p3-9f2c1a) whose paragraph moved since (paragraphs were added or
+  // removed before it): find the paragraph by its hash, else by its position.
+  var anchor = /^#p(\d+)-([0-9a-f]+)$/.exec(location.hash);
+  if (anchor && !document.getElementById(location.hash.slice(1))) {
+    var found =
+      document.querySelector('.summary [id$="-' + anchor[2] + '"]') ||
+      document.querySelector('.summary [id^="p' + anchor[1] + '-"]');
+    if (found) {
+      found.scrollIntoView();
+      found.classList.add("moved-target");
+    }
+  }
 })();

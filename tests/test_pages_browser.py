@@ -95,7 +95,8 @@ def test_report_page_and_back_to_search(live_server, page) -> None:
     errors, _ = watch(page)
     page.goto(f"{live_server.url}/?q=ICC&hl=ru")
     page.locator("li.hit h3 a").first.click()
-    page.wait_for_url(re.compile(r"/reports/r\d-(en|be|ru)\?hl=ru"))
+    # At the paragraph holding the snippet, the query marked (tests/test_paragraphs.py).
+    page.wait_for_url(re.compile(r"/reports/r\d-(en|be|ru)\?q=ICC&hl=ru#p\d+-[0-9a-f]{6}$"))
     assert page.locator("article.report h1").is_visible()
     assert page.locator("nav.report-languages li").count() == 2
     assert errors == []

@@ -107,7 +107,8 @@ def test_typing_icc_shows_the_three_reports(page, host_page, problems, live_serv
     titles = widget.locator('[part~="title"]')
     for i in range(3):
         expect(titles.nth(i)).to_have_attribute(
-            "href", re.compile(rf"^{re.escape(live_server.url)}/reports/r\d+-en$")
+            "href",
+            re.compile(rf"^{re.escape(live_server.url)}/reports/r\d+-en#p\d+-[0-9a-f]{{6}}$"),
         )
     expect(widget.locator('[part~="mark"]').first).to_be_visible()
     expect(widget.locator('[part~="more"]')).to_have_attribute(
@@ -134,7 +135,9 @@ def test_a_facet_chip_narrows_the_results(page, host_page, problems):
     expect(toggle).to_have_text("Filters(1)")
     expect(results(widget)).to_have_count(1)
     expect(widget.get_by_role("status")).to_have_text("1 result")
-    expect(widget.locator('[part~="title"]')).to_have_attribute("href", re.compile(r"/r7-en$"))
+    expect(widget.locator('[part~="title"]')).to_have_attribute(
+        "href", re.compile(r"/r7-en#p\d+-[0-9a-f]{6}$")
+    )
     year.click()
     expect(results(widget)).to_have_count(3)
     assert problems == []

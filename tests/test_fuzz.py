@@ -127,6 +127,8 @@ OPERATIONS = [
     ("/healthz", GenerationMode.POSITIVE, 3),
     ("/feed.atom", GenerationMode.POSITIVE, 40),
     ("/feed.atom", GenerationMode.NEGATIVE, 40),
+    ("/export", GenerationMode.POSITIVE, 30),
+    ("/export", GenerationMode.NEGATIVE, 30),
 ]
 
 

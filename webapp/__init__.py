@@ -19,6 +19,7 @@ from webapp import (
     admission,
     api,
     errors,
+    export,
     feed,
     fulltext,
     headers,
@@ -50,7 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     public_url.init_app(app)
     i18n.init_app(app)
     api.init_app(app)
-    for module in (pages, feed, widget, fulltext):
+    for module in (pages, feed, widget, fulltext, export):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     admission.init_app(app)

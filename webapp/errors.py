@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 
 API_PATH = "/api"  # the public JSON API, readable cross-origin (see webapp.headers)
-JSON_PATHS = (API_PATH, "/healthz", "/openapi.json")
+JSON_PATHS = (API_PATH, "/healthz", "/openapi.json", "/export")
 RETRY_AFTER = 10  # seconds a client is asked to wait after a 503
 
 

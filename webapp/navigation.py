@@ -23,6 +23,14 @@ PAGE_WINDOW = 2  # page links shown on each side of the current page
 NO_YEAR_SPAN: dict[str, Any] = {"year_from": None, "year_to": None}
 NO_DATE_SPAN: dict[str, Any] = {"date_from": None, "date_to": None}
 NO_FILTERS: dict[str, Any] = {"lang": [], "year": [], "topic": [], **NO_YEAR_SPAN, **NO_DATE_SPAN}
+# The search page's export links, in order: (format=, what the link says).
+EXPORT_LINKS = (
+    ("csv", "CSV"),
+    ("bibtex", "BibTeX"),
+    ("ris", "RIS"),
+    ("csl-json", "CSL-JSON"),
+    ("json", "JSON"),
+)
 
 
 def with_hl(endpoint: str, params: Sequence[tuple[str, str]] = (), **values: Any) -> str:
@@ -149,6 +157,7 @@ class SearchLinks:
     suggestion: str | None
     feed: str
     api: str
+    exports: tuple[tuple[str, str], ...] = ()  # (format name, download URL)
 
 
 def search_links(result: SearchResult) -> SearchLinks:
@@ -165,4 +174,8 @@ def search_links(result: SearchResult) -> SearchLinks:
         suggestion=search_url(req, q=result.suggestion, page=1) if result.suggestion else None,
         feed=search_url(req, "feed.feed", page=1),
         api=search_url(req, "api.search"),
+        exports=tuple(
+            (label, with_hl("export.export", [*req.as_params(page=1), ("format", fmt)]))
+            for fmt, label in EXPORT_LINKS
+        ),
     )

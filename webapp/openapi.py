@@ -144,6 +144,22 @@ _CACHED_HEADERS = {
     "Cache-Control": {"required": True, "schema": {"type": "string"}},
 }
 _NOT_MODIFIED = {"description": "the answer has not changed since the given ETag"}
+_EXPORT_FORMAT = {
+    "name": "format",
+    "in": "query",
+    "required": True,
+    "description": "csv (UTF-8 with BOM), json, bibtex, ris or csl-json",
+    "schema": {"type": "string", "enum": ["csv", "json", "bibtex", "ris", "csl-json"]},
+}
+_EXPORT_HEADERS = {
+    "Content-Disposition": {"required": True, "schema": {"type": "string"}},
+    "X-Export-Total": {"description": "matches of the search", "schema": {"type": "string"}},
+    "X-Export-Count": {"description": "records in the export", "schema": {"type": "string"}},
+    "X-Export-Truncated": {
+        "description": "present when the export was cut at EXPORT_MAX: says so in words",
+        "schema": {"type": "string"},
+    },
+}
 
 _STR = {"type": "string"}
 _INT = {"type": "integer"}
@@ -344,6 +360,31 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
             "503": {"description": "no index is available", "content": html_error},
         },
     }
+    export_op = {
+        "operationId": "export",
+        "summary": "Every result of a search as a download: CSV, JSON, BibTeX, RIS, CSL-JSON",
+        "description": (
+            "Takes the search parameters of /api/search; page and per_page are ignored: the "
+            "export holds every match, up to the EXPORT_MAX setting (10,000 by default). "
+            "Past it the export is cut, and X-Export-Truncated says so."
+        ),
+        "parameters": [*search_parameters(topics), _EXPORT_FORMAT],
+        "responses": {
+            "200": {
+                "description": "a download (Content-Disposition: attachment)",
+                "headers": _EXPORT_HEADERS,
+                "content": {
+                    "text/csv": {"schema": _STR},
+                    "application/json": {"schema": {"type": "object"}},
+                    "application/x-bibtex": {"schema": _STR},
+                    "application/x-research-info-systems": {"schema": _STR},
+                    "application/vnd.citationstyles.csl+json": {"schema": {"type": "array"}},
+                },
+            },
+            "400": _error("a bad parameter (named in `param`), `format` included"),
+            "503": _error("no index is available, or the server is busy"),
+        },
+    }
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -359,6 +400,7 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
             "/api/search": {"get": search_op},
             "/api/reports/{id}": {"get": report_op},
             "/feed.atom": {"get": feed_op},
+            "/export": {"get": export_op},
             "/healthz": {
                 "get": {
                     "operationId": "health",

@@ -158,6 +158,12 @@ SETTINGS: tuple[Setting, ...] = (
         "without `PUBLIC_URL`: host names a request's `Host` may carry, comma-separated "
         "(`.example.org` allows its subdomains); others get 400",
     ),
+    Setting(
+        "EXPORT_MAX",
+        10_000,
+        _count(1),
+        "records one `/export` holds at most; past it the export is cut and says so",
+    ),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 

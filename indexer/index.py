@@ -109,7 +109,8 @@ def result_bytes(result: Any) -> int:
         for hit in result.hits
     )
     facets = sum(200 * len(values) for values in result.facets.values())
-    return 2000 + hits + facets + 100 * len(result.expanded)
+    timeline = 150 * len(result.timeline or ())
+    return 2000 + hits + facets + timeline + 100 * len(result.expanded)
 
 
 def plan_bytes(plan: Any) -> int:

@@ -65,6 +65,7 @@ PARAMETERS: dict[str, str] = {
     "per_page": f"hits per page, 1 to {MAX_PER_PAGE} (default {DEFAULT_PER_PAGE})",
     "collapse": "report: one hit per report, the best language first",
     "expand": "1 (default) expands glossary names across languages; 0 turns it off",
+    "timeline": "1 adds `timeline`: per matching report, its period, mentions and documents",
 }
 
 
@@ -142,6 +143,7 @@ class SearchRequest:
     per_page: int = DEFAULT_PER_PAGE
     collapse: Collapse = Collapse.NONE
     expand: bool = True
+    timeline: bool = False
     ui_lang: Lang = Lang.EN
 
     @classmethod
@@ -189,9 +191,10 @@ class SearchRequest:
         except ValueError:
             message = f"'collapse' must be report, not {collapse_text!r}"
             raise QueryError("collapse", message) from None
-        expand_text = _one(get_all, "expand")
-        if expand_text not in (None, "0", "1", "true", "false"):
-            raise QueryError("expand", f"'expand' must be 0 or 1, not {expand_text!r}")
+        switches = {name: _one(get_all, name) for name in ("expand", "timeline")}
+        for name, text in switches.items():
+            if text not in (None, "0", "1", "true", "false"):
+                raise QueryError(name, f"'{name}' must be 0 or 1, not {text!r}")
         return cls(
             q=q.strip(),
             langs=tuple(dict.fromkeys(langs)),
@@ -205,7 +208,8 @@ class SearchRequest:
             page=page,
             per_page=per_page,
             collapse=collapse,
-            expand=expand_text not in ("0", "false"),
+            expand=switches["expand"] not in ("0", "false"),
+            timeline=switches["timeline"] in ("1", "true"),
             ui_lang=ui_lang,
         )
 
@@ -251,6 +255,7 @@ class SearchRequest:
             self.per_page,
             self.collapse,
             self.expand,
+            self.timeline,
             self.ui_lang,
         )
 
@@ -273,6 +278,7 @@ class SearchRequest:
             "per_page": self.per_page,
             "collapse": self.collapse,
             "expand": self.expand,
+            "timeline": self.timeline,
         }
         values.update(changes)
         defaults = SearchRequest()
@@ -283,6 +289,9 @@ class SearchRequest:
             elif name == "expand":
                 if not value:
                     pairs.append(("expand", "0"))
+            elif name == "timeline":
+                if value:
+                    pairs.append(("timeline", "1"))
             elif value != getattr(defaults, name) and value != "":
                 pairs.append((name, str(value)))
         return pairs
@@ -374,6 +383,26 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class TimelinePoint:
+    """One report in a query's timeline (see :mod:`indexer.timeline`)."""
+
+    report: int
+    period_start: str
+    period_end: str
+    mentions: int  # places its matching documents mention what the query searched
+    documents: int  # its matching documents (language versions)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "report": self.report,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "mentions": self.mentions,
+            "documents": self.documents,
+        }
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """What a search returns: the page of hits, the facets and what the query became."""
 
@@ -387,6 +416,8 @@ class SearchResult:
     partial: bool = False
     generation: int = 0
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    timeline: tuple[TimelinePoint, ...] | None = None  # only when the request asks for it
+    timeline_truncated: bool = False  # more reports matched than the timeline lists
 
     @property
     def pages(self) -> int:
@@ -396,7 +427,7 @@ class SearchResult:
     def as_dict(self) -> dict[str, Any]:
         """The JSON body of ``GET /api/search``."""
         req = self.request
-        return {
+        data = {
             "query": req.q,
             "total": self.total,
             "page": req.page,
@@ -418,6 +449,10 @@ class SearchResult:
             "partial": self.partial,
             "generation": self.generation,
         }
+        if self.timeline is not None:
+            data["timeline"] = [point.as_dict() for point in self.timeline]
+            data["timeline_truncated"] = self.timeline_truncated
+        return data
 
 
 @dataclass(frozen=True)

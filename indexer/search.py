@@ -45,6 +45,7 @@ from indexer.records import (
     SortOrder,
 )
 from indexer.snippets import make_snippet
+from indexer.timeline import is_positional, positions_cached, positive_leaves, term_timeline
 
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 
@@ -251,6 +252,11 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     selected = masks[Facet.YEAR] & masks[Facet.LANG] & masks[Facet.TOPIC]
     final = docs[selected]
     timings["facets"] = time.perf_counter() - started
+    timeline, truncated = None, False
+    if req.timeline:
+        timeline, counted, truncated = term_timeline(gen, req, plan.query, final, deadline)
+        complete = complete and counted
+        timings["timeline"] = time.perf_counter() - started
     total, page = _page_of_hits(gen, plan, req, final, scores[selected])
     if req.page > 1 and not page:
         pages = max(1, -(-total // req.per_page))
@@ -276,6 +282,8 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         partial=plan.truncated or not complete,
         generation=gen.number,
         timings=timings,
+        timeline=timeline,
+        timeline_truncated=truncated,
     )
 
 
@@ -391,4 +399,11 @@ def estimate_cost(index: SearchIndex, req: SearchRequest) -> int:
                 key = ("phrase", leaf.fieldname, tuple(leaf.words), leaf.slop)
                 postings *= 1 if gen.postings.cache.peek(key) else PHRASE_COST
             cost += postings
+        if req.timeline:
+            # Counting mentions reads word positions, which cost what a phrase check does.
+            for leaf in positive_leaves(plan.query):
+                if is_positional(leaf) and not positions_cached(gen, leaf):
+                    terms = list(leaf.iter_all_terms())
+                    postings = sum(reader.doc_frequency(field, text) for field, text in terms)
+                    cost += PHRASE_COST * postings
         return cost

@@ -1,4 +1,4 @@
-"""The chart of years as a control in Debian's chromium, with and without JavaScript.
+"""The chart of years as a control, and a query's timeline, in Debian's chromium.
 
 A bar shows its year; a shift-click on a second bar shows the span between them; the
 span is a chip that removes it.  Without JavaScript the bars are plain links and the
@@ -143,6 +143,7 @@ def test_without_javascript_the_selects_and_the_bars_choose_years(no_script, liv
         "/?q=ICC&hl=en",
         "/?q=ICC&year_from=2024&year_to=2025&date_to=2025-06-01&hl=en",
         "/?year_from=2024&hl=be",
+        "/?q=OSCE&hl=ru",
     ],
 )
 def test_axe_finds_no_violation_with_a_span(sized, live_server, url) -> None:
@@ -150,3 +151,18 @@ def test_axe_finds_no_violation_with_a_span(sized, live_server, url) -> None:
     open_filters(sized)
     shoot(sized, re.sub(r"\W+", "_", url).strip("_"))
     assert axe_violations(sized) == []
+
+
+def test_the_timeline_table_opens_by_keyboard(sized, live_server) -> None:
+    sized.goto(f"{live_server.url}/?q=OSCE&hl=en")
+    table = sized.get_by_role("table", name="Mentions of “OSCE” per report")
+    expect(table).to_be_hidden()
+    sized.locator(".timeline-data summary").focus()
+    sized.keyboard.press("Enter")
+    expect(table).to_be_visible()
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(6)
+    expect(rows.nth(1)).to_have_text(re.compile(r"No\. 5\s*April 2023 – September 2023\s*6\s*3"))
+    box = sized.locator(".timeline-chart").bounding_box()
+    assert box["width"] <= sized.viewport_size["width"]
+    shoot(sized, "timeline-osce")

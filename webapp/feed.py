@@ -120,7 +120,7 @@ def feed():
     Raises ``QueryError`` (400) for bad parameters, ``IndexUnavailable`` (503).
     """
     req = search_request()
-    changes: dict[str, object] = {"sort": SortOrder.DATE}
+    changes: dict[str, object] = {"sort": SortOrder.DATE, "timeline": False}
     if "per_page" not in request.args:
         changes["per_page"] = MAX_PER_PAGE
     req = replace(req, **changes)

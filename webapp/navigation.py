@@ -41,7 +41,9 @@ def with_hl(endpoint: str, params: Sequence[tuple[str, str]] = (), **values: Any
 
 def page_params(req: SearchRequest, **changes: Any) -> list[tuple[str, str]]:
     """Query pairs reproducing ``req`` on the search page (where collapsing is the default)."""
-    pairs = [(k, v) for k, v in req.as_params(**changes) if k != "collapse"]
+    # The pages decide these themselves: one result per report unless told otherwise, and
+    # a query's timeline always.
+    pairs = [(k, v) for k, v in req.as_params(**changes) if k not in ("collapse", "timeline")]
     if changes.get("collapse", req.collapse) is Collapse.NONE:
         pairs.append(("collapse", Collapse.NONE.value))
     return pairs
@@ -172,7 +174,7 @@ def search_links(result: SearchResult) -> SearchLinks:
         next=search_url(req, page=req.page + 1) if req.page < result.pages else None,
         clear_filters=search_url(req, **NO_FILTERS, page=1),
         suggestion=search_url(req, q=result.suggestion, page=1) if result.suggestion else None,
-        feed=search_url(req, "feed.feed", page=1),
+        feed=search_url(req, "feed.feed", page=1, timeline=False),
         api=search_url(req, "api.search"),
         exports=tuple(
             (label, with_hl("export.export", [*req.as_params(page=1), ("format", fmt)]))

@@ -72,6 +72,7 @@ def _parameter_schemas(topics: list[str] | None) -> dict[str, dict[str, Any]]:
         },
         "collapse": {"type": "string", "enum": [c.value for c in Collapse], "default": "none"},
         "expand": {"type": "string", "enum": ["1", "0", "true", "false"], "default": "1"},
+        "timeline": {"type": "string", "enum": ["1", "0", "true", "false"], "default": "0"},
     }
 
 
@@ -236,7 +237,22 @@ def _component_schemas() -> dict[str, Any]:
             "fallback": _BOOL,
             "partial": _BOOL,
             "generation": _INT,
-        }
+            "timeline": {
+                "type": "array",
+                "description": "with timeline=1: each report the filters leave, oldest first",
+                "items": _object(
+                    {
+                        "report": _INT,
+                        "period_start": _STR,
+                        "period_end": _STR,
+                        "mentions": {"type": "integer", "minimum": 0},
+                        "documents": {"type": "integer", "minimum": 0},
+                    }
+                ),
+            },
+            "timeline_truncated": _BOOL,
+        },
+        optional=("timeline", "timeline_truncated"),
     )
     document = _object(
         {

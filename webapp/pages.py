@@ -12,11 +12,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, g, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
@@ -24,11 +23,10 @@ from werkzeug.datastructures import MultiDict
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
 from indexer.reading import query_terms, shown_paragraphs
-from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchRequest, SearchResult
+from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchRequest
 from indexer.search import get_document
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import (
-    NO_DATE_SPAN,
     NO_YEAR_SPAN,
     facet_options,
     page_links,
@@ -37,21 +35,16 @@ from webapp.navigation import (
     report_url,
     search_links,
     search_url,
-    span_url,
     toggle_url,
     with_hl,
-    year_in_span,
 )
 from webapp.searching import current_index, run_search
+from webapp.years import CHART_BAR_WIDTH, TIMELINE_BAR_WIDTH, span_chips, timeline_chart, year_chart
 
 __all__ = ["bp", "report_url", "search_url"]
 
 bp = Blueprint("pages", __name__)
 
-CHART_BAR_WIDTH = 36  # year chart geometry, in SVG user units
-CHART_GAP = 12
-CHART_HEIGHT = 80
-CHART_LABEL = 18
 URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)»”]")
 LATIN_RE = re.compile(r"[A-Za-z]")
 CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
@@ -76,94 +69,6 @@ def _globals() -> dict[str, Any]:
 def language_names() -> dict[Lang, str]:
     """The corpus languages named in the interface language."""
     return {Lang.EN: _("English"), Lang.BE: _("Belarusian"), Lang.RU: _("Russian")}
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One bar of the year chart, in SVG user units, and the links it is.
-
-    ``url`` shows that year only (or, when it is the one year shown, every year again);
-    ``span_url`` (for a shift-click) the span from the current span's first year to it.
-    """
-
-    label: str
-    count: int
-    x: int
-    y: int
-    height: int
-    selected: bool
-    name: str  # the link's accessible name: "2024: 3 reports"
-    url: str
-    span_url: str
-
-
-def year_chart(result: SearchResult) -> tuple[list[Bar], int, int]:
-    """Bars of the year facet, oldest year first, with the chart's width and height."""
-    req = result.request
-    counts = sorted(result.facets.get(Facet.YEAR, ()), key=lambda c: c.value)
-    tallest = max((c.count for c in counts), default=0) or 1
-    anchor = req.year_from if req.year_from is not None else req.year_to
-    bars = []
-    for i, c in enumerate(counts):
-        height = round(CHART_HEIGHT * c.count / tallest)
-        if c.count:
-            height = max(height, 2)
-        x = CHART_GAP // 2 + i * (CHART_BAR_WIDTH + CHART_GAP)
-        y = CHART_LABEL + CHART_HEIGHT - height
-        year = int(c.value)
-        if (req.year_from, req.year_to) == (year, year) and not req.years:
-            url = search_url(req, **NO_YEAR_SPAN, page=1)
-        else:
-            url = span_url(req, year, year)
-        start = year if anchor is None else min(anchor, year)
-        extended = span_url(req, start, year if anchor is None else max(anchor, year))
-        if req.collapse is Collapse.REPORT:
-            name = ngettext(
-                "%(year)s: %(num)d report", "%(year)s: %(num)d reports", c.count, year=c.label
-            )
-        else:
-            name = ngettext(
-                "%(year)s: %(num)d result", "%(year)s: %(num)d results", c.count, year=c.label
-            )
-        selected = c.selected or year_in_span(req, year)
-        bars.append(Bar(c.label, c.count, x, y, height, selected, name, url, extended))
-    width = max(1, len(counts)) * (CHART_BAR_WIDTH + CHART_GAP)
-    return bars, width, CHART_HEIGHT + 2 * CHART_LABEL
-
-
-@dataclass(frozen=True)
-class Chip:
-    """An active filter shown above the results, as a link removing it."""
-
-    label: str
-    url: str
-
-
-def span_chips(req: SearchRequest) -> list[Chip]:
-    """The year span and the date span of ``req``, each as a removable chip."""
-    chips = []
-    first, last = req.year_from, req.year_to
-    if first is not None or last is not None:
-        if first is not None and last is not None:
-            label = _("Years: %(first)d–%(last)d", first=first, last=last)
-        elif first is not None:
-            label = _("Years: from %(first)d", first=first)
-        else:
-            label = _("Years: up to %(last)d", last=last)
-        chips.append(Chip(label, search_url(req, **NO_YEAR_SPAN, page=1)))
-    if req.date_from is not None or req.date_to is not None:
-        start, end = (
-            format_date(day, "medium") if day is not None else None
-            for day in (req.date_from, req.date_to)
-        )
-        if start and end:
-            label = _("Published: %(start)s – %(end)s", start=start, end=end)
-        elif start:
-            label = _("Published: from %(start)s", start=start)
-        else:
-            label = _("Published: up to %(end)s", end=end)
-        chips.append(Chip(label, search_url(req, **NO_DATE_SPAN, page=1)))
-    return chips
 
 
 def page_request() -> tuple[SearchRequest, int | None]:
@@ -193,6 +98,8 @@ def page_request() -> tuple[SearchRequest, int | None]:
     req = SearchRequest.from_params(args.getlist, ui_lang())
     if "collapse" not in args:
         req = dataclasses.replace(req, collapse=Collapse.REPORT)
+    # A query's timeline is drawn on every page of its results.
+    req = dataclasses.replace(req, timeline=bool(req.q))
     return req, asked
 
 
@@ -290,6 +197,8 @@ def index():
         chart_width=chart_width,
         chart_height=chart_height,
         chart_bar_width=CHART_BAR_WIDTH,
+        timeline=timeline_chart(result, period_bound) if result.total else None,
+        timeline_bar_width=TIMELINE_BAR_WIDTH,
         pagination=page_links(result),
         links=search_links(result),
         hidden=page_params(req, q="", page=1),

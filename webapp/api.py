@@ -18,10 +18,12 @@ from typing import Any, NamedTuple
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from indexer.citation import CITATION_FORMATS, Format, citation_text
 from indexer.errors import IndexUnavailable, QueryError
 from indexer.languages import ALL_LANGS
 from indexer.lru import LRUCache
 from indexer.search import get_document
+from webapp.cite import access_date, cited_document
 from webapp.errors import unavailable
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.openapi import API_VERSION, openapi_document
@@ -124,14 +126,39 @@ def search() -> Response:
 
 @bp.get("/api/reports/<doc>")
 def report(doc: str) -> Response:
-    """One (report, language) document with its full summary; 404 for an unknown id."""
+    """One (report, language) document with its full summary; 404 for an unknown id.
+
+    With ``format=bibtex|ris|csl-json``, the document as a reference instead: the record
+    an export of it gives (today's access date), in that format's media type.
+    """
     check_interface_language()
     lang = ui_lang()
-    etag = etag_for("report", doc, lang)
+    fmt = citation_format()
+    accessed = access_date() if fmt else None
+    etag = etag_for("report", doc, lang, fmt, accessed)
     cached = _not_modified(etag)
     if cached is not None:
         return cached
-    return _caching(jsonify(get_document(current_index(), doc, lang).as_dict()), etag)
+    document = get_document(current_index(), doc, lang)
+    if fmt is None:
+        return _caching(jsonify(document.as_dict()), etag)
+    assert accessed is not None
+    body = citation_text(fmt, cited_document(document), accessed)
+    return _caching(Response(body, content_type=fmt.media_type), etag)
+
+
+def citation_format() -> Format | None:
+    """The reference format asked for with ``format=``, or ``None`` for the JSON document.
+
+    Raises :class:`QueryError` naming ``format`` for another value or a repeated one.
+    """
+    values = request.args.getlist("format")
+    if not values:
+        return None
+    fmt = Format.parse(values[0], CITATION_FORMATS)
+    if len(values) > 1:
+        raise QueryError("format", "'format' may be given once", "repeated_parameter")
+    return fmt
 
 
 @bp.get("/healthz")

@@ -17,20 +17,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 
 from indexer.citation import (
     CitedReport,
     Format,
-    first_url,
     to_bibtex,
     to_csl_json,
     to_csv,
     to_json,
     to_ris,
 )
-from indexer.records import Document, Hit
+from indexer.records import Hit
 from indexer.search import get_document
+from webapp.cite import absolute_report_url, access_date, source_url
 from webapp.feed import plain_snippet
 from webapp.searching import current_index, run_search, search_request
 
@@ -39,42 +39,6 @@ bp = Blueprint("export", __name__)
 CHUNK = 500  # hits per search while exporting
 FILENAME_QUERY = 60  # characters of the query kept in a file name
 _UNSAFE = re.compile(r"[^\w]+")
-
-
-def source_url(doc_id: str, provenance: str, translated: bool) -> str | None:
-    """The page a document's text comes from: the address in its provenance note, or
-    for a translation the one in its original's."""
-    found = first_url(provenance)
-    if found or not translated:
-        return found
-    index = current_index()
-    for other in get_document(index, doc_id).other_languages:
-        original = get_document(index, other.id)
-        if not original.translated:
-            return first_url(original.provenance)
-    return None
-
-
-def absolute_report_url(doc_id: str) -> str:
-    """The report page's absolute address (``PUBLIC_URL`` when set)."""
-    return url_for("pages.report", doc=doc_id, _external=True)
-
-
-def cited_document(doc: Document) -> CitedReport:
-    """A report page's document as a reference."""
-    return CitedReport(
-        id=doc.id,
-        report=doc.report,
-        lang=doc.lang,
-        title=doc.title,
-        date=doc.date,
-        period_start=doc.period_start,
-        period_end=doc.period_end,
-        topics=tuple(t.value for t in doc.topics),
-        url=absolute_report_url(doc.id),
-        source_url=source_url(doc.id, doc.provenance, doc.translated),
-        translated=doc.translated,
-    )
 
 
 def _cited_hits(hits: Iterable[Hit]) -> Iterator[CitedReport]:
@@ -159,7 +123,7 @@ def export() -> Response:
     limit = current_app.config["EXPORT_MAX"]
     total, hits = export_hits(limit)
     records = list(_cited_hits(hits))
-    today = dt.datetime.now(dt.UTC).date()
+    today = access_date()
     truncated = total > len(records)
     note = (
         f"{len(records)} of {total} results: an export holds at most {limit}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.citation import CITATION_FORMATS
 from indexer.languages import ALL_LANGS
 from indexer.records import (
     DEFAULT_PER_PAGE,
@@ -345,14 +346,35 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
                 "description": "document id: report number and language, such as r9-en",
                 "schema": {"type": "string", "pattern": "^r[0-9]+-(en|be|ru)$"},
             },
+            {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "description": (
+                    "the document as a reference instead of JSON: the record an export of it "
+                    "gives, accessed today"
+                ),
+                "schema": {"type": "string", "enum": [f.value for f in CITATION_FORMATS]},
+            },
             _HL,
             _ACCEPT_LANGUAGE,
             _IF_NONE_MATCH,
         ],
         "responses": {
-            "200": _json("Document", "the document", headers=_CACHED_HEADERS),
+            "200": {
+                "description": "the document; with `format`, its reference in that format",
+                "headers": _CACHED_HEADERS,
+                "content": {
+                    "application/json": {"schema": _ref("Document")},
+                    "application/x-bibtex": {"schema": _STR},
+                    "application/x-research-info-systems": {"schema": _STR},
+                    "application/vnd.citationstyles.csl+json": {
+                        "schema": {"type": "array", "minItems": 1, "maxItems": 1}
+                    },
+                },
+            },
             "304": _NOT_MODIFIED,
-            "400": _error("a bad parameter"),
+            "400": _error("a bad parameter (named in `param`), `format` included"),
             "404": _error("no document has this id"),
             "503": _error("no index is available"),
         },

@@ -20,11 +20,13 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
+from indexer.citation import CITATION_FORMATS, Format
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
 from indexer.reading import query_terms, shown_paragraphs
 from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchRequest
 from indexer.search import get_document
+from webapp.cite import access_date, cited_document, reading_citations
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import (
     NO_YEAR_SPAN,
@@ -45,6 +47,7 @@ __all__ = ["bp", "report_url", "search_url"]
 
 bp = Blueprint("pages", __name__)
 
+FORMAT_LABELS = {Format.BIBTEX: "BibTeX", Format.RIS: "RIS", Format.CSL_JSON: "CSL-JSON"}
 URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)»”]")
 LATIN_RE = re.compile(r"[A-Za-z]")
 CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
@@ -230,6 +233,8 @@ def report(doc: str):
         "pages/report.html",
         doc=document,
         paragraphs=paragraphs,
+        citations=reading_citations(cited_document(document), access_date()),
+        references=reference_links(document.id),
         q=q,
         period=period,
         provenance=linkify(document.provenance),
@@ -238,6 +243,18 @@ def report(doc: str):
         report_url=report_url,
         language_names=language_names(),
     )
+
+
+def reference_links(doc_id: str) -> list[tuple[str, str, str]]:
+    """(label, API address, file name) of a document's reference in each citation format."""
+    return [
+        (
+            FORMAT_LABELS[fmt],
+            url_for("api.report", doc=doc_id, format=fmt.value),
+            f"iapb-{doc_id}.{fmt.extension}",
+        )
+        for fmt in CITATION_FORMATS
+    ]
 
 
 def period_bound(value: str) -> str:

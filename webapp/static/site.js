@@ -70,12 +70,15 @@
     });
   }
 
-  // A "Copy" button after each snippet to paste (the /widget page); labels from the page.
-  document.querySelectorAll("pre[data-copy]").forEach(function (pre) {
+  // A "Copy" button after each text to copy (the snippet to paste on the /widget page,
+  // a report's citations); labels from the page.
+  document.querySelectorAll("[data-copy]").forEach(function (pre) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy-button";
     button.textContent = pre.getAttribute("data-copy") || "Copy";
+    var label = pre.getAttribute("data-copy-label");
+    if (label) button.setAttribute("aria-label", label);
     var status = document.createElement("span");
     status.className = "copy-status";
     status.setAttribute("role", "status");

@@ -153,10 +153,32 @@ def test_axe_finds_no_violation_with_a_span(sized, live_server, url) -> None:
     assert axe_violations(sized) == []
 
 
+def test_the_timeline_is_open_on_a_desktop_and_behind_a_disclosure_on_a_phone(
+    sized, live_server
+) -> None:
+    """On a phone the chart would push the first result off the first screen."""
+    sized.goto(f"{live_server.url}/?q=ICC&hl=en")
+    toggle = sized.locator("summary.timeline-toggle")
+    chart = sized.locator(".timeline-chart")
+    expect(toggle).to_have_text("Mentions of “ICC” per report")
+    first_hit = sized.locator(".hit-title").first
+    if sized.size_name == "desktop":
+        expect(chart).to_be_visible()
+        return
+    expect(chart).to_be_hidden()
+    assert first_hit.bounding_box()["y"] < sized.viewport_size["height"]
+    toggle.focus()
+    sized.keyboard.press("Enter")
+    expect(chart).to_be_visible()
+    assert axe_violations(sized) == []
+
+
 def test_the_timeline_table_opens_by_keyboard(sized, live_server) -> None:
     sized.goto(f"{live_server.url}/?q=OSCE&hl=en")
     table = sized.get_by_role("table", name="Mentions of “OSCE” per report")
     expect(table).to_be_hidden()
+    if sized.size_name == "phone":
+        sized.locator("summary.timeline-toggle").click()
     sized.locator(".timeline-data summary").focus()
     sized.keyboard.press("Enter")
     expect(table).to_be_visible()

@@ -15,16 +15,20 @@
     box.select();
   });
 
-  // The filters: always open beside the results on wide screens, a "Filters (n)"
-  // disclosure on narrow ones (the same breakpoint as site.css).
-  var filters = document.getElementById("filters");
-  if (filters && window.matchMedia) {
+  // The filters and a query's timeline: open on wide screens, closed disclosures on
+  // narrow ones ("Filters (n)", "Mentions of ... per report"), so that the results come
+  // first on a phone (the same breakpoint as site.css).
+  if (window.matchMedia) {
     var wide = window.matchMedia("(min-width: 48.01rem)");
-    var follow = function () {
-      if (wide.matches) filters.open = true;
-    };
-    follow();
-    if (wide.addEventListener) wide.addEventListener("change", follow);
+    ["filters", "timeline"].forEach(function (id) {
+      var disclosure = document.getElementById(id);
+      if (!disclosure) return;
+      var follow = function () {
+        if (wide.matches) disclosure.open = true;
+      };
+      follow();
+      if (wide.addEventListener) wide.addEventListener("change", follow);
+    });
   }
 
   // Ticking a filter applies it at once; the focus comes back to the same box.

@@ -68,14 +68,28 @@ def _fix_lookalikes(word: str) -> str:
     return word
 
 
-# Digits with separators: "7,500" is seven thousand five hundred, "1,5" (Russian
-# decimal comma) is one and a half, written "1.5" in English.
-_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+")
+# Numbers.  A thousands separator is a comma, a dot or a space (ordinary, no-break
+# U+00A0, narrow no-break U+202F, thin U+2009) before a group of exactly three digits,
+# after a lead of one to three digits that is not 0: "30,000", "30.000", "30 000" and
+# "30000" are one token, 30000.  A space separates groups only when the next group has
+# exactly three digits and is followed by no further digit, so "2021 2022" (a four-digit
+# lead) and "12 2025" stay two numbers.  A comma followed by a space is punctuation, not
+# a separator, which keeps a list of years ("2021, 2022") apart.  Any other comma or dot
+# is a decimal mark: "1,5" (Russian) and "1.5" (English) are 1.5, "0,500" is 0.500.  A
+# dot run that is not thousands ("17.05.2023", "2.7.5") is kept as written.
+GROUP_SPACES = " \u00a0\u202f\u2009"
+_GROUP_SPACE_RE = re.compile(f"[{GROUP_SPACES}]")
+_SPACED_NUMBER = rf"[1-9][0-9]{{0,2}}(?:[{GROUP_SPACES}][0-9]{{3}}(?![0-9]))+(?:[.,][0-9]+)*"
+_COMMA_THOUSANDS_RE = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+_DOT_THOUSANDS_RE = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")
 
 
 def _normalise_number(token: str) -> str:
-    if _THOUSANDS_RE.fullmatch(token):
+    token = _GROUP_SPACE_RE.sub("", token)
+    if _COMMA_THOUSANDS_RE.fullmatch(token):
         return token.replace(",", "")
+    if _DOT_THOUSANDS_RE.fullmatch(token):
+        return token.replace(".", "").replace(",", ".")
     return token.replace(",", ".")
 
 
@@ -106,10 +120,30 @@ def normalise(text: str) -> str:
     return _WORD_RE.sub(lambda m: normalise_word(m.group()), text)
 
 
+def join_digit_groups(text: str) -> str:
+    """``text`` with the spaces inside each number written with space-separated digit
+    groups removed ("over 30 000 documents" -> "over 30000 documents"), as the
+    tokeniser reads them (see :func:`_normalise_number`); nothing else changes.
+
+    A query parser splits its input at spaces before any analyser sees it, so query
+    text is joined first: "30 000" typed must be one number, as it is in the index.
+    """
+    if not _GROUP_SPACE_RE.search(text):
+        return text
+    return _WORD_RE.sub(_joined, text)
+
+
+def _joined(match: re.Match[str]) -> str:
+    word = match.group()
+    return _GROUP_SPACE_RE.sub("", word) if word[:1].isdigit() else word
+
+
 # A word: letters or digits, with ignorable characters and combining marks inside it and
-# apostrophes between letters; numbers keep their inner separators ("7,500", "1.5").
+# apostrophes between letters; numbers keep their inner separators ("7,500", "1.5",
+# "30 000": see _normalise_number).
 _WORD_RE = re.compile(
-    rf"\d+(?:[.,]\d+)*"
+    rf"{_SPACED_NUMBER}"
+    rf"|\d+(?:[.,]\d+)*"
     rf"|(?:[^\W_]|[{_IGNORABLE}\u0300-\u036f])+"
     rf"(?:[{_APOSTROPHES}](?:[^\W_]|[{_IGNORABLE}\u0300-\u036f])+)*"
 )

@@ -33,7 +33,14 @@ from whoosh.qparser import (
 from whoosh.reading import IndexReader
 
 from indexer import schema as f
-from indexer.analysis import analyze, cross_script_keys, normalise_word, stem, words
+from indexer.analysis import (
+    analyze,
+    cross_script_keys,
+    join_digit_groups,
+    normalise_word,
+    stem,
+    words,
+)
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
 from indexer.ranking import SameReport
@@ -387,10 +394,13 @@ def plan_query(
     An empty query gives ``plan.query is None`` (browse everything).  A malformed one
     (unbalanced quotes or brackets, a dangling operator, a lone ``*``, a wildcard in the
     middle of a word) is searched as its plain words, with ``plan.fallback`` set.
+    A number written with spaces between its digit groups ("30 000", also with a
+    no-break or thin space) is one word, as the analysers index it.
     """
     plan = QueryPlan()
     if not text.strip():
         return plan
+    text = join_digit_groups(text)
     try:
         if not _balanced(text):
             raise _Malformed("unbalanced")

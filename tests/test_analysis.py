@@ -12,6 +12,7 @@ from indexer.analysis import (
     analyze,
     analyzer,
     cross_script_keys,
+    join_digit_groups,
     key_analyzer,
     normalise,
     normalise_word,
@@ -40,6 +41,12 @@ from indexer.languages import ALL_LANGS, SUPPORT, Lang, parse_lang
         ("Лукашэнка", "лукашэнка"),
         ("7,500", "7500"),  # English thousands separator
         ("1,5", "1.5"),  # Russian decimal comma
+        ("30.000", "30000"),  # a dot before groups of three digits separates thousands
+        ("30 000", "30000"),  # so does a space (see test_a_number_is_one_token_...)
+        ("1.234,5", "1234.5"),  # dots for thousands, comma for decimals
+        ("1,234.5", "1234.5"),  # commas for thousands, dot for decimals
+        ("0,500", "0.500"),  # a lead of 0 is no thousands group: a decimal
+        ("17.05.2023", "17.05.2023"),  # a date is no number: kept as written
         ("Viasna", "viasna"),  # a Latin word stays Latin
         ("e\u0301", "é"),  # NFC composes; a Latin accent is not a stress mark
         ("\u0450", "е"),  # precomposed Cyrillic е with grave: stress removed
@@ -134,6 +141,75 @@ def test_words_are_normalised_but_not_stemmed() -> None:
 
 def test_digits_are_not_cross_script_keys() -> None:
     assert cross_script_keys("2025 7,500", Lang.EN) == []
+
+
+SPACES = {
+    "space": " ",
+    "no-break space": "\u00a0",
+    "narrow no-break space": "\u202f",
+    "thin space": "\u2009",
+}
+
+
+@pytest.mark.parametrize("space", SPACES.values(), ids=SPACES.keys())
+@pytest.mark.parametrize("lang", ALL_LANGS)
+def test_a_number_is_one_token_whatever_separates_its_thousands(space: str, lang: Lang) -> None:
+    for spelling in ("30,000", f"30{space}000", "30000", "30.000"):
+        assert analyze(f"more than {spelling} documents", lang)[2] == "30000"
+        assert analyze(spelling, lang) == ["30000"]
+    assert analyze(f"1{space}250{space}000", lang) == ["1250000"]
+
+
+def test_token_offsets_of_a_spaced_number_cover_all_its_groups() -> None:
+    text = "до 29\u00a0492. IAPB"
+    spans = [(t.startchar, t.endchar, t.text) for t in analyzer(Lang.RU)(text, chars=True)]
+    assert spans[1] == (3, 9, "29492")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023", ["2023"]),  # a year stays a year
+        ("2021, 2022", ["2021", "2022"]),  # a comma and a space: a list, not thousands
+        ("2021 2022", ["2021", "2022"]),  # a four-digit lead takes no group
+        ("1, 234", ["1", "234"]),
+        ("30 September 2025", ["30", "september", "2025"]),
+        ("12 2025", ["12", "2025"]),  # a group has exactly three digits
+        ("1 000 2023", ["1000", "2023"]),  # the year after a number stays apart
+        ("5 0000", ["5", "0000"]),
+        ("0 500", ["0", "500"]),  # no lead of 0
+        ("1.5 million", ["1.5", "million"]),
+        ("1,5 мільёна", ["1.5", "мільена"]),
+        ("1 234,5", ["1234.5"]),
+    ],
+)
+def test_years_lists_and_decimals_are_not_glued_into_thousands(
+    text: str, expected: list[str]
+) -> None:
+    assert words(text) == expected
+
+
+def test_query_text_joins_spaced_digit_groups_and_nothing_else() -> None:
+    assert join_digit_groups("over 30\u202f000 -torture") == "over 30000 -torture"
+    assert join_digit_groups('"1 100 people" 2021 2022') == '"1100 people" 2021 2022'
+    assert join_digit_groups("ab1 000") == "ab1 000"  # "ab1" is a word: no number starts it
+
+
+_NUMBERISH = st.text(alphabet="0123456789 ,.\u00a0\u202f\u2009x", max_size=24)
+
+
+@given(_NUMBERISH)
+def test_numbers_normalise_idempotently(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+
+
+@given(_NUMBERISH, st.sampled_from(ALL_LANGS))
+def test_joined_query_text_analyses_as_the_indexed_text(text: str, lang: Lang) -> None:
+    # The query side joins digit groups before its parser splits at spaces.
+    joined = join_digit_groups(text)
+    assert analyze(joined, lang) == analyze(text, lang)
+    assert sum((analyze(w, lang) for w in joined.split()), []) == analyze(text, lang)
 
 
 def test_language_table_lists_every_language() -> None:

@@ -178,6 +178,49 @@ def test_every_language_version_is_found_for_prefixes_phrases_numbers_and_romani
     assert found(search_index, q, langs=(lang,)) == {(r, lang) for r in reports}
 
 
+# Expected from the corpus text, each language on its own (expand=0: no carrying a match
+# to sibling versions): report 8 writes "30,000" (en) and "30 000" (be, ru); report 7
+# "29,492" / "29 492" and "2,637" / "2637"; report 8 "1.5 million" / «1,5 мільёна» /
+# «1,5 миллиона»; "2020" stands in report 9 only ("Since 2020, over 7,500", «З 2020
+# года», «С 2020 года»), followed by a comma and a space in English.
+@pytest.mark.parametrize(
+    ("q", "reports"),
+    [
+        ("30000", (8,)),
+        ("30,000", (8,)),
+        ("30 000", (8,)),
+        ("30\u00a0000", (8,)),  # no-break space
+        ("30\u202f000", (8,)),  # narrow no-break space
+        ("30\u2009000", (8,)),  # thin space
+        ("30.000", (8,)),
+        ("29492", (7,)),
+        ("29 492", (7,)),
+        ("2 637", (7,)),
+        ("2.637", (7,)),
+        ("1,5", (8,)),
+        ("1.5", (8,)),
+        ("2020", (9,)),
+    ],
+)
+def test_a_number_is_one_word_in_every_spelling_and_every_language(
+    search_index: SearchIndex, q: str, reports: tuple[int, ...]
+) -> None:
+    assert found(search_index, q, expand=False) == everywhere(*reports)
+
+
+def test_a_quoted_phrase_holding_a_spaced_number_matches_it(search_index: SearchIndex) -> None:
+    # Russian 8: «до более чем 30 000 документов, связанных со свидетелями».
+    q = '"более чем 30 000 документов"'
+    assert found(search_index, q, expand=False) == {(8, Lang.RU)}
+    assert found(search_index, q) == everywhere(8)
+
+
+def test_a_number_with_spaces_is_marked_whole_in_the_snippet(search_index: SearchIndex) -> None:
+    hits = search(search_index, SearchRequest(q="30,000", langs=(Lang.RU,))).hits
+    assert [h.report for h in hits] == [8]
+    assert "<mark>30 000</mark>" in hits[0].snippet
+
+
 def test_a_version_found_through_its_sibling_ranks_below_one_matching_itself(
     search_index: SearchIndex,
 ) -> None:

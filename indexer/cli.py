@@ -187,6 +187,8 @@ def _search(args: argparse.Namespace) -> int:
             params[name] = [getattr(args, name)]
     if args.collapse:
         params["collapse"] = ["report"]
+    if args.verbatim:
+        params["verbatim"] = ["1"]
     try:
         request = SearchRequest.from_params(lambda name: params.get(name, []), Lang(args.hl))
         result = search(SearchIndex(args.index), request)
@@ -200,6 +202,9 @@ def _search(args: argparse.Namespace) -> int:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0
     print(f"{result.total} results for {request.q!r}" + (" (as plain words)" * result.fallback))
+    if result.corrected:
+        reason = result.corrected.reason.value
+        print(f"showing results for {result.corrected.target!r} ({reason} correction)")
     if result.expanded:
         print("also searched: " + ", ".join(result.expanded))
     if result.suggestion:
@@ -276,6 +281,9 @@ def make_parser() -> argparse.ArgumentParser:
     find.add_argument("--page", type=int, default=1)
     find.add_argument("--per-page", type=int, default=DEFAULT_PER_PAGE)
     find.add_argument("--collapse", action="store_true", help="one hit per report")
+    find.add_argument(
+        "--verbatim", action="store_true", help="no keyboard-layout or spelling correction"
+    )
     find.add_argument(
         "--hl",
         default=Lang.EN.value,

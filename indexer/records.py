@@ -16,6 +16,7 @@ from typing import Any
 
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, Lang
+from indexer.recovery import Correction
 
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 50
@@ -66,6 +67,7 @@ PARAMETERS: dict[str, str] = {
     "collapse": "report: one hit per report, the best language first",
     "expand": "1 (default) expands glossary names across languages; 0 turns it off",
     "timeline": "1 adds `timeline`: per matching report, its period, mentions and documents",
+    "verbatim": "1 searches `q` exactly as typed: no keyboard-layout or spelling correction",
 }
 
 
@@ -144,6 +146,7 @@ class SearchRequest:
     collapse: Collapse = Collapse.NONE
     expand: bool = True
     timeline: bool = False
+    verbatim: bool = False
     ui_lang: Lang = Lang.EN
 
     @classmethod
@@ -191,7 +194,7 @@ class SearchRequest:
         except ValueError:
             message = f"'collapse' must be report, not {collapse_text!r}"
             raise QueryError("collapse", message) from None
-        switches = {name: _one(get_all, name) for name in ("expand", "timeline")}
+        switches = {name: _one(get_all, name) for name in ("expand", "timeline", "verbatim")}
         for name, text in switches.items():
             if text not in (None, "0", "1", "true", "false"):
                 raise QueryError(name, f"'{name}' must be 0 or 1, not {text!r}")
@@ -210,6 +213,7 @@ class SearchRequest:
             collapse=collapse,
             expand=switches["expand"] not in ("0", "false"),
             timeline=switches["timeline"] in ("1", "true"),
+            verbatim=switches["verbatim"] in ("1", "true"),
             ui_lang=ui_lang,
         )
 
@@ -256,6 +260,7 @@ class SearchRequest:
             self.collapse,
             self.expand,
             self.timeline,
+            self.verbatim,
             self.ui_lang,
         )
 
@@ -279,6 +284,7 @@ class SearchRequest:
             "collapse": self.collapse,
             "expand": self.expand,
             "timeline": self.timeline,
+            "verbatim": self.verbatim,
         }
         values.update(changes)
         defaults = SearchRequest()
@@ -289,9 +295,9 @@ class SearchRequest:
             elif name == "expand":
                 if not value:
                     pairs.append(("expand", "0"))
-            elif name == "timeline":
+            elif name in ("timeline", "verbatim"):
                 if value:
-                    pairs.append(("timeline", "1"))
+                    pairs.append((name, "1"))
             elif value != getattr(defaults, name) and value != "":
                 pairs.append((name, str(value)))
         return pairs
@@ -412,6 +418,7 @@ class SearchResult:
     facets: dict[Facet, tuple[FacetCount, ...]]
     expanded: tuple[str, ...] = ()
     suggestion: str | None = None
+    corrected: Correction | None = None  # the query searched in another form, and why
     fallback: bool = False
     partial: bool = False
     generation: int = 0
@@ -423,6 +430,11 @@ class SearchResult:
     def pages(self) -> int:
         """Number of pages (at least 1)."""
         return max(1, -(-self.total // self.request.per_page))
+
+    @property
+    def searched(self) -> str:
+        """The query text searched: the request's, or its correction."""
+        return self.corrected.target if self.corrected else self.request.q
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON body of ``GET /api/search``."""
@@ -445,6 +457,7 @@ class SearchResult:
             },
             "expanded": list(self.expanded),
             "suggestion": self.suggestion,
+            "corrected": self.corrected.as_dict() if self.corrected else None,
             "fallback": self.fallback,
             "partial": self.partial,
             "generation": self.generation,

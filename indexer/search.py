@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -44,6 +43,7 @@ from indexer.records import (
     SearchResult,
     SortOrder,
 )
+from indexer.recovery import Correction, Vocabulary, recover
 from indexer.snippets import make_snippet
 from indexer.timeline import is_positional, positions_cached, positive_leaves, term_timeline
 
@@ -95,6 +95,16 @@ def _plan(gen: Generation, q: str, expand: bool) -> QueryPlan:
         (q, expand),
         lambda: plan_query(q, gen.glossary if expand else None, gen.searcher().reader()),
     )
+
+
+def _match(gen: Generation, q: str, expand: bool, deadline: float):
+    """The plan of ``q``, its planner, and every summary and passage matching it:
+    (plan, planner, docs, scores, passages, complete)."""
+    plan = _plan(gen, q, expand)
+    docs, scores, complete = _matching(gen, plan, deadline)
+    planner = query_planner(q, expand)
+    docs, scores, passages, passages_complete = add_passages(gen, planner, docs, scores, deadline)
+    return plan, planner, docs, scores, passages, complete and passages_complete
 
 
 def query_planner(q: str, expand: bool = True) -> Planner:
@@ -161,10 +171,11 @@ def _page_of_hits(
     gen: Generation,
     plan: QueryPlan,
     req: SearchRequest,
+    q: str,
     final: np.ndarray,
     scores: np.ndarray,
 ) -> tuple[int, list[tuple[int, float, list[int]]]]:
-    """(total, the page's (docnum, score, other docnums))."""
+    """(total, the page's (docnum, score, other docnums)); ``q`` is the text searched."""
     start = (req.page - 1) * req.per_page
     end = start + req.per_page
     collapse = req.collapse is Collapse.REPORT
@@ -172,7 +183,7 @@ def _page_of_hits(
     total = len(np.unique(gen.reports[final])) if collapse else len(final)
     if start >= total:
         return total, []
-    reader = query_language(req.q, req.ui_lang)
+    reader = query_language(q, req.ui_lang)
     if by_date:
         dated = _date_order(gen, final, reader)
         if not collapse:
@@ -201,34 +212,34 @@ def _page_of_hits(
     return total, groups
 
 
-def _suggest(gen: Generation, plan: QueryPlan, text: str) -> str | None:
-    """``text`` with its unknown words corrected, when the corrected query finds something.
+def _vocabulary(gen: Generation) -> Vocabulary:
+    return Vocabulary(gen.searcher().reader(), gen.glossary)
 
-    Words the index does not contain are replaced by the nearest indexed word (edit
-    distance 1, or 2 for words of six letters or more); glossary names are left alone.
-    """
+
+def _finds_something(gen: Generation, q: str, expand: bool, deadline: float) -> bool:
+    plan = _plan(gen, q, expand)
+    return plan.query is not None and len(_matching(gen, plan, deadline)[0]) > 0
+
+
+def _recover(
+    gen: Generation, req: SearchRequest, plan: QueryPlan, deadline: float
+) -> tuple[Correction | None, str | None]:
+    """When the words of ``req.q`` match nothing: a correction to search instead (the
+    keyboard layout, a confident spelling; never with ``verbatim``) or a suggestion,
+    each only when it finds something (:mod:`indexer.recovery`)."""
     if not plan.words:
-        return None
-    searcher = gen.searcher()
-    corrector = searcher.corrector(f.SPELLING)
-    reader = searcher.reader()
-    glossary = gen.glossary
-    suggestion = text
-    for word in dict.fromkeys(plan.words):
-        if (f.SPELLING, word) in reader or len(word) < 3 or not word.isalpha():
-            continue
-        if glossary.lookup([word]) is not None:
-            continue
-        options = corrector.suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2, prefix=1)
-        if options:
-            pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
-            suggestion = pattern.sub(options[0], normalise(suggestion))
-    if suggestion == text or normalise(suggestion) == normalise(text):
-        return None
-    better = plan_query(suggestion, glossary)
-    if better.query is None or next(searcher.docs_for_query(better.query), None) is None:
-        return None
-    return suggestion
+        return None, None
+    recovery = recover(_vocabulary(gen), req.q, correct=not req.verbatim)
+    if recovery.correction is not None:
+        if _finds_something(gen, recovery.correction.target, req.expand, deadline):
+            return recovery.correction, None
+        return None, None
+    suggestion = recovery.suggestion
+    if suggestion is None or normalise(suggestion) == normalise(req.q):
+        return None, None
+    if not _finds_something(gen, suggestion, req.expand, deadline):
+        return None, None
+    return None, suggestion
 
 
 def _check(gen: Generation, req: SearchRequest) -> None:
@@ -241,11 +252,16 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     timings: dict[str, float] = {}
     started = time.perf_counter()
     deadline = time.monotonic() + time_limit
-    plan = _plan(gen, req.q, req.expand)
-    docs, scores, complete = _matching(gen, plan, deadline)
-    planner = query_planner(req.q, req.expand)
-    docs, scores, passages, passages_complete = add_passages(gen, planner, docs, scores, deadline)
-    complete = complete and passages_complete
+    q = req.q
+    plan, planner, docs, scores, passages, complete = _match(gen, q, req.expand, deadline)
+    correction, suggestion = None, None
+    # Recovery is for words that match nothing, not for filters that exclude all.
+    if q and len(docs) < SUGGEST_BELOW:
+        correction, suggestion = _recover(gen, req, plan, deadline)
+        timings["recover"] = time.perf_counter() - started
+        if correction is not None:
+            q = correction.target
+            plan, planner, docs, scores, passages, complete = _match(gen, q, req.expand, deadline)
     timings["match"] = time.perf_counter() - started
     masks = facet_masks(gen, docs, req)
     facets = count_facets(gen, docs, req, masks)
@@ -257,19 +273,17 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         timeline, counted, truncated = term_timeline(gen, req, plan.query, final, deadline)
         complete = complete and counted
         timings["timeline"] = time.perf_counter() - started
-    total, page = _page_of_hits(gen, plan, req, final, scores[selected])
+    total, page = _page_of_hits(gen, plan, req, q, final, scores[selected])
     if req.page > 1 and not page:
         pages = max(1, -(-total // req.per_page))
         raise QueryError("page", f"page {req.page} is past the last page ({pages})", "out_of_range")
     hits = tuple(
-        replace(hit, passages=passage_hits(gen, planner, passages[hit_doc], req.q))
+        replace(hit, passages=passage_hits(gen, planner, passages[hit_doc], q))
         if hit_doc in passages
         else hit
         for hit_doc, hit in ((d, _hit(gen, d, s, plan, others)) for d, s, others in page)
     )
     timings["hits"] = time.perf_counter() - started
-    # "Did you mean" is for words that match nothing, not for filters that exclude all.
-    suggestion = _suggest(gen, plan, req.q) if len(docs) < SUGGEST_BELOW else None
     timings["total"] = time.perf_counter() - started
     return SearchResult(
         request=req,
@@ -278,6 +292,7 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         facets=facets,
         expanded=tuple(plan.expanded),
         suggestion=suggestion,
+        corrected=correction,
         fallback=plan.fallback,
         partial=plan.truncated or not complete,
         generation=gen.number,

@@ -220,9 +220,11 @@ def test_sort_link_orders_by_date(client) -> None:
 
 
 def test_suggestion_links_to_the_corrected_search(client) -> None:
-    _, page = get_page(client, "/?q=torure&hl=en")
+    # Searched as typed ("verbatim"), "torure" finds nothing and "torture" is offered.
+    _, page = get_page(client, "/?q=torure&verbatim=1&hl=en")
     assert "Did you mean:" in page.text
-    assert any(query(h).get("q") == ["torture"] for h in page.hrefs())
+    offered = [query(h) for h in page.hrefs() if query(h).get("q") == ["torture"]]
+    assert offered and all("verbatim" not in link for link in offered)
 
 
 def test_expanded_names_are_shown(client) -> None:

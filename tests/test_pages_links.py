@@ -24,6 +24,8 @@ START = [
     "/?q=ICC&collapse=none&per_page=2&page=2&hl={hl}",
     "/?per_page=2&page=3&hl={hl}",
     "/?q=torure&hl={hl}",
+    "/?q=prosecutons&hl={hl}",
+    "/?q=vjcrjdcrbq&hl={hl}",
     "/?q=nothingmatchesthis&year=2023&hl={hl}",
     "/?q=ICC&year_from=2024&year_to=2025&date_to=2025-06-01&hl={hl}",
     "/?year_from=2024&year_to=2024&hl={hl}",

@@ -225,10 +225,13 @@ def test_a_selected_value_with_no_matches_is_still_listed(index: SearchIndex) ->
 
 def test_suggestion_corrects_a_misspelt_word(index: SearchIndex) -> None:
     # (A misspelt vowel would still match through the cross-script key, which folds
-    # vowels: "detanees" finds "detainees".  A wrong consonant does not.)
+    # vowels: "detanees" finds "detainees".  A wrong consonant does not.)  One clear
+    # candidate: searched at once; as typed (verbatim) only suggested.
     result = search(index, SearchRequest(q="detaimees"))
-    assert result.total == 0
-    assert result.suggestion == "detainees"
+    assert result.total == 1
+    assert result.corrected is not None and result.corrected.target == "detainees"
+    typed = search(index, SearchRequest(q="detaimees", verbatim=True))
+    assert (typed.total, typed.suggestion, typed.corrected) == (0, "detainees", None)
     assert search(index, SearchRequest(q="detainees")).suggestion is None
 
 

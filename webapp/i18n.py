@@ -23,8 +23,9 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 # fulltext.po: full reports (missing versions, passages, the page of a full report);
 # years.po: spans of years and the term over time (the search page);
 # reading.po: paragraph links and the three languages side by side;
-# cite.po: export links and citations.
-DOMAINS = ("messages", "widget", "fulltext", "years", "reading", "cite")
+# cite.po: export links and citations;
+# recovery.po: corrected queries (keyboard layout, spelling) and query notes.
+DOMAINS = ("messages", "widget", "fulltext", "years", "reading", "cite", "recovery")
 UI_CODES = frozenset(lang.value for lang in ALL_LANGS)
 _UI_CODE_LIST = [lang.value for lang in ALL_LANGS]
 

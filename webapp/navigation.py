@@ -157,6 +157,8 @@ class SearchLinks:
     next: str | None
     clear_filters: str
     suggestion: str | None
+    corrected: str | None  # the corrected query, searched as it is
+    verbatim: str | None  # the query as typed, searched without correction
     feed: str
     api: str
     exports: tuple[tuple[str, str], ...] = ()  # (format name, download URL)
@@ -173,7 +175,15 @@ def search_links(result: SearchResult) -> SearchLinks:
         previous=search_url(req, page=req.page - 1) if req.page > 1 else None,
         next=search_url(req, page=req.page + 1) if req.page < result.pages else None,
         clear_filters=search_url(req, **NO_FILTERS, page=1),
-        suggestion=search_url(req, q=result.suggestion, page=1) if result.suggestion else None,
+        suggestion=(
+            search_url(req, q=result.suggestion, page=1, verbatim=False)
+            if result.suggestion
+            else None
+        ),
+        corrected=(
+            search_url(req, q=result.corrected.target, page=1) if result.corrected else None
+        ),
+        verbatim=search_url(req, verbatim=True, page=1) if result.corrected else None,
         feed=search_url(req, "feed.feed", page=1, timeline=False),
         api=search_url(req, "api.search"),
         exports=tuple(

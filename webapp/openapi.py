@@ -28,6 +28,7 @@ from indexer.records import (
     Collapse,
     SortOrder,
 )
+from indexer.recovery import Reason
 
 # Part of every ETag: a change of response shape must not be hidden by a cached answer.
 API_VERSION = "1.0.0"
@@ -74,6 +75,7 @@ def _parameter_schemas(topics: list[str] | None) -> dict[str, dict[str, Any]]:
         "collapse": {"type": "string", "enum": [c.value for c in Collapse], "default": "none"},
         "expand": {"type": "string", "enum": ["1", "0", "true", "false"], "default": "1"},
         "timeline": {"type": "string", "enum": ["1", "0", "true", "false"], "default": "0"},
+        "verbatim": {"type": "string", "enum": ["1", "0", "true", "false"], "default": "0"},
     }
 
 
@@ -234,7 +236,17 @@ def _component_schemas() -> dict[str, Any]:
             "results": {"type": "array", "items": _ref("Hit")},
             "facets": facets,
             "expanded": {"type": "array", "items": _STR},
-            "suggestion": _NULLABLE_STR,
+            "suggestion": {
+                "type": ["string", "null"],
+                "description": "when the words match nothing and no correction is sure: "
+                "the query with its nearest indexed words, which finds something",
+            },
+            "corrected": {
+                "oneOf": [{"type": "null"}, _ref("Correction")],
+                "description": "when the words as typed match nothing, the query searched "
+                "instead: read back from the other keyboard layout (`layout`) or with a "
+                "confident spelling correction (`spelling`); `verbatim=1` turns it off",
+            },
             "fallback": _BOOL,
             "partial": _BOOL,
             "generation": _INT,
@@ -309,8 +321,16 @@ def _component_schemas() -> dict[str, Any]:
             }
         }
     )
+    correction = _object(
+        {
+            "from": {"type": "string", "description": "the query as typed"},
+            "to": {"type": "string", "description": "the query searched"},
+            "reason": {"type": "string", "enum": [r.value for r in Reason]},
+        }
+    )
     return {
         "SearchResult": result,
+        "Correction": correction,
         "Hit": hit,
         "OtherLanguage": other_language,
         "Document": document,

@@ -204,7 +204,8 @@ def index():
         timeline_bar_width=TIMELINE_BAR_WIDTH,
         pagination=page_links(result),
         links=search_links(result),
-        hidden=page_params(req, q="", page=1),
+        # A new query is corrected again: "search instead" holds for the query it names.
+        hidden=page_params(req, q="", page=1, verbatim=False),
         filter_hidden=page_params(req, **kept, page=1),
         first=(req.page - 1) * req.per_page + 1,
         topic_labels=topic_labels,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from indexer.build import build_index
-from indexer.corpus import load_corpus
+from indexer.corpus import load_corpus, unaligned_paragraphs
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
 from indexer.fulltext import FullTextError
 from indexer.importer import SOURCE_URL, add_full_report, import_page
@@ -49,6 +49,9 @@ def _report_corpus_error(error: CorpusError) -> int:
 def _check(args: argparse.Namespace) -> int:
     try:
         corpus = load_corpus(args.corpus)
+        unaligned = unaligned_paragraphs(corpus)
+        if unaligned:
+            raise CorpusError(unaligned)
     except CorpusError as error:
         return _report_corpus_error(error)
     print(

@@ -23,6 +23,7 @@ import yaml
 
 from indexer.errors import CorpusError, CorpusProblem
 from indexer.languages import ALL_LANGS, Lang
+from indexer.paragraphs import split_paragraphs
 from indexer.report_fields import FullReport, load_full_reports, load_proposed
 from indexer.yamlcheck import YAML_LOADER, Checker
 
@@ -354,6 +355,49 @@ def load_corpus(directory: str | Path, *, require_reports: bool = True) -> Corpu
         raise CorpusError(problems)
     reports.sort(key=lambda r: (r.date, r.number), reverse=True)
     return Corpus(tuple(reports), tuple(topics), tuple(glossary))
+
+
+def unaligned_paragraphs(corpus: Corpus) -> list[CorpusProblem]:
+    """Reports whose language versions differ in their number of paragraphs.
+
+    The three languages are read side by side paragraph by paragraph
+    (``/reports/<n>/compare``), so each version must have as many paragraphs (blocks
+    separated by blank lines) as the English one (or the first language the report
+    has).  Each problem names the file, the line and the field (``be.summary``) of a
+    version that differs.  ``iapb-index check`` fails on them; a build does not (a
+    search needs no alignment, and the compare page leaves a missing paragraph empty).
+    """
+    problems = []
+    for report in sorted(corpus.reports, key=lambda r: r.source):
+        counts = {
+            lang: len(split_paragraphs(text.summary)) for lang, text in report.summaries.items()
+        }
+        reference = Lang.EN if Lang.EN in counts else report.langs[0]
+        for lang in report.langs:
+            if counts[lang] == counts[reference]:
+                continue
+            field = f"{lang.value}.summary"
+            problems.append(
+                CorpusProblem(
+                    report.source,
+                    _line_of_field(Path(report.source), lang.value, "summary"),
+                    field,
+                    f"{counts[lang]} paragraphs, but {reference.value}.summary has "
+                    f"{counts[reference]}: every language needs the same paragraphs, in the "
+                    "same order (a blank line separates paragraphs)",
+                )
+            )
+    return problems
+
+
+def _line_of_field(path: Path, *keys: str) -> int | None:
+    """The line of the value at ``keys`` (``be``, ``summary``) in a YAML file, if found."""
+    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    for key in keys:
+        node = next((v for k, v in getattr(node, "value", []) if k.value == key), None)
+        if node is None:
+            return None
+    return node.start_mark.line + 1
 
 
 def _line_of_key(path: Path, key: str) -> int | None:

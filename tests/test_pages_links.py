@@ -32,6 +32,7 @@ START = [
     "/reports/r9-en?hl={hl}",
     "/reports/r9-ru?q=ICC&hl={hl}",
     "/reports/r4-be?hl={hl}",
+    "/reports/9/compare?q=ICC&hl={hl}",
     "/widget?hl={hl}",
 ]
 HLS = ["en", "be", "ru"]

@@ -67,6 +67,11 @@ def paragraph_url(doc: str, anchor: str | None, q: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def compare_url(number: int, q: str = "") -> str:
+    """The page of report ``number`` in its languages side by side, ``q`` marked."""
+    return with_hl("pages.compare", [("q", q)] if q else [], number=number)
+
+
 def _toggled(values: tuple[Any, ...], value: Any) -> list[Any]:
     return [v for v in values if v != value] if value in values else [*values, value]
 

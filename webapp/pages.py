@@ -23,13 +23,14 @@ from werkzeug.datastructures import MultiDict
 from indexer.citation import CITATION_FORMATS, Format
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
-from indexer.reading import query_terms, shown_paragraphs
+from indexer.reading import Comparison, compare_report, query_terms, shown_paragraphs
 from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchRequest
 from indexer.search import get_document
 from webapp.cite import access_date, cited_document, reading_citations
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import (
     NO_YEAR_SPAN,
+    compare_url,
     facet_options,
     page_links,
     page_params,
@@ -212,6 +213,7 @@ def index():
         topic_url=lambda topic: toggle_url(req, Facet.TOPIC, topic),
         report_url=report_url,
         paragraph_url=paragraph_url,
+        compare_url=compare_url,
         language_names=language_names(),
         text_lang=text_lang,
     )
@@ -236,6 +238,7 @@ def report(doc: str):
         paragraphs=paragraphs,
         citations=reading_citations(cited_document(document), access_date()),
         references=reference_links(document.id),
+        compare_address=compare_url(document.report, q),
         q=q,
         period=period,
         provenance=linkify(document.provenance),
@@ -244,6 +247,50 @@ def report(doc: str):
         report_url=report_url,
         language_names=language_names(),
     )
+
+
+@bp.get("/reports/<int:number>/compare")
+def compare(number: int):
+    """Report ``number`` in English, Belarusian and Russian side by side, paragraph by
+    paragraph, the matches of ``q`` marked in each.
+
+    Raises ``DocumentNotFound`` (a 404 page) when no report has this number.
+    """
+    q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
+    comparison = compare_report(current_index(), number, q, ui_lang())
+    first = first_language(comparison)
+    return render_template(
+        "pages/compare.html",
+        comparison=comparison,
+        q=q,
+        first_lang=first,
+        switch_order=sorted(comparison.available, key=lambda v: v.lang is not first),
+        cell_ids=cell_ids(comparison),
+        page_url=compare_url(number, q),
+        report_url=report_url,
+        language_names=language_names(),
+    )
+
+
+def first_language(comparison: Comparison) -> Lang:
+    """The language a phone shows first in each row: the reader's, if the report has it."""
+    langs = [version.lang for version in comparison.available]
+    return ui_lang() if ui_lang() in langs else langs[0]
+
+
+def cell_ids(comparison: Comparison) -> dict[tuple[Lang, int], str]:
+    """The id of each paragraph of a comparison: its permalink anchor, made unique
+    (two versions' paragraphs of the same text would share it) with the language."""
+    ids: dict[tuple[Lang, int], str] = {}
+    seen: set[str] = set()
+    for version in comparison.available:
+        for paragraph in version.paragraphs:
+            anchor = paragraph.anchor
+            if anchor in seen:
+                anchor = f"{version.lang.value}-{anchor}"
+            seen.add(anchor)
+            ids[(version.lang, paragraph.position)] = anchor
+    return ids
 
 
 def reference_links(doc_id: str) -> list[tuple[str, str, str]]:

@@ -110,6 +110,21 @@
     pre.after(bar);
   });
 
+  // The compare page on a phone shows one language per paragraph: a link to a paragraph
+  // of another language (#p2-…) switches its row to that language.
+  var showTarget = function () {
+    var id = location.hash.slice(1);
+    var target = id && document.getElementById(id);
+    var cell = target && target.closest(".compare-cell");
+    var row = cell && cell.closest(".compare-row");
+    if (!row) return;
+    var lang = /\bcell-(\w+)\b/.exec(cell.className);
+    var radio = lang && row.querySelector(".switch-" + lang[1]);
+    if (radio) radio.checked = true;
+  };
+  showTarget();
+  window.addEventListener("hashchange", showTarget);
+
   // A paragraph link (#p3-9f2c1a) whose paragraph moved since (paragraphs were added or
   // removed before it): find the paragraph by its hash, else by its position.
   var anchor = /^#p(\d+)-([0-9a-f]+)$/.exec(location.hash);

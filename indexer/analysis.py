@@ -188,10 +188,15 @@ def stem_en(word: str) -> str:
     return _snowball("english").stemWord(word)
 
 
+# Snowball Russian reads the "-сь" of «Беларусь» as a reflexive ending ("белар") while
+# every other case of the word keeps "беларус": the nominative gets its paradigm's stem.
+_RU_STEMS = {"беларусь": "беларус"}
+
+
 @lru_cache(maxsize=200_000)
 def stem_ru(word: str) -> str:
-    """Snowball Russian stem of a normalised word."""
-    return _snowball("russian").stemWord(word)
+    """Snowball Russian stem of a normalised word (:data:`_RU_STEMS` apart)."""
+    return _RU_STEMS.get(word) or _snowball("russian").stemWord(word)
 
 
 @lru_cache(maxsize=200_000)

@@ -157,6 +157,17 @@ ENDINGS: tuple[str, ...] = tuple(
 # gerund "-ачы" follows ж, ш, ч, р (гаворачы) but "справаздачы" is a noun.
 _PRECEDED_BY = {"ці": "сзр", "чы": "гк", "ць": "аеіоуыэюяь", "ачы": "жшчр", "еце": "ую"}
 
+# The bare past "-ла", "-ло", "-лі" (несла, узялі, дасягнула) is not taken after "у" or
+# "о", where it is the genitive or plural of a noun in -ул, -ол (артыкула, консула,
+# футбола), except in the "-нул-" past of "-нуць" verbs (дасягнулі, прыцягнула).
+_PAST_L = frozenset({"ла", "ло", "лі"})
+
+
+def _noun_in_l(word: str, ending: str) -> bool:
+    before = word[: -len(ending)]
+    return ending in _PAST_L and before[-1:] in ("у", "о") and not before.endswith("ну")
+
+
 _LETTER_FOLDS = str.maketrans({"ь": None, "э": "е", "о": "а", "ў": "в"})
 
 
@@ -189,7 +200,7 @@ def _strip_ending(word: str) -> tuple[str, str]:
     for ending in ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= start:
             allowed = _PRECEDED_BY.get(ending)
-            if allowed and word[-len(ending) - 1] not in allowed:
+            if allowed and word[-len(ending) - 1] not in allowed or _noun_in_l(word, ending):
                 continue
             return word[: -len(ending)], ending
     return word, ""

@@ -263,7 +263,12 @@ def _meta(corpus: Corpus, generation: int, print_: str, documents: int) -> dict:
             for t in corpus.topics
         ],
         "glossary": [
-            {"id": c.id, "kind": c.kind, "names": {k.value: list(v) for k, v in c.names.items()}}
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "names": {k.value: list(v) for k, v in c.names.items()},
+                "homonyms": {k.value: list(v) for k, v in c.homonyms.items()},
+            }
             for c in corpus.glossary
         ],
     }

@@ -16,6 +16,7 @@ from indexer.build import build_index
 from indexer.corpus import load_corpus, unaligned_paragraphs
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
 from indexer.fulltext import FullTextError
+from indexer.glossarycheck import common_word_names
 from indexer.importer import SOURCE_URL, add_full_report, import_page
 from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
@@ -54,6 +55,9 @@ def _check(args: argparse.Namespace) -> int:
             raise CorpusError(unaligned)
     except CorpusError as error:
         return _report_corpus_error(error)
+    common = common_word_names(corpus, args.corpus)
+    if common:
+        return _report_corpus_error(CorpusError(common))
     print(
         f"corpus OK: {len(corpus.reports)} reports, {len(corpus.topics)} topics, "
         f"{len(corpus.glossary)} glossary concepts"

@@ -117,6 +117,8 @@ class GlossaryConcept:
     id: str
     kind: str
     names: dict[Lang, tuple[str, ...]]
+    # Names that are also common words ("Весна" is spring): not the concept next to a number.
+    homonyms: dict[Lang, tuple[str, ...]] = field(default_factory=dict)
 
     def all_names(self) -> Iterator[tuple[Lang, str]]:
         """Every (language, name) pair, in the order of the glossary file."""
@@ -193,7 +195,7 @@ def _load_glossary(path: Path, problems: list[CorpusProblem]) -> list[GlossaryCo
     seen: set[str] = set()
     for i, item in enumerate(check.sequence((top or {}).get("concepts"), "concepts")):
         field = f"concepts[{i}]"
-        entries = check.mapping(item, field, ("id", "kind", "names"))
+        entries = check.mapping(item, field, ("id", "kind", "names"), ("homonyms",))
         if entries is None:
             continue
         concept_id = check.text(entries.get("id"), f"{field}.id")
@@ -216,10 +218,31 @@ def _load_glossary(path: Path, problems: list[CorpusProblem]) -> list[GlossaryCo
                 for j, n in enumerate(check.sequence(node, f"{field}.names.{code}"))
             ]
             names[Lang(code)] = tuple(v for v in values if v)
+        homonyms = _load_homonyms(check, entries.get("homonyms"), f"{field}.homonyms", names)
         if concept_id and kind and lang_nodes is not None and concept_id not in seen:
             seen.add(concept_id)
-            concepts.append(GlossaryConcept(concept_id, kind, names))
+            concepts.append(GlossaryConcept(concept_id, kind, names, homonyms))
     return concepts
+
+
+def _load_homonyms(
+    check: Checker, node: yaml.Node | None, field: str, names: dict[Lang, tuple[str, ...]]
+) -> dict[Lang, tuple[str, ...]]:
+    """``homonyms``: per language, some of the concept's own names."""
+    if node is None:
+        return {}
+    homonyms: dict[Lang, tuple[str, ...]] = {}
+    codes = tuple(lang.value for lang in ALL_LANGS)
+    for code, lang_node in (check.mapping(node, field, (), codes) or {}).items():
+        found = []
+        for j, n in enumerate(check.sequence(lang_node, f"{field}.{code}")):
+            value = check.text(n, f"{field}.{code}[{j}]")
+            if value is not None and value not in names.get(Lang(code), ()):
+                check.problem(n, f"{field}.{code}[{j}]", f"{value!r} is not a {code} name above")
+            elif value is not None:
+                found.append(value)
+        homonyms[Lang(code)] = tuple(found)
+    return homonyms
 
 
 def _load_summary(check: Checker, node: yaml.Node, lang: Lang) -> Summary | None:

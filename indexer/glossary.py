@@ -3,6 +3,10 @@
 Every name of every concept is analysed with each language's analyser and registered
 under the resulting term sequence, so a query word matches a name in any case and any
 inflection ("МУСа" finds the concept of "МУС"), whatever script the user typed.
+
+A name that is also a common word (a concept's ``homonyms``: «Весна» is the season as
+well as the human rights centre) is not taken for the concept when a number stands
+next to it in the query («весна 2023», "2023 Вясна").
 """
 
 from __future__ import annotations
@@ -34,8 +38,11 @@ class Glossary:
     def __init__(self, concepts: Iterable[GlossaryConcept]) -> None:
         self.concepts: list[GlossaryConcept] = list(concepts)
         self._by_key: dict[tuple[Lang, tuple[str, ...]], GlossaryConcept] = {}
+        self._homonyms: set[tuple[Lang, tuple[str, ...]]] = set()
         self.max_words = 1
         for concept in self.concepts:
+            for name in (n for names in concept.homonyms.values() for n in names):
+                self._homonyms.update((lang, _key(lang, name)) for lang in ALL_LANGS)
             for _, name in concept.all_names():
                 for lang in ALL_LANGS:
                     key = _key(lang, name)
@@ -46,12 +53,17 @@ class Glossary:
 
     def lookup(self, words: Sequence[str]) -> GlossaryConcept | None:
         """The concept whose name is exactly ``words`` (in any language's analysis)."""
+        return self._match(words)[0]
+
+    def _match(self, words: Sequence[str]) -> tuple[GlossaryConcept | None, bool]:
+        """The concept named ``words``, and whether that name is one of its homonyms."""
         text = " ".join(words)
         for lang in ALL_LANGS:
-            concept = self._by_key.get((lang, _key(lang, text)))
+            key = (lang, _key(lang, text))
+            concept = self._by_key.get(key)
             if concept is not None:
-                return concept
-        return None
+                return concept, key in self._homonyms
+        return None, False
 
     def find(self, words: Sequence[str]) -> list[GlossaryMatch]:
         """Greedy, longest-first matches of concept names in a sequence of query words."""
@@ -59,7 +71,9 @@ class Glossary:
         i = 0
         while i < len(words):
             for end in range(min(len(words), i + self.max_words), i, -1):
-                concept = self.lookup(words[i:end])
+                concept, homonym = self._match(words[i:end])
+                if homonym and _next_to_number(words, i, end):
+                    continue
                 if concept is not None:
                     matches.append(GlossaryMatch(i, end, concept))
                     i = end
@@ -67,3 +81,9 @@ class Glossary:
             else:
                 i += 1
         return matches
+
+
+def _next_to_number(words: Sequence[str], start: int, end: int) -> bool:
+    """Whether the word before ``start`` or the word at ``end`` contains a digit."""
+    around = words[max(start - 1, 0) : start] + words[end : end + 1]
+    return any(ch.isdigit() for word in around for ch in word)

@@ -77,7 +77,8 @@ def _topic(data: dict[str, Any]) -> Topic:
 def _concept(data: dict[str, Any]) -> GlossaryConcept:
     """A glossary concept as ``meta.json`` records it (see ``build._meta``)."""
     names = {Lang(k): tuple(v) for k, v in data["names"].items()}
-    return GlossaryConcept(data["id"], data["kind"], names)
+    homonyms = {Lang(k): tuple(v) for k, v in data.get("homonyms", {}).items()}
+    return GlossaryConcept(data["id"], data["kind"], names, homonyms)
 
 
 def _check_files(path: Path, files: dict[str, int], checksums: dict[str, str]) -> FileStamps:

@@ -257,10 +257,16 @@ class _Builder:
         i = 0
         for match in self.glossary.find(texts):
             built.extend(q for q in (self.word(t, negated) for t in texts[i : match.start]) if q)
-            parts = [
-                q for q in (self.word(t, negated) for t in texts[match.start : match.end]) if q
-            ]
-            group = parts[0] if len(parts) == 1 else (wq.And(parts) if parts else None)
+            if match.end - match.start == 1:
+                group = self.word(texts[match.start], negated)
+            else:
+                # A name of several words is searched as the phrase it is; each of its
+                # words counts against MAX_TERMS, as it would on its own.
+                name = " ".join(texts[match.start : match.end])
+                counted = all([self._budget() for _ in range(match.end - match.start - 1)])
+                group = self.phrase(name, ALL_LANGS, negated) if counted else None
+                if not negated:
+                    self.plan.words.extend(words(name))
             expanded = self.expansion(texts[match.start : match.end], group, negated)
             if expanded is not None:
                 built.append(expanded)

@@ -272,3 +272,50 @@ def test_check_command_prints_problems_and_exits_non_zero(
 def test_check_command_accepts_the_bundled_corpus(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--corpus", str(ROOT / "corpus")]) == 0
     assert "6 reports" in capsys.readouterr().out
+
+
+def _bundled_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", target)
+    return target
+
+
+def test_check_rejects_a_glossary_name_that_is_a_common_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The bug this guards against: a comma inside an unquoted flow list made «подход»
+    # alone a name of the survivor-centred approach (it is in the ru texts of 8 and 9).
+    corpus = _bundled_copy(tmp_path)
+    quoted = 'ru: ["подход, ориентированный на пострадавших"]'
+    _edit(corpus / "glossary.yaml", quoted, "ru: [подход, ориентированный на пострадавших]")
+    lines = (corpus / "glossary.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "ru: [подход," in text)
+    assert main(["check", "--corpus", str(corpus)]) == 1
+    err = capsys.readouterr().err
+    assert f"glossary.yaml:{line}: [concepts[" in err
+    assert "].names.ru[0]] 'подход' is a common word (2 of 6 ru documents)" in err
+    assert "1 problem in the corpus" in err
+
+
+def test_check_accepts_proper_names_and_rare_terms_in_many_documents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "Belarus" and "IAPB" are in every document but written with capitals; a
+    # lower-case word in one report of six ("impunity") is under the threshold.
+    corpus = _bundled_copy(tmp_path)
+    _edit(corpus / "glossary.yaml", "en: [impunity]", "en: [impunity, accountability]")
+    assert main(["check", "--corpus", str(corpus)]) == 1
+    err = capsys.readouterr().err
+    assert "'accountability' is a common word" in err
+    assert "Belarus" not in err and "IAPB" not in err and "'impunity'" not in err
+
+
+def test_glossary_homonyms_must_be_names_of_their_concept(mini: Path) -> None:
+    _edit(
+        mini / "glossary.yaml",
+        "      ru: [Лукашенко]\n",
+        "      ru: [Лукашенко]\n    homonyms:\n      ru: [Весна]\n",
+    )
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(mini)
+    assert "[concepts[1].homonyms.ru[0]] 'Весна' is not a ru name above" in str(raised.value)

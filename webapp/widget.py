@@ -120,6 +120,16 @@ PARTS: tuple[ReferenceEntry, ...] = (
     ReferenceEntry("count", "", _l("The number of results on a chip.")),
     ReferenceEntry("status", "", _l("The result count, the empty and the error message.")),
     ReferenceEntry("error", "", _l("The status when the service cannot be reached.")),
+    ReferenceEntry(
+        "corrected",
+        "",
+        _l("What was searched instead of the words typed (keyboard layout, spelling)."),
+    ),
+    ReferenceEntry(
+        "correction",
+        "",
+        _l("Its buttons: search the words as typed, or the suggested words."),
+    ),
     ReferenceEntry("results", "", _l("The list of results.")),
     ReferenceEntry("result", "", _l("One result.")),
     ReferenceEntry("title", "", _l("The title link of a result.")),

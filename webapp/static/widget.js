@@ -39,6 +39,10 @@
       also: "Also in:",
       unofficial: "unofficial translation",
       page: "p. {n}",
+      layout: "Your query looks as if it was typed with the wrong keyboard layout.",
+      showing: "Showing results for {to}.",
+      instead: "Search instead for {from}",
+      suggest: "Did you mean: {s}?",
     },
     be: {
       label: "Пошук па справаздачах IAPB",
@@ -58,6 +62,10 @@
       also: "Іншыя мовы:",
       unofficial: "неафіцыйны пераклад",
       page: "с. {n}",
+      layout: "Падобна, запыт набраны ў іншай раскладцы клавіятуры.",
+      showing: "Паказаны вынікі па запыце {to}.",
+      instead: "Шукаць замест гэтага {from}",
+      suggest: "Магчыма, вы мелі на ўвазе: {s}?",
     },
     ru: {
       label: "Поиск по отчётам IAPB",
@@ -77,6 +85,10 @@
       also: "Другие языки:",
       unofficial: "неофициальный перевод",
       page: "с. {n}",
+      layout: "Похоже, запрос набран в другой раскладке клавиатуры.",
+      showing: "Показаны результаты по запросу {to}.",
+      instead: "Искать вместо этого {from}",
+      suggest: "Возможно, вы имели в виду: {s}?",
     },
   };
   // East Slavic plurals: 1, 21 вынік; 2-4, 22 вынікі; 5-20, 11-14 вынікаў.
@@ -152,6 +164,9 @@ a{color:var(--_accent)}
 [part~=passage]{margin:.2em 0 .2em .6em;font-size:.92em}
 mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .1em}
 [part~=more]{display:inline-block;margin-top:var(--_space)}
+[part~=corrected]{margin:0 0 var(--_space);font-size:.9em}
+[part~=correction]{font-size:1em;padding:0;border:0;background:none;color:var(--_accent);
+text-decoration:underline;border-radius:0}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}`;
 
   // One constructed sheet shared by every instance: adopted sheets are not inline
@@ -270,6 +285,7 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
       // No language filter at first: every report, shown in the reader's language.
       this._filters = { year: new Set(), topic: new Set(), lang: new Set() };
       this._every = false;
+      this._verbatim = false;
       this._input = h("input", "input", {
         type: "search",
         autocomplete: "off",
@@ -289,18 +305,22 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
       this._versions = h("button", "versions", { type: "button", hidden: true, "aria-pressed": "false" });
       this._clearButton = h("button", "clear", { type: "button", hidden: true });
       this._facets = h("div", "facets", { role: "group", id: "facets", hidden: true });
+      // What the service searched instead of the words typed, or offers instead.
+      this._note = h("p", "corrected", { hidden: true });
       this._list = h("ul", "results", { id: "results", hidden: true });
       this._more = h("a", "more", { hidden: true });
       this._wrap = h("div", "container", {}, [
         this._form,
         h("div", "bar", {}, [this._status, this._clearButton, this._toggle, this._versions]),
         this._facets,
+        this._note,
         this._list,
         this._more,
       ]);
       root.append(this._wrap);
 
       this._input.addEventListener("input", () => {
+        this._verbatim = false;
         clearTimeout(this._timer);
         this._timer = setTimeout(() => this._search(), DEBOUNCE_MS);
       });
@@ -318,6 +338,18 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
         }
       });
       this._list.addEventListener("keydown", (e) => this._onListKey(e));
+      this._note.addEventListener("click", (e) => {
+        const button = e.target.closest("button");
+        if (!button) return;
+        // "Search instead" searches the words exactly as typed; a suggestion replaces them.
+        if (button.dataset.verbatim) this._verbatim = true;
+        else {
+          this._input.value = button.dataset.q;
+          this._verbatim = false;
+        }
+        this._search();
+        this._input.focus();
+      });
       this._toggle.addEventListener("click", () => {
         const open = this._facets.hidden;
         this._facets.hidden = !open;
@@ -400,6 +432,7 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
 
     _params(q, api, filtered = true) {
       const p = new URLSearchParams({ q, hl: this._lang });
+      if (this._verbatim) p.set("verbatim", "1");
       if (api) {
         p.set("per_page", this._perPage);
         if (!this._every) p.set("collapse", "report");
@@ -475,9 +508,31 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
         this._facets.hidden = true;
         this._toggle.setAttribute("aria-expanded", "false");
       }
+      this._renderNote(failed || !data ? {} : data, t);
       this._renderResults(failed || !data ? [] : data.results, t);
       this._more.hidden = !total;
       this._more.href = this._link("./?" + this._params(q, false));
+    }
+
+    // "Showing results for X. Search instead for Y", or "Did you mean: X?" (buttons).
+    _renderNote(data, t) {
+      const fill = (text, key, node) => {
+        const [before, after] = text.split(key);
+        return [before, node, after || ""];
+      };
+      const button = (text, dataset, tag) =>
+        h("button", "correction", { type: "button", ...dataset }, [h(tag, null, { textContent: text })]);
+      const c = data.corrected;
+      let parts = [];
+      if (c && typeof c.to === "string" && typeof c.from === "string") {
+        if (c.reason === "layout") parts.push(t.layout, " ");
+        parts.push(...fill(t.showing, "{to}", h("strong", null, { textContent: c.to })), " ");
+        parts.push(...fill(t.instead, "{from}", button(c.from, { "data-verbatim": "1" }, "em")));
+      } else if (typeof data.suggestion === "string" && !Number(data.total)) {
+        parts = fill(t.suggest, "{s}", button(data.suggestion, { "data-q": data.suggestion }, "span"));
+      }
+      this._note.replaceChildren(...parts);
+      this._note.hidden = !parts.length;
     }
 
     _renderFacets(facets, num) {

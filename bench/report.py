@@ -186,12 +186,14 @@ def markdown(results: dict[str, Any]) -> str:
         lines += [
             f"### {corpus} corpus",
             "",
-            "| run | req/s | p50 ms | p99 ms | requests | errors | generator CPU (cores) |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| run | req/s | p50 ms | p99 ms | requests | errors | server CPU ms/request "
+            "| generator CPU (cores) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for run in ("floor", "distinct", "repeated"):
             r = h[run]
             cells = [r.get(k) for k in ("req_per_s", "p50_ms", "p99_ms", "requests", "errors")]
+            cells.append(r.get("server_cpu_ms_per_request"))
             cells.append(r.get("generator_cpu_cores"))
             lines.append(f"| {run} | " + " | ".join(_fmt(c) for c in cells) + " |")
         mem = h["memory"]

@@ -121,6 +121,7 @@ def _http(index_dir: Path, label: str, args: argparse.Namespace, work: Path) -> 
             ("repeated", repeated, True),
         ):
             _say(f"  {label} {run}: {args.connections} connections for {args.duration} s")
+            cpu_before = server.cpu_seconds()
             out[run] = run_load(
                 server.host,
                 server.port,
@@ -130,8 +131,11 @@ def _http(index_dir: Path, label: str, args: argparse.Namespace, work: Path) -> 
                 cycle=cycle,
             )
             r = out[run]
+            cpu_ms = (server.cpu_seconds() - cpu_before) * 1000
+            r["server_cpu_ms_per_request"] = round(cpu_ms / max(1, r["requests"]), 2)
             rate, p50, p99 = r.get("req_per_s"), r.get("p50_ms"), r.get("p99_ms")
-            _say(f"    {rate} req/s, p50 {p50} ms, p99 {p99} ms")
+            cpu = r["server_cpu_ms_per_request"]
+            _say(f"    {rate} req/s, p50 {p50} ms, p99 {p99} ms, server CPU {cpu} ms/request")
         # Memory after at least --memory-searches distinct searches (<= 300 MB).
         sent = out["distinct"]["requests"]
         if sent < args.memory_searches:

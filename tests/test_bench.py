@@ -41,6 +41,7 @@ def test_the_report_has_every_section(results: Path) -> None:
         assert heading in text
     assert "it caches nothing" in text
     assert text.count("| floor |") == text.count("| distinct |") == 2
+    assert "server CPU ms/request" in text
 
 
 def test_the_json_has_every_figure(results: Path) -> None:
@@ -54,6 +55,8 @@ def test_the_json_has_every_figure(results: Path) -> None:
         http = data["http"][corpus]
         for run in ("floor", "distinct", "repeated"):
             assert http[run]["ok"] > 0 and http[run]["errors"] == 0
+            # the server's own CPU per request: what compares servers on a busy machine
+            assert http[run]["server_cpu_ms_per_request"] > 0
         assert http["memory"]["VmRSS"] > 0
     assert {t["verdict"] for t in data["targets"]} <= {"PASS", "MISS"}
     assert data["cache_check"]["caches_nothing"]

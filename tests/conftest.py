@@ -3,7 +3,7 @@
 Helpers that tests import (servers, ports, paths) are in :mod:`tests.helpers`; this
 module holds fixtures only.
 
-Browser tests use ``live_server`` (the app behind waitress in a thread, on an
+Browser tests use ``live_server`` (the app behind Werkzeug's threaded server in a thread, on an
 ephemeral loopback port) and ``browser`` (one Debian chromium per session, driven by
 Playwright).  Under ``CI=true`` a browser that cannot start fails the tests; elsewhere
 it skips them with the reason.

@@ -102,14 +102,14 @@ def nu_checker_messages(files: list[Path]) -> list[dict]:
 
 
 class LiveServer:
-    """A WSGI app served by waitress in a daemon thread on 127.0.0.1."""
+    """A WSGI app served by Werkzeug's threaded server in a daemon thread on 127.0.0.1."""
 
     def __init__(self, wsgi_app) -> None:
-        from waitress.server import create_server
+        from werkzeug.serving import make_server
 
         self.port = free_port()
-        self.server = create_server(wsgi_app, host="127.0.0.1", port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.server = make_server("127.0.0.1", self.port, wsgi_app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     @property
@@ -117,4 +117,5 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def close(self) -> None:
-        self.server.close()
+        self.server.shutdown()
+        self.server.server_close()

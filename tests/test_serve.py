@@ -1,12 +1,12 @@
-"""The production entry point, ``python -m webapp.serve``: options, defaults, the
-waitress settings, and a real server in a subprocess that serves and stops cleanly."""
+"""The production entry point, ``python -m webapp.serve``: options, defaults, and a real
+server (granian) in a subprocess that serves, replaces a worker that dies, dies with its
+master and stops cleanly."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,16 +17,7 @@ import pytest
 
 from tests.helpers import free_port, http_get, start_server, wait_for_health
 from webapp import create_app
-from webapp.serve import (
-    CHANNEL_TIMEOUT,
-    DEFAULT_THREADS,
-    Channel,
-    JSONErrorTask,
-    default_workers,
-    listening_socket,
-    make_parser,
-    make_server,
-)
+from webapp.serve import DEFAULT_THREADS, default_workers, make_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,21 +35,6 @@ def test_nonsense_counts_are_refused(argv, capsys):
         make_parser().parse_args(argv)
     assert exit_info.value.code == 2
     assert "usage" in capsys.readouterr().err
-
-
-def test_a_worker_is_waitress_on_a_reuseport_socket_with_json_protocol_errors(index_dir):
-    app = create_app({"INDEX_DIR": str(index_dir)})
-    sock = listening_socket("127.0.0.1", free_port())
-    server = make_server(app, sock, threads=3)
-    try:
-        assert server.adj.threads == 3 and server.task_dispatcher.threads
-        assert server.adj.channel_timeout == CHANNEL_TIMEOUT
-        assert server.adj.expose_tracebacks is False
-        assert server.channel_class is Channel and Channel.error_task_class is JSONErrorTask
-        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT)
-    finally:
-        server.task_dispatcher.shutdown()
-        server.close()
 
 
 def test_building_the_app_opens_no_index_file_so_forked_workers_share_none(index_dir):
@@ -140,6 +116,42 @@ def test_a_signal_stops_the_server_and_its_workers_cleanly(server, sig):
     assert not [pid for pid in workers if _alive(pid)]
     stderr = process.stderr.read().decode()
     assert "Traceback" not in stderr
+    with pytest.raises(OSError):
+        http_get(port, "/healthz")
+
+
+def _wait_until(predicate, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_is_replaced_and_searches_go_on(server):
+    process, port = server
+    assert _wait_until(lambda: len(_children(process.pid)) == 2)
+    victim = min(_children(process.pid))
+    os.kill(victim, signal.SIGKILL)
+    assert _wait_until(
+        lambda: len(_children(process.pid)) == 2 and victim not in _children(process.pid)
+    )
+    for _ in range(4):  # both workers answer (connections spread over them)
+        status, body = http_get(port, "/api/search?q=ICC")
+        assert status == 200 and json.loads(body)["total"] > 0
+
+
+@pytest.mark.slow
+def test_the_workers_die_with_their_master(server):
+    """A master killed outright leaves no worker holding the port (parent-death signal)."""
+    process, port = server
+    assert _wait_until(lambda: len(_children(process.pid)) == 2)
+    workers = _children(process.pid)
+    process.kill()
+    process.wait(timeout=10)
+    assert _wait_until(lambda: not [pid for pid in workers if _alive(pid)])
     with pytest.raises(OSError):
         http_get(port, "/healthz")
 

@@ -2,7 +2,7 @@
 
 Sockets that send their headers a byte at a time, and pipelined requests whose answers
 are never read, cost the server a socket each, not a thread: ordinary searches go on
-being answered.  The HTTP layer's own errors use the JSON error shape, and keep-alive
+being answered.  The HTTP layer's own errors are a bare status, and keep-alive
 connections spread over the worker processes.
 """
 
@@ -77,16 +77,27 @@ def _raw(port: int, data: bytes) -> tuple[int, dict[str, str], bytes]:
     ],
     ids=["header-too-large", "uri-too-long", "bad-content-length", "malformed-header"],
 )
-def test_the_http_layers_own_errors_use_the_json_shape_and_security_headers(
+def test_the_http_layers_own_errors_are_a_bare_status_that_closes_the_connection(
     port, request_bytes, status
 ):
+    """Granian's HTTP layer answers a request it cannot read without running the app:
+    the status alone, no body (nothing to render, sniff or frame), and it hangs up."""
     got, headers, body = _raw(port, request_bytes)
     assert got == status
-    assert headers["Content-Type"] == "application/json"
-    assert headers["X-Content-Type-Options"] == "nosniff"
-    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
-    error = json.loads(body)["error"]
-    assert set(error) == {"code", "message", "param"} and error["message"]
+    headers = {name.lower(): value for name, value in headers.items()}
+    assert body == b"" and headers["content-length"] == "0"
+    assert headers["connection"] == "close"
+    assert "content-type" not in headers
+
+
+def test_a_request_head_within_the_limit_reaches_the_app(port):
+    got, headers, body = _raw(
+        port,
+        b"GET /api/search?q=ICC HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+        + b"a" * 40_000
+        + b"\r\nConnection: close\r\n\r\n",
+    )
+    assert got == 200 and json.loads(body)["total"] > 0
 
 
 def test_keep_alive_connections_spread_over_the_workers(port):

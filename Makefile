@@ -59,7 +59,7 @@ check: $(RUNTIME_STAMP)  ## validate the corpus
 index: $(RUNTIME_STAMP)  ## build the index when the corpus is newer than it
 	$(BIN)/iapb-index build --corpus $(CORPUS) $(if $(INDEX_DIR),--out $(INDEX_DIR)) --if-stale
 
-serve: index  ## build the index if stale, then serve it (waitress, one process per core) on $(HOST):$(PORT)
+serve: index  ## build the index if stale, then serve it (granian, one process per core) on $(HOST):$(PORT)
 	$(if $(INDEX_DIR),IAPB_INDEX_DIR=$(INDEX_DIR)) $(BIN)/python -m webapp.serve --host $(HOST) --port $(PORT)
 
 dev: index  ## Flask's development server with reload (never for production)

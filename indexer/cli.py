@@ -297,7 +297,7 @@ def make_parser() -> argparse.ArgumentParser:
         choices=[lang.value for lang in ALL_LANGS],
         help="label language",
     )
-    find.add_argument("--json", action="store_true", help="print the API's JSON")
+    find.add_argument("--json", action="store_true", help="print the API's JSON, no links")
     find.set_defaults(run=_search)
     return parser
 

@@ -58,17 +58,10 @@ def full_report_links(gen: Generation, number: int) -> tuple[FullReportLink, ...
     )
 
 
-def report_url(doc: str, anchor: str | None = None) -> str:
-    """The path of a document's page, at the paragraph ``anchor`` when given."""
-    return f"/reports/{doc}#{anchor}" if anchor else f"/reports/{doc}"
-
-
 def other_language(data: dict[str, Any]) -> OtherLanguage:
     """A language version of a report, from the stored fields of its document."""
     lang = Lang(data[f.LANG])
-    return OtherLanguage(
-        data[f.ID_FIELD], lang, data[f.title_field(lang)], report_url(data[f.ID_FIELD])
-    )
+    return OtherLanguage(data[f.ID_FIELD], lang, data[f.title_field(lang)])
 
 
 def versions(gen: Generation, number: int, but: Lang | None = None) -> tuple[OtherLanguage, ...]:

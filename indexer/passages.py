@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import numpy as np
 
@@ -92,16 +91,10 @@ def _terms(plan: QueryPlan, lang: Lang) -> Terms:
     return plan.snippet_terms(lang)
 
 
-def passage_url(doc: str, page: int, position: int, q: str = "") -> str:
-    """The path of a passage in its page: ``/reports/r9-en/p/14?q=ICC#passage-2``."""
-    query = f"?q={quote(q)}" if q else ""
-    return f"/reports/{doc}/p/{page}{query}#passage-{position}"
-
-
 def passage_hits(
-    gen: Generation, planner: Planner, matches: list[tuple[int, float]], q: str
+    gen: Generation, planner: Planner, matches: list[tuple[int, float]]
 ) -> tuple[PassageHit, ...]:
-    """The shown passages of one result: page, snippet and link, best first."""
+    """The shown passages of one result: document, page and snippet, best first."""
     passages = passage_generation(gen)
     if passages is None or not matches:
         return ()
@@ -114,8 +107,7 @@ def passage_hits(
         text = stored[f.summary_field(lang)]
         page, position = int(stored[PAGE]), int(stored[PASSAGE])
         snippet = make_snippet(text, lang, _terms(plan, lang))
-        url = passage_url(stored[DOC], page, position, q)
-        hits.append(PassageHit(page, position, snippet, url, score))
+        hits.append(PassageHit(stored[DOC], page, position, snippet, score))
     return tuple(hits)
 
 

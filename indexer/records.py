@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, Lang
@@ -303,6 +303,42 @@ class SearchRequest:
         return pairs
 
 
+class Links(Protocol):
+    """Builds the URLs of the JSON contract: the web layer knows its routes
+    (:mod:`webapp.urls`); the search API returns document ids only."""
+
+    def report(self, doc: str, anchor: str | None = None) -> str:
+        """The page of document ``doc``, at the paragraph ``anchor`` when given."""
+        ...
+
+    def passage(self, doc: str, page: int, position: int, q: str) -> str:
+        """Passage ``position`` on ``page`` of ``doc``'s full report, ``q`` marked."""
+        ...
+
+
+def _linked(data: dict[str, Any], links: Links | None) -> dict[str, Any]:
+    """``data`` as the contract has it, or without its ``url`` when there are no
+    ``links`` (the CLI has no server to link to)."""
+    if links is None:
+        del data["url"]
+    return data
+
+
+def _other_languages(others: tuple[OtherLanguage, ...], links: Links | None) -> list[Any]:
+    return [
+        _linked(
+            {
+                "id": o.id,
+                "lang": o.lang.value,
+                "title": o.title,
+                "url": links.report(o.id) if links else None,
+            },
+            links,
+        )
+        for o in others
+    ]
+
+
 @dataclass(frozen=True)
 class FacetCount:
     """One value of a facet with its (disjunctive) count."""
@@ -320,21 +356,22 @@ class OtherLanguage:
     id: str
     lang: Lang
     title: str
-    url: str
 
 
 @dataclass(frozen=True)
 class PassageHit:
-    """A passage of a result's full report that matched: its page, snippet and link."""
+    """A passage of a result's full report that matched: its document, page and snippet."""
 
+    doc: str
     page: int
     position: int
     snippet: str
-    url: str
     score: float
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"page": self.page, "snippet": self.snippet, "url": self.url}
+    def as_dict(self, links: Links | None = None, q: str = "") -> dict[str, Any]:
+        """The passage as ``/api/search`` shows it, linked to its page with ``q`` marked."""
+        url = links.passage(self.doc, self.page, self.position, q) if links else None
+        return _linked({"page": self.page, "snippet": self.snippet, "url": url}, links)
 
 
 @dataclass(frozen=True)
@@ -348,7 +385,6 @@ class Hit:
     title: str
     topics: tuple[str, ...]
     snippet: str
-    url: str
     score: float
     provenance: str
     translated: bool
@@ -361,7 +397,8 @@ class Hit:
     def year(self) -> int:
         return self.date.year
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, links: Links | None = None, q: str = "") -> dict[str, Any]:
+        """The hit as ``/api/search`` shows it; ``q`` is marked on its passages' pages."""
         data: dict[str, Any] = {
             "id": self.id,
             "report": self.report,
@@ -371,7 +408,7 @@ class Hit:
             "title": self.title,
             "topics": list(self.topics),
             "snippet": self.snippet,
-            "url": self.url,
+            "url": links.report(self.id, self.anchor) if links else None,
             "score": round(self.score, 4),
             "provenance": self.provenance,
             "translated": self.translated,
@@ -379,13 +416,10 @@ class Hit:
             "anchor": self.anchor,
         }
         if self.other_languages:
-            data["other_languages"] = [
-                {"id": o.id, "lang": o.lang.value, "title": o.title, "url": o.url}
-                for o in self.other_languages
-            ]
+            data["other_languages"] = _other_languages(self.other_languages, links)
         if self.passages:
-            data["passages"] = [p.as_dict() for p in self.passages]
-        return data
+            data["passages"] = [p.as_dict(links, q) for p in self.passages]
+        return _linked(data, links)
 
 
 @dataclass(frozen=True)
@@ -436,8 +470,9 @@ class SearchResult:
         """The query text searched: the request's, or its correction."""
         return self.corrected.target if self.corrected else self.request.q
 
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON body of ``GET /api/search``."""
+    def as_dict(self, links: Links | None = None) -> dict[str, Any]:
+        """The JSON body of ``GET /api/search``, its URLs built by ``links`` (without
+        them, the body has no ``url`` fields)."""
         req = self.request
         data = {
             "query": req.q,
@@ -447,7 +482,7 @@ class SearchResult:
             "pages": self.pages,
             "sort": req.sort.value,
             "collapse": req.collapse.value if req.collapse is not Collapse.NONE else None,
-            "results": [hit.as_dict() for hit in self.hits],
+            "results": [hit.as_dict(links, self.searched) for hit in self.hits],
             "facets": {
                 facet.value: [
                     {"value": c.value, "label": c.label, "count": c.count, "selected": c.selected}
@@ -500,13 +535,12 @@ class Document:
     topics: tuple[FacetCount, ...]
     provenance: str
     translated: bool
-    url: str
     other_languages: tuple[OtherLanguage, ...]
     full_reports: tuple[FullReportLink, ...] = ()
 
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON body of ``GET /api/reports/<id>``."""
-        return {
+    def as_dict(self, links: Links | None = None) -> dict[str, Any]:
+        """The JSON body of ``GET /api/reports/<id>``, its URLs built by ``links``."""
+        data = {
             "id": self.id,
             "report": self.report,
             "lang": self.lang.value,
@@ -518,10 +552,8 @@ class Document:
             "topics": [{"value": t.value, "label": t.label} for t in self.topics],
             "provenance": self.provenance,
             "translated": self.translated,
-            "url": self.url,
-            "other_languages": [
-                {"id": o.id, "lang": o.lang.value, "title": o.title, "url": o.url}
-                for o in self.other_languages
-            ],
+            "url": links.report(self.id) if links else None,
+            "other_languages": _other_languages(self.other_languages, links),
             "full_reports": [item.as_dict() for item in self.full_reports],
         }
+        return _linked(data, links)

@@ -25,7 +25,7 @@ from indexer import schema as f
 from indexer.analysis import normalise
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.facets import count_facets, facet_masks
-from indexer.fullreports import full_report_links, missing, other_language, report_url, versions
+from indexer.fullreports import full_report_links, missing, other_language, versions
 from indexer.index import READ_ERRORS, Generation, SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.matching import evaluate
@@ -157,7 +157,6 @@ def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: li
         title=stored[f.title_field(lang)],
         topics=tuple(t for t in stored[f.TOPICS].split(",") if t),
         snippet=snippet,
-        url=report_url(stored[f.ID_FIELD], anchor),
         score=float(score),
         provenance=stored[f.PROVENANCE],
         translated=bool(stored[f.TRANSLATED]),
@@ -278,7 +277,7 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         pages = max(1, -(-total // req.per_page))
         raise QueryError("page", f"page {req.page} is past the last page ({pages})", "out_of_range")
     hits = tuple(
-        replace(hit, passages=passage_hits(gen, planner, passages[hit_doc], q))
+        replace(hit, passages=passage_hits(gen, planner, passages[hit_doc]))
         if hit_doc in passages
         else hit
         for hit_doc, hit in ((d, _hit(gen, d, s, plan, others)) for d, s, others in page)
@@ -379,7 +378,6 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
         topics=topics,
         provenance=stored[f.PROVENANCE],
         translated=bool(stored[f.TRANSLATED]),
-        url=report_url(stored[f.ID_FIELD]),
         other_languages=others,
         full_reports=full_report_links(gen, number),
     )

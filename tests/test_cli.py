@@ -27,6 +27,8 @@ def test_search_json_is_the_api_answer_with_the_filters_applied(index_dir: Path,
     assert {hit["lang"] for hit in answer["results"]} == {"be"}
     dates = [hit["date"] for hit in answer["results"]]
     assert dates == sorted(dates, reverse=True)
+    # A terminal has no server to link to: documents are named by their ids only.
+    assert all("url" not in hit and hit["id"].endswith("-be") for hit in answer["results"])
 
 
 @pytest.mark.parametrize(

@@ -178,7 +178,7 @@ def test_collapse_returns_one_hit_per_report_with_the_other_languages(index: Sea
     assert result.total == 1
     (hit,) = result.hits
     assert {o.lang for o in hit.other_languages} | {hit.lang} == {Lang.EN, Lang.BE, Lang.RU}
-    assert all(o.url == f"/reports/{o.id}" for o in hit.other_languages)
+    assert all(o.id == f"r{hit.report}-{o.lang.value}" for o in hit.other_languages)
 
 
 def test_collapse_browse_lists_reports_in_the_interface_language(index: SearchIndex) -> None:

@@ -27,6 +27,7 @@ from webapp import (
     pages,
     public_url,
     settings,
+    urls,
     widget,
 )
 from webapp.searching import EXTENSION
@@ -50,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     public_url.init_app(app)
     i18n.init_app(app)
+    urls.init_app(app)
     api.init_app(app)
     for module in (pages, feed, widget, fulltext, export):
         app.register_blueprint(module.bp)

@@ -28,6 +28,7 @@ from webapp.errors import unavailable
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.openapi import API_VERSION, openapi_document
 from webapp.searching import current_index, run_search, search_request
+from webapp.urls import API_LINKS
 
 bp = Blueprint("api", __name__)
 
@@ -118,7 +119,7 @@ def search() -> Response:
     if result.generation != generation:
         # Label the answer with its own generation (a rebuild landed meanwhile).
         etag = etag_for("search", key, generation=result.generation)
-    response = jsonify(result.as_dict())
+    response = jsonify(result.as_dict(API_LINKS))
     if not result.partial:
         answers.put((result.generation, key), Answer(response.get_data(), etag))
     return _caching(response, etag)
@@ -141,7 +142,7 @@ def report(doc: str) -> Response:
         return cached
     document = get_document(current_index(), doc, lang)
     if fmt is None:
-        return _caching(jsonify(document.as_dict()), etag)
+        return _caching(jsonify(document.as_dict(API_LINKS)), etag)
     assert accessed is not None
     body = citation_text(fmt, cited_document(document), accessed)
     return _caching(Response(body, content_type=fmt.media_type), etag)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -26,6 +25,7 @@ from indexer.citation import AUTHOR, CitedReport, first_url
 from indexer.records import Document
 from indexer.search import get_document
 from webapp.searching import current_index
+from webapp.urls import report_address
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,6 @@ def source_url(doc_id: str, provenance: str, translated: bool) -> str | None:
     return None
 
 
-def absolute_report_url(doc_id: str) -> str:
-    """The report page's absolute address (``PUBLIC_URL`` when set)."""
-    return url_for("pages.report", doc=doc_id, _external=True)
-
-
 def cited_document(doc: Document) -> CitedReport:
     """A report page's document as a reference."""
     return CitedReport(
@@ -73,7 +68,7 @@ def cited_document(doc: Document) -> CitedReport:
         period_start=doc.period_start,
         period_end=doc.period_end,
         topics=tuple(t.value for t in doc.topics),
-        url=absolute_report_url(doc.id),
+        url=report_address(doc.id),
         source_url=source_url(doc.id, doc.provenance, doc.translated),
         translated=doc.translated,
     )

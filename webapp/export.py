@@ -30,9 +30,10 @@ from indexer.citation import (
 )
 from indexer.records import Hit
 from indexer.search import get_document
-from webapp.cite import absolute_report_url, access_date, source_url
+from webapp.cite import access_date, source_url
 from webapp.feed import plain_snippet
 from webapp.searching import current_index, run_search, search_request
+from webapp.urls import report_address
 
 bp = Blueprint("export", __name__)
 
@@ -58,7 +59,7 @@ def _cited_hits(hits: Iterable[Hit]) -> Iterator[CitedReport]:
             period_start=periods[hit.report][0],
             period_end=periods[hit.report][1],
             topics=hit.topics,
-            url=absolute_report_url(hit.id),
+            url=report_address(hit.id),
             source_url=sources[hit.report],
             translated=hit.translated,
             snippet=plain_snippet(hit.snippet),

@@ -14,13 +14,13 @@ import re
 from dataclasses import replace
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
 from indexer.records import MAX_PER_PAGE, Facet, Hit, SearchResult, SortOrder
 from webapp.i18n import ui_lang
-from webapp.pages import report_url, search_url
 from webapp.searching import current_index, run_search, search_request
+from webapp.urls import absolute, report_address, report_url, search_url
 
 bp = Blueprint("feed", __name__)
 
@@ -66,12 +66,11 @@ def feed_title(result: SearchResult) -> str:
 def _entry(root: ET.Element, hit: Hit, topic_labels: dict[str, str]) -> None:
     entry = _add(root, "entry")
     entry.set(XML_LANG, hit.lang.value)
-    absolute = url_for("pages.report", doc=hit.id, _external=True)
-    _add(entry, "id", absolute)
+    _add(entry, "id", report_address(hit.id))
     _add(entry, "title", hit.title, type="text")
     _add(entry, "updated", _timestamp(hit.date))
     _add(entry, "published", _timestamp(hit.date))
-    page = external(report_url(hit.id))
+    page = absolute(report_url(hit.id))
     _add(entry, "link", rel="alternate", type="text/html", href=page, hreflang=hit.lang.value)
     for topic in hit.topics:
         _add(entry, "category", term=topic, label=topic_labels.get(topic, topic))
@@ -104,15 +103,6 @@ def build_feed(result: SearchResult, self_url: str, html_url: str, built_at: str
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def external(url: str) -> str:
-    """The absolute form of ``url``, a path the app built (``url_for``, with its root).
-
-    The scheme and host are those ``url_for(..., _external=True)`` uses: ``PUBLIC_URL``
-    when it is set (see :mod:`webapp.public_url`), else the trusted request host.
-    """
-    return url_for("pages.index", _external=True).removesuffix(url_for("pages.index")) + url
-
-
 @bp.get("/feed.atom")
 def feed():
     """The Atom feed of the search in the query string (newest first).
@@ -127,8 +117,8 @@ def feed():
     result = run_search(req)
     body = build_feed(
         result,
-        self_url=external(search_url(req, "feed.feed")),
-        html_url=external(search_url(req, "pages.index")),
+        self_url=absolute(search_url(req, "feed.feed")),
+        html_url=absolute(search_url(req, "pages.index")),
         built_at=current_index().health().get("built_at") or "1970-01-01T00:00:00Z",
     )
     response = Response(body, content_type=CONTENT_TYPE)

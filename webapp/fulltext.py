@@ -18,8 +18,9 @@ from indexer.records import MAX_QUERY_LENGTH
 from indexer.search import get_document, query_planner
 from webapp.errors import wants_json
 from webapp.i18n import ui_lang
-from webapp.pages import language_names, report_url, with_hl
+from webapp.pages import language_names
 from webapp.searching import current_index
+from webapp.urls import full_page_url
 
 bp = Blueprint("fulltext", __name__)
 
@@ -41,7 +42,6 @@ def _version_missing(error: VersionMissing):
         "pages/missing.html",
         error=error,
         language_names=language_names(),
-        report_url=report_url,
     )
     return page, 404
 
@@ -62,10 +62,7 @@ def passage_page(doc: str, page: int):
         doc=document,
         shown=shown,
         q=q,
-        page_url=lambda n: with_hl(
-            "fulltext.passage_page", [("q", q)] if q else [], doc=doc, page=n
-        ),
-        report_url=report_url,
+        page_url=lambda n: full_page_url(doc, n, q),
         language_names=language_names(),
     )
 

@@ -1,24 +1,19 @@
-"""The links of the pages: every view's state is in its URL, ``hl`` included.
+"""The links of the search page: filters, pagination, sort orders, twins and exports.
 
 Pages and the JSON API read the same parameters with one difference: on the pages one
 result per report is the default (``collapse=none`` asks for every language version),
-while the API keeps ``collapse`` opt-in.  :func:`search_url` writes each endpoint's form,
-so a page's JSON and feed twins answer exactly what the page shows.
+while the API keeps ``collapse`` opt-in.  :func:`webapp.urls.search_url` writes each
+endpoint's form, so a page's JSON and feed twins answer exactly what the page shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
-
-from flask import url_for
 
 from indexer.records import Collapse, Facet, SearchRequest, SearchResult, SortOrder
-from webapp.i18n import ui_lang
+from webapp.urls import search_url, with_hl
 
-PAGE_ENDPOINT = "pages.index"
 PAGE_WINDOW = 2  # page links shown on each side of the current page
 NO_YEAR_SPAN: dict[str, Any] = {"year_from": None, "year_to": None}
 NO_DATE_SPAN: dict[str, Any] = {"date_from": None, "date_to": None}
@@ -31,45 +26,6 @@ EXPORT_LINKS = (
     ("csl-json", "CSL-JSON"),
     ("json", "JSON"),
 )
-
-
-def with_hl(endpoint: str, params: Sequence[tuple[str, str]] = (), **values: Any) -> str:
-    """The URL of ``endpoint`` with query pairs ``params`` and the interface language."""
-    pairs = [*params, ("hl", ui_lang().value)]
-    return f"{url_for(endpoint, **values)}?{urlencode(pairs)}"
-
-
-def page_params(req: SearchRequest, **changes: Any) -> list[tuple[str, str]]:
-    """Query pairs reproducing ``req`` on the search page (where collapsing is the default)."""
-    # The pages decide these themselves: one result per report unless told otherwise, and
-    # a query's timeline always.
-    pairs = [(k, v) for k, v in req.as_params(**changes) if k not in ("collapse", "timeline")]
-    if changes.get("collapse", req.collapse) is Collapse.NONE:
-        pairs.append(("collapse", Collapse.NONE.value))
-    return pairs
-
-
-def search_url(req: SearchRequest, endpoint: str = PAGE_ENDPOINT, **changes: Any) -> str:
-    """The URL reproducing ``req`` (with ``changes``) on ``endpoint``, ``hl`` included."""
-    if endpoint == PAGE_ENDPOINT:
-        return with_hl(endpoint, page_params(req, **changes))
-    return with_hl(endpoint, req.as_params(**changes))
-
-
-def report_url(doc: str) -> str:
-    """The page of document ``doc`` in the current interface language."""
-    return with_hl("pages.report", doc=doc)
-
-
-def paragraph_url(doc: str, anchor: str | None, q: str = "") -> str:
-    """The page of ``doc`` opened at the paragraph ``anchor``, the matches of ``q`` marked."""
-    url = with_hl("pages.report", [("q", q)] if q else [], doc=doc)
-    return f"{url}#{anchor}" if anchor else url
-
-
-def compare_url(number: int, q: str = "") -> str:
-    """The page of report ``number`` in its languages side by side, ``q`` marked."""
-    return with_hl("pages.compare", [("q", q)] if q else [], number=number)
 
 
 def _toggled(values: tuple[Any, ...], value: Any) -> list[Any]:

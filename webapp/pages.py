@@ -14,13 +14,13 @@ import datetime as dt
 import re
 from typing import Any
 
-from flask import Blueprint, Response, g, render_template, request, url_for
+from flask import Blueprint, Response, g, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from indexer.citation import CITATION_FORMATS, Format
+from indexer.citation import CITATION_FORMATS, URL_RE, Format
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
 from indexer.reading import Comparison, compare_report, query_terms, shown_paragraphs
@@ -28,28 +28,14 @@ from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchR
 from indexer.search import get_document
 from webapp.cite import access_date, cited_document, reading_citations
 from webapp.i18n import UI_CODES, ui_lang
-from webapp.navigation import (
-    NO_YEAR_SPAN,
-    compare_url,
-    facet_options,
-    page_links,
-    page_params,
-    paragraph_url,
-    report_url,
-    search_links,
-    search_url,
-    toggle_url,
-    with_hl,
-)
+from webapp.navigation import NO_YEAR_SPAN, facet_options, page_links, search_links, toggle_url
 from webapp.searching import current_index, run_search
+from webapp.urls import compare_url, page_params, reference_url, report_address, with_hl
 from webapp.years import CHART_BAR_WIDTH, TIMELINE_BAR_WIDTH, span_chips, timeline_chart, year_chart
-
-__all__ = ["bp", "report_url", "search_url"]
 
 bp = Blueprint("pages", __name__)
 
 FORMAT_LABELS = {Format.BIBTEX: "BibTeX", Format.RIS: "RIS", Format.CSL_JSON: "CSL-JSON"}
-URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)»”]")
 LATIN_RE = re.compile(r"[A-Za-z]")
 CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 BELARUSIAN_RE = re.compile(r"[іўІЎ]")
@@ -58,15 +44,9 @@ RUSSIAN_RE = re.compile(r"[иИщЩъЪ]")
 
 @bp.app_context_processor
 def _globals() -> dict[str, Any]:
-    def switch_language_url(code: str) -> str:
-        args = request.args.to_dict(flat=False)
-        args["hl"] = [code]
-        return url_for(request.endpoint or "pages.index", **(request.view_args or {}), **args)
-
     return {
         "hl": ui_lang().value,
         "interface_languages": [(lang.value, SUPPORT[lang].native_name) for lang in ALL_LANGS],
-        "switch_language_url": switch_language_url,
     }
 
 
@@ -211,9 +191,6 @@ def index():
         first=(req.page - 1) * req.per_page + 1,
         topic_labels=topic_labels,
         topic_url=lambda topic: toggle_url(req, Facet.TOPIC, topic),
-        report_url=report_url,
-        paragraph_url=paragraph_url,
-        compare_url=compare_url,
         language_names=language_names(),
         text_lang=text_lang,
     )
@@ -242,9 +219,8 @@ def report(doc: str):
         q=q,
         period=period,
         provenance=linkify(document.provenance),
-        page_address=url_for("pages.report", doc=doc, _external=True),
+        page_address=report_address(doc),
         topic_url=lambda topic: with_hl("pages.index", [("topic", topic)]),
-        report_url=report_url,
         language_names=language_names(),
     )
 
@@ -267,7 +243,6 @@ def compare(number: int):
         switch_order=sorted(comparison.available, key=lambda v: v.lang is not first),
         cell_ids=cell_ids(comparison),
         page_url=compare_url(number, q),
-        report_url=report_url,
         language_names=language_names(),
     )
 
@@ -298,7 +273,7 @@ def reference_links(doc_id: str) -> list[tuple[str, str, str]]:
     return [
         (
             FORMAT_LABELS[fmt],
-            url_for("api.report", doc=doc_id, format=fmt.value),
+            reference_url(doc_id, fmt.value),
             f"iapb-{doc_id}.{fmt.extension}",
         )
         for fmt in CITATION_FORMATS

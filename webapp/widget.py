@@ -17,12 +17,12 @@ from flask import (
     render_template,
     request,
     send_from_directory,
-    url_for,
 )
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from webapp.i18n import ui_lang
+from webapp.urls import search_page_address, widget_script_address
 
 bp = Blueprint("widget", __name__)
 
@@ -158,8 +158,8 @@ def embed_snippet(lang: str) -> str:
     The element holds a plain search form: browsers without JavaScript show it and send
     the reader to the search page; with the script, the widget replaces it.
     """
-    src = url_for("widget.script", _external=True)
-    action = url_for("pages.index", _external=True)
+    src = widget_script_address()
+    action = search_page_address()
     label = FALLBACK_LABEL.get(lang, FALLBACK_LABEL["en"])
     button = FALLBACK_BUTTON.get(lang, FALLBACK_BUTTON["en"])
     return (

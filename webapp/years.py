@@ -14,7 +14,8 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from indexer.records import Collapse, Facet, SearchRequest, SearchResult
-from webapp.navigation import NO_DATE_SPAN, NO_YEAR_SPAN, search_url, span_url, year_in_span
+from webapp.navigation import NO_DATE_SPAN, NO_YEAR_SPAN, span_url, year_in_span
+from webapp.urls import search_url
 
 CHART_BAR_WIDTH = 36  # year chart
 CHART_GAP = 12

@@ -49,6 +49,7 @@ from indexer.analysis import normalise_word, plain_analyzer
 from indexer.corpus import Corpus, Report, load_corpus
 from indexer.fulltext import FullTextInfo, extract_all, write_passages
 from indexer.layout import CURRENT, META, current_generation, file_checksum, read_meta
+from indexer.months import report_months
 
 LOCK = ".lock"
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -59,6 +60,7 @@ PARALLEL_BATCH = 100  # documents handed to a writer process at a time
 # Source files whose change alters what is indexed: a change makes the index stale.
 _ANALYSIS_SOURCES = (
     "analysis.py",
+    "months.py",
     "stemmer_be.py",
     "translit.py",
     "schema.py",
@@ -200,6 +202,7 @@ def _documents(report: Report) -> Iterator[dict]:
             **f.report_fields(report, lang),
             f.PERIOD_START: report.period_start,
             f.PERIOD_END: report.period_end,
+            f.MONTHS: ",".join(report_months(report.period_start, report.period_end, report.date)),
             f.PROVENANCE: text.provenance_note,
             f.TRANSLATED: text.translated,
             f.title_field(lang): text.title,

@@ -12,6 +12,8 @@ leaf by leaf, on arrays:
   Whoosh's business), cached the same way, and scores like its words together;
 - ``Or``/``And``/``Not``/``AndNot``/``AndMaybe`` are set operations on sorted arrays,
   scores added as BM25F adds them across fields;
+- a ``ConstantScoreQuery`` (a month of a query: :mod:`indexer.months`) is its child's
+  documents, each scored the constant;
 - a :class:`~indexer.ranking.SameReport` concept adds the other language versions of
   the reports it matches, when the caller gives the generation's versions.
 
@@ -215,6 +217,10 @@ class _Evaluator:
         if isinstance(query, wq.Phrase):
             self.leaves += 1
             return self._phrase(query)
+        if isinstance(query, wq.ConstantScoreQuery):
+            self.leaves += 1
+            docs = self._docs(query.child)
+            return docs, np.full(len(docs), float(query.score))
         if isinstance(query, SameReport):
             docs, scores = self.evaluate(query.child)
             return self.versions.spread(docs, scores) if self.versions else (docs, scores)
@@ -245,6 +251,12 @@ class _Evaluator:
         self.leaves += 1
         docs = self.postings.whoosh_docs(query, self.searcher)
         return docs, np.full(len(docs), float(getattr(query, "boost", 1.0)))
+
+    def _docs(self, query: wq.Query) -> np.ndarray:
+        """The documents matching ``query``, unscored (a term's postings, no BM25)."""
+        if isinstance(query, wq.Term):
+            return self.postings.term(query.fieldname, query.text, self.searcher)[0]
+        return self.evaluate(query)[0]
 
     def _or(self, subqueries: list[wq.Query]) -> Matches:
         # Past the deadline an alternative counts as no match: what was found stands.

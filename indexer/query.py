@@ -43,6 +43,7 @@ from indexer.analysis import (
 )
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
+from indexer.months import MonthMention, find_months
 from indexer.ranking import SameReport
 from indexer.snippets import Terms
 
@@ -54,6 +55,7 @@ PROXIMITY_BOOST = 0.5  # the weight of the words again, when they are near each 
 MAX_CLAUSES = 600  # glossary expansion stops adding names past this many clauses
 MAX_TERMS = 32  # words, phrases and prefixes searched; the rest of a query is ignored
 MAX_PREFIX_TERMS = 64  # indexed terms one prefix may stand for, per field
+MONTH_SCORE = 1.0  # the score of a report for being of a month the query names
 _SYNTAX_RE = re.compile(r'["()*?]')
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _NUMBER_RE = re.compile(r"\d[\d.,]*")
@@ -86,6 +88,8 @@ class QueryPlan:
     phrases: dict[Lang, set[tuple[str, ...]]] = field(
         default_factory=lambda: {x: set() for x in ALL_LANGS}
     )
+    # Months named in the query and searched as dates (see _Builder.month).
+    months: list[MonthMention] = field(default_factory=list)
     clauses: int = 0
     truncated: bool = False  # a cost limit cut the query: results may be incomplete
 
@@ -249,8 +253,61 @@ class _Builder:
                     self.plan.expanded.append(name)
         return self._or(alternatives) if len(alternatives) > 1 else original
 
+    def month(self, mention: MonthMention, negated: bool) -> wq.Query | None:
+        """A month the query names ("September 2024", «верасня 2024», ``2024-09``).
+
+        A month is read as a date, not as two words: it matches the reports whose
+        reporting period contains it or that were published in it (the build indexes
+        each summary's months, :func:`indexer.months.report_months`), every language
+        version of them, each scored :data:`MONTH_SCORE`.  OR'ed with that, the month
+        written out in every language and case form followed by the year, as phrases
+        ("september 2024", «верасня 2024», «сентября 2024»), keeps what the words
+        found before: a report that mentions a month outside its own dates (report 6's
+        "since April 2021") is still found, and ranks above the reports found by date
+        alone; the snippet marks where the text names the month.
+
+        OR rather than replacing the text match, and not as a filter: a month is one
+        concept of the query, so "torture September 2025" needs both, and
+        ``-2024-09`` excludes the month's reports.  A quoted "September 2024" stays a
+        phrase of words; a year alone ("2024") stays a word.  This does not depend on
+        ``expand``: it is how a month is read, not a glossary expansion.
+        """
+        if not self._budget():
+            return None
+        clauses: list[wq.Query] = [
+            wq.ConstantScoreQuery(wq.Term(f.MONTHS, mention.key), MONTH_SCORE)
+        ]
+        for lang in ALL_LANGS:
+            phrases = sorted({tuple(analyze(name, lang)) for name in mention.names(lang)})
+            for tokens in phrases:
+                if not negated:
+                    self.plan.phrases[lang].add(tokens)
+                for name in (f.title_field(lang), f.summary_field(lang)):
+                    boost = f.field_boosts()[name]
+                    clauses.append(wq.Phrase(name, list(tokens), boost=boost))
+        if not negated:
+            self.plan.words.extend(words(mention.text))
+            self.plan.months.append(mention)
+        return self._or(clauses)
+
     def terms_run(self, texts: list[str], negated: bool) -> list[wq.Query]:
+        """Queries for consecutive plain words: the months named among them (see
+        :meth:`month`), the glossary names among the others expanded."""
+        built: list[wq.Query] = []
+        i = 0
+        for mention in find_months(texts):
+            built.extend(self.names_run(texts[i : mention.start], negated))
+            query = self.month(mention, negated)
+            if query is not None:
+                built.append(query)
+            i = mention.end
+        built.extend(self.names_run(texts[i:], negated))
+        return built
+
+    def names_run(self, texts: list[str], negated: bool) -> list[wq.Query]:
         """Queries for consecutive plain words, expanding the glossary names among them."""
+        if not texts:
+            return []
         if self.glossary is None:
             return [q for q in (self.word(t, negated) for t in texts) if q is not None]
         built: list[wq.Query] = []

@@ -459,6 +459,8 @@ class SearchResult:
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     timeline: tuple[TimelinePoint, ...] | None = None  # only when the request asks for it
     timeline_truncated: bool = False  # more reports matched than the timeline lists
+    # Months the query names, searched as dates: (as typed, YYYY-MM), see indexer.months.
+    months: tuple[tuple[str, str], ...] = ()
 
     @property
     def pages(self) -> int:
@@ -491,6 +493,7 @@ class SearchResult:
                 for facet, counts in self.facets.items()
             },
             "expanded": list(self.expanded),
+            "months": [{"text": text, "month": month} for text, month in self.months],
             "suggestion": self.suggestion,
             "corrected": self.corrected.as_dict() if self.corrected else None,
             "fallback": self.fallback,

@@ -290,6 +290,7 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         hits=hits,
         facets=facets,
         expanded=tuple(plan.expanded),
+        months=tuple((m.text, m.key) for m in plan.months),
         suggestion=suggestion,
         corrected=correction,
         fallback=plan.fallback,

@@ -65,6 +65,16 @@ def test_icc_names_what_it_was_expanded_to(client):
     )
 
 
+def test_a_month_is_searched_as_a_date_and_the_answer_says_so(client, openapi):
+    # Report 7's period runs from April to September 2024 (corpus/reports/07.yaml).
+    body = api_search(client, q="сентября 2024", per_page=MAX_PER_PAGE)
+    assert body["months"] == [{"text": "сентября 2024", "month": "2024-09"}]
+    assert {(hit["report"], hit["lang"]) for hit in body["results"]} == everywhere(7)
+    assert api_search(client, q="2024")["months"] == []
+    described = openapi["components"]["schemas"]["SearchResult"]
+    assert "months" in described["required"]
+
+
 @pytest.mark.parametrize("q", ["Viasna", "Вясна", "Весна", "Vyasna"])
 def test_viasna_gives_the_same_answer_in_every_script(client, q):
     # The corpus's summaries never name Viasna: every spelling finds the same (nothing),

@@ -236,6 +236,20 @@ def _component_schemas() -> dict[str, Any]:
             "results": {"type": "array", "items": _ref("Hit")},
             "facets": facets,
             "expanded": {"type": "array", "items": _STR},
+            "months": {
+                "type": "array",
+                "description": (
+                    "months the query names (September 2024, верасня 2024, 2024-09), searched"
+                    " as dates: the reports whose reporting period contains the month or that"
+                    " were published in it, or whose text names it"
+                ),
+                "items": _object(
+                    {
+                        "text": {"type": "string", "description": "as typed"},
+                        "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                    }
+                ),
+            },
             "suggestion": {
                 "type": ["string", "null"],
                 "description": "when the words match nothing and no correction is sure: "

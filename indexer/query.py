@@ -92,6 +92,10 @@ class QueryPlan:
     months: list[MonthMention] = field(default_factory=list)
     clauses: int = 0
     truncated: bool = False  # a cost limit cut the query: results may be incomplete
+    # Prefixes too short to search ("a*"), left out of the query, as typed.
+    ignored: list[str] = field(default_factory=list)
+    # Only excluded words ("-torture"): every document except those, in date order.
+    only_excluded: bool = False
 
     def snippet_terms(self, lang: Lang) -> Terms:
         """What a snippet in ``lang`` marks for this query."""
@@ -198,8 +202,12 @@ class _Builder:
 
     def prefix(self, text: str, negated: bool) -> wq.Query | None:
         base = normalise_word(text)
-        if len(base) < MIN_PREFIX or _SYNTAX_RE.search(base) or not base.isalnum():
+        if _SYNTAX_RE.search(base) or not base.isalnum():
             raise _Malformed(text)
+        if len(base) < MIN_PREFIX:
+            # "a*" would stand for a large part of the vocabulary: left out, and said so.
+            self.plan.ignored.append(f"{text}*")
+            return None
         if not self._budget():
             return None
         clauses: list[wq.Query] = []
@@ -435,9 +443,23 @@ _PARSER_CRASHES = (
 
 def _parse(text: str) -> wq.Query:
     try:
-        return _PARSER.parse(text)
+        parsed = _PARSER.parse(text)
+        if parsed is wq.NullQuery:
+            # Whoosh drops "-torture" alone (an AndNot of nothing) to a null query: it
+            # means every document except those, as "NOT torture" does.
+            raw = _PARSER.parse(text, normalize=False)
+            if isinstance(raw, wq.AndNot) and not _has_terms(raw.a) and _has_terms(raw.b):
+                return wq.Not(raw.b.normalize())
+        return parsed
     except _PARSER_CRASHES as exc:
         raise _Malformed(repr(exc)) from exc
+
+
+def _has_terms(node: wq.Query) -> bool:
+    """Whether an unnormalised parse holds any word, phrase or prefix."""
+    if node.is_leaf():
+        return node is not wq.NullQuery and not isinstance(node, type(wq.NullQuery))
+    return any(_has_terms(child) for child in node.children())
 
 
 def _balanced(text: str) -> bool:
@@ -470,11 +492,24 @@ def plan_query(
         plan.query = _Builder(plan, glossary, reader).build(_parse(text))
     except _Malformed:
         plan = QueryPlan(fallback=True)
-        plain = [w for w in _SYNTAX_RE.sub(" ", text).split() if w not in OPERATORS]
-        plain = [w.lstrip("+-") for w in plain if w.lstrip("+-")]
-        built = _Builder(plan, glossary, reader).terms_run(plain, negated=False)
+        typed = _SYNTAX_RE.sub(" ", text).split()
+        plain = [w for w in typed if w not in OPERATORS]
+        # "-word" still excludes: searching it would find the opposite of what was asked.
+        # Not after a NOT ("NOT -torture" is a double negation) nor beside the word itself.
+        excluded = [w.lstrip("+-") for w in plain if w.startswith("-") and w.lstrip("+-")]
+        plain = [w.lstrip("+") for w in plain if not w.startswith("-") and w.lstrip("+")]
+        if "NOT" in typed:
+            plain, excluded = plain + excluded, []
+        excluded = [w for w in excluded if w not in plain]
+        builder = _Builder(plan, glossary, reader)
+        built = builder.terms_run(plain, negated=False)
         plan.query = (built[0] if len(built) == 1 else wq.And(built)) if built else None
+        negatives = builder.terms_run(excluded, negated=True)
+        if negatives:
+            negative = negatives[0] if len(negatives) == 1 else wq.Or(negatives)
+            plan.query = wq.AndNot(plan.query, negative) if plan.query else wq.Not(negative)
     if plan.query is None:
         # Text was typed but nothing in it can be searched ("!!!", "*"): match nothing.
         plan.query = wq.NullQuery
+    plan.only_excluded = isinstance(plan.query, wq.Not)
     return plan

@@ -453,6 +453,8 @@ class SearchResult:
     expanded: tuple[str, ...] = ()
     suggestion: str | None = None
     corrected: Correction | None = None  # the query searched in another form, and why
+    ignored: tuple[str, ...] = ()  # prefixes too short to search ("a*"), left out
+    only_excluded: bool = False  # the query only excludes ("-torture"): all but those
     fallback: bool = False
     partial: bool = False
     generation: int = 0
@@ -496,6 +498,8 @@ class SearchResult:
             "months": [{"text": text, "month": month} for text, month in self.months],
             "suggestion": self.suggestion,
             "corrected": self.corrected.as_dict() if self.corrected else None,
+            "ignored": list(self.ignored),
+            "only_excluded": self.only_excluded,
             "fallback": self.fallback,
             "partial": self.partial,
             "generation": self.generation,

@@ -178,7 +178,8 @@ def _page_of_hits(
     start = (req.page - 1) * req.per_page
     end = start + req.per_page
     collapse = req.collapse is Collapse.REPORT
-    by_date = req.sort is SortOrder.DATE or plan.query is None
+    # Only excluded words ("-torture") score nothing: newest first, as browsing is.
+    by_date = req.sort is SortOrder.DATE or plan.query is None or plan.only_excluded
     total = len(np.unique(gen.reports[final])) if collapse else len(final)
     if start >= total:
         return total, []
@@ -293,6 +294,8 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         months=tuple((m.text, m.key) for m in plan.months),
         suggestion=suggestion,
         corrected=correction,
+        ignored=tuple(plan.ignored),
+        only_excluded=plan.only_excluded,
         fallback=plan.fallback,
         partial=plan.truncated or not complete,
         generation=gen.number,

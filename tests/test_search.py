@@ -73,7 +73,6 @@ def test_query_syntax(index: SearchIndex, q: str, expected: set[str]) -> None:
         ("detainees)", {"r2-en"}),
         ("*", set()),
         ("det?inees", set()),
-        ("d*", set()),
     ],
 )
 def test_malformed_queries_fall_back_to_their_words(
@@ -82,6 +81,11 @@ def test_malformed_queries_fall_back_to_their_words(
     result = search(index, SearchRequest(q=q, expand=False))
     assert result.fallback
     assert {hit.id for hit in result.hits} == expected
+
+
+def test_a_prefix_too_short_is_left_out_not_read_as_a_word(index: SearchIndex) -> None:
+    result = search(index, SearchRequest(q="d*", expand=False))
+    assert (result.total, result.ignored, result.fallback) == (0, ("d*",), False)
 
 
 def test_field_syntax_cannot_bypass_the_filters(index: SearchIndex) -> None:

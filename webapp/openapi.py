@@ -14,6 +14,7 @@ from typing import Any
 
 from indexer.citation import CITATION_FORMATS
 from indexer.languages import ALL_LANGS
+from indexer.query import MIN_PREFIX
 from indexer.records import (
     DEFAULT_PER_PAGE,
     MAX_DATE,
@@ -260,6 +261,17 @@ def _component_schemas() -> dict[str, Any]:
                 "description": "when the words as typed match nothing, the query searched "
                 "instead: read back from the other keyboard layout (`layout`) or with a "
                 "confident spelling correction (`spelling`); `verbatim=1` turns it off",
+            },
+            "ignored": {
+                "type": "array",
+                "items": _STR,
+                "description": "prefixes too short to search (fewer than "
+                f"{MIN_PREFIX} letters before *, e.g. a*), left out of the query",
+            },
+            "only_excluded": {
+                "type": "boolean",
+                "description": "the query only excludes (-torture, NOT torture): every "
+                "document except those it names, newest first",
             },
             "fallback": _BOOL,
             "partial": _BOOL,

@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.citation import CITATION_FORMATS, URL_RE, Format
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
+from indexer.query import MIN_PREFIX
 from indexer.reading import Comparison, compare_report, query_terms, shown_paragraphs
 from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchRequest
 from indexer.search import get_document
@@ -193,6 +194,7 @@ def index():
         topic_url=lambda topic: toggle_url(req, Facet.TOPIC, topic),
         language_names=language_names(),
         text_lang=text_lang,
+        min_prefix=MIN_PREFIX,
     )
 
 

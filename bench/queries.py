@@ -1,7 +1,7 @@
 """The fixed query mix of the benchmarks, as query-string parameters.
 
 Each entry is what a user sends to ``/api/search``: the same parameters drive the
-in-process benchmark (through :meth:`SearchRequest.from_params`) and the HTTP one.
+in-process benchmark (through :func:`webapp.params.parse_search`) and the HTTP one.
 Every topic used here exists in the bundled corpus's ``topics.yaml`` and in the
 synthetic corpora copied from it.
 """
@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from indexer.languages import Lang
 from indexer.records import SearchRequest
+from webapp.params import parse_search
 
 Params = dict[str, list[str]]
 
@@ -68,7 +69,7 @@ REPEATED: tuple[Params, ...] = tuple(params for _, params in QUERY_MIX[::4])
 
 def request(params: Params) -> SearchRequest:
     """The parsed request of ``params`` (interface language English)."""
-    return SearchRequest.from_params(lambda name: params.get(name, []), Lang.EN)
+    return parse_search(lambda name: params.get(name, []), Lang.EN)
 
 
 def path(params: Params) -> str:

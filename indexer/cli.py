@@ -7,6 +7,7 @@ Exit status: 0 on success, 1 when the corpus is invalid or the index is unusable
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.layout import DEFAULT_INDEX_DIR
 from indexer.page import PageError, parse_page, read_blocks
-from indexer.records import DEFAULT_PER_PAGE, SearchRequest, SortOrder
+from indexer.records import DEFAULT_PER_PAGE, Collapse, SearchRequest, SortOrder
 from indexer.search import search
 
 
@@ -180,25 +181,24 @@ def _add_full_report(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    params: dict[str, list[str]] = {
-        "q": [args.query],
-        "lang": args.lang or [],
-        "year": args.year or [],
-        "topic": args.topic or [],
-        "sort": [args.sort],
-        "page": [str(args.page)],
-        "per_page": [str(args.per_page)],
-    }
-    for name in ("year_from", "year_to", "date_from", "date_to"):
-        if getattr(args, name) is not None:
-            params[name] = [getattr(args, name)]
-    if args.collapse:
-        params["collapse"] = ["report"]
-    if args.verbatim:
-        params["verbatim"] = ["1"]
+    request = SearchRequest(
+        q=args.query.strip(),
+        langs=tuple(dict.fromkeys(args.lang or ())),
+        years=tuple(sorted(set(args.year or ()), reverse=True)),
+        topics=tuple(dict.fromkeys(args.topic or ())),
+        year_from=args.year_from,
+        year_to=args.year_to,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        sort=args.sort,
+        page=args.page,
+        per_page=args.per_page,
+        collapse=Collapse.REPORT if args.collapse else Collapse.NONE,
+        verbatim=args.verbatim,
+        ui_lang=args.hl,
+    )
     try:
-        request = SearchRequest.from_params(lambda name: params.get(name, []), Lang(args.hl))
-        result = search(SearchIndex(args.index), request)
+        result = search(SearchIndex(args.index), request.check())
     except QueryError as error:
         print(f"error: {error.param}: {error.message}", file=sys.stderr)
         return 2
@@ -275,28 +275,24 @@ def make_parser() -> argparse.ArgumentParser:
     find.add_argument(
         "--index", default=DEFAULT_INDEX_DIR, help=f"index directory (default: {DEFAULT_INDEX_DIR})"
     )
-    find.add_argument("--lang", action="append", help="language filter (repeatable)")
-    find.add_argument("--year", action="append", help="year filter (repeatable)")
-    find.add_argument("--topic", action="append", help="topic filter (repeatable)")
-    find.add_argument("--year-from", help="first publication year of a span")
-    find.add_argument("--year-to", help="last publication year of a span")
-    find.add_argument("--date-from", help="first publication date, YYYY-MM-DD")
-    find.add_argument("--date-to", help="last publication date, YYYY-MM-DD")
     find.add_argument(
-        "--sort", default=SortOrder.RELEVANCE.value, choices=[s.value for s in SortOrder]
+        "--lang", action="append", type=Lang, choices=ALL_LANGS, help="language filter (repeatable)"
     )
+    find.add_argument("--year", action="append", type=int, help="year filter (repeatable)")
+    find.add_argument("--topic", action="append", help="topic filter (repeatable)")
+    find.add_argument("--year-from", type=int, help="first publication year of a span")
+    find.add_argument("--year-to", type=int, help="last publication year of a span")
+    day = dt.date.fromisoformat
+    find.add_argument("--date-from", type=day, help="first publication date, YYYY-MM-DD")
+    find.add_argument("--date-to", type=day, help="last publication date, YYYY-MM-DD")
+    find.add_argument("--sort", default=SortOrder.RELEVANCE, type=SortOrder, choices=SortOrder)
     find.add_argument("--page", type=int, default=1)
     find.add_argument("--per-page", type=int, default=DEFAULT_PER_PAGE)
     find.add_argument("--collapse", action="store_true", help="one hit per report")
     find.add_argument(
         "--verbatim", action="store_true", help="no keyboard-layout or spelling correction"
     )
-    find.add_argument(
-        "--hl",
-        default=Lang.EN.value,
-        choices=[lang.value for lang in ALL_LANGS],
-        help="label language",
-    )
+    find.add_argument("--hl", default=Lang.EN, type=Lang, choices=ALL_LANGS, help="label language")
     find.add_argument("--json", action="store_true", help="print the API's JSON, no links")
     find.set_defaults(run=_search)
     return parser

@@ -1,21 +1,20 @@
 """Typed records of the search API: the request, the result, hits and facet counts.
 
-:meth:`SearchRequest.from_params` is the one place where query-string style parameters
-become a request; the CLI and the web app both use it.  :meth:`SearchResult.as_dict`
-gives the JSON shape of the API contract (field names fixed by the brief).
+The limits of a search are defined here and enforced by :meth:`SearchRequest.check`
+(the web app reads query strings into requests with :mod:`webapp.params`, the CLI
+builds them from its arguments).  :meth:`SearchResult.as_dict` gives the JSON shape of
+the API contract (field names fixed by the brief).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
 from indexer.errors import QueryError
-from indexer.languages import ALL_LANGS, Lang
+from indexer.languages import Lang
 from indexer.recovery import Correction
 
 MAX_QUERY_LENGTH = 500
@@ -25,7 +24,6 @@ MAX_FILTER_VALUES = 20
 MAX_PAGE = 10_000
 MIN_YEAR, MAX_YEAR = 1900, 2999  # what a year filter may say (not which years have reports)
 MIN_DATE, MAX_DATE = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)  # and a date filter
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Facet(StrEnum):
@@ -50,82 +48,10 @@ class Collapse(StrEnum):
     REPORT = "report"
 
 
-# The parameters of /api/search and of the CLI: name -> what it takes.  The OpenAPI
-# document and the README are checked against this table by the tests.
-PARAMETERS: dict[str, str] = {
-    "q": f"query text, at most {MAX_QUERY_LENGTH} characters; empty browses newest first",
-    "lang": "document language filter, repeatable: en, be, ru",
-    "year": "publication year filter, repeatable",
-    "topic": "topic id filter, repeatable (see topics.yaml)",
-    "year_from": f"first publication year of a span, {MIN_YEAR} to {MAX_YEAR}; `year` also applies",
-    "year_to": "last publication year of a span (inclusive), not before year_from",
-    "date_from": "first publication date, YYYY-MM-DD (inclusive)",
-    "date_to": "last publication date, YYYY-MM-DD (inclusive), not before date_from",
-    "sort": "relevance (default) or date (newest first)",
-    "page": "page number, from 1",
-    "per_page": f"hits per page, 1 to {MAX_PER_PAGE} (default {DEFAULT_PER_PAGE})",
-    "collapse": "report: one hit per report, the best language first",
-    "expand": "1 (default) expands glossary names across languages; 0 turns it off",
-    "timeline": "1 adds `timeline`: per matching report, its period, mentions and documents",
-    "verbatim": "1 searches `q` exactly as typed: no keyboard-layout or spelling correction",
-}
-
-
-def _one(get_all: Callable[[str], list[str]], name: str) -> str | None:
-    values = get_all(name)
-    if not values:
-        return None
-    if len(values) > 1:
-        raise QueryError(name, f"'{name}' may be given once", "repeated_parameter")
-    return values[0]
-
-
-def _int(name: str, text: str, low: int, high: int | None = None) -> int:
-    digits = text.strip()
-    # int() also reads other scripts' digits ("٣") and underscores ("1_0"): ASCII only.
-    if not (digits.isascii() and digits.isdigit()):
-        raise QueryError(name, f"'{name}' must be a whole number, not {text!r}")
-    value = int(digits)
-    if value < low or (high is not None and value > high):
-        bounds = f"from {low}" if high is None else f"from {low} to {high}"
-        raise QueryError(name, f"'{name}' must be {bounds}, not {value}", "out_of_range")
-    return value
-
-
-def _date(name: str, text: str) -> dt.date:
-    # fromisoformat() alone would also read "20240101" and "2024-W01-1": one form only.
-    try:
-        if not (text.isascii() and _DATE_RE.fullmatch(text.strip())):
-            raise ValueError(text)
-        value = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise QueryError(name, f"'{name}' must be a date YYYY-MM-DD, not {text!r}") from None
-    if not MIN_DATE <= value <= MAX_DATE:
-        message = f"'{name}' must be from {MIN_DATE} to {MAX_DATE}, not {value}"
+def _within(name: str, value: Any, low: Any, high: Any) -> None:
+    if value is not None and not low <= value <= high:
+        message = f"'{name}' must be from {low} to {high}, not {value}"
         raise QueryError(name, message, "out_of_range")
-    return value
-
-
-def _span(get_all: Callable[[str], list[str]], name: str, read: Callable[[str, str], Any]):
-    """The ``name_from`` and ``name_to`` bounds (``None`` when absent or empty), in order.
-
-    Raises :class:`QueryError` naming ``name_to`` when it comes before ``name_from``.
-    """
-    first, last = (
-        read(param, text) if (text := (_one(get_all, param) or "").strip()) else None
-        for param in (f"{name}_from", f"{name}_to")
-    )
-    if first is not None and last is not None and last < first:
-        message = f"'{name}_to' ({last}) is before '{name}_from' ({first})"
-        raise QueryError(f"{name}_to", message, "invalid_range")
-    return first, last
-
-
-def _many(get_all: Callable[[str], list[str]], name: str) -> list[str]:
-    values = [v for raw in get_all(name) for v in raw.split(",") if v.strip()]
-    if len(values) > MAX_FILTER_VALUES:
-        raise QueryError(name, f"at most {MAX_FILTER_VALUES} values of '{name}'", "out_of_range")
-    return [v.strip() for v in values]
 
 
 @dataclass(frozen=True)
@@ -149,73 +75,28 @@ class SearchRequest:
     verbatim: bool = False
     ui_lang: Lang = Lang.EN
 
-    @classmethod
-    def from_params(
-        cls, get_all: Callable[[str], list[str]], ui_lang: Lang = Lang.EN
-    ) -> SearchRequest:
-        """Parse query-string parameters (``get_all(name)`` returns every value of ``name``).
+    def check(self) -> SearchRequest:
+        """This request, when it is within the search's limits.
 
-        Raises :class:`QueryError` naming the parameter for anything malformed.  Topic ids
-        are checked against the index by :func:`indexer.search.search`.
+        Raises :class:`QueryError` naming the parameter out of bounds (``out_of_range``)
+        or the end of a span before its start (``invalid_range``).
         """
-        q = _one(get_all, "q") or ""
-        if len(q) > MAX_QUERY_LENGTH:
+        if len(self.q) > MAX_QUERY_LENGTH:
             raise QueryError("q", f"the query is longer than {MAX_QUERY_LENGTH} characters")
-        if "\x00" in q:
-            raise QueryError("q", "the query contains a NUL character")
-        langs = []
-        for value in _many(get_all, "lang"):
-            try:
-                langs.append(Lang(value.lower()))
-            except ValueError:
-                codes = ", ".join(lang.value for lang in ALL_LANGS)
-                raise QueryError("lang", f"unknown language {value!r} (one of {codes})") from None
-        years = [_int("year", v, MIN_YEAR, MAX_YEAR) for v in _many(get_all, "year")]
-        topics = _many(get_all, "topic")
-        year_from, year_to = _span(
-            get_all, "year", lambda name, text: _int(name, text, MIN_YEAR, MAX_YEAR)
-        )
-        date_from, date_to = _span(get_all, "date", _date)
-        sort_text = _one(get_all, "sort")
-        try:
-            sort = SortOrder(sort_text.strip().lower()) if sort_text else SortOrder.RELEVANCE
-        except ValueError:
-            message = f"'sort' must be relevance or date, not {sort_text!r}"
-            raise QueryError("sort", message) from None
-        page_text = _one(get_all, "page")
-        page = _int("page", page_text, 1, MAX_PAGE) if page_text else 1
-        per_page_text = _one(get_all, "per_page")
-        per_page = (
-            _int("per_page", per_page_text, 1, MAX_PER_PAGE) if per_page_text else DEFAULT_PER_PAGE
-        )
-        collapse_text = _one(get_all, "collapse")
-        try:
-            collapse = Collapse(collapse_text.strip().lower()) if collapse_text else Collapse.NONE
-        except ValueError:
-            message = f"'collapse' must be report, not {collapse_text!r}"
-            raise QueryError("collapse", message) from None
-        switches = {name: _one(get_all, name) for name in ("expand", "timeline", "verbatim")}
-        for name, text in switches.items():
-            if text not in (None, "0", "1", "true", "false"):
-                raise QueryError(name, f"'{name}' must be 0 or 1, not {text!r}")
-        return cls(
-            q=q.strip(),
-            langs=tuple(dict.fromkeys(langs)),
-            years=tuple(sorted(set(years), reverse=True)),
-            topics=tuple(dict.fromkeys(topics)),
-            year_from=year_from,
-            year_to=year_to,
-            date_from=date_from,
-            date_to=date_to,
-            sort=sort,
-            page=page,
-            per_page=per_page,
-            collapse=collapse,
-            expand=switches["expand"] not in ("0", "false"),
-            timeline=switches["timeline"] in ("1", "true"),
-            verbatim=switches["verbatim"] in ("1", "true"),
-            ui_lang=ui_lang,
-        )
+        for year in self.years:
+            _within("year", year, MIN_YEAR, MAX_YEAR)
+        for name in ("year_from", "year_to"):
+            _within(name, getattr(self, name), MIN_YEAR, MAX_YEAR)
+        for name in ("date_from", "date_to"):
+            _within(name, getattr(self, name), MIN_DATE, MAX_DATE)
+        for span in ("year", "date"):
+            first, last = getattr(self, f"{span}_from"), getattr(self, f"{span}_to")
+            if first is not None and last is not None and last < first:
+                message = f"'{span}_to' ({last}) is before '{span}_from' ({first})"
+                raise QueryError(f"{span}_to", message, "invalid_range")
+        _within("page", self.page, 1, MAX_PAGE)
+        _within("per_page", self.per_page, 1, MAX_PER_PAGE)
+        return self
 
     def filters(self, facet: Facet) -> tuple[Any, ...]:
         """The selected values of one facet."""
@@ -263,44 +144,6 @@ class SearchRequest:
             self.verbatim,
             self.ui_lang,
         )
-
-    def as_params(self, **changes: Any) -> list[tuple[str, str]]:
-        """Query-string pairs reproducing this request (with ``changes`` applied).
-
-        Only non-default values are written, so links stay short.
-        """
-        values = {
-            "q": self.q,
-            "lang": list(self.langs),
-            "year": list(self.years),
-            "topic": list(self.topics),
-            "year_from": self.year_from,
-            "year_to": self.year_to,
-            "date_from": self.date_from,
-            "date_to": self.date_to,
-            "sort": self.sort,
-            "page": self.page,
-            "per_page": self.per_page,
-            "collapse": self.collapse,
-            "expand": self.expand,
-            "timeline": self.timeline,
-            "verbatim": self.verbatim,
-        }
-        values.update(changes)
-        defaults = SearchRequest()
-        pairs: list[tuple[str, str]] = []
-        for name, value in values.items():
-            if isinstance(value, list | tuple):
-                pairs.extend((name, str(v)) for v in value)
-            elif name == "expand":
-                if not value:
-                    pairs.append(("expand", "0"))
-            elif name in ("timeline", "verbatim"):
-                if value:
-                    pairs.append((name, "1"))
-            elif value != getattr(defaults, name) and value != "":
-                pairs.append((name, str(value)))
-        return pairs
 
 
 class Links(Protocol):

@@ -8,8 +8,9 @@ import re
 import pytest
 import schemathesis
 
-from indexer.records import MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH, PARAMETERS
+from indexer.records import MAX_FILTER_VALUES, MAX_PER_PAGE, MAX_QUERY_LENGTH
 from webapp.errors import JSON_PATHS
+from webapp.params import PARAMETERS
 
 EVERY_LANGUAGE = {"en", "be", "ru"}
 # Snippet HTML: any text without markup, and <mark>…</mark> around matches, nothing else.

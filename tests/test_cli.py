@@ -32,7 +32,13 @@ def test_search_json_is_the_api_answer_with_the_filters_applied(index_dir: Path,
 
 
 @pytest.mark.parametrize(
-    ("argv", "param"), [(["--year", "19x"], "year"), (["--page", "99"], "page")]
+    ("argv", "param"),
+    [
+        (["--year", "1800"], "year"),
+        (["--per-page", "51"], "per_page"),
+        (["--year-from", "2025", "--year-to", "2024"], "year_to"),
+        (["--page", "99"], "page"),  # past the last page
+    ],
 )
 def test_a_bad_parameter_exits_2_naming_it(index_dir: Path, capsys, argv, param) -> None:
     assert main(["search", "ICC", "--index", str(index_dir), *argv]) == 2

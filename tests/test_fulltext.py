@@ -19,10 +19,11 @@ from indexer.corpus import load_corpus
 from indexer.fulltext import FullTextError, clean, extract_pdf, split_passages
 from indexer.index import SearchIndex
 from indexer.languages import Lang
-from indexer.records import Collapse, Facet, SearchRequest
+from indexer.records import Collapse, Facet
 from indexer.search import search
 from tests import pdfcorpus
 from tests.helpers import nu_checker_messages
+from webapp.params import parse_search
 
 pdf_corpus = pdfcorpus.pdf_corpus  # the shared fixtures
 pdf_index = pdfcorpus.pdf_index
@@ -43,7 +44,7 @@ def pdf_client(pdf_index):
 
 def _search(index: SearchIndex, q: str, **params: list[str]):
     values = {"q": [q], **params}
-    return search(index, SearchRequest.from_params(lambda n: values.get(n, [])))
+    return search(index, parse_search(lambda n: values.get(n, [])))
 
 
 def test_text_is_mended_hyphens_joined_and_ligatures_spelt_out() -> None:

@@ -22,8 +22,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from indexer.records import PARAMETERS
 from webapp import create_app
+from webapp.params import PARAMETERS
 
 NAMES = [*PARAMETERS, "hl"]
 RESULT_KEYS = {"query", "total", "page", "per_page", "results", "facets", "expanded", "suggestion"}

@@ -10,8 +10,9 @@ import pytest
 from indexer.build import build_index
 from indexer.index import SearchIndex
 from indexer.languages import Lang
-from indexer.records import Facet, SearchRequest
+from indexer.records import Facet
 from indexer.search import search
+from webapp.params import parse_search
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
@@ -41,7 +42,7 @@ def gap_client(gap_index: Path):
 
 
 def _search(index: SearchIndex, **params: list[str]):
-    return search(index, SearchRequest.from_params(lambda n: params.get(n, [])))
+    return search(index, parse_search(lambda n: params.get(n, [])))
 
 
 def test_facets_and_totals_count_the_versions_that_exist(gap_index: Path) -> None:

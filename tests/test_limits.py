@@ -24,6 +24,7 @@ from indexer.query import MAX_PREFIX_TERMS, MAX_TERMS, QueryPlan, plan_query
 from indexer.records import MAX_QUERY_LENGTH, SearchRequest
 from indexer.search import search
 from tests.helpers import CORPUS, ROOT
+from webapp.params import parse_search
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
 CROWDED = MAX_PREFIX_TERMS + 16  # distinct words of one prefix in one summary
@@ -45,7 +46,7 @@ def crowded_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
 
 def _request(q: str, **params: str) -> SearchRequest:
     values = {"q": [q], **{k: [v] for k, v in params.items()}}
-    return SearchRequest.from_params(lambda name: values.get(name, []))
+    return parse_search(lambda name: values.get(name, []))
 
 
 def _terms_per_field(plan: QueryPlan) -> Counter:

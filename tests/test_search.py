@@ -29,16 +29,6 @@ def ids(index: SearchIndex, q: str, **kwargs) -> list[str]:
     return [hit.id for hit in search(index, SearchRequest(q=q, per_page=50, **kwargs)).hits]
 
 
-def params(**values: str | list[str]):
-    """A ``get_all`` over a dict, as ``request.args.getlist`` behaves."""
-
-    def get_all(name: str) -> list[str]:
-        value = values.get(name, [])
-        return [value] if isinstance(value, str) else list(value)
-
-    return get_all
-
-
 @pytest.mark.parametrize(
     ("q", "expected"),
     [
@@ -271,37 +261,6 @@ def test_get_document_returns_the_report_with_its_other_languages(index: SearchI
     assert [t.label for t in doc.topics] == ["Міжнародны крымінальны суд"]
     with pytest.raises(DocumentNotFound):
         get_document(index, "r99-en")
-
-
-@pytest.mark.parametrize(
-    ("values", "param"),
-    [
-        ({"year": "abc"}, "year"),
-        ({"lang": "xx"}, "lang"),
-        ({"per_page": "0"}, "per_page"),
-        ({"per_page": "1000"}, "per_page"),
-        ({"page": "0"}, "page"),
-        ({"page": "-1"}, "page"),
-        ({"q": "x" * 501}, "q"),
-        ({"sort": "random"}, "sort"),
-        ({"collapse": "year"}, "collapse"),
-        ({"expand": "maybe"}, "expand"),
-        ({"q": ["a", "b"]}, "q"),
-    ],
-)
-def test_bad_parameters_raise_query_errors_naming_the_parameter(values, param: str) -> None:
-    with pytest.raises(QueryError) as raised:
-        SearchRequest.from_params(params(**values))
-    assert raised.value.param == param
-
-
-def test_parameters_round_trip_through_as_params() -> None:
-    request = SearchRequest.from_params(
-        params(q="ICC", lang=["ru", "be"], year=["2024", "2025"], sort="date", expand="0")
-    )
-    pairs = request.as_params()
-    again = SearchRequest.from_params(lambda name: [value for key, value in pairs if key == name])
-    assert again == request
 
 
 @settings(

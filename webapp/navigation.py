@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from indexer.records import Collapse, Facet, SearchRequest, SearchResult, SortOrder
+from webapp.params import search_params
 from webapp.urls import search_url, with_hl
 
 PAGE_WINDOW = 2  # page links shown on each side of the current page
@@ -148,7 +149,7 @@ def search_links(result: SearchResult) -> SearchLinks:
         feed=search_url(req, "feed.feed", page=1, timeline=False),
         api=search_url(req, "api.search"),
         exports=tuple(
-            (label, with_hl("export.export", [*req.as_params(page=1), ("format", fmt)]))
+            (label, with_hl("export.export", [*search_params(req, page=1), ("format", fmt)]))
             for fmt, label in EXPORT_LINKS
         ),
     )

@@ -1,8 +1,8 @@
 """``GET /openapi.json``: the OpenAPI 3.1 description of the JSON API.
 
-The search parameters are derived from :data:`indexer.records.PARAMETERS` (their names
+The search parameters are derived from :data:`webapp.params.PARAMETERS` (their names
 and descriptions) and the limits in :mod:`indexer.records` (their bounds), so the
-document cannot drift from what :meth:`SearchRequest.from_params` accepts; the topic
+document cannot drift from what :func:`webapp.params.parse_search` accepts; the topic
 ids are those of the index in service.  ``tests/test_api.py`` checks the document
 against the OpenAPI meta-schema and ``tests/test_fuzz.py`` checks real responses
 against it.
@@ -25,11 +25,11 @@ from indexer.records import (
     MAX_YEAR,
     MIN_DATE,
     MIN_YEAR,
-    PARAMETERS,
     Collapse,
     SortOrder,
 )
 from indexer.recovery import Reason
+from webapp.params import PARAMETERS
 
 # Part of every ETag: a change of response shape must not be hidden by a cached answer.
 API_VERSION = "1.0.0"

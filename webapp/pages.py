@@ -30,6 +30,7 @@ from indexer.search import get_document
 from webapp.cite import access_date, cited_document, reading_citations
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import NO_YEAR_SPAN, facet_options, page_links, search_links, toggle_url
+from webapp.params import parse_search
 from webapp.searching import current_index, run_search
 from webapp.urls import compare_url, page_params, reference_url, report_address, with_hl
 from webapp.years import CHART_BAR_WIDTH, TIMELINE_BAR_WIDTH, span_chips, timeline_chart, year_chart
@@ -80,7 +81,7 @@ def page_request() -> tuple[SearchRequest, int | None]:
         if int(first[0]) > int(last[0]):
             args.setlist("year_from", last)
             args.setlist("year_to", first)
-    req = SearchRequest.from_params(args.getlist, ui_lang())
+    req = parse_search(args.getlist, ui_lang())
     if "collapse" not in args:
         req = dataclasses.replace(req, collapse=Collapse.REPORT)
     # A query's timeline is drawn on every page of its results.

@@ -9,6 +9,7 @@ from indexer.records import SearchRequest, SearchResult
 from indexer.search import estimate_cost, search
 from webapp.admission import admission
 from webapp.i18n import ui_lang
+from webapp.params import parse_search
 
 EXTENSION = "iapb_index"
 
@@ -20,7 +21,7 @@ def current_index() -> SearchIndex:
 
 def search_request() -> SearchRequest:
     """``request.args`` parsed once into a :class:`SearchRequest`; raises ``QueryError``."""
-    return SearchRequest.from_params(request.args.getlist, ui_lang())
+    return parse_search(request.args.getlist, ui_lang())
 
 
 def run_search(req: SearchRequest | None = None) -> SearchResult:

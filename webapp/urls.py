@@ -18,6 +18,7 @@ from flask import Flask, request, url_for
 
 from indexer.records import Collapse, SearchRequest
 from webapp.i18n import ui_lang
+from webapp.params import search_params
 
 PAGE_ENDPOINT = "pages.index"
 
@@ -32,7 +33,7 @@ def page_params(req: SearchRequest, **changes: Any) -> list[tuple[str, str]]:
     """Query pairs reproducing ``req`` on the search page (where collapsing is the default)."""
     # The pages decide these themselves: one result per report unless told otherwise, and
     # a query's timeline always.
-    pairs = [(k, v) for k, v in req.as_params(**changes) if k not in ("collapse", "timeline")]
+    pairs = [(k, v) for k, v in search_params(req, **changes) if k not in ("collapse", "timeline")]
     if changes.get("collapse", req.collapse) is Collapse.NONE:
         pairs.append(("collapse", Collapse.NONE.value))
     return pairs
@@ -42,7 +43,7 @@ def search_url(req: SearchRequest, endpoint: str = PAGE_ENDPOINT, **changes: Any
     """The URL reproducing ``req`` (with ``changes``) on ``endpoint``, ``hl`` included."""
     if endpoint == PAGE_ENDPOINT:
         return with_hl(endpoint, page_params(req, **changes))
-    return with_hl(endpoint, req.as_params(**changes))
+    return with_hl(endpoint, search_params(req, **changes))
 
 
 def report_url(doc: str) -> str:

@@ -181,6 +181,13 @@ def markdown(results: dict[str, Any]) -> str:
         partial = runs["uncached"].get("partial_queries")
         if partial:
             lines += ["Partial (a cost limit cut them): " + ", ".join(partial), ""]
+        if "recovery: typed wrong" in runs:
+            lines += [
+                "Recovery rows (`bench/recovery.py`): queries typed on the wrong keyboard "
+                "layout or misspelt, which find nothing as typed and are corrected, against "
+                "the same queries typed right; uncached, interleaved.",
+                "",
+            ]
     lines += ["## HTTP (`python -m webapp.serve`, loopback)", ""]
     for corpus, h in results["http"].items():
         lines += [

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import costly, inprocess, report, synth
+from bench import costly, inprocess, recovery, report, synth
 from bench.load import run_load
 from bench.queries import QUERY_MIX, REPEATED, distinct_variants, path
 from bench.server import Server
@@ -102,6 +102,13 @@ def _inprocess(index_dir: Path, label: str, budget: float) -> dict[str, Any]:
         )
         r = runs[name]
         _say(f"  p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms over {r['count']} searches")
+    _say(f"in-process latency, {label} corpus, recovery pairs (about {min(budget, 5.0):.0f} s)")
+    pairs = recovery.measure(index_dir, min(budget, 5.0))
+    runs["recovery: typed right"] = pairs["plain"]
+    runs["recovery: typed wrong"] = pairs["recovery"]
+    for name in ("plain", "recovery"):
+        r = pairs[name]
+        _say(f"  {name}: mean {r['mean_ms']} ms, p99 {r['p99_ms']} ms over {r['count']} searches")
     return runs
 
 

@@ -12,6 +12,7 @@ import pytest
 from bench import report
 from bench.load import run_load
 from bench.queries import QUERY_MIX, distinct_variants, path, request
+from bench.recovery import RECOVERY_PAIRS
 from bench.run import main
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -113,3 +114,25 @@ def test_distinct_load_stops_when_the_paths_are_used_up() -> None:
     assert out["requests"] == out["ok"] == 50
     assert out["exhausted"] is True
     assert out["wall_s"] < 10
+
+
+def test_the_cost_of_recovery_is_measured_against_the_queries_typed_right(
+    results: Path,
+) -> None:
+    data = json.loads((results / "results.json").read_text(encoding="utf-8"))
+    for corpus in ("bundled", "synthetic"):
+        runs = data["inprocess"][corpus]
+        right, wrong = runs["recovery: typed right"], runs["recovery: typed wrong"]
+        assert right["count"] == wrong["count"] >= len(RECOVERY_PAIRS)
+        assert wrong["mean_ms"] > 0 and right["p50_ms"] <= right["p99_ms"]
+    assert "| recovery: typed wrong |" in (results / "results.md").read_text(encoding="utf-8")
+
+
+def test_the_recovery_pairs_are_corrected_on_the_bundled_corpus(search_index) -> None:
+    from indexer.records import SearchRequest
+    from indexer.search import search
+
+    for name, typed, meant in RECOVERY_PAIRS:
+        result = search(search_index, SearchRequest(q=typed))
+        offered = result.corrected.target if result.corrected else result.suggestion
+        assert offered == meant, name

@@ -443,14 +443,14 @@ _PARSER_CRASHES = (
 
 def _parse(text: str) -> wq.Query:
     try:
-        parsed = _PARSER.parse(text)
-        if parsed is wq.NullQuery:
-            # Whoosh drops "-torture" alone (an AndNot of nothing) to a null query: it
-            # means every document except those, as "NOT torture" does.
-            raw = _PARSER.parse(text, normalize=False)
-            if isinstance(raw, wq.AndNot) and not _has_terms(raw.a) and _has_terms(raw.b):
-                return wq.Not(raw.b.normalize())
-        return parsed
+        # Not normalised: normalising drops a repeated word from an AND ("Office of the
+        # Prosecutor of the ICC" would lose its second "of the"), breaking typed names.
+        raw = _PARSER.parse(text, normalize=False)
+        if isinstance(raw, wq.AndNot) and not _has_terms(raw.a) and _has_terms(raw.b):
+            # Whoosh would reduce "-torture" alone (an AndNot of nothing) to a null
+            # query: it means every document except those, as "NOT torture" does.
+            return wq.Not(raw.b.normalize())
+        return raw
     except _PARSER_CRASHES as exc:
         raise _Malformed(repr(exc)) from exc
 

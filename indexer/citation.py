@@ -48,8 +48,10 @@ class Format(StrEnum):
         """The format named by ``text``; raises :class:`QueryError` naming ``format``."""
         allowed = allowed or tuple(cls)
         names = ", ".join(f.value for f in allowed)
+        if text is None:
+            raise QueryError("format", f"'format' is missing: one of {names}")
         try:
-            value = cls((text or "").strip().lower())
+            value = cls(text.strip().lower())
         except ValueError:
             value = None
         if value is None or value not in allowed:

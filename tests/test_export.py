@@ -246,6 +246,20 @@ def test_bad_parameters_get_400_in_the_error_shape(client, query: str) -> None:
     assert error["param"] == ("lang" if "lang=xx" in query else "format")
 
 
+@pytest.mark.parametrize(
+    ("query", "code", "message"),
+    [
+        ("q=ICC&format=csv&format=ris", "repeated_parameter", "'format' may be given once"),
+        ("q=ICC", "invalid_parameter", "'format' is missing: one of csv, json, bibtex, ris"),
+        ("q=ICC&format=xlsx", "invalid_parameter", "'format' must be one of csv, json"),
+    ],
+)
+def test_a_missing_or_repeated_format_is_refused_saying_so(client, query, code, message) -> None:
+    error = client.get(f"/export?{query}").get_json()["error"]
+    assert error["code"] == code and error["message"].startswith(message)
+    assert "None" not in error["message"]
+
+
 def test_search_pages_link_every_export_format(client) -> None:
     page = client.get("/?q=ICC&hl=en").get_data(as_text=True)
     links = dict(re.findall(r'<a href="(/export\?[^"]+)" download>([^<]+)</a>', page))

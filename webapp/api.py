@@ -27,6 +27,7 @@ from webapp.cite import access_date, cited_document
 from webapp.errors import unavailable
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.openapi import API_VERSION, openapi_document
+from webapp.params import one_value
 from webapp.searching import current_index, run_search, search_request
 from webapp.urls import API_LINKS
 
@@ -58,12 +59,10 @@ def check_interface_language() -> None:
 
     Raises :class:`QueryError` naming ``hl``.
     """
-    values = request.args.getlist("hl")
-    if len(values) > 1:
-        raise QueryError("hl", "'hl' may be given once", "repeated_parameter")
-    if values and values[0].strip().lower() not in UI_CODES:
+    text = one_value(request.args.getlist, "hl")
+    if text is not None and text.strip().lower() not in UI_CODES:
         codes = ", ".join(lang.value for lang in ALL_LANGS)
-        raise QueryError("hl", f"'hl' must be one of {codes}, not {values[0]!r}")
+        raise QueryError("hl", f"'hl' must be one of {codes}, not {text!r}")
 
 
 def etag_for(*key: Any, generation: int | None = None) -> str:
@@ -153,13 +152,8 @@ def citation_format() -> Format | None:
 
     Raises :class:`QueryError` naming ``format`` for another value or a repeated one.
     """
-    values = request.args.getlist("format")
-    if not values:
-        return None
-    fmt = Format.parse(values[0], CITATION_FORMATS)
-    if len(values) > 1:
-        raise QueryError("format", "'format' may be given once", "repeated_parameter")
-    return fmt
+    text = one_value(request.args.getlist, "format")
+    return None if text is None else Format.parse(text, CITATION_FORMATS)
 
 
 @bp.get("/healthz")

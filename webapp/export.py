@@ -32,6 +32,7 @@ from indexer.records import Hit
 from indexer.search import get_document
 from webapp.cite import access_date, source_url
 from webapp.feed import plain_snippet
+from webapp.params import one_value
 from webapp.searching import current_index, run_search, search_request
 from webapp.urls import report_address
 
@@ -118,9 +119,7 @@ def export_hits(limit: int) -> tuple[int, list[Hit]]:
 @bp.get("/export")
 def export() -> Response:
     """Every result of the search in ``format`` as a download; 400 for a bad format."""
-    fmt = Format.parse(request.args.get("format"))
-    if len(request.args.getlist("format")) > 1:
-        Format.parse(None)  # repeated: refused like a bad value
+    fmt = Format.parse(one_value(request.args.getlist, "format"))
     limit = current_app.config["EXPORT_MAX"]
     total, hits = export_hits(limit)
     records = list(_cited_hits(hits))

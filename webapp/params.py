@@ -52,7 +52,11 @@ PARAMETERS: dict[str, str] = {
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _one(get_all: GetAll, name: str) -> str | None:
+def one_value(get_all: GetAll, name: str) -> str | None:
+    """The value of a parameter that may be given once, ``None`` when absent.
+
+    Raises :class:`QueryError` (``repeated_parameter``) when it is given more than once.
+    """
     values = get_all(name)
     if not values:
         return None
@@ -83,7 +87,7 @@ def _optional(
     get_all: GetAll, name: str, read: Callable[[str, str], Any], default: Any = None
 ) -> Any:
     """The value of ``name`` read by ``read``, ``default`` when absent or empty."""
-    text = (_one(get_all, name) or "").strip()
+    text = (one_value(get_all, name) or "").strip()
     return read(name, text) if text else default
 
 
@@ -95,7 +99,7 @@ def _many(get_all: GetAll, name: str) -> list[str]:
 
 
 def _choice(get_all: GetAll, name: str, kind: type[Any], default: Any, allowed: str) -> Any:
-    text = _one(get_all, name)
+    text = one_value(get_all, name)
     try:
         return kind(text.strip().lower()) if text else default
     except ValueError:
@@ -103,7 +107,7 @@ def _choice(get_all: GetAll, name: str, kind: type[Any], default: Any, allowed: 
 
 
 def _switch(get_all: GetAll, name: str, default: bool) -> bool:
-    text = _one(get_all, name)
+    text = one_value(get_all, name)
     if text not in (None, "0", "1", "true", "false"):
         raise QueryError(name, f"'{name}' must be 0 or 1, not {text!r}")
     return default if text is None else text in ("1", "true")
@@ -124,7 +128,7 @@ def parse_search(get_all: GetAll, ui_lang: Lang = Lang.EN) -> SearchRequest:
     Raises :class:`QueryError` naming the parameter for anything malformed or out of
     bounds.  Topic ids are checked against the index by :func:`indexer.search.search`.
     """
-    q = _one(get_all, "q") or ""
+    q = one_value(get_all, "q") or ""
     if "\x00" in q:
         raise QueryError("q", "the query contains a NUL character")
     # Read in this order, so a request with several faults is told of the first.

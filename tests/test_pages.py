@@ -233,6 +233,18 @@ def test_expanded_names_are_shown(client) -> None:
     assert "МУС" in page.text
 
 
+@pytest.mark.parametrize(
+    ("hl", "note"),
+    [("en", "Read as a date:"), ("be", "Прачытана як дата:"), ("ru", "Прочитано как дата:")],
+)
+def test_a_month_read_as_a_date_is_said_in_the_interface_language(client, hl, note) -> None:
+    _, page = get_page(client, f"/?q=верасні+2024&hl={hl}")
+    assert note in page.text
+    assert page.find("time", datetime="2024-09", lang="be")
+    _, year_only = get_page(client, f"/?q=2024&hl={hl}")
+    assert note not in year_only.text
+
+
 @pytest.mark.parametrize("doc", ["r9-be", "r9-ru"])
 def test_translated_report_says_unofficial_translation(client, doc: str) -> None:
     _, page = get_page(client, f"/reports/{doc}?hl=en")

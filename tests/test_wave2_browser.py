@@ -52,6 +52,7 @@ def shoot(page, name: str) -> None:
         "/?hl=en",
         "/?q=ICC&year=2024&lang=ru&hl=en",
         "/?q=nothingmatchesthis&year=2023&hl=be",
+        "/?q=верасні+2024&hl=ru",  # a month read as a date: the note
         "/reports/r9-en?hl=en",
         "/reports/r9-be?hl=be",
         "/reports/r9-ru?hl=ru",

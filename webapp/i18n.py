@@ -21,7 +21,7 @@ from indexer.languages import ALL_LANGS, Lang
 TRANSLATIONS = Path(__file__).parent / "translations"
 # messages.po: the pages, the feed and the errors (babel.cfg); widget.po: the widget page;
 # fulltext.po: full reports (missing versions, passages, the page of a full report);
-# years.po: spans of years and the term over time (the search page);
+# years.po: spans of years, months read as dates and the term over time (the search page);
 # reading.po: paragraph links and the three languages side by side;
 # cite.po: export links and citations;
 # recovery.po: corrected queries (keyboard layout, spelling) and query notes.

@@ -11,7 +11,12 @@ A build validates the corpus first (a bad corpus leaves the directory untouched)
 writes a new generation beside the old ones, then swaps ``current`` with one
 ``rename`` (atomic on POSIX): a reader sees the old index or the new one, never half
 of one.  ``meta.json`` in each generation carries what the search side needs besides
-the Whoosh index (topics, glossary) so that they change together with it.
+the Whoosh index (topics, glossary) so that they change together with it, and lists
+every file of the generation with its size and checksum (the manifest the search side
+checks).  Before the manifest is made, the build derives from the index it has just
+written what serving would otherwise compute on first use (per-document columns, field
+lengths, the documents of every glossary name's phrase) and writes it beside the
+segments as memory-mappable arrays (:mod:`indexer.derived`), listed in the manifest too.
 
 Segments are written as separate files, not Whoosh's single compound file: a searcher
 on a compound file copies its postings and stored fields into memory (``BufferFile``
@@ -47,6 +52,7 @@ from whoosh import index as whoosh_index
 from indexer import schema as f
 from indexer.analysis import normalise_word, plain_analyzer
 from indexer.corpus import Corpus, Report, load_corpus
+from indexer.derived import write_derived
 from indexer.fulltext import FullTextInfo, extract_all, write_passages
 from indexer.layout import CURRENT, META, current_generation, file_checksum, read_meta
 from indexer.months import report_months
@@ -65,6 +71,7 @@ _ANALYSIS_SOURCES = (
     "translit.py",
     "schema.py",
     "build.py",
+    "derived.py",
     "fulltext.py",
 )
 
@@ -375,6 +382,7 @@ def build_index(
         try:
             documents = write_index(corpus, tmp, progress)
             meta = _meta(corpus, generation, print_, documents)
+            meta["derived"] = write_derived(tmp, [t.id for t in corpus.topics], corpus.glossary)
             fulltext = write_passages(corpus, texts, tmp, meta)
             meta["files"] = generation_files(tmp)
             meta["checksums"] = {name: file_checksum(tmp / name) for name in meta["files"]}

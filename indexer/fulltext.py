@@ -36,6 +36,7 @@ from whoosh.fields import ID, STORED
 
 from indexer import schema as f
 from indexer.corpus import Corpus, Report
+from indexer.derived import write_derived
 from indexer.fullreports import full_report_meta
 from indexer.languages import Lang
 from indexer.layout import PASSAGES, PDFS, file_checksum
@@ -221,9 +222,12 @@ def write_passages(
             raise
         from indexer.build import generation_files
 
+        derived = write_derived(target, [t.id for t in corpus.topics], corpus.glossary)
         files = generation_files(target)
         checksums = {name: file_checksum(target / name) for name in files}
-        passage_meta = dict(meta, documents=info.passages, files=files, checksums=checksums)
+        passage_meta = dict(
+            meta, documents=info.passages, files=files, checksums=checksums, derived=derived
+        )
         passage_meta.pop("full_reports", None)
         (target / "meta.json").write_text(json.dumps(passage_meta, ensure_ascii=False), "utf-8")
     meta["full_reports"] = full_report_meta(corpus, info.pages_by_doc)

@@ -1,8 +1,10 @@
 """The index in service: opened once per process, refreshed when a new generation appears.
 
 :class:`SearchIndex` follows the ``current`` link of an index directory (see
-:mod:`indexer.build`).  Each generation is opened once; its per-document facet columns
-are read once into arrays; each thread gets its own Whoosh searcher on it.  Searches
+:mod:`indexer.build`).  Each generation is opened once; its per-document facet columns,
+field lengths and glossary phrases are memory-mapped from the arrays the build derived
+(:mod:`indexer.derived`; read from Whoosh for a generation built before them); each
+thread gets its own Whoosh searcher on it.  Searches
 are cached per generation, so a rebuild invalidates the cache by construction.
 
 Searchers hold open files, and a generation is retired while other threads may still
@@ -20,6 +22,7 @@ import struct
 import threading
 import weakref
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +30,11 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from indexer import schema as f
 from indexer.corpus import GlossaryConcept, Topic
+from indexer.derived import open_derived, read_columns
 from indexer.errors import IndexUnavailable
 from indexer.glossary import Glossary
-from indexer.languages import LANG_INDEX, Lang
+from indexer.languages import Lang
 from indexer.layout import CURRENT, META, PASSAGES, file_checksum, read_meta
 from indexer.lru import LRUCache
 from indexer.matching import Postings
@@ -144,7 +147,7 @@ class Generation:
                 path, self.meta.get("files", {}), self.meta.get("checksums", {})
             )
             self.ix = whoosh_index.open_dir(str(path))
-            self._load_columns()
+            self._load_columns(path)
         except DAMAGE_ERRORS as exc:
             raise IndexUnavailable(
                 "the index is damaged", f"cannot open index generation {path}: {exc!r}"
@@ -152,7 +155,7 @@ class Generation:
         self.path = path
         self.number: int = int(self.meta["generation"])
         self.plans = LRUCache(PLAN_CACHE_SIZE, PLAN_CACHE_BYTES, plan_bytes)
-        self.postings = Postings()
+        self.postings = Postings(self.derived)
         self._glossary: Glossary | None = None
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -163,14 +166,15 @@ class Generation:
         # searching it then), and at exit: the searchers' files are closed, not leaked.
         self._finalizer = weakref.finalize(self, _close_searchers, self._searchers, self._lock)
 
-    def verify(self) -> None:
+    def verify(self, names: Iterable[str] | None = None) -> None:
         """Check cheaply that no file of this generation changed since it was opened.
 
-        Compares each file's size, modification time and inode with those seen (and
-        checksummed) when the generation was opened.  Raises :class:`IndexUnavailable`
-        naming the first changed file in its ``detail``.
+        Compares each file's size, modification time and inode (of ``names``, default
+        all) with those seen (and checksummed) when the generation was opened.  Raises
+        :class:`IndexUnavailable` naming the first changed file in its ``detail``.
         """
-        for name, stamp in self._stamps.items():
+        stamps = self._stamps if names is None else {n: self._stamps[n] for n in names}
+        for name, stamp in stamps.items():
             try:
                 info = (self.path / name).stat()
                 now = (info.st_size, info.st_mtime_ns, info.st_ino)
@@ -184,6 +188,19 @@ class Generation:
                     "the index is damaged",
                     f"index generation {self.path}: {name} {problem}",
                 )
+
+    def verify_mapped(self) -> None:
+        """:meth:`verify` for the memory-mapped files only (the derived structures).
+
+        A read of a memory-mapped file that was truncated in place does not raise: the
+        process is killed (``SIGBUS``).  So these few files are checked before each use
+        of the generation (a ``stat`` each), and a changed one is damage like any other.
+        """
+        if self.derived is not None:
+            self.verify(self.derived.files)
+        passages = self._passages
+        if passages:
+            passages.generation.verify_mapped()
 
     @property
     def glossary(self) -> Glossary:
@@ -204,25 +221,31 @@ class Generation:
                 self._passages = PassageIndex(self, path) if (path / META).exists() else None
             return self._passages
 
-    def _load_columns(self) -> None:
+    def _load_columns(self, path: Path) -> None:
+        """The per-document columns: memory-mapped from the derived structures the build
+        wrote (see :mod:`indexer.derived`), or read from Whoosh for a generation built
+        before them."""
         self.topics: dict[str, Topic] = {t["id"]: _topic(t) for t in self.meta["topics"]}
         self.concepts = [_concept(c) for c in self.meta["glossary"]]
-        with self.ix.reader() as reader:
-            self.doc_count = reader.doc_count_all()
-            n = self.doc_count
-            self.years = np.array(list(reader.column_reader(f.YEAR)), dtype=np.int32)[:n]
-            self.days = np.array(list(reader.column_reader(f.DAY)), dtype=np.int32)[:n]
-            self.reports = np.array(list(reader.column_reader(f.REPORT)), dtype=np.int64)[:n]
-            langs = reader.column_reader(f.LANG)
-            self.langs = np.array([LANG_INDEX.get(v, -1) for v in langs], dtype=np.int8)[:n]
-            self.versions = Versions(self.reports, self.langs)
-            self.topic_ids = list(self.topics)
-            self.topic_matrix = np.zeros((n, len(self.topic_ids)), dtype=bool)
-            for j, topic in enumerate(self.topic_ids):
-                if (f.TOPICS, topic) in reader:
-                    ids = list(reader.postings(f.TOPICS, topic).all_ids())
-                    self.topic_matrix[ids, j] = True
-            self.year_values = sorted({int(y) for y in self.years}, reverse=True)
+        self.topic_ids = list(self.topics)
+        self.derived = open_derived(path, self.meta)
+        if self.derived is not None:
+            if self.derived.topic_ids != self.topic_ids:
+                raise ValueError("the derived columns were made for other topics")
+            columns = self.derived.columns
+            self.doc_count = self.derived.documents
+            self.year_values = self.derived.year_values
+        else:
+            with self.ix.reader() as reader:
+                columns = read_columns(reader, self.topic_ids)
+            self.doc_count = len(columns["years"])
+            self.year_values = sorted({int(y) for y in columns["years"]}, reverse=True)
+        self.years = columns["years"]
+        self.days = columns["days"]
+        self.reports = columns["reports"]
+        self.langs = columns["langs"]
+        self.topic_matrix = columns["topics"]
+        self.versions = Versions(self.reports, self.langs, columns["report_order"])
 
     def searcher(self) -> Searcher:
         """This thread's searcher on this generation (Whoosh searchers are not shared).
@@ -350,6 +373,7 @@ class SearchIndex:
                     self._generation, self._target = opened, target
                     self.cache.clear()
                 current = self._generation
+        self.check(current, mapped=True)
         held = getattr(self._held, "generation", None)
         if held is not current:
             # The replaced generation stays open for the threads still searching it; its
@@ -359,14 +383,15 @@ class SearchIndex:
             self._held.generation = current
         return current
 
-    def check(self, gen: Generation) -> None:
-        """Verify ``gen``'s files; when one changed, stop serving ``gen`` and raise.
+    def check(self, gen: Generation, mapped: bool = False) -> None:
+        """Verify ``gen``'s files (only its memory-mapped ones with ``mapped``); when one
+        changed, stop serving ``gen`` and raise.
 
         Raises :class:`IndexUnavailable` (the next :meth:`generation` serves an older
         intact generation, if there is one).
         """
         try:
-            gen.verify()
+            gen.verify_mapped() if mapped else gen.verify()
         except IndexUnavailable as exc:
             with self._lock:
                 self._damaged[gen.path.name] = exc.detail

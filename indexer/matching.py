@@ -8,8 +8,10 @@ leaf by leaf, on arrays:
 - a ``Term`` is its postings list (document numbers and term frequencies), read once
   per index generation and kept in a bounded cache, scored with Whoosh's own BM25
   formula (``whoosh.scoring.bm25``) and idf, applied to the whole array at once;
-- a ``Phrase`` asks Whoosh only which documents hold the words in order (positions are
-  Whoosh's business), cached the same way, and scores like its words together;
+- a ``Phrase`` takes the documents holding the words in order from the build's
+  precomputed glossary phrases when it is one (:mod:`indexer.derived`), else asks
+  Whoosh (positions are Whoosh's business), cached the same way, and scores like its
+  words together;
 - ``Or``/``And``/``Not``/``AndNot``/``AndMaybe`` are set operations on sorted arrays,
   scores added as BM25F adds them across fields;
 - a ``ConstantScoreQuery`` (a month of a query: :mod:`indexer.months`) is its child's
@@ -38,11 +40,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.columns import NumericColumn
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
 
+from indexer.derived import Derived, field_lengths
 from indexer.lru import LRUCache
 from indexer.ranking import SameReport, Versions
 
@@ -65,12 +65,17 @@ class OutOfTime(Exception):
 class Postings:
     """The arrays of one index generation: postings, field lengths, statistics.
 
-    Each :class:`~indexer.index.Generation` holds one (``gen.postings``).
+    Each :class:`~indexer.index.Generation` holds one (``gen.postings``), with the
+    generation's derived structures when the build wrote them (field lengths and
+    glossary phrases, memory-mapped: nothing to compute).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, derived: Derived | None = None) -> None:
         self.cache = LRUCache(None, CACHE_BYTES, _nbytes)
+        self.derived = derived
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+        if derived is not None:
+            self._lengths.update(derived.lengths)
         self._lock = threading.Lock()
 
     def _leaves(self, searcher: Searcher) -> list[tuple[Searcher, int]]:
@@ -82,10 +87,7 @@ class Postings:
             cached = self._lengths.get(field)
         if cached is not None:
             return cached
-        parts = [_field_lengths(leaf.reader(), field) for leaf, _ in self._leaves(searcher)]
-        lengths = np.concatenate(parts) if parts else _EMPTY_SCORES
-        filled = lengths[lengths > 0]
-        result = (lengths, float(filled.mean()) if len(filled) else 1.0)
+        result = field_lengths(searcher, field)
         with self._lock:
             self._lengths[field] = result
         return result
@@ -111,40 +113,25 @@ class Postings:
             return _EMPTY_DOCS, _EMPTY_SCORES
         return np.concatenate(ids), np.concatenate(weights)
 
+    def known_phrase(self, query: wq.Phrase) -> np.ndarray | None:
+        """The documents matching ``query`` as the build found them, when it is a glossary
+        name's phrase the build precomputed (see :mod:`indexer.derived`), else ``None``."""
+        if self.derived is None or query.slop != 1:
+            return None
+        return self.derived.phrase(query.fieldname, query.words)
+
+    def is_known_phrase(self, query: wq.Phrase) -> bool:
+        """Whether :meth:`known_phrase` answers ``query`` without a positional check."""
+        return (
+            self.derived is not None
+            and query.slop == 1
+            and self.derived.has_phrase(query.fieldname, query.words)
+        )
+
     def whoosh_docs(self, query: wq.Query, searcher: Searcher) -> np.ndarray:
         """The documents matching ``query`` by Whoosh's own (unscored) evaluation of it."""
         key = ("query", type(query).__name__, repr(query))
         return self.cache.get_or_compute(key, lambda: _whoosh_docs(query, searcher))
-
-
-# Whoosh stores a document's field length as one byte (a logarithmic code).
-_LENGTH_OF_CODE = np.array([0] + [byte_to_length(code) for code in range(1, 256)], dtype=np.float64)
-
-
-def _field_lengths(reader, field: str) -> np.ndarray:
-    """Every document's length in ``field`` in one segment, as floats.
-
-    Whoosh quirk: ``doc_field_length`` costs microseconds per call, a second per field
-    of 100,000 documents.  The W3 codec keeps the length codes as one byte per document
-    in a column; read it whole (private attributes, checked for), else ask per document.
-    """
-    count = reader.doc_count_all()
-    perdoc = getattr(reader, "_perdoc", None)
-    column = None
-    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-    if isinstance(column, NumericColumn.Reader) and getattr(column, "_typecode", "") == "B":
-        stored = min(column._count, count)
-        codes = np.zeros(count, dtype=np.uint8)
-        if stored:
-            raw = column._dbfile.get(column._basepos, stored)
-            codes[:stored] = np.frombuffer(raw, dtype=np.uint8)
-        return _LENGTH_OF_CODE[codes]
-    return np.fromiter(
-        (reader.doc_field_length(d, field, 0) or 0 for d in range(count)),
-        dtype=np.float64,
-        count=count,
-    )
 
 
 def _read_blocks(matcher) -> tuple[list[int], list[float]]:
@@ -299,7 +286,9 @@ class _Evaluator:
             candidates = np.intersect1d(candidates, word_docs, assume_unique=True)
         if not len(candidates):
             return _EMPTY_DOCS, _EMPTY_SCORES
-        docs = self.postings.whoosh_docs(query, self.searcher)
+        docs = self.postings.known_phrase(query)
+        if docs is None:
+            docs = self.postings.whoosh_docs(query, self.searcher)
         scores = np.zeros(len(docs))
         for word_docs, word_scores in words:
             _, here, there = np.intersect1d(docs, word_docs, True, return_indices=True)

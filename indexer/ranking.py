@@ -54,10 +54,13 @@ class SameReport(wq.WrappingQuery):
 class Versions:
     """The documents of each report in one generation: docnums grouped by report."""
 
-    def __init__(self, reports: np.ndarray, langs: np.ndarray) -> None:
+    def __init__(
+        self, reports: np.ndarray, langs: np.ndarray, order: np.ndarray | None = None
+    ) -> None:
+        """``order`` is ``np.argsort(reports, kind="stable")`` when the caller has it."""
         self.langs = langs
         self.report_count = int(reports.max()) + 1 if len(reports) else 0
-        self.order = np.argsort(reports, kind="stable")
+        self.order = np.argsort(reports, kind="stable") if order is None else order
         self.sorted_reports = reports[self.order]
         self.reports = reports
 

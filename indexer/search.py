@@ -394,9 +394,10 @@ def estimate_cost(index: SearchIndex, req: SearchRequest) -> int:
     """Postings a search of ``req`` would read, from its plan; 0 when its result is cached.
 
     Cheap to compute: the plan is parsed once per generation and document frequencies
-    are in the term dictionary.  A phrase whose matches are already cached costs its
-    words' postings; one still to be checked costs :data:`PHRASE_COST` times that (its
-    positions are read).  Raises what :func:`search` raises for a bad request.
+    are in the term dictionary.  A phrase whose matches are already cached or were
+    precomputed by the build (a glossary name) costs its words' postings; one still to
+    be checked costs :data:`PHRASE_COST` times that (its positions are read).  Raises
+    what :func:`search` raises for a bad request.
     """
     gen = index.generation()
     _check(gen, req)
@@ -414,7 +415,8 @@ def estimate_cost(index: SearchIndex, req: SearchRequest) -> int:
             postings = sum(reader.doc_frequency(field, text) for field, text in terms)
             if isinstance(leaf, wq.Phrase):
                 key = ("phrase", leaf.fieldname, tuple(leaf.words), leaf.slop)
-                postings *= 1 if gen.postings.cache.peek(key) else PHRASE_COST
+                known = gen.postings.cache.peek(key) or gen.postings.is_known_phrase(leaf)
+                postings *= 1 if known else PHRASE_COST
             cost += postings
         if req.timeline:
             # Counting mentions reads word positions, which cost what a phrase check does.

@@ -87,3 +87,28 @@ def test_a_generation_damaged_before_it_is_opened_is_never_served(tmp_path):
     victim.write_bytes(bytes(data))
     health = _client(index_dir).get("/healthz").get_json()
     assert (health["status"], health["generation"]) == ("degraded", 1)
+
+
+@pytest.mark.parametrize("array", ["col-years.npy", "len-summary_en.npy", "phrase-docs.npy"])
+def test_a_truncated_memory_mapped_array_gives_503_then_the_previous_generation(
+    tmp_path, caplog, array
+):
+    # The derived arrays are memory-mapped: reading a truncated one would kill the
+    # process, so they are checked before each use, and the change is damage.
+    index_dir = tmp_path / "index"
+    build_index(MINI, index_dir)
+    build_index(MINI, index_dir)
+    client = _client(index_dir)
+    assert client.get("/api/search?q=ICC").status_code == 200  # the generation is open
+    generation = current_generation(index_dir)
+    assert generation is not None
+    victim = generation / array
+    with open(victim, "r+b") as handle:
+        handle.truncate(victim.stat().st_size // 2)
+    with caplog.at_level(logging.WARNING):
+        _assert_unavailable_without_paths(client.get("/api/search?q=torture"), index_dir)
+    assert victim.name in caplog.text
+    health = client.get("/healthz").get_json()
+    assert (health["status"], health["generation"]) == ("degraded", 1)
+    response = client.get("/api/search?q=torture")
+    assert response.status_code == 200 and response.get_json()["total"] == 1

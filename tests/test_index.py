@@ -46,14 +46,17 @@ def test_every_index_file_is_recorded_with_its_size(pristine: Path) -> None:
     generation = current_generation(pristine)
     assert generation is not None
     files = read_meta(generation)["files"]
-    assert sorted(files) + ["meta.json"] == _index_files(generation)
+    assert sorted([*files, "meta.json"]) == _index_files(generation)
     assert all(files[name] == (generation / name).stat().st_size for name in files)
 
 
 # Segments are written one file per part (terms, postings, stored fields, one file per
 # column): each kind of part is damaged in turn, the columns included, which Whoosh
 # would otherwise read as default values.
+# The arrays the build derives (indexer.derived) are parts too.
 PARTS = [".toc", ".trm", ".pst", "_stored.col", ".day.col", ".lang.col", "_summary_en_len.col"]
+PARTS += ["col-years.npy", "col-topics.npy", "len-summary_en.npy", "phrase-docs.npy"]
+PARTS += ["phrase-offsets.npy", "derived.json"]
 
 
 # Whoosh leaves a file open when it fails to read a damaged table of contents or

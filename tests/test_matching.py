@@ -138,14 +138,14 @@ def test_a_negated_left_side_excludes_the_right_side(generation) -> None:
 
 @pytest.mark.parametrize("field", [f.summary_field(Lang.BE), f.title_field(Lang.EN), "key_ru"])
 def test_field_lengths_read_whole_equal_whoosh_s_per_document_lengths(generation, field) -> None:
-    from indexer.matching import _field_lengths
+    from indexer.derived import _segment_lengths
 
     for leaf, _ in generation.searcher().leaf_searchers():
         reader = leaf.reader()
         expected = [
             reader.doc_field_length(d, field, 0) or 0 for d in range(reader.doc_count_all())
         ]
-        assert _field_lengths(reader, field).tolist() == expected
+        assert _segment_lengths(reader, field).tolist() == expected
         assert any(expected)
 
 

@@ -1,0 +1,378 @@
+"""Structures derived from a generation's Whoosh index at build time, memory-mapped to serve.
+
+Whoosh is the index of record (analysis, schema, segments, stored fields, spelling).
+What serving used to compute from it on first use, per process, is computed once by the
+build instead and written beside the segments as ``.npy`` arrays, which a serving
+process opens with ``numpy.load(mmap_mode="r")``: nothing is parsed or re-derived, and
+the operating system shares the pages between worker processes.
+
+- **Columns** (``col-*.npy``): per document its year, day, report number and language,
+  its topics (a boolean matrix, one column per topic of ``meta.json``), and the order of
+  the documents by report (what :class:`~indexer.ranking.Versions` sorts).
+- **Field lengths** (``len-<field>.npy``): per scored field, every document's length as
+  Whoosh scores it (its one-byte length code, decoded), and in ``derived.json`` the mean
+  length of the documents that have the field (see :mod:`indexer.matching`).
+- **Glossary phrases** (``phrase-docs.npy``, ``phrase-offsets.npy``): for every name of
+  several words of every glossary concept, analysed by each language's analyser, and
+  each of that language's title and summary fields, the documents holding the name as a
+  phrase (each word right after the one before, what the query side's ``slop=1``
+  phrases ask).  Serving reads these instead of Whoosh's per-document positional check.
+  ``derived.json`` lists the (field, words) keys in the order of the offsets.
+
+Consistency: the build derives them from the index it has just written (so document
+numbers are the ones serving sees, whatever the number of segments), before the
+generation's manifest is made; ``meta.json`` names them (``derived``) and lists each
+file with its size and checksum among the generation's ``files``, so a missing,
+truncated or altered array is damage like any other file (checked when the generation
+is opened, and before each search, see :meth:`Derived.verify`).  The serving side uses
+the same functions for a generation built before these files existed
+(:func:`read_columns`, :func:`field_lengths`), and Whoosh's positional check for its
+phrases: such a generation is served as before, only slower to open and to search first.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import NumericColumn
+from whoosh.searching import Searcher
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length
+
+from indexer import schema as f
+from indexer.analysis import analyze
+from indexer.corpus import GlossaryConcept
+from indexer.languages import ALL_LANGS, LANG_INDEX
+
+VERSION = 1
+INFO = "derived.json"
+PHRASE_DOCS = "phrase-docs.npy"
+PHRASE_OFFSETS = "phrase-offsets.npy"
+COLUMNS = ("years", "days", "reports", "langs", "topics", "report_order")
+_SHIFT = np.int64(32)  # a position key is (document << 32) | position
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+PhraseKey = tuple[str, tuple[str, ...]]  # (field, analysed words)
+
+
+# -- what serving used to compute on open: shared by the build and the fallback ------------
+
+
+def read_columns(reader, topic_ids: list[str]) -> dict[str, np.ndarray]:
+    """The per-document columns of an index (see the module), read from Whoosh."""
+    n = reader.doc_count_all()
+    langs = reader.column_reader(f.LANG)
+    reports = np.array(list(reader.column_reader(f.REPORT)), dtype=np.int64)[:n]
+    topics = np.zeros((n, len(topic_ids)), dtype=bool)
+    for j, topic in enumerate(topic_ids):
+        if (f.TOPICS, topic) in reader:
+            ids = list(reader.postings(f.TOPICS, topic).all_ids())
+            topics[ids, j] = True
+    return {
+        "years": np.array(list(reader.column_reader(f.YEAR)), dtype=np.int32)[:n],
+        "days": np.array(list(reader.column_reader(f.DAY)), dtype=np.int32)[:n],
+        "reports": reports,
+        "langs": np.array([LANG_INDEX.get(v, -1) for v in langs], dtype=np.int8)[:n],
+        "topics": topics,
+        "report_order": np.argsort(reports, kind="stable"),
+    }
+
+
+# Whoosh stores a document's field length as one byte (a logarithmic code).
+_LENGTH_OF_CODE = np.array([0] + [byte_to_length(code) for code in range(1, 256)], dtype=np.float64)
+
+
+def _segment_lengths(reader, field: str) -> np.ndarray:
+    """Every document's length in ``field`` in one segment, as floats.
+
+    Whoosh quirk: ``doc_field_length`` costs microseconds per call, a second per field
+    of 100,000 documents.  The W3 codec keeps the length codes as one byte per document
+    in a column; read it whole (private attributes, checked for), else ask per document.
+    """
+    count = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    column = None
+    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if isinstance(column, NumericColumn.Reader) and getattr(column, "_typecode", "") == "B":
+        stored = min(column._count, count)
+        codes = np.zeros(count, dtype=np.uint8)
+        if stored:
+            raw = column._dbfile.get(column._basepos, stored)
+            codes[:stored] = np.frombuffer(raw, dtype=np.uint8)
+        return _LENGTH_OF_CODE[codes]
+    return np.fromiter(
+        (reader.doc_field_length(d, field, 0) or 0 for d in range(count)),
+        dtype=np.float64,
+        count=count,
+    )
+
+
+def field_lengths(searcher: Searcher, field: str) -> tuple[np.ndarray, float]:
+    """Every document's length in ``field`` and the mean length of the non-empty ones."""
+    parts = [_segment_lengths(leaf.reader(), field) for leaf, _ in searcher.leaf_searchers()]
+    lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
+    filled = lengths[lengths > 0]
+    return lengths, float(filled.mean()) if len(filled) else 1.0
+
+
+def scored_fields(schema) -> list[str]:
+    """The fields a query scores (BM25F) that this schema has."""
+    return [name for name in f.field_boosts() if name in schema and schema[name].scorable]
+
+
+# -- glossary phrases ----------------------------------------------------------------
+
+
+def glossary_phrases(concepts: Iterable[GlossaryConcept]) -> list[PhraseKey]:
+    """Every (field, words) a query may search as a glossary name's phrase: each name of
+    several words, analysed by each language's analyser, in that language's title and
+    summary fields (sorted, without repeats)."""
+    keys: set[PhraseKey] = set()
+    for concept in concepts:
+        names = {name for _, name in concept.all_names()}
+        names |= {n for names_ in concept.homonyms.values() for n in names_}
+        for name in names:
+            for lang in ALL_LANGS:
+                words = tuple(analyze(name, lang))
+                if len(words) > 1:
+                    keys.add((f.title_field(lang), words))
+                    keys.add((f.summary_field(lang), words))
+    return sorted(keys)
+
+
+def _leaf_postings(searcher: Searcher, field: str, text: str) -> Iterator[tuple[Any, int]]:
+    """The postings matcher of ``text`` in ``field`` in each segment, with its offset."""
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if (field, text) in reader:
+            yield reader.postings(field, text), offset
+
+
+def _blockwise(matcher) -> bool:
+    # Whoosh's W3 leaf matcher decodes a block of postings at a time into arrays; reading
+    # those whole (private attributes, checked for) avoids a Python call per posting.
+    return all(hasattr(matcher, a) for a in ("_read_ids", "_read_values", "_next_block"))
+
+
+def _word_docs(searcher: Searcher, field: str, text: str) -> np.ndarray:
+    """The sorted documents holding ``text`` in ``field``."""
+    parts: list[np.ndarray] = []
+    for matcher, offset in _leaf_postings(searcher, field, text):
+        ids: list[int] = []
+        while matcher.is_active():
+            if _blockwise(matcher):
+                matcher._read_ids()
+                ids.extend(matcher._ids[matcher._i :])
+                matcher._i = matcher._blocklength
+                matcher._next_block()
+            else:
+                ids.append(matcher.id())
+                matcher.next()
+        parts.append(np.asarray(ids, dtype=np.int64) + offset)
+    return np.concatenate(parts) if parts else _EMPTY
+
+
+def _decode_deltas(value: bytes) -> list[int]:
+    # Whoosh's Positions format: the count (4 bytes), then the gaps between positions
+    # (the first from 0) pickled; as formats.Positions.decode_positions reads it.
+    if not value.endswith(b"."):
+        value += b"."
+    return pickle.loads(value[_INT_SIZE:])
+
+
+def _word_positions(searcher: Searcher, field: str, text: str, wanted: np.ndarray) -> np.ndarray:
+    """Every occurrence of ``text`` in ``field`` in the sorted documents ``wanted``, as
+    sorted keys ``(doc << 32) | position``; only those documents' positions are decoded."""
+    decode_positions = searcher.schema[field].format.decode_positions
+    docs: list[int] = []
+    counts: list[int] = []
+    deltas: list[int] = []
+    for matcher, offset in _leaf_postings(searcher, field, text):
+        while matcher.is_active():
+            if not _blockwise(matcher):
+                if matcher.id() + offset in wanted:
+                    found = decode_positions(matcher.value())
+                    docs.append(matcher.id() + offset)
+                    counts.append(len(found))
+                    deltas.extend(np.diff(found, prepend=0).tolist())
+                matcher.next()
+                continue
+            matcher._read_ids()
+            ids = np.asarray(matcher._ids[matcher._i :], dtype=np.int64) + offset
+            at = np.minimum(np.searchsorted(wanted, ids), len(wanted) - 1)
+            keep = np.flatnonzero(wanted[at] == ids) if len(wanted) else []
+            if len(keep):
+                matcher._read_values()
+                values = matcher._values[matcher._i :]
+                for i in keep:
+                    gaps = _decode_deltas(values[i])
+                    docs.append(int(ids[i]))
+                    counts.append(len(gaps))
+                    deltas.extend(gaps)
+            matcher._i = matcher._blocklength
+            matcher._next_block()
+    if not docs:
+        return _EMPTY
+    # Positions from the gaps, each document's own running sum.
+    total = np.cumsum(np.asarray(deltas, dtype=np.int64))
+    ends = np.cumsum(counts)
+    before = np.concatenate([[0], total[ends[:-1] - 1]]) if len(ends) else _EMPTY
+    positions = total - np.repeat(before, counts)
+    keys = (np.repeat(np.asarray(docs, dtype=np.int64), counts) << _SHIFT) | positions
+    return np.sort(keys)
+
+
+def phrase_documents(searcher: Searcher, keys: list[PhraseKey]) -> list[np.ndarray]:
+    """For each (field, words) of ``keys``, the sorted documents holding the words in that
+    order, each right after the one before (a ``slop=1`` phrase).
+
+    Positions are decoded only in the documents holding every word of some phrase.
+    """
+    reader = searcher.reader()
+    present = [all((field, w) in reader for w in words) for field, words in keys]
+    docs: dict[tuple[str, str], np.ndarray] = {}
+    candidates: list[np.ndarray] = []
+    wanted: dict[tuple[str, str], list[np.ndarray]] = {}
+    for (field, words), here in zip(keys, present, strict=True):
+        if not here:
+            candidates.append(_EMPTY)
+            continue
+        found: np.ndarray | None = None
+        for word in words:
+            if (field, word) not in docs:
+                docs[field, word] = _word_docs(searcher, field, word)
+            word_docs = docs[field, word]
+            found = word_docs if found is None else np.intersect1d(found, word_docs, True)
+        candidates.append(found)
+        for word in words:
+            wanted.setdefault((field, word), []).append(found)
+    positions = {
+        (field, word): _word_positions(searcher, field, word, np.unique(np.concatenate(parts)))
+        for (field, word), parts in wanted.items()
+    }
+    result: list[np.ndarray] = []
+    for (field, words), found in zip(keys, candidates, strict=True):
+        if not len(found):
+            result.append(_EMPTY)
+            continue
+        starts = positions[field, words[0]]
+        for i, word in enumerate(words[1:], start=1):
+            starts = starts[np.isin(starts + i, positions[field, word], assume_unique=True)]
+        result.append(np.unique(starts >> _SHIFT))
+    return result
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+def _save(directory: Path, name: str, array: np.ndarray) -> str:
+    np.save(directory / name, np.ascontiguousarray(array), allow_pickle=False)
+    return name
+
+
+def write_derived(
+    directory: Path, topic_ids: list[str], concepts: Iterable[GlossaryConcept]
+) -> dict[str, Any]:
+    """Derive the structures of the Whoosh index in ``directory`` and write them there.
+
+    ``topic_ids`` and ``concepts`` are the generation's topics (in ``meta.json`` order)
+    and glossary.  Returns what ``meta.json`` records under ``derived``.
+    """
+    ix = whoosh_index.open_dir(str(directory))
+    schema = ix.schema  # Whoosh reads the table of contents again on each ``ix.schema``
+    info: dict[str, Any] = {"version": VERSION, "topic_ids": topic_ids}
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        columns = read_columns(reader, topic_ids)
+        info["documents"] = len(columns["years"])
+        info["year_values"] = sorted({int(y) for y in columns["years"]}, reverse=True)
+        info["columns"] = {
+            name: _save(directory, f"col-{name}.npy", columns[name]) for name in COLUMNS
+        }
+        info["lengths"] = {}
+        for field in scored_fields(schema):
+            lengths, mean = field_lengths(searcher, field)
+            info["lengths"][field] = {
+                "file": _save(directory, f"len-{field}.npy", lengths),
+                "mean": mean,
+            }
+        keys = [k for k in glossary_phrases(concepts) if k[0] in schema]
+        docs = phrase_documents(searcher, keys)
+    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in docs], out=offsets[1:])
+    joined = np.concatenate(docs) if docs else _EMPTY
+    info["phrases"] = {
+        "docs": _save(directory, PHRASE_DOCS, joined.astype(np.int32)),
+        "offsets": _save(directory, PHRASE_OFFSETS, offsets),
+        "keys": [[field, list(words)] for field, words in keys],
+    }
+    (directory / INFO).write_text(json.dumps(info, ensure_ascii=False), "utf-8")
+    return {"version": VERSION, "info": INFO}
+
+
+# -- serving -------------------------------------------------------------------------
+
+
+def _mapped(path: Path) -> np.ndarray:
+    # A plain ndarray view of the read-only mapping (not the np.memmap subclass).
+    return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+
+
+class Derived:
+    """A generation's derived structures, memory-mapped (see the module)."""
+
+    def __init__(self, path: Path, entry: dict[str, Any]) -> None:
+        if entry.get("version") != VERSION:
+            raise ValueError(f"derived structures of version {entry.get('version')!r}")
+        info = json.loads((path / entry["info"]).read_text(encoding="utf-8"))
+        self.path = path
+        self.documents: int = int(info["documents"])
+        self.topic_ids: list[str] = list(info["topic_ids"])
+        self.year_values: list[int] = [int(y) for y in info["year_values"]]
+        self.files: list[str] = [entry["info"]]
+        self.columns = {name: self._load(info["columns"][name]) for name in COLUMNS}
+        self.lengths = {
+            field: (self._load(item["file"]), float(item["mean"]))
+            for field, item in info["lengths"].items()
+        }
+        phrases = info["phrases"]
+        self._phrase_docs = self._load(phrases["docs"])
+        self._phrase_offsets = self._load(phrases["offsets"])
+        self._phrases = {
+            (field, tuple(words)): i for i, (field, words) in enumerate(phrases["keys"])
+        }
+        for name, array in self.columns.items():
+            if len(array) != self.documents:
+                raise ValueError(f"column {name} has {len(array)} rows, not {self.documents}")
+        if len(self._phrase_offsets) != len(self._phrases) + 1:
+            raise ValueError("phrase offsets do not match the phrases")
+
+    def _load(self, name: str) -> np.ndarray:
+        self.files.append(name)
+        return _mapped(self.path / name)
+
+    def phrase(self, field: str, words: Iterable[str]) -> np.ndarray | None:
+        """The documents holding ``words`` as a phrase in ``field``, if precomputed."""
+        i = self._phrases.get((field, tuple(words)))
+        if i is None:
+            return None
+        lo, hi = self._phrase_offsets[i], self._phrase_offsets[i + 1]
+        return self._phrase_docs[lo:hi].astype(np.int64)
+
+    def has_phrase(self, field: str, words: Iterable[str]) -> bool:
+        return (field, tuple(words)) in self._phrases
+
+
+def open_derived(path: Path, meta: dict[str, Any]) -> Derived | None:
+    """The derived structures of the generation at ``path``; ``None`` for a generation
+    built before they existed (its ``meta.json`` names none)."""
+    entry = meta.get("derived")
+    return None if entry is None else Derived(path, entry)

@@ -258,3 +258,13 @@ def test_the_page_says_the_layout_was_read_back_in_each_language(
     assert "<strong>OSCE</strong>" in note and "<em>ЩЫСУ</em>" in note
     showing = {"en": "Showing results for", "be": "Паказаны вынікі", "ru": "Показаны результаты"}
     assert showing[hl] in note
+
+
+def test_the_feed_of_a_corrected_search_names_the_correction(client) -> None:
+    import xml.etree.ElementTree as ET
+
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    root = ET.fromstring(client.get("/feed.atom?q=ICC+torure&hl=en").data)
+    assert root.findtext("a:title", namespaces=atom) == "IAPB progress reports: ICC torture"
+    entries = root.findall("a:entry", atom)
+    assert entries and all("r9-" in e.findtext("a:id", namespaces=atom) for e in entries)

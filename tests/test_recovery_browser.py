@@ -87,3 +87,21 @@ def test_the_search_page_note_links_both_ways(sized, live_server, hl) -> None:
     note.locator("em").click()
     expect(sized.locator("p.did-you-mean")).to_be_visible()
     expect(sized.locator("p.note.corrected")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("hl", "says"),
+    [
+        ("en", "Left out of the search: a*. A prefix needs at least 2 letters before the *."),
+        ("be", "Не шукалася: a*. Перад * трэба не менш за 2 літары."),
+    ],
+)
+def test_the_widget_says_which_prefix_it_left_out(page, live_server, hl, says) -> None:
+    page.goto(f"{live_server.url}/widget?hl={hl}")
+    widget = page.locator("iapb-search")
+    widget.get_by_role("searchbox").fill("a* ICC")
+    note = widget.locator('[part~="corrected"]')
+    expect(note).to_have_text(says)
+    expect(widget.locator('[part~="result"]')).to_have_count(3)  # ICC: reports 7, 8, 9
+    widget.get_by_role("searchbox").fill("ICC")
+    expect(note).to_be_hidden()

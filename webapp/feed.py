@@ -57,9 +57,10 @@ def plain_snippet(snippet: str) -> str:
 
 
 def feed_title(result: SearchResult) -> str:
-    """The feed's title in the interface language."""
+    """The feed's title in the interface language, naming the query searched (a query
+    typed on the wrong layout or misspelt names its correction)."""
     if result.request.q:
-        return _("IAPB progress reports: %(query)s", query=result.request.q)
+        return _("IAPB progress reports: %(query)s", query=result.searched)
     return _("IAPB progress reports: latest")
 
 

@@ -123,7 +123,10 @@ PARTS: tuple[ReferenceEntry, ...] = (
     ReferenceEntry(
         "corrected",
         "",
-        _l("What was searched instead of the words typed (keyboard layout, spelling)."),
+        _l(
+            "What was searched instead of the words typed (keyboard layout, spelling), "
+            "and prefixes left out."
+        ),
     ),
     ReferenceEntry(
         "correction",

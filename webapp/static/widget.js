@@ -43,6 +43,7 @@
       showing: "Showing results for {to}.",
       instead: "Search instead for {from}",
       suggest: "Did you mean: {s}?",
+      ignored: "Left out of the search: {p}. A prefix needs at least 2 letters before the *.",
     },
     be: {
       label: "Пошук па справаздачах IAPB",
@@ -66,6 +67,7 @@
       showing: "Паказаны вынікі па запыце {to}.",
       instead: "Шукаць замест гэтага {from}",
       suggest: "Магчыма, вы мелі на ўвазе: {s}?",
+      ignored: "Не шукалася: {p}. Перад * трэба не менш за 2 літары.",
     },
     ru: {
       label: "Поиск по отчётам IAPB",
@@ -89,6 +91,7 @@
       showing: "Показаны результаты по запросу {to}.",
       instead: "Искать вместо этого {from}",
       suggest: "Возможно, вы имели в виду: {s}?",
+      ignored: "Не искалось: {p}. Перед * нужно не меньше 2 букв.",
     },
   };
   // East Slavic plurals: 1, 21 вынік; 2-4, 22 вынікі; 5-20, 11-14 вынікаў.
@@ -514,7 +517,8 @@ text-decoration:underline;border-radius:0}
       this._more.href = this._link("./?" + this._params(q, false));
     }
 
-    // "Showing results for X. Search instead for Y", or "Did you mean: X?" (buttons).
+    // "Showing results for X. Search instead for Y", or "Did you mean: X?" (buttons), and
+    // the prefixes left out.
     _renderNote(data, t) {
       const fill = (text, key, node) => {
         const [before, after] = text.split(key);
@@ -531,6 +535,9 @@ text-decoration:underline;border-radius:0}
       } else if (typeof data.suggestion === "string" && !Number(data.total)) {
         parts = fill(t.suggest, "{s}", button(data.suggestion, { "data-q": data.suggestion }, "span"));
       }
+      // Prefixes too short to search ("a*"), which the service left out.
+      const ignored = Array.isArray(data.ignored) ? data.ignored.map(String) : [];
+      if (ignored.length) parts.push(parts.length ? " " : "", t.ignored.replace("{p}", ignored.join(", ")));
       this._note.replaceChildren(...parts);
       this._note.hidden = !parts.length;
     }

@@ -319,3 +319,40 @@ def test_glossary_homonyms_must_be_names_of_their_concept(mini: Path) -> None:
     with pytest.raises(CorpusError) as raised:
         load_corpus(mini)
     assert "[concepts[1].homonyms.ru[0]] 'Весна' is not a ru name above" in str(raised.value)
+
+
+# The bilingual review of issue 9: (report, language, corrected wording, the wording it replaced).
+REVIEWED = [
+    (4, Lang.BE, "зрабілі ўнёсак у яго высновы", "паспрыялі яго высновам"),
+    (4, Lang.RU, "внесли вклад в его выводы", "способствовали его выводам"),
+    (4, Lang.RU, "содействовать усилиям", "продвигать усилия"),
+    (5, Lang.BE, "прывяла да яго закліку", "падштурхнула яго заклікаць"),
+    (5, Lang.BE, "ўчынілі шэраг парушэнняў", "цэлы шэраг"),
+    (5, Lang.RU, "привела к его призыву", "побудила его призвать"),
+    (5, Lang.RU, "совершили ряд нарушений", "целый ряд"),
+    (6, Lang.BE, "вылучае значныя дасягненні", "асвятляе"),
+    (6, Lang.BE, "запыты аб інфармацыі", "прадастаўленні"),
+    (6, Lang.RU, "подчёркивает значительные достижения", "освещает"),
+    (8, Lang.BE, "пасля таго, як Літва перадала яму сітуацыю", "куды Літва перадала"),
+    (9, Lang.BE, "Па стане на верасень 2025 года", "Да верасня 2025 года"),
+    (9, Lang.BE, "гэтыя паслугі ўключаюць механізмы перанакіравання", "у тым ліку механізмамі"),
+    (9, Lang.RU, "эти услуги включают механизмы перенаправления", "включая механизмы"),
+    (9, Lang.RU, "К другим ключевым достижениям относится публикация", "относятся публикация"),
+]
+
+
+@pytest.mark.parametrize(("number", "lang", "corrected", "replaced"), REVIEWED)
+def test_bundled_translations_carry_the_review_corrections(
+    number: int, lang: Lang, corrected: str, replaced: str
+) -> None:
+    report = next(r for r in load_corpus(ROOT / "corpus").reports if r.number == number)
+    text = report.summaries[lang].summary
+    assert corrected in text
+    assert replaced not in text
+
+
+def test_bundled_translation_notes_say_who_translated_and_when() -> None:
+    for report in load_corpus(ROOT / "corpus").reports:
+        for lang in (Lang.BE, Lang.RU):
+            note = report.summaries[lang].provenance_note
+            assert "iapb-search" in note and "2026" in note, (report.number, lang)

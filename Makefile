@@ -68,7 +68,8 @@ dev: index  ## Flask's development server with reload (never for production)
 eval-analysis: $(STAMP)  ## score the stemmers on the reference data in $(IAPB_REFDATA)
 	IAPB_REFDATA=$(IAPB_REFDATA) $(BIN)/python -m tools.evaluate
 
-bench: $(STAMP) fonts  ## build and query benchmarks; writes bench/results.md and .json (BENCH_ARGS=--help)
+bench: $(STAMP) fonts  ## build and query benchmarks, peers side by side; writes bench/results.md and .json (BENCH_ARGS=--help)
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.fulltext
 

@@ -135,6 +135,48 @@ def _latency_rows(title: str, runs: dict[str, dict[str, Any]]) -> list[str]:
     return rows + [""]
 
 
+# (key in the peers' figures, what it is)
+PEER_FIGURES: tuple[tuple[str, str], ...] = (
+    ("build_s", "build, s (loading the corpus included)"),
+    ("disk_mb", "index on disk, MB"),
+    ("open_ms", "open in a fresh process, ms (median)"),
+    ("warm_p50_ms", "warm p50 in-process, ms (median of rounds)"),
+    ("warm_p99_ms", "warm p99 in-process, ms (median of rounds)"),
+)
+
+
+def _peer_rows(peers: dict[str, Any]) -> list[str]:
+    """The side-by-side table: each figure for the project and each peer, with the ratio
+    project / peer after each peer's figure."""
+    systems = peers["systems"]
+    labels = [label for label in systems if label != "project"]
+    project = systems["project"]
+    lines = [
+        "## Peers: Tantivy and SQLite FTS5, same corpus, same queries",
+        "",
+        f"{project.get('documents') or 0:,} synthetic documents; the {peers['queries']} "
+        f"queries of `bench/queries.py` (top 10, a snippet per hit, disjunctive year/lang/"
+        f"topic counts); {peers['rounds']} alternating warm rounds after one warm-up, "
+        f"{peers['open_rounds']} fresh process(es) per system for open, imports not "
+        "counted.  Ratio (×) = project / peer: above 1 the project is slower or bigger.",
+        "",
+        "| | project | " + " | ".join(labels) + " |",
+        "|---|---:|" + "---:|" * len(labels),
+    ]
+    for key, what in PEER_FIGURES:
+        cells = [_fmt(project.get(key))]
+        for label in labels:
+            ratio = peers["ratios"][label].get(key)
+            value = _fmt(systems[label].get(key))
+            cells.append(f"{value} (×{ratio:.2f})" if ratio is not None else value)
+        lines.append(f"| {what} | " + " | ".join(cells) + " |")
+    if project.get("build_reused"):
+        lines += ["", "The project's build figure is from its reused index's own build."]
+    lines += ["", "What each peer does differently, so that no ratio is misread:", ""]
+    lines += [f"- {item}" for item in peers["differences"]] + [""]
+    return lines
+
+
 def markdown(results: dict[str, Any]) -> str:
     """``results.md``: every section of the results as tables."""
     env = results["environment"]
@@ -188,6 +230,8 @@ def markdown(results: dict[str, Any]) -> str:
                 "the same queries typed right; uncached, interleaved.",
                 "",
             ]
+    if "peers" in results:
+        lines += _peer_rows(results["peers"])
     lines += ["## HTTP (`python -m webapp.serve`, loopback)", ""]
     for corpus, h in results["http"].items():
         lines += [

@@ -7,8 +7,9 @@ when it was built, unless ``--rebuild``); in-process latency of the fixed query 
 (:mod:`bench.queries`) with the result cache off and on; HTTP throughput and latency
 against the production server at ``--connections`` concurrent keep-alive connections
 for distinct (uncached) and repeated (cached) searches and for ``/healthz`` (the
-floor); the server's memory.  Prints progress, then the report; writes ``results.md``
-and ``results.json``.
+floor); the server's memory; with ``--peers`` (the default), Tantivy and SQLite FTS5
+on the same synthetic corpus and queries, as ratios (:mod:`bench.peers`).  Prints
+progress, then the report; writes ``results.md`` and ``results.json``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import costly, inprocess, recovery, report, synth
+from bench import costly, inprocess, peers, recovery, report, synth
 from bench.load import run_load
 from bench.queries import QUERY_MIX, REPEATED, distinct_variants, path
 from bench.server import Server
@@ -223,6 +224,19 @@ def make_parser() -> argparse.ArgumentParser:
         default=5000,
         help="distinct searches sent before the server's memory is read",
     )
+    parser.add_argument(
+        "--peers",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Tantivy and SQLite FTS5 side by side on the synthetic corpus (bench.peers; "
+        "needs the bench extra)",
+    )
+    parser.add_argument(
+        "--peer-rounds", type=int, default=7, help="alternating warm rounds of the mix per system"
+    )
+    parser.add_argument(
+        "--peer-open-rounds", type=int, default=5, help="fresh processes per system for open"
+    )
     parser.add_argument("--costly-clients", type=int, default=8)
     parser.add_argument("--costly-seconds", type=float, default=20.0)
     return parser
@@ -262,6 +276,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for label, index_dir in indexes.items():
         budget = args.latency_budget if label == "synthetic" else min(args.latency_budget, 5.0)
         results["inprocess"][label] = _inprocess(index_dir, label, budget)
+    if args.peers:
+        _say("peers: Tantivy and SQLite FTS5 on the synthetic corpus")
+        results["peers"] = peers.run(
+            synthetic,
+            indexes["synthetic"],
+            results["build"]["synthetic"],
+            work,
+            rounds=args.peer_rounds,
+            open_rounds=args.peer_open_rounds,
+            progress=lambda m: _say(f"  {m}"),
+        )
     for label, index_dir in indexes.items():
         if label == "synthetic" and args.skip_synthetic_http:
             continue

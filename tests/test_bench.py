@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from bench import report
+from bench import peers, report
 from bench.load import run_load
 from bench.queries import QUERY_MIX, distinct_variants, path, request
 from bench.recovery import RECOVERY_PAIRS
 from bench.run import main
+from indexer.corpus import load_corpus
+from indexer.glossary import Glossary
+from indexer.index import SearchIndex
+from indexer.query import plan_query
+from indexer.search import search
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
@@ -24,6 +30,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     argv = ["--corpus", str(MINI), "--docs", "300", "--work", str(out / "work")]
     argv += ["--results", str(out), "--duration", "0.5", "--connections", "2"]
     argv += ["--latency-budget", "0.2", "--memory-searches", "0"]
+    argv += ["--peer-rounds", "2", "--peer-open-rounds", "1"]  # peers are on by default
     assert main(argv) == 0
     return out
 
@@ -36,6 +43,8 @@ def test_the_report_has_every_section(results: Path) -> None:
         "## In-process search latency",
         "### bundled corpus",
         "### synthetic corpus",
+        "## Peers: Tantivy and SQLite FTS5",
+        "What each peer does differently",
         "## HTTP",
         "## Notes",
     ):
@@ -67,10 +76,99 @@ def test_a_second_run_reuses_the_synthetic_corpus(results: Path) -> None:
     argv = ["--corpus", str(MINI), "--docs", "300", "--work", str(results / "work")]
     argv += ["--results", str(results / "again"), "--duration", "0.2", "--connections", "1"]
     argv += ["--latency-budget", "0.1", "--skip-synthetic-http", "--memory-searches", "0"]
-    assert main(argv) == 0
+    assert main([*argv, "--no-peers"]) == 0
     data = json.loads((results / "again" / "results.json").read_text(encoding="utf-8"))
     assert data["synthesis"]["reused"] is True
     assert "synthetic" not in data["http"]
+    assert "peers" not in data
+    assert "## Peers" not in (results / "again" / "results.md").read_text(encoding="utf-8")
+
+
+PEER_LABELS = ("tantivy", "tantivy+g", "fts5", "fts5+g")
+PEER_FIGURES = ("build_s", "disk_mb", "open_ms", "warm_p50_ms", "warm_p99_ms")
+
+
+def test_the_peers_section_has_every_figure_and_ratio(results: Path) -> None:
+    data = json.loads((results / "results.json").read_text(encoding="utf-8"))["peers"]
+    systems = data["systems"]
+    assert set(systems) == {"project", *PEER_LABELS}
+    for label in ("project", *PEER_LABELS):
+        for figure in PEER_FIGURES:
+            assert systems[label][figure] > 0, (label, figure)
+    for label in PEER_LABELS:
+        assert systems[label]["documents"] == 300
+        for figure in PEER_FIGURES:
+            expected = systems["project"][figure] / systems[label][figure]
+            ratio = data["ratios"][label][figure]
+            assert ratio > 0
+            if figure in ("build_s", "disk_mb", "open_ms"):  # warm ones: medians of rounds
+                assert ratio == pytest.approx(expected, rel=0.01)
+    assert data["rounds"] == 2 and data["queries"] == len(QUERY_MIX)
+    text = (results / "results.md").read_text(encoding="utf-8")
+    section = text.split("## Peers")[1].split("\n## ")[0]
+    assert "| | project | tantivy | tantivy+g | fts5 | fts5+g |" in section
+    for what in ("build, s", "index on disk, MB", "open in a fresh process", "warm p50"):
+        row = next(line for line in section.splitlines() if line.startswith(f"| {what}"))
+        assert row.count("(×") == len(PEER_LABELS)
+
+
+def test_the_glossary_peers_get_the_names_the_planner_adds() -> None:
+    glossary = Glossary(load_corpus(MINI).glossary)
+    some = 0
+    for name, params in QUERY_MIX:
+        q = params.get("q", [""])[0]
+        added = peers.parse(params, glossary).expanded
+        assert sorted(added) == sorted(plan_query(q, glossary).expanded), name
+        assert peers.parse(params).expanded == ()
+        some += bool(added)
+    assert some >= 5  # ICC, МУС, Lukashenka... name concepts of the fixture's glossary
+
+
+def _project_reports(index: SearchIndex, word: str) -> set[int]:
+    found: set[int] = set()
+    page = 1
+    while True:
+        params = {"q": [word], "per_page": ["50"], "page": [str(page)]}
+        result = search(index, request(params))
+        found |= {hit.report for hit in result.hits}
+        if page * 50 >= result.total:
+            return found
+        page += 1
+
+
+# Words of tests/fixtures/mini's texts (the synthetic corpus is drawn from them), in no
+# glossary name, with one form in the vocabulary: every system's analysis agrees on them.
+@pytest.mark.parametrize("word", ["evidence", "officials", "доказательства"])
+def test_each_peer_finds_the_reports_the_project_finds(results: Path, word: str) -> None:
+    work = results / "work"
+    index = SearchIndex(work / "index-synthetic", cache_size=0)
+    expected = _project_reports(index, word)
+    index.close()
+    assert 0 < len(expected) < 100  # of the synthetic corpus's 100 reports
+    query = peers.parse({"q": [word]})
+    for name, peer_class in peers.PEERS.items():
+        peer = peer_class(work / f"peer-{name}")
+        try:
+            assert peer.matching_reports(query) == expected, name
+            result = peer.search(query)
+            assert 0 < len(result.hits) <= peers.TOP
+            assert sum(result.facets["lang"].values()) == result.total
+            assert sum(result.facets["year"].values()) == result.total
+        finally:
+            peer.close()
+
+
+def test_make_bench_installs_the_bench_extra(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run(
+        ["make", "-n", "bench", f"VENV={tmp_path / 'venv'}"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "pip install -q -e '.[bench]'" in run.stdout
+    assert "bench.run" in run.stdout
 
 
 def test_distinct_variants_are_all_different_searches() -> None:

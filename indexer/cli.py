@@ -214,6 +214,8 @@ def _search(args: argparse.Namespace) -> int:
         print(f"showing results for {result.corrected.target!r} ({reason} correction)")
     if result.expanded:
         print("also searched: " + ", ".join(result.expanded))
+    if result.months:
+        print("read as dates: " + ", ".join(f"{text} ({month})" for text, month in result.months))
     if result.suggestion:
         print(f"did you mean: {result.suggestion}")
     for hit in result.hits:

@@ -19,6 +19,16 @@ def test_search_prints_the_count_the_expansion_and_each_hit(index_dir: Path, cap
     assert "<mark>" in out
 
 
+def test_search_says_which_months_it_read_as_dates(index_dir: Path, capsys) -> None:
+    # Report 7's period is April to September 2024: its three versions.
+    assert main(["search", "сентября 2024", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("3 results for 'сентября 2024'")
+    assert "read as dates: сентября 2024 (2024-09)" in out
+    assert main(["search", "2024", "--index", str(index_dir)]) == 0
+    assert "read as dates" not in capsys.readouterr().out
+
+
 def test_search_json_is_the_api_answer_with_the_filters_applied(index_dir: Path, capsys) -> None:
     argv = ["search", "ICC", "--index", str(index_dir), "--lang", "be", "--collapse", "--json"]
     assert main([*argv, "--sort", "date", "--per-page", "2", "--hl", "ru"]) == 0

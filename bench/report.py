@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bench.fresh import table as fresh_table
+
 # (id, what, where in the results, comparison, bound)
 TARGETS: tuple[tuple[str, str, tuple[str, ...], str, float], ...] = (
     (
@@ -65,6 +67,27 @@ TARGETS: tuple[tuple[str, str, tuple[str, ...], str, float], ...] = (
         250.0,
     ),
     (
+        "synthetic-open-p50",
+        "synthetic corpus, opening the generation in a fresh process, p50 ms",
+        ("fresh", "synthetic", "open", "p50_ms"),
+        "<=",
+        50.0,
+    ),
+    (
+        "synthetic-first-p50",
+        "synthetic corpus, first search of each query in a fresh process, p50 ms",
+        ("fresh", "synthetic", "first_search", "p50_ms"),
+        "<=",
+        20.0,
+    ),
+    (
+        "synthetic-first-p99",
+        "synthetic corpus, first search of each query in a fresh process, p99 ms",
+        ("fresh", "synthetic", "first_search", "p99_ms"),
+        "<=",
+        100.0,
+    ),
+    (
         "rss-bundled",
         "largest server process RSS after the runs (bundled corpus), MB",
         ("http", "bundled", "memory", "largest_VmRSS"),
@@ -101,8 +124,8 @@ def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target with the measured value and PASS, MISS or n/a (not measured)."""
     out = []
     for target_id, what, path, op, bound in TARGETS:
-        if path[0] == "costly" and "costly" not in results:
-            continue  # the attack runs only with --costly: not asked for, not judged
+        if path[0] in ("costly", "fresh") and path[0] not in results:
+            continue  # not asked for (no --costly, --fresh-rounds 0): not judged
         value = _get(results, path)
         if value is None:
             verdict = "n/a"
@@ -232,6 +255,16 @@ def markdown(results: dict[str, Any]) -> str:
             ]
     if "peers" in results:
         lines += _peer_rows(results["peers"])
+    if "fresh" in results:
+        lines += [
+            "## A fresh process per query (`bench/fresh.py`)",
+            "",
+            "Each sample is a new process: it opens the current generation, then searches "
+            "one query of the mix once (imports not counted).",
+            "",
+            *fresh_table(results["fresh"]).splitlines(),
+            "",
+        ]
     lines += ["## HTTP (`python -m webapp.serve`, loopback)", ""]
     for corpus, h in results["http"].items():
         lines += [

@@ -4,12 +4,14 @@ Sections: index build time of the bundled corpus and of a synthetic corpus (gene
 under ``bench/out/`` by :mod:`bench.synth`, reused when present with the same size,
 seed and source; its index is reused when up to date, with the build time measured
 when it was built, unless ``--rebuild``); in-process latency of the fixed query mix
-(:mod:`bench.queries`) with the result cache off and on; HTTP throughput and latency
-against the production server at ``--connections`` concurrent keep-alive connections
-for distinct (uncached) and repeated (cached) searches and for ``/healthz`` (the
-floor); the server's memory; with ``--peers`` (the default), Tantivy and SQLite FTS5
-on the same synthetic corpus and queries, as ratios (:mod:`bench.peers`).  Prints
-progress, then the report; writes ``results.md`` and ``results.json``.
+(:mod:`bench.queries`) with the result cache off and on; a fresh process per query on
+the synthetic index (:mod:`bench.fresh`: opening the generation, the first search);
+HTTP throughput and latency against the production server at ``--connections``
+concurrent keep-alive connections for distinct (uncached) and repeated (cached)
+searches and for ``/healthz`` (the floor); the server's memory; with ``--peers`` (the
+default), Tantivy and SQLite FTS5 on the same synthetic corpus and queries, as ratios
+(:mod:`bench.peers`).  Prints progress, then the report; writes ``results.md`` and
+``results.json``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import costly, inprocess, peers, recovery, report, synth
+from bench import costly, fresh, inprocess, peers, recovery, report, synth
 from bench.load import run_load
 from bench.queries import QUERY_MIX, REPEATED, distinct_variants, path
 from bench.server import Server
@@ -237,6 +239,12 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--peer-open-rounds", type=int, default=5, help="fresh processes per system for open"
     )
+    parser.add_argument(
+        "--fresh-rounds",
+        type=int,
+        default=1,
+        help="times over the query mix in fresh processes (bench.fresh; 0: skip)",
+    )
     parser.add_argument("--costly-clients", type=int, default=8)
     parser.add_argument("--costly-seconds", type=float, default=20.0)
     return parser
@@ -276,6 +284,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     for label, index_dir in indexes.items():
         budget = args.latency_budget if label == "synthetic" else min(args.latency_budget, 5.0)
         results["inprocess"][label] = _inprocess(index_dir, label, budget)
+    if args.fresh_rounds:
+        _say(f"fresh processes on the synthetic index: open, first search ({args.fresh_rounds} x)")
+        results["fresh"] = fresh.measure(
+            {"synthetic": indexes["synthetic"]}, args.fresh_rounds, lambda m: _say(f"  {m}")
+        )
+        r = results["fresh"]["synthetic"]
+        _say(
+            f"  open p50 {r['open']['p50_ms']} ms; first search p50 "
+            f"{r['first_search']['p50_ms']} ms, p99 {r['first_search']['p99_ms']} ms"
+        )
     if args.peers:
         _say("peers: Tantivy and SQLite FTS5 on the synthetic corpus")
         results["peers"] = peers.run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bench import peers, report
+from bench import fresh, peers, report
 from bench.load import run_load
 from bench.queries import QUERY_MIX, distinct_variants, path, request
 from bench.recovery import RECOVERY_PAIRS
 from bench.run import main
+from indexer.build import build_index
 from indexer.corpus import load_corpus
 from indexer.glossary import Glossary
 from indexer.index import SearchIndex
@@ -29,7 +31,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bench")
     argv = ["--corpus", str(MINI), "--docs", "300", "--work", str(out / "work")]
     argv += ["--results", str(out), "--duration", "0.5", "--connections", "2"]
-    argv += ["--latency-budget", "0.2", "--memory-searches", "0"]
+    argv += ["--latency-budget", "0.2", "--memory-searches", "0", "--fresh-rounds", "0"]
     argv += ["--peer-rounds", "2", "--peer-open-rounds", "1"]  # peers are on by default
     assert main(argv) == 0
     return out
@@ -234,3 +236,22 @@ def test_the_recovery_pairs_are_corrected_on_the_bundled_corpus(search_index) ->
         result = search(search_index, SearchRequest(q=typed))
         offered = result.corrected.target if result.corrected else result.suggestion
         assert offered == meant, name
+
+
+def test_fresh_processes_measure_opening_and_first_searches(tmp_path: Path) -> None:
+    built = tmp_path / "built"
+    build_index(MINI, built)
+    old = tmp_path / "old"
+    shutil.copytree(built, old, symlinks=True)
+    fresh.strip_derived(old)
+    names = [name for name, _ in QUERY_MIX]
+    queries = [names.index("acronym ICC"), names.index("browse")]
+    measured = fresh.measure({"built": built, "old": old}, rounds=1, queries=queries)
+    for label in ("built", "old"):
+        assert measured[label]["open"]["count"] == 2
+        assert measured[label]["first_search"]["count"] == 2
+        assert measured[label]["partial_queries"] == []
+    table = fresh.table(measured).splitlines()
+    assert len(table) == 4 and table[2].startswith("| built |")
+    results = {"fresh": measured}
+    assert report._get(results, ("fresh", "built", "open", "p50_ms")) > 0

@@ -7,7 +7,6 @@ Hits, scores, snippets, facets and expansions must be identical.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -16,36 +15,16 @@ import pytest
 from whoosh import query as wq
 
 from bench import synth
+from bench.fresh import strip_derived
 from bench.queries import QUERY_MIX, request
 from indexer.build import build_index
-from indexer.derived import INFO
 from indexer.index import SearchIndex
-from indexer.layout import META, current_generation, read_meta
 from indexer.matching import Postings
 from indexer.records import SearchRequest
 from indexer.search import search
 from tests.helpers import CORPUS
 
 SYNTH_DOCS = 2000
-
-
-def strip_derived(index_dir: Path) -> None:
-    """Make the current generation of ``index_dir`` look built before derived structures."""
-    generation = current_generation(index_dir)
-    assert generation is not None
-    for directory in (generation, generation / "passages"):
-        if not (directory / META).exists():
-            continue
-        meta = read_meta(directory)
-        info = json.loads((directory / INFO).read_text(encoding="utf-8"))
-        names = [INFO, *info["columns"].values(), info["phrases"]["docs"]]
-        names += [info["phrases"]["offsets"], *(v["file"] for v in info["lengths"].values())]
-        for name in names:
-            (directory / name).unlink()
-            del meta["files"][name]
-            del meta["checksums"][name]
-        del meta["derived"]
-        (directory / META).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
 
 
 # The synthetic corpus (about a minute here, mostly Whoosh's positional checks on the old

@@ -121,7 +121,10 @@ class Vocabulary:
     def near(self, word: str, maxdist: int) -> list[tuple[int, str]]:
         """Indexed words within ``maxdist`` edits of ``word`` (first letter kept), as
         (distance, word), nearest first, then the more frequent."""
-        found = self.reader.terms_within(f.SPELLING, word, maxdist, prefix=1)
+        # Whoosh counts two swapped letters as two edits ("пыкти" for «пытки»): one edit
+        # is looked up as two, then measured here.
+        reach = maxdist + 1 if maxdist == 1 else maxdist
+        found = self.reader.terms_within(f.SPELLING, word, reach, prefix=1)
         near = [(edit_distance(word, w), w) for w in found if w != word]
         near = [(d, w) for d, w in near if d <= maxdist]
         return sorted(near, key=lambda item: (item[0], -self.frequency(item[1]), item[1]))

@@ -66,6 +66,7 @@ def test_the_russian_and_belarusian_layouts_differ_on_their_own_three_keys() -> 
         ("ьўысўц", "moscow"),  # Latin meant, Belarusian keyboard
         ("Vjcrjdcrjuj vt[fybpv", "Московского механизм"),  # "[" is the х key
         ("ICC vjcrjdcrbq", "ICC московский"),  # the known word stays as typed
+        ("Kerfi'yrf", "Лукашэнка"),  # «э» is the ' key; capital kept (corpus: reports 8, 9)
     ],
 )
 def test_a_word_typed_on_the_wrong_layout_is_read_back(
@@ -129,6 +130,9 @@ def test_corrections_keep_the_typed_capitalisation(typed: str, meant: str) -> No
         ("torure", "torture", {9}),
         ("Prosecutr", "Prosecutor", {7, 9}),
         ("crimnal court", "criminal court", {7, 8, 9}),
+        ("пыкти", "пытки", {9}),  # two letters swapped: one edit
+        ("катванні", "катаванні", {9}),
+        ("humna", "human", {4, 5, 6, 7, 8, 9}),
     ],
 )
 def test_a_confident_spelling_correction_is_searched_at_once(

@@ -49,7 +49,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer import schema as f
+from indexer import schema
 from indexer.analysis import normalise_word, plain_analyzer
 from indexer.corpus import Corpus, Report, load_corpus
 from indexer.derived import write_derived
@@ -205,16 +205,18 @@ def _documents(report: Report) -> Iterator[dict]:
     for lang in report.langs:
         text = report.summaries[lang]
         yield {
-            f.ID_FIELD: report.doc_id(lang),
-            **f.report_fields(report, lang),
-            f.PERIOD_START: report.period_start,
-            f.PERIOD_END: report.period_end,
-            f.MONTHS: ",".join(report_months(report.period_start, report.period_end, report.date)),
-            f.PROVENANCE: text.provenance_note,
-            f.TRANSLATED: text.translated,
-            f.title_field(lang): text.title,
-            f.summary_field(lang): text.summary,
-            f.key_field(lang): f"{text.title}\n{text.summary}",
+            schema.ID_FIELD: report.doc_id(lang),
+            **schema.report_fields(report, lang),
+            schema.PERIOD_START: report.period_start,
+            schema.PERIOD_END: report.period_end,
+            schema.MONTHS: ",".join(
+                report_months(report.period_start, report.period_end, report.date)
+            ),
+            schema.PROVENANCE: text.provenance_note,
+            schema.TRANSLATED: text.translated,
+            schema.title_field(lang): text.title,
+            schema.summary_field(lang): text.summary,
+            schema.key_field(lang): f"{text.title}\n{text.summary}",
         }
 
 
@@ -257,11 +259,11 @@ def generation_files(directory: Path) -> dict[str, int]:
     }
 
 
-def _meta(corpus: Corpus, generation: int, print_: str, documents: int) -> dict:
+def _meta(corpus: Corpus, generation: int, corpus_fingerprint: str, documents: int) -> dict:
     return {
         "generation": generation,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "fingerprint": print_,
+        "fingerprint": corpus_fingerprint,
         "documents": documents,
         "reports": len(corpus.reports),
         "topics": [
@@ -307,7 +309,7 @@ def write_index(corpus: Corpus, directory: Path, progress: Progress | None = Non
     once, just before Whoosh writes the segments (a large part of a big build).
     """
     total = sum(len(report.summaries) for report in corpus.reports)
-    ix = whoosh_index.create_in(str(directory), f.build_schema())
+    ix = whoosh_index.create_in(str(directory), schema.build_schema())
     with _writers_die_with_parent():
         return _write(corpus, ix, total, progress)
 
@@ -321,7 +323,7 @@ def _writers_die_with_parent() -> Iterator[_Lifeline]:
 def _write(corpus: Corpus, ix, total: int, progress: Progress | None) -> int:
     writer = ix.writer(**_writer_options(total))
     # The whole vocabulary goes into the first document (see schema.Vocabulary).
-    spelling = {f.SPELLING: count_words(_texts(corpus))}
+    spelling = {schema.SPELLING: count_words(_texts(corpus))}
     count = 0
     try:
         for report in corpus.reports:
@@ -364,7 +366,7 @@ def build_index(
     corpus = load_corpus(corpus_dir)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    print_ = fingerprint(corpus_dir)
+    corpus_fingerprint = fingerprint(corpus_dir)
     with _build_lock(out, notice):
         _remove_leftovers(out, notice)
         current = current_generation(out)
@@ -381,7 +383,7 @@ def build_index(
         tmp.mkdir()
         try:
             documents = write_index(corpus, tmp, progress)
-            meta = _meta(corpus, generation, print_, documents)
+            meta = _meta(corpus, generation, corpus_fingerprint, documents)
             meta["derived"] = write_derived(tmp, [t.id for t in corpus.topics], corpus.glossary)
             fulltext = write_passages(corpus, texts, tmp, meta)
             meta["files"] = generation_files(tmp)

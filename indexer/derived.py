@@ -46,7 +46,7 @@ from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
-from indexer import schema as f
+from indexer import schema
 from indexer.analysis import analyze
 from indexer.corpus import GlossaryConcept
 from indexer.languages import ALL_LANGS, LANG_INDEX
@@ -68,16 +68,16 @@ PhraseKey = tuple[str, tuple[str, ...]]  # (field, analysed words)
 def read_columns(reader, topic_ids: list[str]) -> dict[str, np.ndarray]:
     """The per-document columns of an index (see the module), read from Whoosh."""
     n = reader.doc_count_all()
-    langs = reader.column_reader(f.LANG)
-    reports = np.array(list(reader.column_reader(f.REPORT)), dtype=np.int64)[:n]
+    langs = reader.column_reader(schema.LANG)
+    reports = np.array(list(reader.column_reader(schema.REPORT)), dtype=np.int64)[:n]
     topics = np.zeros((n, len(topic_ids)), dtype=bool)
     for j, topic in enumerate(topic_ids):
-        if (f.TOPICS, topic) in reader:
-            ids = list(reader.postings(f.TOPICS, topic).all_ids())
+        if (schema.TOPICS, topic) in reader:
+            ids = list(reader.postings(schema.TOPICS, topic).all_ids())
             topics[ids, j] = True
     return {
-        "years": np.array(list(reader.column_reader(f.YEAR)), dtype=np.int32)[:n],
-        "days": np.array(list(reader.column_reader(f.DAY)), dtype=np.int32)[:n],
+        "years": np.array(list(reader.column_reader(schema.YEAR)), dtype=np.int32)[:n],
+        "days": np.array(list(reader.column_reader(schema.DAY)), dtype=np.int32)[:n],
         "reports": reports,
         "langs": np.array([LANG_INDEX.get(v, -1) for v in langs], dtype=np.int8)[:n],
         "topics": topics,
@@ -123,9 +123,9 @@ def field_lengths(searcher: Searcher, field: str) -> tuple[np.ndarray, float]:
     return lengths, float(filled.mean()) if len(filled) else 1.0
 
 
-def scored_fields(schema) -> list[str]:
+def scored_fields(fields) -> list[str]:
     """The fields a query scores (BM25F) that this schema has."""
-    return [name for name in f.field_boosts() if name in schema and schema[name].scorable]
+    return [name for name in schema.field_boosts() if name in fields and fields[name].scorable]
 
 
 # -- glossary phrases ----------------------------------------------------------------
@@ -143,8 +143,8 @@ def glossary_phrases(concepts: Iterable[GlossaryConcept]) -> list[PhraseKey]:
             for lang in ALL_LANGS:
                 words = tuple(analyze(name, lang))
                 if len(words) > 1:
-                    keys.add((f.title_field(lang), words))
-                    keys.add((f.summary_field(lang), words))
+                    keys.add((schema.title_field(lang), words))
+                    keys.add((schema.summary_field(lang), words))
     return sorted(keys)
 
 
@@ -287,7 +287,7 @@ def write_derived(
     and glossary.  Returns what ``meta.json`` records under ``derived``.
     """
     ix = whoosh_index.open_dir(str(directory))
-    schema = ix.schema  # Whoosh reads the table of contents again on each ``ix.schema``
+    fields = ix.schema  # Whoosh reads the table of contents again on each ``ix.schema``
     info: dict[str, Any] = {"version": VERSION, "topic_ids": topic_ids}
     with ix.searcher() as searcher:
         reader = searcher.reader()
@@ -298,13 +298,13 @@ def write_derived(
             name: _save(directory, f"col-{name}.npy", columns[name]) for name in COLUMNS
         }
         info["lengths"] = {}
-        for field in scored_fields(schema):
+        for field in scored_fields(fields):
             lengths, mean = field_lengths(searcher, field)
             info["lengths"][field] = {
                 "file": _save(directory, f"len-{field}.npy", lengths),
                 "mean": mean,
             }
-        keys = [k for k in glossary_phrases(concepts) if k[0] in schema]
+        keys = [k for k in glossary_phrases(concepts) if k[0] in fields]
         docs = phrase_documents(searcher, keys)
     offsets = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum([len(d) for d in docs], out=offsets[1:])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from indexer import schema as f
+from indexer import schema
 from indexer.corpus import Corpus, doc_id
 from indexer.errors import DocumentNotFound, VersionMissing
 from indexer.languages import ALL_LANGS, Lang
@@ -60,15 +60,15 @@ def full_report_links(gen: Generation, number: int) -> tuple[FullReportLink, ...
 
 def other_language(data: dict[str, Any]) -> OtherLanguage:
     """A language version of a report, from the stored fields of its document."""
-    lang = Lang(data[f.LANG])
-    return OtherLanguage(data[f.ID_FIELD], lang, data[f.title_field(lang)])
+    lang = Lang(data[schema.LANG])
+    return OtherLanguage(data[schema.ID_FIELD], lang, data[schema.title_field(lang)])
 
 
 def versions(gen: Generation, number: int, but: Lang | None = None) -> tuple[OtherLanguage, ...]:
     """The language versions of report ``number`` in ``gen`` (except ``but``)."""
     searcher = gen.searcher()
     stored = (
-        searcher.document(**{f.ID_FIELD: doc_id(number, lang)})
+        searcher.document(**{schema.ID_FIELD: doc_id(number, lang)})
         for lang in ALL_LANGS
         if lang is not but
     )

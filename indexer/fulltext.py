@@ -34,7 +34,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED
 
-from indexer import schema as f
+from indexer import schema
 from indexer.corpus import Corpus, Report
 from indexer.derived import write_derived
 from indexer.fullreports import full_report_meta
@@ -144,12 +144,12 @@ def _cut(paragraph: str) -> Iterator[str]:
 
 def passage_schema():
     """The main schema (same analysers) with a passage's page, position and document."""
-    schema = f.build_schema()
-    schema.add(PAGE, f.NumberColumn("i", stored=True))
-    schema.add(PASSAGE, STORED())
-    schema.add(PAGE_KEY, ID())
-    schema.add(DOC, ID(stored=True))
-    return schema
+    extended = schema.build_schema()
+    extended.add(PAGE, schema.NumberColumn("i", stored=True))
+    extended.add(PASSAGE, STORED())
+    extended.add(PAGE_KEY, ID())
+    extended.add(DOC, ID(stored=True))
+    return extended
 
 
 def _passage_docs(report: Report, lang: Lang, text: PdfText) -> Iterator[dict]:
@@ -157,10 +157,10 @@ def _passage_docs(report: Report, lang: Lang, text: PdfText) -> Iterator[dict]:
     for page_number, page in enumerate(text.pages, start=1):
         for position, passage in enumerate(split_passages(page), start=1):
             yield {
-                f.ID_FIELD: f"{doc}/{page_number}/{position}",
-                **f.report_fields(report, lang),
-                f.summary_field(lang): passage,
-                f.key_field(lang): passage,
+                schema.ID_FIELD: f"{doc}/{page_number}/{position}",
+                **schema.report_fields(report, lang),
+                schema.summary_field(lang): passage,
+                schema.key_field(lang): passage,
                 PAGE: page_number,
                 PASSAGE: position,
                 PAGE_KEY: f"{doc}/{page_number}",

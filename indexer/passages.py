@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer import schema as f
+from indexer import schema
 from indexer.errors import DocumentNotFound
 from indexer.fulltext import DOC, PAGE, PAGE_KEY, PASSAGE
 from indexer.index import Generation, SearchIndex
@@ -103,8 +103,8 @@ def passage_hits(
     hits = []
     for docnum, score in matches:
         stored = searcher.stored_fields(docnum)
-        lang = Lang(stored[f.LANG])
-        text = stored[f.summary_field(lang)]
+        lang = Lang(stored[schema.LANG])
+        text = stored[schema.summary_field(lang)]
         page, position = int(stored[PAGE]), int(stored[PASSAGE])
         snippet = make_snippet(text, lang, _terms(plan, lang))
         hits.append(PassageHit(stored[DOC], page, position, snippet, score))
@@ -141,9 +141,9 @@ def report_page(index: SearchIndex, doc: str, page: int, planner: Planner) -> Pa
     shown = tuple(
         (
             int(s[PASSAGE]),
-            mark_all(s[f.summary_field(lang)], lang, terms)
+            mark_all(s[schema.summary_field(lang)], lang, terms)
             if terms
-            else html.escape(s[f.summary_field(lang)]),
+            else html.escape(s[schema.summary_field(lang)]),
         )
         for s in found
     )

@@ -32,7 +32,7 @@ from whoosh.qparser import (
 )
 from whoosh.reading import IndexReader
 
-from indexer import schema as f
+from indexer import schema
 from indexer.analysis import (
     analyze,
     cross_script_keys,
@@ -157,18 +157,18 @@ class _Builder:
                 continue
             if not negated:
                 self.plan.marks[lang].update(tokens)
-            for name in (f.title_field(lang), f.summary_field(lang)):
-                boost = f.field_boosts()[name]
+            for name in (schema.title_field(lang), schema.summary_field(lang)):
+                boost = schema.field_boosts()[name]
                 if len(tokens) == 1:
                     clauses.append(wq.Term(name, tokens[0], boost=boost))
                 else:
                     clauses.append(wq.Phrase(name, tokens, boost=boost))
             keys = cross_script_keys(text, lang)
             if keys:
-                name = f.key_field(lang)
+                name = schema.key_field(lang)
                 if not negated:
                     self.plan.keys.update(keys)
-                terms = [wq.Term(name, k, boost=f.KEY_BOOST) for k in dict.fromkeys(keys)]
+                terms = [wq.Term(name, k, boost=schema.KEY_BOOST) for k in dict.fromkeys(keys)]
                 romanised = terms[0] if len(terms) == 1 else wq.And(terms)
                 # A word typed in another script ("pytki" for «пытки») names what
                 # the other versions of the report say in their own words.
@@ -192,8 +192,8 @@ class _Builder:
                 self.plan.phrases[lang].add(tuple(tokens))
             elif not negated:
                 self.plan.marks[lang].update(tokens)
-            for name in (f.title_field(lang), f.summary_field(lang)):
-                weight = f.field_boosts()[name] * boost
+            for name in (schema.title_field(lang), schema.summary_field(lang)):
+                weight = schema.field_boosts()[name] * boost
                 if len(tokens) == 1:
                     clauses.append(wq.Term(name, tokens[0], boost=weight))
                 else:
@@ -215,8 +215,8 @@ class _Builder:
             candidates = sorted({base, stem(base, lang)} - {""})
             if not negated:
                 self.plan.prefixes[lang].update(candidates)
-            for name in (f.title_field(lang), f.summary_field(lang)):
-                boost = f.field_boosts()[name]
+            for name in (schema.title_field(lang), schema.summary_field(lang)):
+                boost = schema.field_boosts()[name]
                 if self.reader is None:
                     clauses.extend(wq.Prefix(name, c, boost=boost) for c in candidates)
                     continue
@@ -283,15 +283,15 @@ class _Builder:
         if not self._budget():
             return None
         clauses: list[wq.Query] = [
-            wq.ConstantScoreQuery(wq.Term(f.MONTHS, mention.key), MONTH_SCORE)
+            wq.ConstantScoreQuery(wq.Term(schema.MONTHS, mention.key), MONTH_SCORE)
         ]
         for lang in ALL_LANGS:
             phrases = sorted({tuple(analyze(name, lang)) for name in mention.names(lang)})
             for tokens in phrases:
                 if not negated:
                     self.plan.phrases[lang].add(tokens)
-                for name in (f.title_field(lang), f.summary_field(lang)):
-                    boost = f.field_boosts()[name]
+                for name in (schema.title_field(lang), schema.summary_field(lang)):
+                    boost = schema.field_boosts()[name]
                     clauses.append(wq.Phrase(name, list(tokens), boost=boost))
         if not negated:
             self.plan.words.extend(words(mention.text))
@@ -385,8 +385,8 @@ class _Builder:
             tokens = analyze(" ".join(texts), lang)
             if len(tokens) < 2:
                 continue
-            for name in (f.title_field(lang), f.summary_field(lang)):
-                weight = f.field_boosts()[name] * PROXIMITY_BOOST
+            for name in (schema.title_field(lang), schema.summary_field(lang)):
+                weight = schema.field_boosts()[name] * PROXIMITY_BOOST
                 clauses.append(wq.Phrase(name, tokens, slop=PROXIMITY_SLOP, boost=weight))
         return self._or(clauses)
 

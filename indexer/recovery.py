@@ -30,7 +30,7 @@ from enum import StrEnum
 
 from whoosh.reading import IndexReader
 
-from indexer import schema as f
+from indexer import schema
 from indexer.analysis import analyze, normalise_word, stem
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
@@ -106,17 +106,17 @@ class Vocabulary:
     def known(self, word: str) -> bool:
         """Whether the index holds ``word``: as written in some text, by its stem in some
         language, or as a glossary name."""
-        if (f.SPELLING, normalise_word(word)) in self.reader:
+        if (schema.SPELLING, normalise_word(word)) in self.reader:
             return True
         for lang in ALL_LANGS:
             terms = analyze(word, lang)
-            fields = (f.summary_field(lang), f.title_field(lang))
+            fields = (schema.summary_field(lang), schema.title_field(lang))
             if terms and all(any((n, t) in self.reader for n in fields) for t in terms):
                 return True
         return self.glossary is not None and self.glossary.lookup([word]) is not None
 
     def frequency(self, word: str) -> float:
-        return self.reader.frequency(f.SPELLING, word) or 0.0
+        return self.reader.frequency(schema.SPELLING, word) or 0.0
 
     def near(self, word: str, maxdist: int) -> list[tuple[int, str]]:
         """Indexed words within ``maxdist`` edits of ``word`` (first letter kept), as
@@ -124,7 +124,7 @@ class Vocabulary:
         # Whoosh counts two swapped letters as two edits ("пыкти" for «пытки»): one edit
         # is looked up as two, then measured here.
         reach = maxdist + 1 if maxdist == 1 else maxdist
-        found = self.reader.terms_within(f.SPELLING, word, reach, prefix=1)
+        found = self.reader.terms_within(schema.SPELLING, word, reach, prefix=1)
         near = [(edit_distance(word, w), w) for w in found if w != word]
         near = [(d, w) for d, w in near if d <= maxdist]
         return sorted(near, key=lambda item: (item[0], -self.frequency(item[1]), item[1]))

@@ -21,7 +21,7 @@ from dataclasses import replace
 import numpy as np
 from whoosh import query as wq
 
-from indexer import schema as f
+from indexer import schema
 from indexer.analysis import normalise
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.facets import count_facets, facet_masks
@@ -142,24 +142,24 @@ def _collapse(
 
 def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: list[int]) -> Hit:
     stored = gen.searcher().stored_fields(docnum)
-    lang = Lang(stored[f.LANG])
+    lang = Lang(stored[schema.LANG])
     terms = plan.snippet_terms(lang)
     other_languages = [other_language(gen.searcher().stored_fields(other)) for other in others]
-    summary = stored[f.summary_field(lang)]
+    summary = stored[schema.summary_field(lang)]
     snippet = make_snippet(summary, lang, terms)
     paragraph = paragraph_of_snippet(summary, snippet)
     anchor = paragraph.anchor if paragraph is not None else None
     return Hit(
-        id=stored[f.ID_FIELD],
-        report=int(stored[f.REPORT]),
+        id=stored[schema.ID_FIELD],
+        report=int(stored[schema.REPORT]),
         lang=lang,
-        date=dt.date.fromisoformat(stored[f.DATE]),
-        title=stored[f.title_field(lang)],
-        topics=tuple(t for t in stored[f.TOPICS].split(",") if t),
+        date=dt.date.fromisoformat(stored[schema.DATE]),
+        title=stored[schema.title_field(lang)],
+        topics=tuple(t for t in stored[schema.TOPICS].split(",") if t),
         snippet=snippet,
         score=float(score),
-        provenance=stored[f.PROVENANCE],
-        translated=bool(stored[f.TRANSLATED]),
+        provenance=stored[schema.PROVENANCE],
+        translated=bool(stored[schema.TRANSLATED]),
         other_languages=tuple(other_languages),
         paragraph=paragraph.position if paragraph is not None else None,
         anchor=anchor,
@@ -359,29 +359,29 @@ def get_document(index: SearchIndex, doc: str, ui_lang: Lang = Lang.EN) -> Docum
 
 def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
     searcher = gen.searcher()
-    stored = searcher.document(**{f.ID_FIELD: doc}) if len(doc) <= 40 else None
+    stored = searcher.document(**{schema.ID_FIELD: doc}) if len(doc) <= 40 else None
     if stored is None:
         raise missing(gen, doc)
-    lang = Lang(stored[f.LANG])
-    number = int(stored[f.REPORT])
+    lang = Lang(stored[schema.LANG])
+    number = int(stored[schema.REPORT])
     others = versions(gen, number, but=lang)
     topics = tuple(
         FacetCount(t, gen.topics[t].label(ui_lang) if t in gen.topics else t, 0, False)
-        for t in stored[f.TOPICS].split(",")
+        for t in stored[schema.TOPICS].split(",")
         if t
     )
     return Document(
-        id=stored[f.ID_FIELD],
+        id=stored[schema.ID_FIELD],
         report=number,
         lang=lang,
-        date=dt.date.fromisoformat(stored[f.DATE]),
-        period_start=stored[f.PERIOD_START],
-        period_end=stored[f.PERIOD_END],
-        title=stored[f.title_field(lang)],
-        summary=stored[f.summary_field(lang)],
+        date=dt.date.fromisoformat(stored[schema.DATE]),
+        period_start=stored[schema.PERIOD_START],
+        period_end=stored[schema.PERIOD_END],
+        title=stored[schema.title_field(lang)],
+        summary=stored[schema.summary_field(lang)],
         topics=topics,
-        provenance=stored[f.PROVENANCE],
-        translated=bool(stored[f.TRANSLATED]),
+        provenance=stored[schema.PROVENANCE],
+        translated=bool(stored[schema.TRANSLATED]),
         other_languages=others,
         full_reports=full_report_links(gen, number),
     )

@@ -32,7 +32,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from indexer import schema as f
+from indexer import schema
 from indexer.facets import facet_masks
 from indexer.index import Generation
 from indexer.languages import ALL_LANGS
@@ -42,9 +42,9 @@ TIMELINE_LIMIT = 200  # reports listed at most (the newest), so an answer stays 
 _SHIFT = np.int64(32)  # a position key is (document << 32) | position
 _EMPTY = np.zeros(0, dtype=np.int64)
 _TEXT_FIELDS = frozenset(
-    name for lang in ALL_LANGS for name in (f.title_field(lang), f.summary_field(lang))
+    name for lang in ALL_LANGS for name in (schema.title_field(lang), schema.summary_field(lang))
 )
-_KEY_FIELDS = frozenset(f.key_field(lang) for lang in ALL_LANGS)
+_KEY_FIELDS = frozenset(schema.key_field(lang) for lang in ALL_LANGS)
 
 
 def positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
@@ -202,8 +202,8 @@ def term_timeline(
         points.append(
             TimelinePoint(
                 report=int(reports[i]),
-                period_start=stored[f.PERIOD_START],
-                period_end=stored[f.PERIOD_END],
+                period_start=stored[schema.PERIOD_START],
+                period_end=stored[schema.PERIOD_END],
                 mentions=int(totals[i]),
                 documents=int(documents[i]),
             )

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from indexer import schema as f
+from indexer import schema
 from indexer.index import SearchIndex
 from indexer.languages import Lang
 from indexer.matching import evaluate
@@ -65,8 +65,8 @@ def test_evaluation_matches_exactly_what_whoosh_matches(generation, text: str) -
 
 
 def test_scores_are_bm25_positive_and_follow_the_boost(generation) -> None:
-    plain = wq.Term(f.summary_field(Lang.EN), "iapb")
-    boosted = wq.Term(f.summary_field(Lang.EN), "iapb", boost=2.0)
+    plain = wq.Term(schema.summary_field(Lang.EN), "iapb")
+    boosted = wq.Term(schema.summary_field(Lang.EN), "iapb", boost=2.0)
     (docs, scores), _ = evaluate(generation, plain, FAR)
     (same, doubled), _ = evaluate(generation, boosted, FAR)
     assert len(docs) == 6 and np.all(scores > 0)
@@ -136,7 +136,9 @@ def test_a_negated_left_side_excludes_the_right_side(generation) -> None:
     assert evidence and not evidence & set(docs.tolist())
 
 
-@pytest.mark.parametrize("field", [f.summary_field(Lang.BE), f.title_field(Lang.EN), "key_ru"])
+@pytest.mark.parametrize(
+    "field", [schema.summary_field(Lang.BE), schema.title_field(Lang.EN), "key_ru"]
+)
 def test_field_lengths_read_whole_equal_whoosh_s_per_document_lengths(generation, field) -> None:
     from indexer.derived import _segment_lengths
 
@@ -159,18 +161,18 @@ def test_a_phrase_whose_words_never_meet_skips_the_positional_check(
 
     monkeypatch.setattr(matching.Postings, "whoosh_docs", positional_check)
     # "torture" (report 9 only) and "Moscow" (reports 5 and 7) share no document.
-    phrase = wq.Phrase(f.summary_field(Lang.EN), ["tortur", "moscow"])
+    phrase = wq.Phrase(schema.summary_field(Lang.EN), ["tortur", "moscow"])
     (docs, scores), complete = evaluate(generation, phrase, FAR)
     assert complete and len(docs) == 0 and len(scores) == 0
 
 
 BM25_TERMS = [  # (field, word as typed): English, Belarusian and Russian summaries, a title
-    (f.summary_field(Lang.EN), "torture"),
-    (f.summary_field(Lang.EN), "evidence"),
-    (f.summary_field(Lang.BE), "катаванні"),
-    (f.summary_field(Lang.BE), "доказы"),
-    (f.summary_field(Lang.RU), "доказательства"),
-    (f.title_field(Lang.EN), "Progress"),
+    (schema.summary_field(Lang.EN), "torture"),
+    (schema.summary_field(Lang.EN), "evidence"),
+    (schema.summary_field(Lang.BE), "катаванні"),
+    (schema.summary_field(Lang.BE), "доказы"),
+    (schema.summary_field(Lang.RU), "доказательства"),
+    (schema.title_field(Lang.EN), "Progress"),
 ]
 
 

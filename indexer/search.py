@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -25,7 +25,7 @@ from indexer import schema
 from indexer.analysis import normalise
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.facets import count_facets, facet_masks
-from indexer.fullreports import full_report_links, missing, other_language, versions
+from indexer.fullreports import full_report_links, missing, other_language
 from indexer.index import READ_ERRORS, Generation, SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.matching import evaluate
@@ -39,6 +39,7 @@ from indexer.records import (
     Facet,
     FacetCount,
     Hit,
+    OtherLanguage,
     SearchRequest,
     SearchResult,
     SortOrder,
@@ -140,11 +141,22 @@ def _collapse(
     return out
 
 
+def _other_languages(gen: Generation, docnums: Iterable[int]) -> tuple[OtherLanguage, ...]:
+    """The language versions ``docnums`` as a hit or a document lists them."""
+    searcher = gen.searcher()
+    return tuple(other_language(searcher.stored_fields(int(d))) for d in docnums)
+
+
+def _versions(gen: Generation, docnum: int) -> list[int]:
+    """The other language versions of ``docnum``'s report, in language order."""
+    same = np.flatnonzero(gen.reports == gen.reports[docnum])
+    return sorted((int(d) for d in same if d != docnum), key=lambda d: int(gen.langs[d]))
+
+
 def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: list[int]) -> Hit:
     stored = gen.searcher().stored_fields(docnum)
     lang = Lang(stored[schema.LANG])
     terms = plan.snippet_terms(lang)
-    other_languages = [other_language(gen.searcher().stored_fields(other)) for other in others]
     summary = stored[schema.summary_field(lang)]
     snippet = make_snippet(summary, lang, terms)
     paragraph = paragraph_of_snippet(summary, snippet)
@@ -160,10 +172,13 @@ def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: li
         score=float(score),
         provenance=stored[schema.PROVENANCE],
         translated=bool(stored[schema.TRANSLATED]),
-        other_languages=tuple(other_languages),
+        other_languages=_other_languages(gen, others),
         paragraph=paragraph.position if paragraph is not None else None,
         anchor=anchor,
     )
+
+
+PageEntry = tuple[int, float, list[int]]  # (docnum shown, score, its report's other matches)
 
 
 def _page_of_hits(
@@ -173,43 +188,59 @@ def _page_of_hits(
     q: str,
     final: np.ndarray,
     scores: np.ndarray,
-) -> tuple[int, list[tuple[int, float, list[int]]]]:
-    """(total, the page's (docnum, score, other docnums)); ``q`` is the text searched."""
-    start = (req.page - 1) * req.per_page
-    end = start + req.per_page
+) -> tuple[int, list[PageEntry]]:
+    """(total, the page's entries); ``q`` is the text searched."""
     collapse = req.collapse is Collapse.REPORT
-    # Only excluded words ("-torture") score nothing: newest first, as browsing is.
-    by_date = req.sort is SortOrder.DATE or plan.query is None or plan.only_excluded
     total = len(np.unique(gen.reports[final])) if collapse else len(final)
+    start = (req.page - 1) * req.per_page
     if start >= total:
         return total, []
+    window = slice(start, start + req.per_page)
     reader = query_language(q, req.ui_lang)
-    if by_date:
-        dated = _date_order(gen, final, reader)
-        if not collapse:
-            return total, [(int(d), 0.0, []) for d in dated[start:end]]
-        # First document of each report in date order is its reader's-language one.
-        _, first = np.unique(gen.reports[dated], return_index=True)
-        bests = dated[np.sort(first)][start:end]
-        groups = []
-        for best in bests:
-            same = dated[gen.reports[dated] == gen.reports[best]]
-            groups.append((int(best), 0.0, [int(d) for d in same if d != best]))
-        return total, groups
-    else:
-        # A report has at most one document per language, so the best `end` reports
-        # are among the best `end * languages` documents.
-        limit = end * len(ALL_LANGS) if collapse else end
-        ordered = _ranked(gen, final, scores, limit, reader)
-        if not collapse:
-            return total, [(d, s, []) for d, s in ordered[start:end]]
-    groups = _collapse(gen, ordered, reader)[start:end]
-    for i, (best, score, others) in enumerate(groups):
+    # Only excluded words ("-torture") score nothing: newest first, as browsing is.
+    if req.sort is SortOrder.DATE or plan.query is None or plan.only_excluded:
+        return total, _newest_first(gen, final, reader, collapse, window)
+    return total, _most_relevant(gen, final, scores, reader, collapse, window)
+
+
+def _newest_first(
+    gen: Generation, final: np.ndarray, reader: Lang, collapse: bool, window: slice
+) -> list[PageEntry]:
+    """The ``window`` of ``final`` by date (of its reports, when collapsing)."""
+    dated = _date_order(gen, final, reader)
+    if not collapse:
+        return [(int(d), 0.0, []) for d in dated[window]]
+    # First document of each report in date order is its reader's-language one.
+    _, first = np.unique(gen.reports[dated], return_index=True)
+    entries = []
+    for best in dated[np.sort(first)][window]:
+        same = dated[gen.reports[dated] == gen.reports[best]]
+        entries.append((int(best), 0.0, [int(d) for d in same if d != best]))
+    return entries
+
+
+def _most_relevant(
+    gen: Generation,
+    final: np.ndarray,
+    scores: np.ndarray,
+    reader: Lang,
+    collapse: bool,
+    window: slice,
+) -> list[PageEntry]:
+    """The ``window`` of ``final`` by score (of its reports, when collapsing)."""
+    # A report has at most one document per language, so the best `end` reports
+    # are among the best `end * languages` documents.
+    limit = window.stop * len(ALL_LANGS) if collapse else window.stop
+    ordered = _ranked(gen, final, scores, limit, reader)
+    if not collapse:
+        return [(d, s, []) for d, s in ordered[window]]
+    entries = []
+    for best, score, others in _collapse(gen, ordered, reader)[window]:
         # Other languages of the report that matched but ranked below the cut.
         same = final[gen.reports[final] == gen.reports[best]]
-        missing = [int(d) for d in same if int(d) != best and int(d) not in others]
-        groups[i] = (best, score, others + missing)
-    return total, groups
+        below = [int(d) for d in same if int(d) != best and int(d) not in others]
+        entries.append((best, score, others + below))
+    return entries
 
 
 def _vocabulary(gen: Generation) -> Vocabulary:
@@ -359,12 +390,12 @@ def get_document(index: SearchIndex, doc: str, ui_lang: Lang = Lang.EN) -> Docum
 
 def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
     searcher = gen.searcher()
-    stored = searcher.document(**{schema.ID_FIELD: doc}) if len(doc) <= 40 else None
-    if stored is None:
+    docnum = searcher.document_number(**{schema.ID_FIELD: doc}) if len(doc) <= 40 else None
+    if docnum is None:
         raise missing(gen, doc)
+    stored = searcher.stored_fields(docnum)
     lang = Lang(stored[schema.LANG])
     number = int(stored[schema.REPORT])
-    others = versions(gen, number, but=lang)
     topics = tuple(
         FacetCount(t, gen.topics[t].label(ui_lang) if t in gen.topics else t, 0, False)
         for t in stored[schema.TOPICS].split(",")
@@ -382,7 +413,7 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
         topics=topics,
         provenance=stored[schema.PROVENANCE],
         translated=bool(stored[schema.TRANSLATED]),
-        other_languages=others,
+        other_languages=_other_languages(gen, _versions(gen, docnum)),
         full_reports=full_report_links(gen, number),
     )
 

@@ -107,6 +107,19 @@ class QueryPlan:
         )
 
 
+def _text_clauses(lang: Lang, tokens: list[str], boost: float = 1.0) -> list[wq.Query]:
+    """``tokens`` (one word, or words in order with at most one between) in the title
+    and the summary of ``lang``, each field with its weight times ``boost``."""
+    clauses: list[wq.Query] = []
+    for name in (schema.title_field(lang), schema.summary_field(lang)):
+        weight = schema.field_boosts()[name] * boost
+        if len(tokens) == 1:
+            clauses.append(wq.Term(name, tokens[0], boost=weight))
+        else:
+            clauses.append(wq.Phrase(name, tokens, slop=1, boost=weight))
+    return clauses
+
+
 class _Malformed(Exception):
     """The parsed structure cannot be trusted; fall back to plain words."""
 
@@ -157,12 +170,7 @@ class _Builder:
                 continue
             if not negated:
                 self.plan.marks[lang].update(tokens)
-            for name in (schema.title_field(lang), schema.summary_field(lang)):
-                boost = schema.field_boosts()[name]
-                if len(tokens) == 1:
-                    clauses.append(wq.Term(name, tokens[0], boost=boost))
-                else:
-                    clauses.append(wq.Phrase(name, tokens, boost=boost))
+            clauses.extend(_text_clauses(lang, tokens))
             keys = cross_script_keys(text, lang)
             if keys:
                 name = schema.key_field(lang)
@@ -192,12 +200,7 @@ class _Builder:
                 self.plan.phrases[lang].add(tuple(tokens))
             elif not negated:
                 self.plan.marks[lang].update(tokens)
-            for name in (schema.title_field(lang), schema.summary_field(lang)):
-                weight = schema.field_boosts()[name] * boost
-                if len(tokens) == 1:
-                    clauses.append(wq.Term(name, tokens[0], boost=weight))
-                else:
-                    clauses.append(wq.Phrase(name, tokens, slop=1, boost=weight))
+            clauses.extend(_text_clauses(lang, tokens, boost))
         return self._or(clauses)
 
     def prefix(self, text: str, negated: bool) -> wq.Query | None:

@@ -101,6 +101,25 @@ def nu_checker_messages(files: list[Path]) -> list[dict]:
     return json.loads(run.stderr or run.stdout)["messages"]
 
 
+def _buffered(wsgi_app):
+    """``wsgi_app`` with each answer read whole and its iterable closed at once.
+
+    Werkzeug's server skips ``close()`` when the client resets the connection while it
+    drains the request (a browser cancelling a request on navigation): a static file's
+    handle would then be left open, and its ResourceWarning fail whichever test runs.
+    """
+
+    def app(environ, start_response):
+        iterable = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return app
+
+
 class LiveServer:
     """A WSGI app served by Werkzeug's threaded server in a daemon thread on 127.0.0.1."""
 
@@ -108,7 +127,7 @@ class LiveServer:
         from werkzeug.serving import make_server
 
         self.port = free_port()
-        self.server = make_server("127.0.0.1", self.port, wsgi_app, threaded=True)
+        self.server = make_server("127.0.0.1", self.port, _buffered(wsgi_app), threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

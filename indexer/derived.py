@@ -18,6 +18,9 @@ the operating system shares the pages between worker processes.
   phrase (each word right after the one before, what the query side's ``slop=1``
   phrases ask).  Serving reads these instead of Whoosh's per-document positional check.
   ``derived.json`` lists the (field, words) keys in the order of the offsets.
+- **Glossary matcher** (in ``derived.json``): every name of every concept as each
+  language's analyser gives it (:meth:`~indexer.glossary.Glossary.tables`), so serving
+  builds its :class:`~indexer.glossary.Glossary` without analysing the names again.
 
 Consistency: the build derives them from the index it has just written (so document
 numbers are the ones serving sees, whatever the number of segments), before the
@@ -49,6 +52,7 @@ from whoosh.util.numeric import byte_to_length
 from indexer import schema
 from indexer.analysis import analyze
 from indexer.corpus import GlossaryConcept
+from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, LANG_INDEX
 
 VERSION = 1
@@ -286,6 +290,7 @@ def write_derived(
     ``topic_ids`` and ``concepts`` are the generation's topics (in ``meta.json`` order)
     and glossary.  Returns what ``meta.json`` records under ``derived``.
     """
+    concepts = list(concepts)
     ix = whoosh_index.open_dir(str(directory))
     fields = ix.schema  # Whoosh reads the table of contents again on each ``ix.schema``
     info: dict[str, Any] = {"version": VERSION, "topic_ids": topic_ids}
@@ -306,6 +311,7 @@ def write_derived(
             }
         keys = [k for k in glossary_phrases(concepts) if k[0] in fields]
         docs = phrase_documents(searcher, keys)
+    info["glossary"] = Glossary(concepts).tables()
     offsets = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum([len(d) for d in docs], out=offsets[1:])
     joined = np.concatenate(docs) if docs else _EMPTY
@@ -337,6 +343,7 @@ class Derived:
         self.documents: int = int(info["documents"])
         self.topic_ids: list[str] = list(info["topic_ids"])
         self.year_values: list[int] = [int(y) for y in info["year_values"]]
+        self.glossary_tables: dict[str, Any] = info["glossary"]
         self.files: list[str] = [entry["info"]]
         self.columns = {name: self._load(info["columns"][name]) for name in COLUMNS}
         self.lengths = {

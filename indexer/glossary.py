@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from indexer.analysis import analyze
 from indexer.corpus import GlossaryConcept
@@ -50,6 +51,29 @@ class Glossary:
                         # First concept wins: the glossary order settles a shared name.
                         self._by_key.setdefault((lang, key), concept)
                         self.max_words = max(self.max_words, len(key))
+
+    def tables(self) -> dict[str, Any]:
+        """What matching needs, as JSON data (concepts by their place in the list): the
+        build stores it so that serving need not analyse every name again."""
+        index = {id(concept): i for i, concept in enumerate(self.concepts)}
+        names = self._by_key.items()
+        return {
+            "names": [[lang.value, list(key), index[id(c)]] for (lang, key), c in names],
+            "homonyms": sorted([lang.value, list(key)] for lang, key in self._homonyms),
+            "max_words": self.max_words,
+        }
+
+    @classmethod
+    def from_tables(cls, concepts: Iterable[GlossaryConcept], tables: dict[str, Any]) -> Glossary:
+        """The glossary of ``concepts`` from :meth:`tables` of the same concepts, in order."""
+        glossary = cls.__new__(cls)
+        glossary.concepts = list(concepts)
+        glossary._by_key = {
+            (Lang(lang), tuple(key)): glossary.concepts[i] for lang, key, i in tables["names"]
+        }
+        glossary._homonyms = {(Lang(lang), tuple(key)) for lang, key in tables["homonyms"]}
+        glossary.max_words = int(tables["max_words"])
+        return glossary
 
     def lookup(self, words: Sequence[str]) -> GlossaryConcept | None:
         """The concept whose name is exactly ``words`` (in any language's analysis)."""

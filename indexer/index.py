@@ -204,9 +204,13 @@ class Generation:
 
     @property
     def glossary(self) -> Glossary:
-        """The generation's glossary indexed for matching query words, made once."""
+        """The generation's glossary indexed for matching query words, made once (from the
+        tables the build derived, or by analysing every name for an older generation)."""
         with self._glossary_lock:
-            if self._glossary is None:
+            if self._glossary is None and self.derived is not None:
+                tables = self.derived.glossary_tables
+                self._glossary = Glossary.from_tables(self.concepts, tables)
+            elif self._glossary is None:
                 self._glossary = Glossary(self.concepts)
             return self._glossary
 

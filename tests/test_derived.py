@@ -115,3 +115,21 @@ def test_glossary_names_are_never_checked_by_whoosh_positions(pair, monkeypatch)
     for q in ("ICC", "OSCE", "OHCHR", "МУС", "Viasna", "International Criminal Court"):
         result = search(built, SearchRequest(q=q if " " not in q else f'"{q}"'))
         assert any(" " in name for name in result.expanded), q
+
+
+def test_the_glossary_matcher_comes_from_the_build_s_tables(pair, monkeypatch) -> None:
+    built, old, _ = pair
+    expected = old.generation().glossary  # analysed name by name, as before
+    gen = built.generation()
+    gen._glossary = None
+
+    def refuse(lang, text):
+        raise AssertionError("a glossary name analysed again when serving")
+
+    monkeypatch.setattr("indexer.glossary._key", refuse)
+    glossary = gen.glossary
+    assert glossary.max_words == expected.max_words
+    assert glossary._homonyms == expected._homonyms
+    assert {k: c.id for k, c in glossary._by_key.items()} == {
+        k: c.id for k, c in expected._by_key.items()
+    }

@@ -166,6 +166,12 @@ class PeerQuery:
     collapse: bool = False
     expanded: tuple[str, ...] = ()  # the glossary names added (for "+g")
 
+    @property
+    def filters(self) -> list[tuple[str, tuple]]:
+        """The facet filters asked for, as (facet, values), in a fixed order."""
+        pairs = (("year", self.years), ("lang", self.langs), ("topic", self.topics))
+        return [(name, values) for name, values in pairs if values]
+
 
 def _names(glossary: Glossary, typed: Sequence[str]) -> list[Alternative]:
     """The other names of the concept ``typed`` names, as the project's planner adds them:
@@ -393,15 +399,7 @@ class TantivyPeer:
     def search(self, query: PeerQuery) -> PeerResult:
         """The top 10 with snippets, the total and the disjunctive facet counts."""
         base = self._text_query(query)
-        filters = [
-            (name, values)
-            for name, values in (
-                ("year", query.years),
-                ("lang", query.langs),
-                ("topic", query.topics),
-            )
-            if values
-        ]
+        filters = query.filters
         facets: dict[str, dict[Any, int]] = {}
         for key, names in _facet_plans(query).items():
             aggs = {n: {"terms": {"field": n, "size": 100}} for n in names}
@@ -583,15 +581,7 @@ class Fts5Peer:
                 else:
                     sql = f"SELECT d.{n}, count(*) FROM {source}{where} GROUP BY d.{n}"
                 facets[n] = dict(self.db.execute(sql, args).fetchall())
-        filters = [
-            (name, values)
-            for name, values in (
-                ("year", query.years),
-                ("lang", query.langs),
-                ("topic", query.topics),
-            )
-            if values
-        ]
+        filters = query.filters
         where, args = self._where(filters)
         order = "d.day DESC" if query.by_date or not query.clauses else "m.score"
         if query.collapse:

@@ -343,7 +343,8 @@ class Derived:
         self.documents: int = int(info["documents"])
         self.topic_ids: list[str] = list(info["topic_ids"])
         self.year_values: list[int] = [int(y) for y in info["year_values"]]
-        self.glossary_tables: dict[str, Any] = info["glossary"]
+        # None in a generation built before the glossary tables were derived.
+        self.glossary_tables: dict[str, Any] | None = info.get("glossary")
         self.files: list[str] = [entry["info"]]
         self.columns = {name: self._load(info["columns"][name]) for name in COLUMNS}
         self.lengths = {

@@ -207,8 +207,8 @@ class Generation:
         """The generation's glossary indexed for matching query words, made once (from the
         tables the build derived, or by analysing every name for an older generation)."""
         with self._glossary_lock:
-            if self._glossary is None and self.derived is not None:
-                tables = self.derived.glossary_tables
+            tables = self.derived.glossary_tables if self.derived is not None else None
+            if self._glossary is None and tables is not None:
                 self._glossary = Glossary.from_tables(self.concepts, tables)
             elif self._glossary is None:
                 self._glossary = Glossary(self.concepts)

@@ -240,3 +240,12 @@ def test_every_domain_of_a_language_has_the_same_plural_rule(lang: str) -> None:
         with (TRANSLATIONS / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as handle:
             rules.add(read_po(handle, locale=lang).plural_forms)
     assert len(rules) == 1
+
+
+def test_the_template_holds_every_string_used() -> None:
+    """``messages.pot`` is what a translator starts from: regenerate it (README,
+    "Translations") when strings are added."""
+    with (TRANSLATIONS / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    held = {m.id[0] if isinstance(m.id, tuple) else m.id for m in template if m.id}
+    assert extracted_messages() - held == set()

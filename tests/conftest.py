@@ -19,7 +19,7 @@ import pytest
 
 from indexer.build import build_index
 from indexer.index import SearchIndex
-from tests.helpers import CORPUS, LiveServer
+from tests.helpers import CORPUS, SIZES, LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -88,6 +88,19 @@ def browser():
     yield chromium
     chromium.close()
     manager.stop()
+
+
+@pytest.fixture(params=list(SIZES))
+def sized(browser, request):
+    """A page at desktop or phone size (one context each), ``page.size_name`` saying which."""
+    width, height = SIZES[request.param]
+    # bypass_csp lets axe-core be injected; the pages themselves run no inline script.
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.size_name = request.param
+    yield page
+    context.close()
 
 
 @pytest.fixture()

@@ -20,10 +20,13 @@ from bench.server import free_port, http_get
 __all__ = [
     "CORPUS",
     "ROOT",
+    "SIZES",
     "LiveServer",
+    "axe_violations",
     "free_port",
     "http_get",
     "nu_checker_messages",
+    "screenshot",
     "start_server",
     "stop_process",
     "wait_for_health",
@@ -31,6 +34,9 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# The two widths every page is looked at in Chromium: desktop and phone.
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
 def start_server(
@@ -138,3 +144,20 @@ class LiveServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def axe_violations(page) -> list[str]:
+    """The axe-core violations of the page as it is now (rule id and first target)."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
+
+
+def screenshot(page, folder: Path, name: str, part=None, full_page: bool = True) -> None:
+    """A PNG of ``page`` (or of the element ``part``) as ``folder/<name>-<size>.png``."""
+    folder.mkdir(exist_ok=True)
+    path = str(folder / f"{name}-{page.size_name}.png")
+    if part is not None:
+        part.screenshot(path=path)
+    else:
+        page.screenshot(path=path, full_page=full_page)

@@ -8,10 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests import test_wave2_browser as wave2
-
-sized = wave2.sized  # a page at desktop and phone width (clipboard permissions granted)
-axe_violations = wave2.axe_violations
+from tests.helpers import axe_violations, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +32,5 @@ def test_copy_buttons_copy_each_citation(sized, live_server, doc, hl, copy, copi
         expected = sized.locator(f"#cite-{style}").text_content()
         assert "International Accountability Platform for Belarus" in expected
         assert sized.evaluate("navigator.clipboard.readText()") == expected
-    SCREENSHOTS.mkdir(exist_ok=True)
-    section.screenshot(path=str(SCREENSHOTS / f"cite-{doc}-{sized.size_name}.png"))
+    screenshot(sized, SCREENSHOTS, f"cite-{doc}", part=section)
     assert axe_violations(sized) == []

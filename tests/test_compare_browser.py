@@ -9,19 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests import test_wave2_browser as wave2
-
-sized = wave2.sized  # a page at desktop and phone width
-axe_violations = wave2.axe_violations
+from tests.helpers import axe_violations, screenshot
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path("/tmp/i11compare")
-
-
-def _shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.size_name}.png"), full_page=True)
 
 
 def _box(locator) -> dict[str, float]:
@@ -57,7 +49,7 @@ def test_compare_page_columns_or_switcher(sized, live_server) -> None:
         row.get_by_role("radio", name="Russian").press("ArrowLeft")
         expect(be).to_be_visible()
         expect(ru).to_be_hidden()
-    _shoot(sized, "compare-r9-icc")
+    screenshot(sized, SCREENSHOTS, "compare-r9-icc")
     assert axe_violations(sized) == []
 
 
@@ -77,7 +69,7 @@ def test_compare_page_in_belarusian_is_axe_clean(sized, live_server) -> None:
     if sized.size_name == "phone":
         expect(sized.locator("#row-1 .cell-be")).to_be_visible()
         expect(sized.locator("#row-1 .cell-en")).to_be_hidden()
-    _shoot(sized, "compare-r9-be")
+    screenshot(sized, SCREENSHOTS, "compare-r9-be")
     assert axe_violations(sized) == []
 
 

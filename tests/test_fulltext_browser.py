@@ -8,12 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from tests import pdfcorpus
-from tests import test_wave2_browser as wave2
 from tests.conftest import LiveServer
+from tests.helpers import axe_violations
 
 pdf_corpus = pdfcorpus.pdf_corpus  # the shared fixtures
-sized = wave2.sized  # a page at desktop and phone width
-axe_violations = wave2.axe_violations
 pdf_index = pdfcorpus.pdf_index
 
 pytestmark = pytest.mark.browser

@@ -9,19 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests import test_wave2_browser as wave2
-
-sized = wave2.sized  # a page at desktop and phone width
-axe_violations = wave2.axe_violations
+from tests.helpers import axe_violations, screenshot
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path("/tmp/i11anchors")
-
-
-def _shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.size_name}.png"), full_page=True)
 
 
 def _anchor(live_server, page, doc: str, q: str) -> str:
@@ -40,7 +32,7 @@ def test_a_hit_opens_the_report_at_its_paragraph_with_the_matches_marked(
     expect(target).to_be_in_viewport()
     expect(target.locator("mark").first).to_have_text("International")
     assert target.evaluate("p => getComputedStyle(p).outlineStyle") == "solid"  # :target
-    _shoot(sized, "report-at-paragraph")
+    screenshot(sized, SCREENSHOTS, "report-at-paragraph")
     assert axe_violations(sized) == []
 
 

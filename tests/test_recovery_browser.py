@@ -15,20 +15,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests import test_wave2_browser as wave2
-
-sized = wave2.sized  # a page at desktop and phone width
-axe_violations = wave2.axe_violations
+from tests.helpers import axe_violations, screenshot
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path("/tmp/i9recovery")
-
-
-def _shoot(page, name: str, part=None) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    path = str(SCREENSHOTS / f"{name}-{page.size_name}.png")
-    (part or page).screenshot(path=path)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +41,7 @@ def test_the_widget_shows_the_layout_correction_and_searches_as_typed_on_request
     expect(note).to_contain_text(showing)
     expect(note).to_contain_text(instead)
     expect(widget.locator('[part~="result"]')).to_have_count(2)
-    _shoot(sized, f"widget-corrected-{hl}", widget)
+    screenshot(sized, SCREENSHOTS, f"widget-corrected-{hl}", widget)
     assert axe_violations(sized) == []
     button = note.locator('[part~="correction"]')
     expect(button).to_have_text("vjcrjdcrbq")
@@ -82,7 +73,7 @@ def test_the_search_page_note_links_both_ways(sized, live_server, hl) -> None:
     sized.goto(f"{live_server.url}/?q=ICC+torure&hl={hl}")
     note = sized.locator("p.note.corrected")
     expect(note.locator("strong")).to_have_text("ICC torture")
-    _shoot(sized, f"page-corrected-{hl}")
+    screenshot(sized, SCREENSHOTS, f"page-corrected-{hl}")
     assert axe_violations(sized) == []
     note.locator("em").click()
     expect(sized.locator("p.did-you-mean")).to_be_visible()

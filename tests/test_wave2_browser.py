@@ -14,36 +14,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.helpers import SIZES, axe_violations, screenshot
+
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 SCREENSHOTS = Path("/tmp/iapb-wave2")
 
 
-@pytest.fixture(params=list(SIZES))
-def sized(browser, request):
-    """A page at desktop or phone size (one context each)."""
-    width, height = SIZES[request.param]
-    # bypass_csp lets axe-core be injected; the pages themselves run no inline script.
-    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.size_name = request.param
-    yield page
-    context.close()
-
-
-def axe_violations(page) -> list[str]:
-    """The axe-core violations of the page as it is now (rule id and first target)."""
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    found = page.evaluate("async () => (await axe.run(document)).violations")
-    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
-
-
 def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.size_name}.png"))
+    screenshot(page, SCREENSHOTS, name, full_page=False)
 
 
 @pytest.mark.parametrize(

@@ -14,22 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from test_wave2_browser import SIZES, axe_violations
+
+from tests.helpers import SIZES, axe_violations, screenshot
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path("/tmp/i11years")
-
-
-@pytest.fixture(params=list(SIZES))
-def sized(browser, request):
-    """A page at desktop or phone size, JavaScript on (its own context)."""
-    width, height = SIZES[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
-    page = context.new_page()
-    page.size_name = request.param
-    yield page
-    context.close()
 
 
 @pytest.fixture(params=list(SIZES))
@@ -62,8 +52,7 @@ def bar(page, year: str):
 
 
 def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.size_name}.png"), full_page=True)
+    screenshot(page, SCREENSHOTS, name)
 
 
 def test_a_bar_selects_its_year_and_shift_click_selects_a_span(sized, live_server) -> None:

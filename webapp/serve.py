@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import logging
 import os
 import signal
 import socket
@@ -185,7 +184,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"with {args.workers} workers x {args.threads} threads",
         flush=True,
     )
-    logging.getLogger("granian").setLevel(logging.WARNING)
     make_server(args.host, args.port, args.workers, args.threads).serve()
     return 0
 

@@ -34,6 +34,7 @@ prints the milliseconds it took as JSON (what :func:`open_in_fresh_process` runs
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -765,28 +766,20 @@ def run(
     variants = _variants(glossary)
     runners: dict[str, Callable[[], list[float]]] = {}
 
-    def project_round() -> list[float]:
+    def timed_round(search: Callable[[Any], object], queries: Sequence) -> list[float]:
+        """Seconds each query of one round takes (``queries`` as (label, query) pairs)."""
         times = []
-        for _, params in QUERY_MIX:
+        for _, query in queries:
             t0 = time.perf_counter()
-            project.search(params)
+            search(query)
             times.append(time.perf_counter() - t0)
         return times
 
-    runners["project"] = project_round
+    runners["project"] = functools.partial(timed_round, project.search, QUERY_MIX)
     for name, peer in opened.items():
         for variant, queries in variants.items():
             label = name if variant == "plain" else f"{name}+g"
-
-            def peer_round(peer=peer, queries=queries) -> list[float]:
-                times = []
-                for _, query in queries:
-                    t0 = time.perf_counter()
-                    peer.search(query)
-                    times.append(time.perf_counter() - t0)
-                return times
-
-            runners[label] = peer_round
+            runners[label] = functools.partial(timed_round, peer.search, queries)
     labels = list(runners)
     for label in labels:  # warm-up round, not counted
         runners[label]()

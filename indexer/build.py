@@ -17,6 +17,10 @@ checks).  Before the manifest is made, the build derives from the index it has j
 written what serving would otherwise compute on first use (per-document columns, field
 lengths, the documents of every glossary name's phrase) and writes it beside the
 segments as memory-mappable arrays (:mod:`indexer.derived`), listed in the manifest too.
+Checksumming the files, it records the ``stat`` of each in ``verified.json`` (not in the
+manifest), so that opening the generation hashes only the files changed since
+(:mod:`indexer.manifest`; renaming ``gen-N.tmp`` to ``gen-N`` leaves its files' ``stat``
+as it was).
 
 Segments are written as separate files, not Whoosh's single compound file: a searcher
 on a compound file copies its postings and stored fields into memory (``BufferFile``
@@ -54,7 +58,8 @@ from indexer.analysis import normalise_word, plain_analyzer
 from indexer.corpus import Corpus, Report, load_corpus
 from indexer.derived import write_derived
 from indexer.fulltext import FullTextInfo, extract_all, write_passages
-from indexer.layout import CURRENT, META, current_generation, file_checksum, read_meta
+from indexer.layout import CURRENT, META, PASSAGES, current_generation, read_meta
+from indexer.manifest import VERIFIED, Stamper, check_files, read_manifest
 from indexer.months import report_months
 
 LOCK = ".lock"
@@ -255,8 +260,25 @@ def generation_files(directory: Path) -> dict[str, int]:
     return {
         p.name: p.stat().st_size
         for p in sorted(directory.iterdir())
-        if p.is_file() and p.name != META and not p.name.endswith("WRITELOCK")
+        if p.is_file()
+        and p.name not in (META, VERIFIED)
+        and not p.name.startswith(".")
+        and not p.name.endswith("WRITELOCK")
     }
+
+
+def _write_manifest(directory: Path, meta: dict) -> None:
+    """Record each file's checksum in ``meta`` and write ``meta.json``, with the files'
+    verified stamps (:mod:`indexer.manifest`) so that opening the generation does not
+    hash them again; the passage index's files are stamped too."""
+    with Stamper(directory) as stamper:
+        meta["checksums"] = {name: stamper.checksum(name) for name in meta["files"]}
+        raw = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
+        (directory / META).write_bytes(raw)
+        stamper.save(raw)
+    passages = directory / PASSAGES
+    if (passages / META).exists():
+        check_files(passages, *read_manifest(passages), trust_stamps=False)
 
 
 def _meta(corpus: Corpus, generation: int, corpus_fingerprint: str, documents: int) -> dict:
@@ -387,8 +409,7 @@ def build_index(
             meta["derived"] = write_derived(tmp, [t.id for t in corpus.topics], corpus.glossary)
             fulltext = write_passages(corpus, texts, tmp, meta)
             meta["files"] = generation_files(tmp)
-            meta["checksums"] = {name: file_checksum(tmp / name) for name in meta["files"]}
-            (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+            _write_manifest(tmp, meta)
             os.replace(tmp, out / name)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -1,7 +1,7 @@
-"""``iapb-index``: check the corpus, build the index, search it from a terminal.
+"""``iapb-index``: check the corpus, build the index, verify it, search it from a terminal.
 
-Exit status: 0 on success, 1 when the corpus is invalid or the index is unusable,
-2 for bad command-line arguments.
+Exit status: 0 on success, 1 when the corpus is invalid or the index is unusable or
+damaged, 2 for bad command-line arguments.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from indexer.glossarycheck import common_word_names
 from indexer.importer import SOURCE_URL, add_full_report, import_page
 from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
-from indexer.layout import DEFAULT_INDEX_DIR
+from indexer.layout import DEFAULT_INDEX_DIR, current_generation
+from indexer.manifest import verify_generation
 from indexer.page import PageError, parse_page, read_blocks
 from indexer.records import DEFAULT_PER_PAGE, Collapse, SearchRequest, SortOrder
 from indexer.search import search
@@ -180,6 +181,43 @@ def _add_full_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify(args: argparse.Namespace) -> int:
+    directory = Path(args.index)
+    current = current_generation(directory)
+    generations = sorted(
+        (p for p in directory.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp")),
+        reverse=True,
+    )
+    problems = 0
+    if current is not None and not current.is_dir():
+        print(f"error: {directory}/current names {current.name}, which is missing", file=sys.stderr)
+        problems += 1
+    if not generations:
+        print(f"error: no index generation in {directory} (run: iapb-index build)", file=sys.stderr)
+        return 1
+    for generation in generations:
+        label = generation.name + (" (current)" if generation == current else "")
+        try:
+            done = verify_generation(generation)
+        except (OSError, ValueError) as error:
+            cause = (
+                f"{error.strerror}: {error.filename}" if getattr(error, "filename", None) else error
+            )
+            print(f"error: {label} is damaged: {cause}", file=sys.stderr)
+            problems += 1
+            continue
+        how = "checksums match" if done.checksums else "sizes match (built without checksums)"
+        print(f"{label}: {how}, {done.files} files, {done.bytes / 1e6:.1f} MB")
+    if problems:
+        print(
+            "a damaged generation is not served (the newest older intact one is); a process "
+            "that opened it earlier serves it until it restarts: run iapb-index build",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def _search(args: argparse.Namespace) -> int:
     request = SearchRequest(
         q=args.query.strip(),
@@ -271,6 +309,16 @@ def make_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--title", help="its link text (default: kept, or 'Full report')")
     pdf.add_argument("--corpus", default="corpus", help="corpus directory (default: corpus)")
     pdf.set_defaults(run=_add_full_report)
+
+    verify = commands.add_parser(
+        "verify",
+        help="hash every file of every generation against its manifest (opening a "
+        "generation hashes only the files changed since they were last verified)",
+    )
+    verify.add_argument(
+        "--index", default=DEFAULT_INDEX_DIR, help=f"index directory (default: {DEFAULT_INDEX_DIR})"
+    )
+    verify.set_defaults(run=_verify)
 
     find = commands.add_parser("search", help="search the index")
     find.add_argument("query", help='query text, e.g. ICC or "Moscow Mechanism"')

@@ -4,7 +4,9 @@
 :mod:`indexer.build`).  Each generation is opened once; its per-document facet columns,
 field lengths and glossary phrases are memory-mapped from the arrays the build derived
 (:mod:`indexer.derived`; read from Whoosh for a generation built before them); each
-thread gets its own Whoosh searcher on it.  Searches
+thread gets its own Whoosh searcher on it.  Opening checks every file against the
+generation's manifest: its size, and its SHA-256 unless its ``stat`` still matches the
+one recorded when it was last hashed (:mod:`indexer.manifest`).  Searches
 are cached per generation, so a rebuild invalidates the cache by construction.
 
 Searchers hold open files, and a generation is retired while other threads may still
@@ -35,8 +37,9 @@ from indexer.derived import open_derived, read_columns
 from indexer.errors import IndexUnavailable
 from indexer.glossary import Glossary
 from indexer.languages import Lang
-from indexer.layout import CURRENT, META, PASSAGES, file_checksum, read_meta
+from indexer.layout import CURRENT, META, PASSAGES
 from indexer.lru import LRUCache
+from indexer.manifest import check_files, read_manifest
 from indexer.matching import Postings
 from indexer.ranking import Versions
 
@@ -84,24 +87,6 @@ def _concept(data: dict[str, Any]) -> GlossaryConcept:
     return GlossaryConcept(data["id"], data["kind"], names, homonyms)
 
 
-def _check_files(path: Path, files: dict[str, int], checksums: dict[str, str]) -> FileStamps:
-    """Check each file listed by the build (size, and checksum when the build recorded one).
-
-    Returns what :meth:`Generation.verify` compares later.  Raises ``OSError`` when a
-    file is missing or differs from what the build wrote.
-    """
-    stamps: FileStamps = {}
-    for name, size in files.items():
-        info = (path / name).stat()
-        if info.st_size != size:
-            raise OSError(f"{name} has {info.st_size} bytes, the build wrote {size}")
-        expected = checksums.get(name)
-        if expected is not None and file_checksum(path / name) != expected:
-            raise OSError(f"{name} does not have the checksum the build recorded")
-        stamps[name] = (info.st_size, info.st_mtime_ns, info.st_ino)
-    return stamps
-
-
 def result_bytes(result: Any) -> int:
     """An estimate of the memory a cached :class:`SearchResult` holds, in bytes.
 
@@ -142,10 +127,11 @@ class Generation:
 
     def __init__(self, path: Path) -> None:
         try:
-            self.meta = read_meta(path)
-            self._stamps = _check_files(
-                path, self.meta.get("files", {}), self.meta.get("checksums", {})
-            )
+            self.meta, raw = read_manifest(path)
+            # Hashes only the files whose stat differs from the build's (or a previous
+            # open's) verified stamp; see indexer.manifest.
+            stamps = check_files(path, self.meta, raw)
+            self._stamps: FileStamps = {name: s[:3] for name, s in stamps.items()}
             self.ix = whoosh_index.open_dir(str(path))
             self._load_columns(path)
         except DAMAGE_ERRORS as exc:

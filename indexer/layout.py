@@ -1,7 +1,8 @@
 """The layout of an index directory, shared by the builder and the serving side.
 
 An index directory holds numbered generations and a ``current`` symbolic link to the
-one in service; each generation carries a ``meta.json`` (see :mod:`indexer.build`).
+one in service; each generation carries a ``meta.json`` (see :mod:`indexer.build`), whose
+manifest :mod:`indexer.manifest` checks when the generation is opened.
 Serving reads the directory through this module only, so it never imports the builder.
 """
 

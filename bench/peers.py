@@ -28,6 +28,13 @@ script), its finding every language version of a report for a phrase or a name, 
 Belarusian stemmer, its proximity bonus and its spelling recovery.  Ratios are read
 with that in mind (:data:`DIFFERENCES`).
 
+Each peer's build runs in a process of its own (``python -m bench.builds SYSTEM CORPUS
+OUT``, :func:`build`), so its wall time and the peak memory of its process tree are
+measured as the project's are.  The warm rounds also time the date-ordered queries of
+the mix (:data:`DATE_ORDERED`: Tantivy orders by its fast ``day`` field with
+``order_by_field``, FTS5 by an indexed column, the project by its day columns), and list
+the queries the project marked partial.
+
 ``python -m bench.peers open SYSTEM DIR`` opens an index in this fresh process and
 prints the milliseconds it took as JSON (what :func:`open_in_fresh_process` runs).
 """
@@ -36,6 +43,7 @@ from __future__ import annotations
 
 import functools
 import json
+import pickle
 import re
 import shutil
 import sqlite3
@@ -48,6 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import builds
 from bench.queries import QUERY_MIX, Params, request
 from bench.stats import summarise
 from indexer.analysis import analyze
@@ -397,8 +406,8 @@ class TantivyPeer:
         parts += [(Occur.Must, self._filter(name, values)) for name, values in filters]
         return Q.boolean_query(parts)
 
-    def search(self, query: PeerQuery) -> PeerResult:
-        """The top 10 with snippets, the total and the disjunctive facet counts."""
+    def search(self, query: PeerQuery, top: int = TOP) -> PeerResult:
+        """The ``top`` hits with snippets, the total and the disjunctive facet counts."""
         base = self._text_query(query)
         filters = query.filters
         facets: dict[str, dict[Any, int]] = {}
@@ -409,7 +418,7 @@ class TantivyPeer:
                 facets[n] = {b["key"]: b["doc_count"] for b in found[n]["buckets"]}
         final = self._with(base, filters)
         order = {"order_by_field": "day"} if query.by_date else {}
-        limit = TOP * len(ALL_LANGS) if query.collapse else TOP
+        limit = top * len(ALL_LANGS) if query.collapse else top
         result = self.searcher.search(final, limit, count=True, **order)
         total = result.count
         docs = [self.searcher.doc(address) for _, address in result.hits]
@@ -421,7 +430,7 @@ class TantivyPeer:
                 if doc["report"][0] not in seen:
                     seen.add(doc["report"][0])
                     kept.append(doc)
-            docs = kept[:TOP]
+            docs = kept[:top]
         hits = []
         generators: dict[str, Any] = {}
         for doc in docs:
@@ -634,6 +643,36 @@ class Fts5Peer:
 PEERS: dict[str, type] = {"tantivy": TantivyPeer, "fts5": Fts5Peer}
 
 
+def glossary_path(path: Path) -> Path:
+    """Where :func:`build` keeps the glossary of the index at ``path`` (beside it: the
+    peers' own directories hold only their own files)."""
+    return path.with_name(path.name + ".glossary.pickle")
+
+
+def build(system: str, corpus_dir: Path, path: Path) -> dict[str, Any]:
+    """Load ``corpus_dir`` and index it with peer ``system`` into ``path``; the seconds
+    both took (loading included, as the project's build includes it), the documents
+    and the index's size.  The glossary is kept beside the index, after the clock, for
+    the "+g" queries and the HTTP wrapper (:mod:`bench.tantivy_app`)."""
+    started = time.perf_counter()
+    docs, glossary = load_docs(corpus_dir)
+    loaded = time.perf_counter() - started
+    PEERS[system].build(docs, path)
+    seconds = time.perf_counter() - started
+    glossary_path(path).write_bytes(pickle.dumps(glossary.concepts))
+    return {
+        "documents": len(docs),
+        "build_s": round(seconds, 2),
+        "load_s": round(loaded, 2),
+        "disk_mb": round(disk_bytes(path) / 1e6, 2),
+    }
+
+
+def load_glossary(path: Path) -> Glossary:
+    """The glossary :func:`build` kept beside the index at ``path``."""
+    return Glossary(pickle.loads(glossary_path(path).read_bytes()))
+
+
 # --- the project, driven the same way --------------------------------------------------
 
 
@@ -701,6 +740,32 @@ def _variants(glossary: Glossary) -> dict[str, list[tuple[str, PeerQuery]]]:
     return {"plain": plain, "g": expanded}
 
 
+# The queries of the mix ordered by date (browsing, ``sort=date``): Tantivy orders them by
+# its fast ``day`` field (``order_by_field``), FTS5 by an indexed column, the project by
+# its day columns.  Their mean time is the "date-ordered browse" figure.
+DATE_ORDERED: tuple[int, ...] = tuple(
+    i for i, (_, params) in enumerate(QUERY_MIX) if parse(params).by_date
+)
+
+
+def _build_peers(
+    corpus_dir: Path, work: Path, systems: Sequence[str], progress: Callable[[str], None]
+) -> tuple[dict[str, Path], dict[str, dict[str, Any]]]:
+    built: dict[str, Path] = {}
+    figures: dict[str, dict[str, Any]] = {}
+    for name in systems:
+        path = work / f"peer-{name}"
+        progress(f"building the {name} index of {corpus_dir} (a process of its own)")
+        figures[name] = builds.measure(name, corpus_dir, path)
+        built[name] = path
+        f = figures[name]
+        progress(
+            f"  {f['documents']:,} documents in {f['build_s']:.1f} s ({f['load_s']:.1f} s "
+            f"loading), peak RSS {f['peak_rss_mb']:,.0f} MB"
+        )
+    return built, figures
+
+
 def run(
     corpus_dir: Path,
     project_index: Path,
@@ -709,49 +774,37 @@ def run(
     *,
     rounds: int = 5,
     open_rounds: int = 5,
+    systems: Sequence[str] = tuple(PEERS),
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
-    """Build the peers' indexes of ``corpus_dir`` and measure them against the project's
-    index ``project_index`` (already built, its build figures in ``project_build``).
+    """Build the peers' indexes of ``corpus_dir`` (those named in ``systems``) and
+    measure them against the project's index ``project_index`` (already built, its build
+    figures in ``project_build``).
 
-    Warm latency: ``rounds`` rounds, each running the whole mix once on every system in
-    turn (the order rotates every round), after one round to warm up; each round gives
-    each system a p50 and p99, and the figures are the medians over rounds (the ratios
-    too: the median of the rounds' ratios).  Open: ``open_rounds`` fresh processes per
-    system, alternating.  Build: once per peer (the project's figure is its build's).
+    Build: once per peer, each in a process of its own (:mod:`bench.builds`: wall time
+    and the peak memory of the process tree).  Open: ``open_rounds`` fresh processes per
+    system, alternating.  Warm latency: ``rounds`` rounds, each running the whole mix
+    once on every system in turn (the order rotates every round), after one round to
+    warm up; each round gives each system a p50, a p99 and the mean of the date-ordered
+    queries (:data:`DATE_ORDERED`), and the figures are the medians over rounds (the
+    ratios too: the median of the rounds' ratios).  The queries the project marked
+    partial (a cost limit cut them) in any round are listed.
     """
     out: dict[str, Any] = {"corpus": str(corpus_dir), "systems": {}, "differences": DIFFERENCES}
-    built: dict[str, Path] = {}
-    glossary: Glossary | None = None
-    for name, peer in PEERS.items():
-        path = work / f"peer-{name}"
-        progress(f"building the {name} index of {corpus_dir}")
-        started = time.perf_counter()
-        docs, glossary = load_docs(corpus_dir)
-        loaded = time.perf_counter() - started
-        peer.build(docs, path)
-        seconds = time.perf_counter() - started
-        built[name] = path
-        out["systems"][name] = {
-            "documents": len(docs),
-            "build_s": round(seconds, 2),
-            "load_s": round(loaded, 2),
-            "disk_mb": round(disk_bytes(path) / 1e6, 2),
-        }
-        progress(f"  {len(docs):,} documents in {seconds:.1f} s ({loaded:.1f} s loading)")
-        del docs
-    assert glossary is not None
+    built, out["systems"] = _build_peers(corpus_dir, work, systems, progress)
+    glossary = load_glossary(built[systems[0]])
     project = ProjectSystem(project_index)
     out["systems"]["project"] = {
         "documents": project_build.get("documents"),
         "build_s": project_build.get("seconds"),
         "build_reused": bool(project_build.get("reused")),
+        "peak_rss_mb": project_build.get("peak_rss_mb"),
         "disk_mb": round(disk_bytes(project.path) / 1e6, 2),
     }
     project.close()
 
     progress(f"open in a fresh process, {open_rounds} rounds")
-    order = ["project", *PEERS]
+    order = ["project", *systems]
     opens: dict[str, list[float]] = {name: [] for name in order}
     for r in range(open_rounds):
         for name in order[r % len(order) :] + order[: r % len(order)]:
@@ -762,9 +815,14 @@ def run(
 
     progress(f"warm in-process latency, {rounds} rounds of the mix on every system")
     project = ProjectSystem(project_index)
-    opened = {name: peer(built[name]) for name, peer in PEERS.items()}
+    opened = {name: PEERS[name](built[name]) for name in systems}
     variants = _variants(glossary)
     runners: dict[str, Callable[[], list[float]]] = {}
+    partial: set[str] = set()
+
+    def project_search(params: Params) -> None:
+        if project.search(params).partial:
+            partial.add(next(name for name, p in QUERY_MIX if p is params))
 
     def timed_round(search: Callable[[Any], object], queries: Sequence) -> list[float]:
         """Seconds each query of one round takes (``queries`` as (label, query) pairs)."""
@@ -775,7 +833,7 @@ def run(
             times.append(time.perf_counter() - t0)
         return times
 
-    runners["project"] = functools.partial(timed_round, project.search, QUERY_MIX)
+    runners["project"] = functools.partial(timed_round, project_search, QUERY_MIX)
     for name, peer in opened.items():
         for variant, queries in variants.items():
             label = name if variant == "plain" else f"{name}+g"
@@ -786,8 +844,12 @@ def run(
     per_round: dict[str, list[dict[str, float]]] = {label: [] for label in labels}
     for r in range(rounds):
         for label in labels[r % len(labels) :] + labels[: r % len(labels)]:
-            figures = summarise(runners[label]())
-            per_round[label].append({"p50": figures["p50_ms"], "p99": figures["p99_ms"]})
+            times = runners[label]()
+            figures = summarise(times)
+            dated = statistics.fmean(times[i] * 1000 for i in DATE_ORDERED)
+            per_round[label].append(
+                {"p50": figures["p50_ms"], "p99": figures["p99_ms"], "date": dated}
+            )
         progress(f"  round {r + 1}/{rounds}")
     project.close()
     for peer in opened.values():
@@ -797,14 +859,20 @@ def run(
         target = out["systems"].setdefault(label, dict(out["systems"][base]))
         target["warm_p50_ms"] = _median([f["p50"] for f in figures])
         target["warm_p99_ms"] = _median([f["p99"] for f in figures])
-    ordered = ["project", *(label for n in PEERS for label in (n, f"{n}+g"))]
+        target["warm_date_ms"] = _median([f["date"] for f in figures])
+    out["systems"]["project"]["partial_queries"] = sorted(partial)
+    ordered = ["project", *(label for n in systems for label in (n, f"{n}+g"))]
     out["systems"] = {label: out["systems"][label] for label in ordered}
     out["rounds"] = rounds
     out["queries"] = len(QUERY_MIX)
+    out["date_ordered_queries"] = [QUERY_MIX[i][0] for i in DATE_ORDERED]
     out["open_rounds"] = open_rounds
     out["expanded_names"] = {name: list(q.expanded) for name, q in variants["g"] if q.expanded}
     out["ratios"] = _ratios(out["systems"], per_round)
     return out
+
+
+WARM_FIGURES = (("warm_p50_ms", "p50"), ("warm_p99_ms", "p99"), ("warm_date_ms", "date"))
 
 
 def _ratios(
@@ -818,9 +886,9 @@ def _ratios(
             continue
         row = {
             key: _ratio(project.get(key), peer.get(key))
-            for key in ("build_s", "disk_mb", "open_ms")
+            for key in ("build_s", "peak_rss_mb", "disk_mb", "open_ms")
         }
-        for key, short in (("warm_p50_ms", "p50"), ("warm_p99_ms", "p99")):
+        for key, short in WARM_FIGURES:
             pairs = zip(per_round["project"], per_round[label], strict=True)
             values = [a[short] / b[short] for a, b in pairs if b[short]]
             row[key] = _median(values) if values else None

@@ -137,6 +137,273 @@ def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+# --- the targets of issue 15: the project against its peers, measured in the same run ---
+
+SCALE_DOCS = 300_000  # the size of the "300k" targets
+LINEAR_BOUND = 1.25  # "linear to 300k": build seconds per document at most this × 100k's
+
+
+def _row(
+    target_id: str,
+    what: str,
+    bound: str,
+    *,
+    project: Any = None,
+    peer: Any = None,
+    ratio: float | None = None,
+    ok: bool | None = None,
+    skipped: str | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    """One row of the target table; ``ok`` None with ``skipped`` None: not measured."""
+    if skipped is not None or ok is None:
+        verdict = f"skipped: {skipped or 'not measured'}"
+    else:
+        verdict = "PASS" if ok else "MISS"
+    row = {"id": target_id, "what": what, "project": project, "peer": peer, "ratio": ratio}
+    return {**row, "target": bound, "verdict": verdict, "note": note}
+
+
+def _size(documents: Any) -> str:
+    return f"{documents:,} docs" if isinstance(documents, int) else "?"
+
+
+def _fresh_rows(results: dict[str, Any], size: str) -> list[dict[str, Any]]:
+    fresh = _get(results, ("fresh", "synthetic"))
+    peers = results.get("peers")
+    tantivy_open = _get(peers or {}, ("systems", "tantivy", "open_ms"))
+    project_open = _get(fresh or {}, ("open", "p50_ms"))
+    if project_open is None:
+        project_open = _get(peers or {}, ("systems", "project", "open_ms"))
+    why = "--fresh-rounds 0 and --no-peers" if project_open is None else None
+    rows = [
+        _row(
+            "open",
+            f"open a generation in a fresh process, p50 ({size})",
+            "<= 50 ms",
+            project=project_open,
+            peer=tantivy_open and f"Tantivy {_fmt(tantivy_open)}",
+            ratio=project_open / tantivy_open if project_open and tantivy_open else None,
+            ok=None if project_open is None else project_open <= 50,
+            skipped=why,
+        )
+    ]
+    partial = (fresh or {}).get("partial_queries", [])
+    note = f"partial: {', '.join(partial)}" if partial else "no search partial"
+    for key, bound in (("p50_ms", 20.0), ("p99_ms", 100.0)):
+        value = _get(fresh or {}, ("first_search", key))
+        rows.append(
+            _row(
+                f"first-search-{key[:3]}",
+                f"first search of each query in a fresh process, {key[:3]}, no partial ({size})",
+                f"<= {bound:g} ms",
+                project=value,
+                ok=None if value is None else value <= bound and not partial,
+                skipped=None if fresh else "--fresh-rounds 0",
+                note=note if fresh else "",
+            )
+        )
+    return rows
+
+
+def _swap_row(results: dict[str, Any], size: str) -> dict[str, Any]:
+    swapped = results.get("swap")
+    window = f"{swapped['window_s']:g}" if swapped else "10"
+    what = f"HTTP distinct searches in the first {window} s after a generation swap / warm ({size})"
+    if not swapped:
+        return _row("swap", what, ">= 0.80", skipped="--swap-rounds 0 or --skip-synthetic-http")
+    ratio, reopened = swapped["ratio"], swapped["reopened"]
+    return _row(
+        "swap",
+        what,
+        ">= 0.80",
+        project=f"{_fmt(swapped['after_swap_req_per_s'])} req/s after",
+        peer=f"{_fmt(swapped['warm_req_per_s'])} req/s warm",
+        ratio=ratio,
+        ok=ratio is not None and ratio >= 0.8 and reopened,
+        note=f"{swapped['window_s']:g} s windows; every worker reopened the new generation"
+        if reopened
+        else "a worker did not reopen the new generation",
+    )
+
+
+def _build_rows(results: dict[str, Any], size: str) -> list[dict[str, Any]]:
+    peers = results.get("peers") or {}
+    build = _get(results, ("build", "synthetic")) or {}
+    tantivy = _get(peers, ("systems", "tantivy")) or {}
+    seconds, rss = build.get("seconds"), build.get("peak_rss_mb")
+    ratio = _get(peers, ("ratios", "tantivy", "build_s"))
+    reused = "reused index: its build's figures" if build.get("reused") else ""
+    rows = [
+        _row(
+            "build-wall",
+            f"build wall time, s, against Tantivy's ({size})",
+            "<= 4× Tantivy",
+            project=seconds,
+            peer=tantivy.get("build_s") and f"Tantivy {_fmt(tantivy['build_s'])}",
+            ratio=ratio,
+            ok=None if ratio is None else ratio <= 4,
+            skipped=None if peers else "--no-peers",
+            note=reused,
+        ),
+        _row(
+            "build-rss",
+            f"build peak RSS of the process tree, MB ({size})",
+            "<= 1,024 MB",
+            project=rss,
+            peer=tantivy.get("peak_rss_mb") and f"Tantivy {_fmt(tantivy['peak_rss_mb'])}",
+            ratio=_get(peers, ("ratios", "tantivy", "peak_rss_mb")),
+            ok=None if rss is None else rss <= 1024,
+        ),
+    ]
+    scale = _get(results, ("scale", "build")) or {}
+    linear = None
+    if scale.get("seconds") and seconds:
+        per_doc = scale["seconds"] / scale["documents"]
+        linear = per_doc / (seconds / build["documents"])
+    rows.append(
+        _row(
+            "build-linear",
+            f"build seconds per document at {_size(scale.get('documents'))} / at {size}",
+            f"<= {LINEAR_BOUND:g}",
+            project=scale.get("seconds") and f"{_fmt(scale['seconds'])} s",
+            peer=_get(results, ("scale", "peers", "systems", "tantivy", "build_s"))
+            and f"Tantivy {_fmt(results['scale']['peers']['systems']['tantivy']['build_s'])} s",
+            ratio=linear,
+            ok=None if linear is None else linear <= LINEAR_BOUND,
+            skipped=None if scale else "needs --scale 300000",
+            note=f"peak RSS {_fmt(scale.get('peak_rss_mb'))} MB" if scale else "",
+        )
+    )
+    return rows
+
+
+def _largest(results: dict[str, Any]) -> dict[str, Any] | None:
+    """The peers' figures at the largest size measured: ``--scale``'s, else the main run's."""
+    return _get(results, ("scale", "peers")) or results.get("peers")
+
+
+def _warm_rows(results: dict[str, Any], size: str) -> list[dict[str, Any]]:
+    rows = []
+    big = _largest(results)
+    big_docs = _get(big or {}, ("systems", "project", "documents"))
+    at_scale = isinstance(big_docs, int) and big_docs >= SCALE_DOCS
+    partial = _get(big or {}, ("systems", "project", "partial_queries")) or []
+    for target_id, what, key, bound, text, needs_scale in (
+        ("scale-p99", "warm in-process p99 against Tantivy+g", "warm_p99_ms", 3.0, "<= 3×", True),
+        (
+            "date-order",
+            "date-ordered searches, warm mean, against Tantivy+g",
+            "warm_date_ms",
+            1.0,
+            "<= 1× (no slower)",
+            False,
+        ),
+    ):
+        figures = big if (at_scale or not needs_scale) else None
+        why = "needs --scale 300000 (or --docs 300000)" if needs_scale else "--no-peers"
+        ratio = _get(figures or {}, ("ratios", "tantivy+g", key))
+        no_partial = not partial or not needs_scale
+        rows.append(
+            _row(
+                target_id,
+                f"{what}{', no partial' if needs_scale else ''} ({_size(big_docs)})",
+                text,
+                project=_get(figures or {}, ("systems", "project", key)),
+                peer=_get(figures or {}, ("systems", "tantivy+g", key)),
+                ratio=ratio,
+                ok=None if ratio is None else ratio <= bound and no_partial,
+                skipped=None if figures else why,
+                note=(f"partial: {', '.join(partial)}" if partial else "no search partial")
+                if needs_scale and figures
+                else "",
+            )
+        )
+    peers = results.get("peers") or {}
+    ratio = _get(peers, ("ratios", "tantivy+g", "warm_p50_ms"))
+    rows.append(
+        _row(
+            "warm-p50",
+            f"warm in-process p50, same facet work, against Tantivy+g ({size})",
+            "<= 1.5×",
+            project=_get(peers, ("systems", "project", "warm_p50_ms")),
+            peer=_get(peers, ("systems", "tantivy+g", "warm_p50_ms")),
+            ratio=ratio,
+            ok=None if ratio is None else ratio <= 1.5,
+            skipped=None if peers else "--no-peers",
+        )
+    )
+    return rows
+
+
+def _http_rows(results: dict[str, Any], size: str) -> list[dict[str, Any]]:
+    against = results.get("versus")
+    rows = [
+        _row(
+            "http-vs-tantivy",
+            f"HTTP distinct searches, req/s, against a Flask wrapper over Tantivy ({size})",
+            ">= 1.2×",
+            project=_get(against or {}, ("project", "req_per_s")),
+            peer=_get(against or {}, ("tantivy", "req_per_s")),
+            ratio=(against or {}).get("ratio"),
+            ok=None if not against else (against["ratio"] or 0) >= 1.2,
+            skipped=None if against else "--versus-rounds 0, --no-peers or --skip-synthetic-http",
+        )
+    ]
+    bundled = _get(results, ("http", "bundled")) or {}
+    rate = _get(bundled, ("distinct", "req_per_s"))
+    share = bundled.get("repeated_over_floor")
+    rows.append(
+        _row(
+            "bundled-distinct",
+            "bundled corpus, HTTP distinct searches, req/s",
+            ">= 1,000",
+            project=rate,
+            ok=None if rate is None else rate >= 1000,
+        )
+    )
+    rows.append(
+        _row(
+            "bundled-repeated",
+            "bundled corpus, HTTP repeated searches / the /healthz floor",
+            ">= 0.70",
+            project=share,
+            peer=_get(bundled, ("floor", "req_per_s"))
+            and f"/healthz {_fmt(bundled['floor']['req_per_s'])} req/s",
+            ratio=share,
+            ok=None if share is None else share >= 0.7,
+        )
+    )
+    return rows
+
+
+def judge_issue(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The targets of issue 15, one row each: the project's figure, the peer's, the ratio
+    (project / peer; for ratio targets the median of alternating rounds' ratios), the
+    bound and PASS, MISS or "skipped: why" (a measurement not asked for)."""
+    size = _size(_get(results, ("build", "synthetic", "documents")))
+    return [
+        *_fresh_rows(results, size),
+        _swap_row(results, size),
+        *_build_rows(results, size),
+        *_warm_rows(results, size),
+        *_http_rows(results, size),
+    ]
+
+
+def issue_table(rows: list[dict[str, Any]]) -> list[str]:
+    """The target table as Markdown lines."""
+    lines = [
+        "| target | project | peer | ratio | bound | verdict | note |",
+        "|---|---:|---:|---:|---|---|---|",
+    ]
+    for r in rows:
+        ratio = f"×{r['ratio']:.2f}" if r["ratio"] is not None else "-"
+        cells = [r["what"], _fmt(r["project"]), _fmt(r["peer"]), ratio, r["target"]]
+        lines.append("| " + " | ".join([*cells, r["verdict"], r["note"]]) + " |")
+    return lines
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return "-"
@@ -161,21 +428,25 @@ def _latency_rows(title: str, runs: dict[str, dict[str, Any]]) -> list[str]:
 # (key in the peers' figures, what it is)
 PEER_FIGURES: tuple[tuple[str, str], ...] = (
     ("build_s", "build, s (loading the corpus included)"),
+    ("peak_rss_mb", "build peak RSS of the process tree, MB"),
     ("disk_mb", "index on disk, MB"),
     ("open_ms", "open in a fresh process, ms (median)"),
     ("warm_p50_ms", "warm p50 in-process, ms (median of rounds)"),
     ("warm_p99_ms", "warm p99 in-process, ms (median of rounds)"),
+    ("warm_date_ms", "date-ordered searches, warm mean, ms (median of rounds)"),
 )
 
 
-def _peer_rows(peers: dict[str, Any]) -> list[str]:
+def _peer_rows(
+    peers: dict[str, Any], title: str = "Peers: Tantivy and SQLite FTS5, same corpus, same queries"
+) -> list[str]:
     """The side-by-side table: each figure for the project and each peer, with the ratio
     project / peer after each peer's figure."""
     systems = peers["systems"]
     labels = [label for label in systems if label != "project"]
     project = systems["project"]
     lines = [
-        "## Peers: Tantivy and SQLite FTS5, same corpus, same queries",
+        f"## {title}",
         "",
         f"{project.get('documents') or 0:,} synthetic documents; the {peers['queries']} "
         f"queries of `bench/queries.py` (top 10, a snippet per hit, disjunctive year/lang/"
@@ -195,9 +466,57 @@ def _peer_rows(peers: dict[str, Any]) -> list[str]:
         lines.append(f"| {what} | " + " | ".join(cells) + " |")
     if project.get("build_reused"):
         lines += ["", "The project's build figure is from its reused index's own build."]
+    partial = project.get("partial_queries")
+    if partial:
+        lines += ["", "The project marked partial (a cost limit cut them): " + ", ".join(partial)]
+    dated = ", ".join(peers.get("date_ordered_queries", []))
+    lines += ["", f"Date-ordered searches: {dated}."]
     lines += ["", "What each peer does differently, so that no ratio is misread:", ""]
     lines += [f"- {item}" for item in peers["differences"]] + [""]
     return lines
+
+
+def _versus_rows(against: dict[str, Any] | None) -> list[str]:
+    if not against:
+        return []
+    lines = [
+        "### synthetic corpus: the project against a Flask wrapper over Tantivy "
+        "(`bench/versus.py`, `bench/tantivy_app.py`)",
+        "",
+        f"Distinct searches, {against['connections']} connections, {against['rounds']} "
+        f"alternating runs of {against['duration_s']:g} s, the same server and settings.",
+        "",
+        "| server | req/s (median) | p99 ms (median) | errors | req/s per run |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for name in ("project", "tantivy"):
+        r = against[name]
+        runs = ", ".join(_fmt(v) for v in r["rounds_req_per_s"])
+        cells = [_fmt(r["req_per_s"]), _fmt(r["p99_ms"]), _fmt(r["errors"]), runs]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    ratio = against["ratio"]
+    return lines + ["", f"Ratio project / wrapper: ×{ratio:.2f}" if ratio else "", ""]
+
+
+def _swap_rows(swapped: dict[str, Any] | None) -> list[str]:
+    if not swapped:
+        return []
+    lines = [
+        "### synthetic corpus: the first seconds after a generation swap (`bench/swap.py`)",
+        "",
+        "| round | warm req/s | after swap req/s | ratio | p99 after, ms | errors | reopened |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for i, r in enumerate(swapped["rounds"], 1):
+        cells = [r["warm_req_per_s"], r["after_swap_req_per_s"], r["ratio"]]
+        cells += [r["after_swap_p99_ms"], r["errors"]]
+        reopened = f"{'yes' if r['reopened'] else 'NO'} ({r['workers_seen']} workers)"
+        lines.append(f"| {i} | " + " | ".join(_fmt(c) for c in cells) + f" | {reopened} |")
+    return lines + [
+        "",
+        f"Windows of {swapped['window_s']:g} s; median ratio {swapped['ratio']}.",
+        "",
+    ]
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -211,7 +530,15 @@ def markdown(results: dict[str, Any]) -> str:
         f"{env['connections']} connections "
         f"× {env['duration_s']} s per HTTP run · total {_fmt(results.get('total_s'))} s",
         "",
-        "## Targets",
+        "## Targets of issue 15 (the project against its peers, this run)",
+        "",
+        "Ratio = project / peer (a median of alternating rounds' ratios where rounds were "
+        "run); figures in ms unless said.  What each peer does differently is listed under "
+        "Peers.",
+        "",
+        *issue_table(results.get("issue_targets") or judge_issue(results)),
+        "",
+        "## Earlier targets",
         "",
         "| target | measured | bound | verdict |",
         "|---|---:|---:|---|",
@@ -265,6 +592,16 @@ def markdown(results: dict[str, Any]) -> str:
             *fresh_table(results["fresh"]).splitlines(),
             "",
         ]
+    if "scale" in results:
+        scale = results["scale"]
+        docs = scale["build"]["documents"]
+        build = scale["build"]
+        lines += _peer_rows(scale["peers"], f"Second size: {docs:,} synthetic documents")
+        lines += [
+            f"Its build: {_fmt(build['seconds'])} s, peak RSS {_fmt(build.get('peak_rss_mb'))}"
+            f" MB{' (reused index)' if build.get('reused') else ''}.",
+            "",
+        ]
     lines += ["## HTTP (`python -m webapp.serve`, loopback)", ""]
     for corpus, h in results["http"].items():
         lines += [
@@ -290,6 +627,7 @@ def markdown(results: dict[str, Any]) -> str:
             + (" — distinct queries ran out before the end" * h["distinct"]["exhausted"]),
             "",
         ]
+    lines += _versus_rows(results.get("versus")) + _swap_rows(results.get("swap"))
     lines += ["## Notes", ""] + [f"- {n}" for n in results.get("notes", [])]
     return "\n".join(lines) + "\n"
 

@@ -10,8 +10,20 @@ HTTP throughput and latency against the production server at ``--connections``
 concurrent keep-alive connections for distinct (uncached) and repeated (cached)
 searches and for ``/healthz`` (the floor); the server's memory; with ``--peers`` (the
 default), Tantivy and SQLite FTS5 on the same synthetic corpus and queries, as ratios
-(:mod:`bench.peers`).  Prints progress, then the report; writes ``results.md`` and
-``results.json``.
+(:mod:`bench.peers`), and the project's server against a Flask wrapper over Tantivy
+served the same way (:mod:`bench.versus`, :mod:`bench.tantivy_app`); throughput in the
+first seconds after a generation swap against warm (:mod:`bench.swap`); with
+``--scale 300000``, a second size built and measured against Tantivy.  Every build
+(the project's and each peer's) runs in a process of its own, its wall time and the
+peak memory of its process tree measured (:mod:`bench.builds`).
+
+The report opens with the targets of issue 15, one row each: the project's figure, the
+peer's, the ratio, the bound and PASS, MISS or "skipped" with the reason
+(:func:`bench.report.judge_issue`).  Prints progress, then the report; writes
+``results.md`` and ``results.json``.  A quick look at the harness (about 4 minutes)::
+
+    python -m bench.run --docs 3000 --duration 2 --latency-budget 2 --memory-searches 0 \
+        --peer-rounds 2 --peer-open-rounds 1 --versus-rounds 2 --swap-rounds 1
 """
 
 from __future__ import annotations
@@ -21,18 +33,17 @@ import datetime as dt
 import json
 import os
 import platform
-import shutil
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import costly, fresh, inprocess, peers, recovery, report, synth
+from bench import builds, costly, fresh, inprocess, peers, recovery, report, swap, synth, versus
 from bench.load import run_load
 from bench.queries import QUERY_MIX, REPEATED, distinct_variants, path
 from bench.server import Server
-from indexer.build import build_index, is_stale
+from indexer.build import is_stale
 from webapp.serve import DEFAULT_THREADS, default_workers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,35 +66,39 @@ def _progress(label: str):
 
 
 def _build(corpus: Path, out: Path, label: str, reuse: bool = False) -> dict[str, Any]:
-    """Build ``corpus`` into a fresh ``out``; or, with ``reuse``, keep an index that is
-    up to date (same corpus and analysis code) and report the time its build took."""
+    """Build ``corpus`` into a fresh ``out`` in a process of its own (wall time and the
+    peak memory of its process tree: :mod:`bench.builds`); or, with ``reuse``, keep an
+    index that is up to date (same corpus and analysis code) and report its build's."""
     record = out.with_name(out.name + ".build.json")
     if reuse and record.exists() and not is_stale(corpus, out):
         measured = json.loads(record.read_text(encoding="utf-8"))
-        _say(f"reusing the {label} index (built {measured['built_at']} in {measured['seconds']} s)")
-        return {**measured, "reused": True}
-    shutil.rmtree(out, ignore_errors=True)
-    _say(f"building the index of the {label} corpus ({corpus})")
-    info = build_index(corpus, out, progress=_progress(label))
-    _say(f"  {info.documents:,} documents in {info.seconds:.1f} s")
+        if "peak_rss_mb" in measured:
+            when, seconds = measured["built_at"], measured["seconds"]
+            _say(f"reusing the {label} index (built {when} in {seconds} s)")
+            return {**measured, "reused": True}
+    _say(f"building the index of the {label} corpus ({corpus}) in a process of its own")
+    info = builds.measure("project", corpus, out)
+    _say(
+        f"  {info['documents']:,} documents in {info['seconds']:.1f} s, peak RSS of the "
+        f"process tree {info['peak_rss_mb']:,.0f} MB ({info['processes']} processes)"
+    )
     measured = {
         "corpus": str(corpus),
-        "documents": info.documents,
-        "seconds": round(info.seconds, 2),
-        "docs_per_s": round(info.documents / info.seconds, 1),
+        **info,
+        "docs_per_s": round(info["documents"] / info["seconds"], 1),
         "built_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
     record.write_text(json.dumps(measured, indent=1) + "\n", encoding="utf-8")
     return {**measured, "reused": False}
 
 
-def _synthesise(args: argparse.Namespace, out: Path) -> dict[str, Any]:
-    if synth.is_current(out, args.docs, args.seed, args.corpus):
+def _synthesise(args: argparse.Namespace, out: Path, docs: int) -> dict[str, Any]:
+    if synth.is_current(out, docs, args.seed, args.corpus):
         _say(f"reusing the synthetic corpus in {out}")
-        return {**synth.manifest(args.docs, args.seed, args.corpus), "reused": True}
-    _say(f"generating a synthetic corpus of {args.docs:,} documents in {out}")
+        return {**synth.manifest(docs, args.seed, args.corpus), "reused": True}
+    _say(f"generating a synthetic corpus of {docs:,} documents in {out}")
     started = time.perf_counter()
-    info = synth.generate(args.docs, out, seed=args.seed, source=args.corpus)
+    info = synth.generate(docs, out, seed=args.seed, source=args.corpus)
     seconds = round(time.perf_counter() - started, 1)
     _say(f"  done in {seconds} s")
     return {**info, "reused": False, "seconds": seconds}
@@ -172,6 +187,29 @@ def _http(index_dir: Path, label: str, args: argparse.Namespace, work: Path) -> 
     return out
 
 
+def _scale(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """``--scale``: a second synthetic size, its build and its warm latency against
+    Tantivy (alone: FTS5 is left out to keep the run short)."""
+    corpus = work / f"synth-{args.scale}-seed{args.seed}"
+    out: dict[str, Any] = {"synthesis": _synthesise(args, corpus, args.scale)}
+    index = work / f"index-synthetic-{args.scale}"
+    label = f"synthetic {args.scale:,}"
+    out["build"] = _build(corpus, index, label, reuse=not args.rebuild)
+    scale_work = work / f"scale-{args.scale}"
+    scale_work.mkdir(exist_ok=True)
+    out["peers"] = peers.run(
+        corpus,
+        index,
+        out["build"],
+        scale_work,
+        rounds=args.peer_rounds,
+        open_rounds=args.peer_open_rounds,
+        systems=("tantivy",),
+        progress=lambda m: _say(f"  {label}: {m}"),
+    )
+    return out
+
+
 def _notes(results: dict[str, Any]) -> list[str]:
     notes = [
         "Latencies over HTTP are measured by the client (request sent to body read); "
@@ -245,6 +283,29 @@ def make_parser() -> argparse.ArgumentParser:
         default=1,
         help="times over the query mix in fresh processes (bench.fresh; 0: skip)",
     )
+    parser.add_argument(
+        "--versus-rounds",
+        type=int,
+        default=3,
+        help="alternating HTTP runs of --duration s, project against the Flask wrapper over "
+        "Tantivy (bench.versus; needs --peers; 0: skip)",
+    )
+    parser.add_argument(
+        "--swap-rounds",
+        type=int,
+        default=2,
+        help="HTTP throughput after a generation swap against warm (bench.swap; 0: skip)",
+    )
+    parser.add_argument(
+        "--swap-window", type=float, default=10.0, help="seconds measured after each swap"
+    )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        metavar="DOCS",
+        help="also a second synthetic size (e.g. 300000): its build (reused when up to "
+        "date), and warm latency against Tantivy; judges the 300k targets",
+    )
     parser.add_argument("--costly-clients", type=int, default=8)
     parser.add_argument("--costly-seconds", type=float, default=20.0)
     return parser
@@ -276,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     indexes = {"bundled": work / "index-bundled", "synthetic": work / "index-synthetic"}
     results["build"]["bundled"] = _build(args.corpus, indexes["bundled"], "bundled")
-    results["synthesis"] = _synthesise(args, synthetic)
+    results["synthesis"] = _synthesise(args, synthetic, args.docs)
     results["build"]["synthetic"] = _build(
         synthetic, indexes["synthetic"], "synthetic", reuse=not args.rebuild
     )
@@ -309,6 +370,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         if label == "synthetic" and args.skip_synthetic_http:
             continue
         results["http"][label] = _http(index_dir, label, args, work)
+    synthetic_http = not args.skip_synthetic_http
+    if synthetic_http and args.peers and args.versus_rounds:
+        _say(
+            f"HTTP: the project against the Flask wrapper over Tantivy, {args.versus_rounds} rounds"
+        )
+        results["versus"] = versus.measure(
+            indexes["synthetic"],
+            work / "peer-tantivy",
+            work,
+            threads=args.threads,
+            workers=args.workers,
+            connections=args.connections,
+            duration=args.duration,
+            rounds=args.versus_rounds,
+            seed=args.seed,
+            progress=lambda m: _say(f"  {m}"),
+        )
+    if synthetic_http and args.swap_rounds:
+        _say(f"HTTP after a generation swap, {args.swap_rounds} rounds of {args.swap_window} s")
+        results["swap"] = swap.measure(
+            indexes["synthetic"],
+            work,
+            threads=args.threads,
+            workers=args.workers,
+            connections=args.connections,
+            window=args.swap_window,
+            rounds=args.swap_rounds,
+            seed=args.seed,
+            progress=lambda m: _say(f"  {m}"),
+        )
+    if args.scale:
+        _say(f"second size: {args.scale:,} synthetic documents")
+        results["scale"] = _scale(args, work)
     if args.costly:
         _say(f"costly clients: {args.costly_clients} for {args.costly_seconds} s")
         results["costly"] = costly.run(
@@ -321,6 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"  {results['costly']}")
     results["total_s"] = round(time.perf_counter() - started, 1)
     results["targets"] = report.judge(results)
+    results["issue_targets"] = report.judge_issue(results)
     results["notes"] = _notes(results)
     md, js = report.write(results, args.results)
     print(md.read_text(encoding="utf-8"))

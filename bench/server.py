@@ -89,6 +89,8 @@ class Server:
     """``python -m webapp.serve`` on 127.0.0.1 with ``IAPB_INDEX_DIR`` set; a context manager.
 
     ``workers`` and ``threads`` are passed on when given, else the server's defaults hold.
+    ``module`` serves another app the same way: ``bench.tantivy_app`` (the wrapper over
+    Tantivy) is given ``--index index_dir``.
     """
 
     def __init__(
@@ -97,19 +99,23 @@ class Server:
         threads: int | None,
         log: Path,
         workers: int | None = None,
+        module: str = "webapp.serve",
     ) -> None:
         self.host = "127.0.0.1"
         self.port = free_port()
         self.index_dir = index_dir
         self.threads = threads
         self.workers = workers
+        self.module = module
         self.log_path = log
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
         env = {**os.environ, "IAPB_INDEX_DIR": str(self.index_dir)}
-        command = [sys.executable, "-m", "webapp.serve", "--host", self.host]
+        command = [sys.executable, "-m", self.module, "--host", self.host]
         command += ["--port", str(self.port)]
+        if self.module != "webapp.serve":
+            command += ["--index", str(self.index_dir)]
         if self.workers is not None:
             command += ["--workers", str(self.workers)]
         if self.threads is not None:

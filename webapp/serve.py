@@ -89,16 +89,19 @@ def _die_with_parent(sig: int) -> None:
         libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
 
 
-def worker_app() -> Flask:
-    """The app of one worker process (granian calls this in each worker it starts).
-
-    The worker is tied to the master first: it gets SIGTERM when the master dies, and
-    ends at once if the master died before it could ask for that.
-    """
+def tie_to_master() -> None:
+    """In a worker: get SIGTERM when the master dies, and end at once if the master died
+    before the worker could ask for that."""
     _die_with_parent(signal.SIGTERM)
     master = os.environ.get(MASTER_ENV)
     if master and os.getppid() != int(master):
         os._exit(0)
+
+
+def worker_app() -> Flask:
+    """The app of one worker process (granian calls this in each worker it starts),
+    tied to the master first (:func:`tie_to_master`)."""
+    tie_to_master()
     return create_app()
 
 
@@ -110,10 +113,16 @@ def check_address(host: str, port: int) -> None:
         sock.bind((host, port))
 
 
-def make_server(host: str, port: int, workers: int, threads: int) -> Granian:
-    """Granian serving :func:`worker_app` over HTTP/1.1 on ``host:port``."""
+def make_server(
+    host: str, port: int, workers: int, threads: int, target: str = f"{__name__}:worker_app"
+) -> Granian:
+    """Granian serving :func:`worker_app` over HTTP/1.1 on ``host:port``.
+
+    ``target`` (``module:factory``) serves another app with the same settings: the
+    benchmarks' wrapper over Tantivy (``bench/tantivy_app.py``) is served this way.
+    """
     return Granian(
-        f"{__name__}:worker_app",
+        target,
         address=host,
         port=port,
         interface=Interfaces.WSGI,

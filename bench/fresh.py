@@ -5,7 +5,9 @@ generation (``SearchIndex(dir).generation()``, timed: "open") and runs one query
 mix (:mod:`bench.queries`) once (timed: "first search"); nothing of an earlier search
 helps but the operating system's file cache.  With several index directories the
 samples alternate between them query by query, so a busy machine slows each alike; the
-figures are medians and percentiles over every round.
+figures are medians and percentiles over every round.  ``make bench`` samples
+Tantivy+g the same way (:mod:`bench.peers`: its index opened, the query given the
+glossary names searched once).
 
 ``--without-derived`` also measures a copy of each index stripped of the structures the
 build derives for serving (:mod:`indexer.derived`): what a generation built before them
@@ -74,10 +76,28 @@ def _child(index_dir: str, query: int) -> None:
     print(json.dumps({"open": t1 - t0, "search": t2 - t1, "partial": result.partial}))
 
 
-def _sample(index_dir: Path, query: int) -> dict[str, Any]:
-    command = [sys.executable, "-m", "bench.fresh", "--child", str(index_dir), str(query)]
+def _child_tantivy(index_dir: str, query: int) -> None:
+    """In the fresh process: open the Tantivy index (:mod:`bench.peers`), search the
+    query given the glossary names (found before the clock) once, print the timings."""
+    from bench.peers import TantivyPeer, load_glossary, parse
+
+    peer_query = parse(QUERY_MIX[query][1], load_glossary(Path(index_dir)))
+    t0 = time.perf_counter()
+    peer = TantivyPeer(Path(index_dir))
+    t1 = time.perf_counter()
+    peer.search(peer_query)
+    t2 = time.perf_counter()
+    print(json.dumps({"open": t1 - t0, "search": t2 - t1, "partial": False}))
+
+
+def _sample(index_dir: Path, query: int, tantivy: bool = False) -> dict[str, Any]:
+    child = "--child-tantivy" if tantivy else "--child"
+    command = [sys.executable, "-m", "bench.fresh", child, str(index_dir), str(query)]
     out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+TANTIVY = "tantivy+g"  # the label of the peer's samples
 
 
 def measure(
@@ -85,10 +105,15 @@ def measure(
     rounds: int = 1,
     progress=lambda _: None,
     queries: Sequence[int] | None = None,
+    tantivy: Path | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Open and first-search figures for each of ``indexes`` (label -> directory),
     alternating between them query by query, ``rounds`` times over the mix (or the
-    queries of the mix numbered ``queries``)."""
+    queries of the mix numbered ``queries``).  With ``tantivy`` (an index built by
+    :func:`bench.peers.build`), Tantivy+g is sampled the same way, labelled
+    :data:`TANTIVY`."""
+    if tantivy is not None:
+        indexes = {**indexes, TANTIVY: tantivy}
     chosen = range(len(QUERY_MIX)) if queries is None else queries
     opens: dict[str, list[float]] = {label: [] for label in indexes}
     firsts: dict[str, list[float]] = {label: [] for label in indexes}
@@ -103,7 +128,7 @@ def measure(
             if (r + i) % 2:
                 order.reverse()
             for label, directory in order:
-                sample = _sample(directory, i)
+                sample = _sample(directory, i, tantivy=label == TANTIVY and tantivy is not None)
                 opens[label].append(sample["open"])
                 firsts[label].append(sample["search"])
                 per_query[label][name].append(sample["search"])
@@ -142,6 +167,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fresh", description=__doc__)
     parser.add_argument("--child", nargs=2, metavar=("INDEX", "QUERY"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-tantivy", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("index", nargs="*", type=Path, help="index directories")
     parser.add_argument("--rounds", type=int, default=1, help="times over the query mix")
     parser.add_argument(
@@ -152,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         _child(args.child[0], int(args.child[1]))
+        return 0
+    if args.child_tantivy:
+        _child_tantivy(args.child_tantivy[0], int(args.child_tantivy[1]))
         return 0
     if not args.index:
         parser.error("give at least one index directory")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bench.fresh import TANTIVY as TANTIVY_FRESH
 from bench.fresh import table as fresh_table
 
 # (id, what, where in the results, comparison, bound)
@@ -170,11 +171,13 @@ def _size(documents: Any) -> str:
 
 def _fresh_rows(results: dict[str, Any], size: str) -> list[dict[str, Any]]:
     fresh = _get(results, ("fresh", "synthetic"))
+    peer_fresh = _get(results, ("fresh", TANTIVY_FRESH)) or {}
     peers = results.get("peers")
-    tantivy_open = _get(peers or {}, ("systems", "tantivy", "open_ms"))
     project_open = _get(fresh or {}, ("open", "p50_ms"))
-    if project_open is None:
-        project_open = _get(peers or {}, ("systems", "project", "open_ms"))
+    tantivy_open = _get(peer_fresh, ("open", "p50_ms"))
+    if project_open is None or tantivy_open is None:  # the figures of the same source
+        project_open = project_open or _get(peers or {}, ("systems", "project", "open_ms"))
+        tantivy_open = _get(peers or {}, ("systems", "tantivy", "open_ms"))
     why = "--fresh-rounds 0 and --no-peers" if project_open is None else None
     rows = [
         _row(
@@ -192,12 +195,15 @@ def _fresh_rows(results: dict[str, Any], size: str) -> list[dict[str, Any]]:
     note = f"partial: {', '.join(partial)}" if partial else "no search partial"
     for key, bound in (("p50_ms", 20.0), ("p99_ms", 100.0)):
         value = _get(fresh or {}, ("first_search", key))
+        peer = _get(peer_fresh, ("first_search", key))
         rows.append(
             _row(
                 f"first-search-{key[:3]}",
                 f"first search of each query in a fresh process, {key[:3]}, no partial ({size})",
                 f"<= {bound:g} ms",
                 project=value,
+                peer=peer and f"Tantivy+g {_fmt(peer)}",
+                ratio=value / peer if value and peer else None,
                 ok=None if value is None else value <= bound and not partial,
                 skipped=None if fresh else "--fresh-rounds 0",
                 note=note if fresh else "",

@@ -1,15 +1,17 @@
 """HTTP throughput in the first seconds after a new index generation goes live.
 
 The production server runs on an index directory of its own (``index-swap`` under the
-work directory) whose generations are copies of the synthetic index's current one:
-each a new ``gen-NNNNNN`` of hard links to the same files (a real copy where linking
-fails) with its own ``meta.json`` numbering it, made current by renaming a new
-``current`` link over the old one, as :func:`indexer.build.build_index` does.  Every
-worker sees the link move on its next request and opens the new generation from
-scratch (its file checks, columns, glossary matcher and plan cache are per
-generation; the result cache is emptied), as after a real build.  The files are the
-same inodes, so the operating system's page cache is as warm as after a real build,
-which has just written them.
+work directory) whose generations are copies of the synthetic index's current one: the
+first a real copy, each later one a new ``gen-NNNNNN`` of hard links to the first's
+files (a copy where linking fails), its ``meta.json`` renumbering it and its files
+hashed and stamped as a build stamps them (:mod:`indexer.manifest`: opening it trusts
+them, as it trusts a fresh build's), made current by renaming a new ``current`` link
+over the old one, as :func:`indexer.build.build_index` does.  Every worker sees the
+link move on its next request and opens the new generation from scratch (its columns,
+glossary matcher and plan cache are per generation; the result cache is emptied), as
+after a real build.  The files are the same inodes, so the operating system's page
+cache is as warm as after a real build, which has just written them.  The synthetic
+index itself is only read.
 
 Each round: a window of distinct searches (:func:`bench.queries.distinct_variants`,
 never one sent before) on the warm server, then the swap, then the same length of
@@ -24,6 +26,7 @@ import json
 import os
 import shutil
 import statistics
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,26 +34,35 @@ from typing import Any
 from bench.load import run_load
 from bench.queries import QUERY_MIX, distinct_variants, path
 from bench.server import Server
-from indexer.layout import CURRENT, META, current_generation
+from indexer.layout import CURRENT, META, PASSAGES, current_generation
+from indexer.manifest import VERIFIED, check_files, read_manifest
 
 
-def add_generation(index_dir: Path, source: Path, number: int) -> str:
-    """``gen-{number}`` in ``index_dir``: hard links to the files of generation directory
-    ``source`` (copies where linking fails), its ``meta.json`` renumbered; its name."""
+def add_generation(index_dir: Path, source: Path, number: int, link: bool = True) -> str:
+    """``gen-{number}`` in ``index_dir``: the files of generation directory ``source``
+    (hard links with ``link``, else copies), its ``meta.json`` renumbered, every file
+    hashed and stamped as the build does; its name."""
     name = f"gen-{number:06d}"
     target = index_dir / name
 
-    def link(src: str, dst: str) -> None:
+    def hard_link(src: str, dst: str) -> None:
         try:
             os.link(src, dst)
         except OSError:
             shutil.copy2(src, dst)
 
-    shutil.copytree(source, target, copy_function=link)
+    shutil.copytree(source, target, copy_function=hard_link if link else shutil.copy2)
     meta = json.loads((source / META).read_text(encoding="utf-8"))
     meta["generation"] = number
-    (target / META).unlink()  # a link to the source's: replace, never write through
+    for directory in (target, target / PASSAGES):
+        # links to the source's files: replaced, never written through
+        (directory / VERIFIED).unlink(missing_ok=True)
+    (target / META).unlink()
     (target / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    time.sleep(0.05)  # past the file system's clock tick: see indexer.manifest
+    for directory in (target, target / PASSAGES):
+        if (directory / META).exists():
+            check_files(directory, *read_manifest(directory), trust_stamps=False)
     return name
 
 
@@ -98,7 +110,8 @@ def measure(
     index_dir = work / "index-swap"
     shutil.rmtree(index_dir, ignore_errors=True)
     index_dir.mkdir(parents=True)
-    make_current(index_dir, add_generation(index_dir, source, 1))
+    make_current(index_dir, add_generation(index_dir, source, 1, link=False))
+    first = index_dir / "gen-000001"
     paths = [path(p) for p in distinct_variants(10**6, seed=seed + 1)]
     used = 0
     rows = []
@@ -107,7 +120,7 @@ def measure(
             for _, params in QUERY_MIX:
                 server.get(path(params))
             for r in range(rounds):
-                name = add_generation(index_dir, source, r + 2)
+                name = add_generation(index_dir, first, r + 2)
                 runs = {}
                 for phase in ("warm", "after_swap"):
                     if phase == "after_swap":

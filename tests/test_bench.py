@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import builds, fresh, peers, report, tantivy_app
+from bench import builds, fresh, peers, report, swap, tantivy_app
 from bench.load import run_load
 from bench.queries import QUERY_MIX, distinct_variants, path, request
 from bench.recovery import RECOVERY_PAIRS
@@ -21,6 +22,7 @@ from indexer.build import build_index
 from indexer.corpus import load_corpus
 from indexer.glossary import Glossary
 from indexer.index import SearchIndex
+from indexer.manifest import meta_digest, read_manifest, read_stamps
 from indexer.query import plan_query
 from indexer.search import search
 
@@ -348,6 +350,11 @@ def test_issue_targets_pass_and_miss_on_their_bounds() -> None:
         "http": {"bundled": {"distinct": {"req_per_s": 999.0}, "repeated_over_floor": 0.7}},
     }
     results["swap"] |= {"warm_req_per_s": 200.0, "after_swap_req_per_s": 170.0}
+    results["fresh"]["tantivy+g"] = {"open": {"p50_ms": 3.0}, "first_search": {"p50_ms": 5.0}}
+    rows = {row["id"]: row for row in report.judge_issue(results)}
+    assert rows["open"]["ratio"] == 20.0  # against Tantivy's fresh processes, not peers.py's
+    assert rows["first-search-p50"]["ratio"] == 3.0
+    assert rows["first-search-p99"]["ratio"] is None  # no peer figure: no ratio
     verdicts = _issue(results)
     assert verdicts["open"] == "MISS"  # the fresh process's figure, not the peers' 40 ms
     assert verdicts["first-search-p50"] == verdicts["first-search-p99"] == "PASS"
@@ -415,6 +422,31 @@ def test_the_tantivy_wrapper_answers_like_the_peer(tmp_path: Path) -> None:
             assert got == counts, (name, facet)
     assert client.get("/api/search?q=x&year=never").status_code == 400
     assert client.get("/healthz").data == b"ok"
+    # the same index, a fresh process per query, as bench.fresh samples the project
+    sampled = fresh.measure({}, queries=[0, 26], tantivy=index)[fresh.TANTIVY]
+    assert sampled["open"]["count"] == sampled["first_search"]["count"] == 2
+
+
+def test_a_swapped_in_generation_is_renumbered_and_trusted_without_hashing(
+    tmp_path: Path,
+) -> None:
+    built = tmp_path / "built"
+    build_index(MINI, built)
+    served = tmp_path / "served"
+    served.mkdir()
+    first = served / swap.add_generation(served, built / "current", 1, link=False)
+    swap.make_current(served, swap.add_generation(served, first, 2))
+    second = served / "gen-000002"
+    assert (served / "current").resolve() == second.resolve()
+    assert os.stat(second / "meta.json").st_ino != os.stat(first / "meta.json").st_ino
+    meta, raw = read_manifest(second)
+    assert meta["generation"] == 2
+    stamps = read_stamps(second, meta_digest(raw))
+    assert set(stamps) == set(meta["checksums"])  # opening it hashes nothing, as after a build
+    index = SearchIndex(served, cache_size=0)
+    assert index.generation().number == 2
+    assert search(index, request({"q": ["ICC"]})).total > 0
+    index.close()
 
 
 def test_a_build_tree_peak_counts_every_process(tmp_path: Path) -> None:

@@ -9,6 +9,10 @@ the operating system shares the pages between worker processes.
 - **Columns** (``col-*.npy``): per document its year, day, report number and language,
   its topics (a boolean matrix, one column per topic of ``meta.json``), and the order of
   the documents by report (what :class:`~indexer.ranking.Versions` sorts).
+- **Date order** (``col-date_order.npy``, ``col-date_rank.npy``): for each reader's
+  language, every document newest first as date-ordered results and browsing list them
+  (:func:`date_ranking`), and each document's position in that order, so ordering by
+  date is a selection over a precomputed order, never a sort per search.
 - **Field lengths** (``len-<field>.npy``): per scored field, every document's length as
   Whoosh scores it (its one-byte length code, decoded), and in ``derived.json`` the mean
   length of the documents that have the field (see :mod:`indexer.matching`).
@@ -31,6 +35,8 @@ is opened, and before each search, see :meth:`Derived.verify`).  The serving sid
 the same functions for a generation built before these files existed
 (:func:`read_columns`, :func:`field_lengths`), and Whoosh's positional check for its
 phrases: such a generation is served as before, only slower to open and to search first.
+A generation whose derived structures predate the date order computes it once, when it
+is opened.
 """
 
 from __future__ import annotations
@@ -60,6 +66,7 @@ INFO = "derived.json"
 PHRASE_DOCS = "phrase-docs.npy"
 PHRASE_OFFSETS = "phrase-offsets.npy"
 COLUMNS = ("years", "days", "reports", "langs", "topics", "report_order")
+DATE_COLUMNS = ("date_order", "date_rank")  # one row per reader's language (ALL_LANGS)
 _SHIFT = np.int64(32)  # a position key is (document << 32) | position
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -79,7 +86,7 @@ def read_columns(reader, topic_ids: list[str]) -> dict[str, np.ndarray]:
         if (schema.TOPICS, topic) in reader:
             ids = list(reader.postings(schema.TOPICS, topic).all_ids())
             topics[ids, j] = True
-    return {
+    columns = {
         "years": np.array(list(reader.column_reader(schema.YEAR)), dtype=np.int32)[:n],
         "days": np.array(list(reader.column_reader(schema.DAY)), dtype=np.int32)[:n],
         "reports": reports,
@@ -87,6 +94,40 @@ def read_columns(reader, topic_ids: list[str]) -> dict[str, np.ndarray]:
         "topics": topics,
         "report_order": np.argsort(reports, kind="stable"),
     }
+    columns.update(date_ranking(columns["days"], reports, columns["langs"]))
+    return columns
+
+
+def date_ranking(days: np.ndarray, reports: np.ndarray, langs: np.ndarray) -> dict[str, np.ndarray]:
+    """The documents in date order, for each reader's language, and each one's position.
+
+    Row ``i`` of ``date_order`` is every document newest first; among a day's, the higher
+    report number first; within a report, the reader's language (``ALL_LANGS[i]``) first,
+    then the others in the order :meth:`~indexer.ranking.Versions.language_rank` gives;
+    then by document number.  ``date_rank[i, d]`` is the position of document ``d`` in
+    row ``i``.  The date order of any set of documents is their order here.
+
+    A report has one date, so its documents are adjacent in every row (what collapsing
+    by report relies on); raises ``ValueError`` when a report's documents have
+    different days.
+    """
+    n = len(days)
+    docs = np.arange(n, dtype=np.int64)
+    dtype = np.int32 if n < 2**31 else np.int64
+    order = np.empty((len(ALL_LANGS), n), dtype=dtype)
+    rank = np.empty_like(order)
+    newest = -days.astype(np.int64)
+    highest = -reports.astype(np.int64)
+    for i in range(len(ALL_LANGS)):
+        lang_rank = (langs.astype(np.int64) - i) % len(ALL_LANGS)
+        order[i] = np.lexsort((docs, lang_rank, highest, newest))
+        rank[i, order[i]] = docs
+    if n:
+        grouped = reports[order[0]]
+        runs = 1 + int(np.count_nonzero(grouped[1:] != grouped[:-1]))
+        if runs != len(np.unique(reports)):
+            raise ValueError("a report's documents have different dates")
+    return {"date_order": order, "date_rank": rank}
 
 
 # Whoosh stores a document's field length as one byte (a logarithmic code).
@@ -300,7 +341,8 @@ def write_derived(
         info["documents"] = len(columns["years"])
         info["year_values"] = sorted({int(y) for y in columns["years"]}, reverse=True)
         info["columns"] = {
-            name: _save(directory, f"col-{name}.npy", columns[name]) for name in COLUMNS
+            name: _save(directory, f"col-{name}.npy", columns[name])
+            for name in (*COLUMNS, *DATE_COLUMNS)
         }
         info["lengths"] = {}
         for field in scored_fields(fields):
@@ -347,6 +389,11 @@ class Derived:
         self.glossary_tables: dict[str, Any] | None = info.get("glossary")
         self.files: list[str] = [entry["info"]]
         self.columns = {name: self._load(info["columns"][name]) for name in COLUMNS}
+        if all(name in info["columns"] for name in DATE_COLUMNS):
+            self.columns.update((n, self._load(info["columns"][n])) for n in DATE_COLUMNS)
+        else:  # derived before the date order: computed once, here
+            c = self.columns
+            self.columns.update(date_ranking(c["days"], c["reports"], c["langs"]))
         self.lengths = {
             field: (self._load(item["file"]), float(item["mean"]))
             for field, item in info["lengths"].items()
@@ -358,8 +405,11 @@ class Derived:
             (field, tuple(words)): i for i, (field, words) in enumerate(phrases["keys"])
         }
         for name, array in self.columns.items():
-            if len(array) != self.documents:
-                raise ValueError(f"column {name} has {len(array)} rows, not {self.documents}")
+            rows = array.shape[-1] if name in DATE_COLUMNS else len(array)
+            if rows != self.documents:
+                raise ValueError(f"column {name} has {rows} rows, not {self.documents}")
+        if self.columns["date_order"].shape[0] != len(ALL_LANGS):
+            raise ValueError("the date order does not have a row per language")
         if len(self._phrase_offsets) != len(self._phrases) + 1:
             raise ValueError("phrase offsets do not match the phrases")
 

@@ -235,6 +235,8 @@ class Generation:
         self.reports = columns["reports"]
         self.langs = columns["langs"]
         self.topic_matrix = columns["topics"]
+        self.date_order = columns["date_order"]  # see derived.date_ranking
+        self.date_rank = columns["date_rank"]
         self.versions = Versions(self.reports, self.langs, columns["report_order"])
 
     def searcher(self) -> Searcher:

@@ -27,7 +27,7 @@ from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.facets import count_facets, facet_masks
 from indexer.fullreports import full_report_links, missing, other_language
 from indexer.index import READ_ERRORS, Generation, SearchIndex
-from indexer.languages import ALL_LANGS, Lang
+from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
 from indexer.matching import evaluate
 from indexer.paragraphs import paragraph_of_snippet
 from indexer.passages import Planner, add_passages, passage_hits
@@ -51,11 +51,36 @@ from indexer.timeline import is_positional, positions_cached, positive_leaves, t
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
 
 
-def _date_order(gen: Generation, docs: np.ndarray, reader: Lang) -> np.ndarray:
-    """``docs`` newest first; within a report the reader's language first."""
-    lang_rank = gen.versions.language_rank(docs, reader)
-    order = np.lexsort((lang_rank, -gen.reports[docs], -gen.days[docs]))
-    return docs[order]
+DENSE = 64  # a set of more than 1/DENSE of the documents is found by walking the order
+WALK = 8192  # documents of the precomputed date order looked at in one step of the walk
+
+
+def _date_order(gen: Generation, docs: np.ndarray, reader: Lang, limit: int) -> np.ndarray:
+    """The first ``limit`` of ``docs`` (sorted document numbers) newest first; within a
+    report the reader's language first (the generation's date order, see
+    :func:`indexer.derived.date_ranking`): a selection, never a sort of ``docs``."""
+    limit = min(limit, len(docs))
+    order = gen.date_order[LANG_INDEX[reader]]
+    if len(docs) == gen.doc_count:  # every document (a generation has no deleted ones)
+        return order[:limit].astype(np.int64)
+    if len(docs) * DENSE > gen.doc_count:
+        # Many documents: most of them are among the first of the order; walk it.
+        wanted = np.zeros(gen.doc_count, dtype=bool)
+        wanted[docs] = True
+        found: list[np.ndarray] = []
+        count = 0
+        for start in range(0, gen.doc_count, WALK):
+            step = order[start : start + WALK]
+            found.append(step[wanted[step]])
+            count += len(found[-1])
+            if count >= limit:
+                break
+        return np.concatenate(found)[:limit].astype(np.int64)
+    ranks = gen.date_rank[LANG_INDEX[reader]][docs]
+    if limit < len(docs):
+        cut = np.argpartition(ranks, limit - 1)[:limit] if limit else ranks[:0]
+        return docs[cut[np.argsort(ranks[cut])]]
+    return docs[np.argsort(ranks)]
 
 
 def _ranked(
@@ -181,6 +206,13 @@ def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: li
 PageEntry = tuple[int, float, list[int]]  # (docnum shown, score, its report's other matches)
 
 
+def _report_count(gen: Generation, docs: np.ndarray) -> int:
+    """The number of reports ``docs`` belong to (no sort: a mark per report)."""
+    seen = np.zeros(gen.versions.report_count, dtype=bool)
+    seen[gen.reports[docs]] = True
+    return int(np.count_nonzero(seen))
+
+
 def _page_of_hits(
     gen: Generation,
     plan: QueryPlan,
@@ -191,7 +223,7 @@ def _page_of_hits(
 ) -> tuple[int, list[PageEntry]]:
     """(total, the page's entries); ``q`` is the text searched."""
     collapse = req.collapse is Collapse.REPORT
-    total = len(np.unique(gen.reports[final])) if collapse else len(final)
+    total = _report_count(gen, final) if collapse else len(final)
     start = (req.page - 1) * req.per_page
     if start >= total:
         return total, []
@@ -207,16 +239,19 @@ def _newest_first(
     gen: Generation, final: np.ndarray, reader: Lang, collapse: bool, window: slice
 ) -> list[PageEntry]:
     """The ``window`` of ``final`` by date (of its reports, when collapsing)."""
-    dated = _date_order(gen, final, reader)
-    if not collapse:
-        return [(int(d), 0.0, []) for d in dated[window]]
-    # First document of each report in date order is its reader's-language one.
-    _, first = np.unique(gen.reports[dated], return_index=True)
-    entries = []
-    for best in dated[np.sort(first)][window]:
-        same = dated[gen.reports[dated] == gen.reports[best]]
-        entries.append((int(best), 0.0, [int(d) for d in same if d != best]))
-    return entries
+    if not collapse or not len(final):
+        return [(int(d), 0.0, []) for d in _date_order(gen, final, reader, window.stop)[window]]
+    # A report's documents are adjacent in date order (a report has one date), its
+    # reader's-language one first, and a report has at most one document per language:
+    # the first `stop` reports are whole among the first `stop * languages` documents.
+    dated = _date_order(gen, final, reader, window.stop * len(ALL_LANGS))
+    reports = gen.reports[dated]
+    starts = np.flatnonzero(np.concatenate([[True], reports[1:] != reports[:-1]]))
+    ends = np.append(starts[1:], len(dated))
+    return [
+        (int(dated[start]), 0.0, [int(d) for d in dated[start + 1 : end]])
+        for start, end in list(zip(starts, ends, strict=True))[window]
+    ]
 
 
 def _most_relevant(
@@ -237,10 +272,22 @@ def _most_relevant(
     entries = []
     for best, score, others in _collapse(gen, ordered, reader)[window]:
         # Other languages of the report that matched but ranked below the cut.
-        same = final[gen.reports[final] == gen.reports[best]]
-        below = [int(d) for d in same if int(d) != best and int(d) not in others]
+        same = _matched_versions(gen, final, int(gen.reports[best]))
+        below = [d for d in same if d != best and d not in others]
         entries.append((best, score, others + below))
     return entries
+
+
+def _matched_versions(gen: Generation, final: np.ndarray, report: int) -> list[int]:
+    """The documents of ``report`` among ``final`` (sorted), in document order."""
+    versions = gen.versions
+    lo = np.searchsorted(versions.sorted_reports, report, side="left")
+    hi = np.searchsorted(versions.sorted_reports, report, side="right")
+    docs = np.sort(versions.order[lo:hi])
+    if not len(final):
+        return []
+    at = np.minimum(np.searchsorted(final, docs), len(final) - 1)
+    return [int(d) for d in docs[final[at] == docs]]
 
 
 def _vocabulary(gen: Generation) -> Vocabulary:

@@ -7,20 +7,30 @@ Hits, scores, snippets, facets and expansions must be identical.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import query as wq
 
 from bench import synth
 from bench.fresh import strip_derived
 from bench.queries import QUERY_MIX, request
+from indexer import search as search_module
 from indexer.build import build_index
+from indexer.derived import DATE_COLUMNS, INFO, date_ranking
+from indexer.errors import QueryError
 from indexer.index import SearchIndex
+from indexer.languages import ALL_LANGS, Lang
+from indexer.layout import META, current_generation
 from indexer.matching import Postings
-from indexer.records import SearchRequest
+from indexer.ranking import Versions
+from indexer.records import Collapse, SearchRequest, SortOrder
 from indexer.search import search
 from tests.helpers import CORPUS
 
@@ -133,3 +143,134 @@ def test_the_glossary_matcher_comes_from_the_build_s_tables(pair, monkeypatch) -
     assert {k: c.id for k, c in glossary._by_key.items()} == {
         k: c.id for k, c in expected._by_key.items()
     }
+
+
+# -- the date order: a selection over the build's order, equal to sorting each search ------
+
+
+def _sorted_by_date(gen, final: np.ndarray, reader: Lang, collapse: bool, window: slice) -> list:
+    """What date order was before the precomputed one: a sort of every search's documents
+    (the specification ``search._newest_first`` must keep, ties included)."""
+    lang_rank = gen.versions.language_rank(final, reader)
+    dated = final[np.lexsort((lang_rank, -gen.reports[final], -gen.days[final]))]
+    if not collapse:
+        return [(int(d), 0.0, []) for d in dated[window]]
+    _, first = np.unique(gen.reports[dated], return_index=True)
+    entries = []
+    for best in dated[np.sort(first)][window]:
+        same = dated[gen.reports[dated] == gen.reports[best]]
+        entries.append((int(best), 0.0, [int(d) for d in same if d != best]))
+    return entries
+
+
+def _generation(seed: int, reports: int, days: int) -> SimpleNamespace:
+    """The columns of a generation of ``reports`` reports over ``days`` days (so many
+    share a day), each in one to three languages, documents in shuffled order."""
+    rng = np.random.default_rng(seed)
+    rows = [
+        (number, day, lang)
+        for number, day in zip(
+            rng.permutation(reports) + 1, rng.integers(0, days, reports), strict=True
+        )
+        for lang in rng.choice(len(ALL_LANGS), rng.integers(1, 4), replace=False)
+    ]
+    rows = [rows[i] for i in rng.permutation(len(rows))]
+    report_col = np.array([r for r, _, _ in rows], dtype=np.int64)
+    day_col = np.array([d for _, d, _ in rows], dtype=np.int32)
+    lang_col = np.array([lang for _, _, lang in rows], dtype=np.int8)
+    ranking = date_ranking(day_col, report_col, lang_col)
+    return SimpleNamespace(
+        doc_count=len(rows),
+        reports=report_col,
+        days=day_col,
+        langs=lang_col,
+        versions=Versions(report_col, lang_col),
+        date_order=ranking["date_order"],
+        date_rank=ranking["date_rank"],
+    )
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    reports=st.integers(1, 120),
+    days=st.integers(1, 30),
+    share=st.sampled_from([1.0, 0.9, 0.5, 0.1, 0.01]),
+    reader=st.sampled_from(ALL_LANGS),
+    collapse=st.booleans(),
+    page=st.integers(1, 4),
+    per_page=st.integers(1, 12),
+    walk=st.sampled_from([1, 7, 8192]),
+)
+@settings(max_examples=300, deadline=None)
+def test_date_order_is_the_sorted_order_ties_included(
+    seed, reports, days, share, reader, collapse, page, per_page, walk
+) -> None:
+    gen = _generation(seed, reports, days)
+    rng = np.random.default_rng(seed + 1)
+    final = np.flatnonzero(rng.random(gen.doc_count) < share).astype(np.int64)
+    window = slice((page - 1) * per_page, page * per_page)
+    expected = _sorted_by_date(gen, final, reader, collapse, window)
+    for dense in (1, 64, 10**9):  # every document walks the order, some, none
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(search_module, "DENSE", dense)
+            patch.setattr(search_module, "WALK", walk)
+            assert search_module._newest_first(gen, final, reader, collapse, window) == expected
+    assert search_module._report_count(gen, final) == len(np.unique(gen.reports[final]))
+    for report in np.unique(gen.reports)[:5]:
+        same = final[gen.reports[final] == report].tolist()
+        assert search_module._matched_versions(gen, final, int(report)) == same
+
+
+def test_a_report_with_two_dates_is_refused() -> None:
+    with pytest.raises(ValueError, match="different dates"):
+        date_ranking(np.array([5, 6, 5]), np.array([1, 1, 2]), np.array([0, 1, 0]))
+
+
+def test_date_ordered_pages_are_the_sorted_order(pair, monkeypatch) -> None:
+    built, old, _ = pair
+    requests = [
+        SearchRequest(q=q, sort=SortOrder.DATE, page=page, collapse=collapse, ui_lang=ui, **f)
+        for q in ("", "torture", "пытки", "катаванні", "-torture")
+        for page in (1, 2, 3)
+        for collapse in Collapse
+        for ui in Lang
+        for f in ({}, {"langs": (Lang.RU,)}, {"years": (2024,)})
+    ]
+    expected = []
+    with monkeypatch.context() as patch:
+        patch.setattr(search_module, "_newest_first", _sorted_by_date)
+        for req in requests:
+            try:
+                expected.append(_answer(old, req))
+            except QueryError:
+                expected.append(None)
+    for req, answer in zip(requests, expected, strict=True):
+        try:
+            assert _answer(built, req) == answer, req
+        except QueryError:
+            assert answer is None, req
+    gen = built.generation()
+    for column in (gen.date_order, gen.date_rank):
+        assert isinstance(column.base, np.memmap) and not column.flags.writeable
+
+
+def test_derived_structures_without_the_date_order_compute_it_when_opened(pair, tmp_path) -> None:
+    built, _, _ = pair
+    copy = tmp_path / "index"
+    shutil.copytree(built.directory, copy, symlinks=True)
+    generation = current_generation(copy)
+    info = json.loads((generation / INFO).read_text("utf-8"))
+    meta = json.loads((generation / META).read_text("utf-8"))
+    for name in DATE_COLUMNS:
+        file = info["columns"].pop(name)
+        (generation / file).unlink()
+        meta["files"].pop(file)
+        meta["checksums"].pop(file, None)
+    (generation / INFO).write_text(json.dumps(info), "utf-8")
+    meta["files"][INFO] = (generation / INFO).stat().st_size
+    meta["checksums"].pop(INFO, None)
+    (generation / META).write_text(json.dumps(meta), "utf-8")
+    older, gen = SearchIndex(copy).generation(), built.generation()
+    assert older.derived is not None
+    assert np.array_equal(older.date_order, gen.date_order)
+    assert np.array_equal(older.date_rank, gen.date_rank)

@@ -165,8 +165,8 @@ def _row(
     return {**row, "target": bound, "verdict": verdict, "note": note}
 
 
-def _size(documents: Any) -> str:
-    return f"{documents:,} docs" if isinstance(documents, int) else "?"
+def _size(documents: Any, unknown: str = "?") -> str:
+    return f"{documents:,} docs" if isinstance(documents, int) else unknown
 
 
 def _fresh_rows(results: dict[str, Any], size: str) -> list[dict[str, Any]]:
@@ -270,7 +270,8 @@ def _build_rows(results: dict[str, Any], size: str) -> list[dict[str, Any]]:
     rows.append(
         _row(
             "build-linear",
-            f"build seconds per document at {_size(scale.get('documents'))} / at {size}",
+            f"build seconds per document at {_size(scale.get('documents'), 'the --scale size')}"
+            f" / at {size}",
             f"<= {LINEAR_BOUND:g}",
             project=scale.get("seconds") and f"{_fmt(scale['seconds'])} s",
             peer=_get(results, ("scale", "peers", "systems", "tantivy", "build_s"))
@@ -492,7 +493,7 @@ def _versus_rows(against: dict[str, Any] | None) -> list[str]:
         f"Distinct searches, {against['connections']} connections, {against['rounds']} "
         f"alternating runs of {against['duration_s']:g} s, the same server and settings.",
         "",
-        "| server | req/s (median) | p99 ms (median) | errors | req/s per run |",
+        "| server | answers 200/s (median) | p99 ms (median) | errors | 200/s per run |",
         "|---|---:|---:|---:|---|",
     ]
     for name in ("project", "tantivy"):
@@ -510,7 +511,7 @@ def _swap_rows(swapped: dict[str, Any] | None) -> list[str]:
     lines = [
         "### synthetic corpus: the first seconds after a generation swap (`bench/swap.py`)",
         "",
-        "| round | warm req/s | after swap req/s | ratio | p99 after, ms | errors | reopened |",
+        "| round | warm 200/s | after swap 200/s | ratio | p99 after, ms | errors | reopened |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     for i, r in enumerate(swapped["rounds"], 1):

@@ -15,7 +15,9 @@ index itself is only read.
 
 Each round: a window of distinct searches (:func:`bench.queries.distinct_variants`,
 never one sent before) on the warm server, then the swap, then the same length of
-window at once.  The figure is after / warm per round, the median over rounds.  After
+window at once, both counted in successful answers per second (a refused search's
+quick 503 is not counted).  The figure is after / warm per round, the median over
+rounds.  After
 each swap, ``/healthz`` is asked until every worker has answered: each must report the
 new generation, or the round is marked not reopened.
 """
@@ -135,7 +137,7 @@ def measure(
                     )
                     used += runs[phase]["requests"]
                 served = generations_served(server, workers)
-                warm, after = (runs[k].get("req_per_s", 0.0) for k in ("warm", "after_swap"))
+                warm, after = (runs[k].get("ok_per_s", 0.0) for k in ("warm", "after_swap"))
                 rows.append(
                     {
                         "warm_req_per_s": warm,

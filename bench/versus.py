@@ -6,8 +6,10 @@ with the query mix; then ``rounds`` alternating runs (the order flips every roun
 ``duration`` seconds at the same connections, each system sent the same sequence of
 distinct searches (:func:`bench.queries.distinct_variants`: none repeated, so the
 project's result cache never answers).  The idle server costs nothing while the other
-is measured.  Figures: each system's median req/s and p99 over rounds, and the median of
-the rounds' ratios project / wrapper.  The wrapper's answer is shorter than the
+is measured.  Figures: each system's median over rounds of its successful answers per
+second (``req_per_s``: a search the project's admission control refuses with a quick
+503 is not counted) and of its p99, and the median of the rounds' ratios project /
+wrapper.  The wrapper's answer is shorter than the
 project's and it does less per request (:mod:`bench.tantivy_app`).
 """
 
@@ -68,12 +70,12 @@ def measure(
                 used[name] += result["requests"]
                 runs[name].append(result)
                 progress(
-                    f"round {r + 1}, {name}: {result.get('req_per_s')} req/s, "
+                    f"round {r + 1}, {name}: {result.get('ok_per_s')} answers 200/s, "
                     f"p99 {result.get('p99_ms')} ms, {result['errors']} errors"
                 )
     out: dict[str, Any] = {"rounds": rounds, "duration_s": duration, "connections": connections}
     for name in SYSTEMS:
-        rates = [r.get("req_per_s", 0.0) for r in runs[name]]
+        rates = [r.get("ok_per_s", 0.0) for r in runs[name]]
         out[name] = {
             "req_per_s": statistics.median(rates),
             "p99_ms": statistics.median(r.get("p99_ms", 0.0) for r in runs[name]),

@@ -72,6 +72,15 @@ class LRUCache:
                 _, (_, dropped) = self.entries.popitem(last=False)
                 self.bytes -= dropped
 
+    def resize(self, max_bytes: int | None) -> None:
+        """Bound the values kept to ``max_bytes`` (``None``: no bound), dropping the least
+        recently used ones past it."""
+        with self.lock:
+            self.max_bytes = max_bytes
+            while max_bytes is not None and self.bytes > max_bytes and self.entries:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.bytes -= dropped
+
     def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The value for ``key``, computed by ``compute()`` and kept when missing."""
         value = self.get(key)

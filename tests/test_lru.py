@@ -92,3 +92,15 @@ def test_every_cache_of_the_service_is_bounded_in_bytes(index_dir):
     assert index.cache.bytes > 0 and gen.plans.bytes > 0 and snippets._TOKENS.bytes > 0
     empty = search(index, SearchRequest(q="zzzzqqq"))
     assert index.cache._sizeof(result) > index.cache._sizeof(empty)
+
+
+def test_resizing_drops_the_least_recently_used_past_the_new_bound() -> None:
+    cache = LRUCache(None, max_bytes=100, sizeof=len)
+    for key in "abcd":
+        cache.put(key, "x" * 20)
+    cache.get("a")  # "b" is now the least recently used, then "c"
+    cache.resize(45)
+    assert list(cache.entries) == ["d", "a"] and cache.bytes == 40
+    cache.resize(None)
+    cache.put("e", "y" * 500)
+    assert cache.get("e") == "y" * 500 and len(cache) == 3

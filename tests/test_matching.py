@@ -222,3 +222,36 @@ def test_a_term_is_scored_with_the_average_over_documents_that_have_the_field(
     )
     whoosh_mean = searcher.avg_field_length(field)
     assert whoosh_mean < mean  # so Whoosh's own scores would differ
+
+
+def test_the_postings_cache_grows_with_the_generation_within_its_bounds() -> None:
+    from indexer.matching import (
+        CACHE_BYTES,
+        CACHE_MAX_BYTES,
+        CACHE_SHARE,
+        POSTING_BYTES,
+        cache_bytes,
+    )
+
+    assert cache_bytes(0) == CACHE_BYTES
+    assert cache_bytes(10**12) == CACHE_MAX_BYTES
+    words = int(2 * CACHE_BYTES / (POSTING_BYTES * CACHE_SHARE))  # twice the least
+    assert cache_bytes(words) == int(words * POSTING_BYTES * CACHE_SHARE) == 2 * CACHE_BYTES
+    sizes = [cache_bytes(w) for w in range(0, 10**9, 10**7)]
+    assert sizes == sorted(sizes)
+
+
+def test_a_generation_sizes_its_postings_cache_on_its_first_search(
+    search_index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.matching as matching
+    from indexer.derived import scored_fields
+
+    monkeypatch.setattr(matching, "CACHE_BYTES", 1000)  # the bundled corpus is small
+    gen = SearchIndex(search_index.directory).generation()  # opened anew: not searched
+    reader = gen.searcher().reader()
+    words = sum(reader.field_length(f) for f in scored_fields(gen.ix.schema))
+    assert gen.postings.cache.max_bytes == 1000  # not yet sized
+    evaluate(gen, wq.Term(schema.summary_field(Lang.EN), "tortur"), FAR)
+    expected = int(words * matching.POSTING_BYTES * matching.CACHE_SHARE)
+    assert gen.postings.cache.max_bytes == expected > 1000

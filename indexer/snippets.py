@@ -85,10 +85,16 @@ def _matches(text: str, lang: Lang, terms: Terms) -> list[Span]:
     for start, end, term in index_terms:
         if term in terms.terms or any(term.startswith(p) for p in terms.prefixes):
             spans[start] = (start, end, term)
+    # A query expanded by the glossary has dozens of phrases: each is looked for only
+    # where its first word is.
+    words = [t[2] for t in index_terms] if terms.phrases else []
+    where: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        where.setdefault(word, []).append(i)
     for phrase in terms.phrases:
         n = len(phrase)
-        for i in range(len(index_terms) - n + 1):
-            if tuple(t[2] for t in index_terms[i : i + n]) == phrase:
+        for i in where.get(phrase[0], ()) if n else ():
+            if tuple(words[i : i + n]) == phrase:
                 for start, end, term in index_terms[i : i + n]:
                     spans.setdefault(start, (start, end, term))
     if terms.keys:

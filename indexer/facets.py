@@ -41,8 +41,10 @@ def _unique_reports(gen: Generation, docs: np.ndarray) -> np.ndarray:
     """One document per report among ``docs`` (for counting reports, not documents)."""
     if len(docs) == 0:
         return docs
-    _, first = np.unique(gen.reports[docs], return_index=True)
-    return docs[first]
+    # The first of each report's documents, by report (np.unique's, without its sort).
+    first = np.full(gen.versions.report_count, len(docs), dtype=np.int64)
+    np.minimum.at(first, gen.reports[docs], np.arange(len(docs), dtype=np.int64))
+    return docs[first[first < len(docs)]]
 
 
 def count_facets(
@@ -69,13 +71,21 @@ def count_facets(
     return facets
 
 
+def _year_counts(years: np.ndarray) -> dict[int, int]:
+    """How many of ``years`` are each year (a count per year, no sort)."""
+    if not len(years):
+        return {}
+    first = int(years.min())
+    counts = np.bincount(years.astype(np.int64) - first)
+    return {first + int(i): int(counts[i]) for i in np.flatnonzero(counts)}
+
+
 def _facet_counts(
     gen: Generation, facet: Facet, subset: np.ndarray, req: SearchRequest
 ) -> tuple[FacetCount, ...]:
     ui = req.ui_lang
     if facet is Facet.YEAR:
-        values, counts = np.unique(gen.years[subset], return_counts=True)
-        found = {int(v): int(c) for v, c in zip(values, counts, strict=True)}
+        found = _year_counts(gen.years[subset])
         years = sorted(set(found) | set(req.years), reverse=True)
         return tuple(FacetCount(y, str(y), found.get(y, 0), y in req.years) for y in years)
     if facet is Facet.LANG:

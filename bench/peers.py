@@ -32,8 +32,8 @@ Each peer's build runs in a process of its own (``python -m bench.builds SYSTEM 
 OUT``, :func:`build`), so its wall time and the peak memory of its process tree are
 measured as the project's are.  The warm rounds also time the date-ordered queries of
 the mix (:data:`DATE_ORDERED`: Tantivy orders by its fast ``day`` field with
-``order_by_field``, FTS5 by an indexed column, the project by its day columns), and list
-the queries the project marked partial.
+``order_by_field``, FTS5 by an indexed column, the project by the date order its build
+precomputes), and list the queries the project marked partial.
 
 ``python -m bench.peers open SYSTEM DIR`` opens an index in this fresh process and
 prints the milliseconds it took as JSON (what :func:`open_in_fresh_process` runs).
@@ -742,7 +742,7 @@ def _variants(glossary: Glossary) -> dict[str, list[tuple[str, PeerQuery]]]:
 
 # The queries of the mix ordered by date (browsing, ``sort=date``): Tantivy orders them by
 # its fast ``day`` field (``order_by_field``), FTS5 by an indexed column, the project by
-# its day columns.  Their mean time is the "date-ordered browse" figure.
+# the date order its build precomputes.  Their mean time: the "date-ordered" figure.
 DATE_ORDERED: tuple[int, ...] = tuple(
     i for i, (_, params) in enumerate(QUERY_MIX) if parse(params).by_date
 )

@@ -16,6 +16,7 @@ project's and it does less per request (:mod:`bench.tantivy_app`).
 from __future__ import annotations
 
 import statistics
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,20 @@ from bench.queries import QUERY_MIX, distinct_variants, path
 from bench.server import Server
 
 SYSTEMS = ("project", "tantivy")
+
+
+def warm_up(server: Server, url: str, tries: int = 5) -> None:
+    """GET ``url`` until it answers 200; a 503 (the project's admission control refusing
+    a costly search on a busy machine) is retried after a pause.  Raises
+    ``RuntimeError`` for any other status, or when every try was refused."""
+    for _ in range(tries):
+        status, _ = server.get(url)
+        if status == 200:
+            return
+        if status != 503:
+            break
+        time.sleep(1.0)
+    raise RuntimeError(f"{server.module} answered {status} to {url}")
 
 
 def measure(
@@ -52,9 +67,7 @@ def measure(
         servers = {"project": project, "tantivy": tantivy}
         for server in servers.values():
             for _, params in QUERY_MIX:
-                status, _ = server.get(path(params))
-                if status != 200:
-                    raise RuntimeError(f"{server.module} answered {status} to {path(params)}")
+                warm_up(server, path(params))
         for r in range(rounds):
             order = SYSTEMS if r % 2 == 0 else SYSTEMS[::-1]
             for name in order:

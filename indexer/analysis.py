@@ -300,3 +300,49 @@ def words(text: str) -> list[str]:
 def cross_script_keys(text: str, lang: Lang | str) -> list[str]:
     """Return the cross-script keys of ``text`` read as ``lang``."""
     return [t.text for t in key_analyzer(Lang(lang))(text)]
+
+
+# --- one token at a time, for the build ----------------------------------------------
+
+
+def _stemmed_word(stemfn):
+    def term(token: str) -> str | None:
+        word = normalise_word(token)
+        return stemfn(word) if word else None
+
+    return term
+
+
+def _keyed_word(keyfn):
+    def term(token: str) -> str | None:
+        word = normalise_word(token)
+        if not word or word[:1].isdigit():
+            return None
+        key = keyfn(word)
+        return key if len(key) >= translit.MIN_KEY_LENGTH else None
+
+    return term
+
+
+def _plain_word(token: str) -> str | None:
+    return normalise_word(token) or None
+
+
+def token_term(chain):
+    """For an analyser of this module, a function giving the term one raw token becomes
+    (``None`` when the chain drops it); ``None`` for any other analyser.
+
+    Each filter of these chains reads one token and nothing around it, so a text's terms
+    are its tokenizer's matches, each mapped by this function, at the matches' positions:
+    the build indexes with it, analysing each distinct token once (see
+    :mod:`indexer.build`).  ``chain`` may be an unpickled copy (from an index's schema):
+    analysers compare equal by their parts.
+    """
+    for lang in Lang:
+        if chain == analyzer(lang):
+            return _stemmed_word(_STEMMERS[lang])
+        if chain == key_analyzer(lang):
+            return _keyed_word(_KEYERS[lang])
+    if chain == plain_analyzer():
+        return _plain_word
+    return None

@@ -25,9 +25,12 @@ as it was).
 Segments are written as separate files, not Whoosh's single compound file: a searcher
 on a compound file copies its postings and stored fields into memory (``BufferFile``
 over a ``BytesIO``), once per thread, where separate files are read in place.  Large
-corpora are indexed by one writer process per CPU, each writing its own segment; the
-segments are not merged (Whoosh's merge is a third of a large build and searching a
-few segments costs about the same as searching one).
+corpora are indexed by one forked writer process per CPU, each writing its own segment
+of a run of consecutive reports; the segments are not merged (Whoosh's merge is a third
+of a large build and searching a few segments costs about the same as searching one).
+The writer (:class:`_BuildWriter`) writes what Whoosh's own writer writes, with each
+distinct token analysed once; ``python -m bench.buildprofile CORPUS`` shows where a
+build's time and memory go.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ import fcntl
 import hashlib
 import json
 import logging
+import multiprocessing
+import multiprocessing.connection
 import multiprocessing.util
 import os
 import shutil
@@ -50,11 +55,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from whoosh import formats
 from whoosh import index as whoosh_index
+from whoosh.analysis import RegexTokenizer
+from whoosh.fields import FieldType
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
 
 from indexer import schema
-from indexer.analysis import normalise_word, plain_analyzer
+from indexer.analysis import normalise_word, plain_analyzer, token_term
 from indexer.corpus import Corpus, Report, load_corpus
 from indexer.derived import write_derived
 from indexer.fulltext import FullTextInfo, extract_all, write_passages
@@ -67,7 +79,7 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 KEEP_GENERATIONS = 3
 WRITER_MB = 256  # memory for sorting postings, per writer process
 PARALLEL_FROM = 5000  # documents; below this, starting writer processes costs more than it saves
-PARALLEL_BATCH = 100  # documents handed to a writer process at a time
+PARALLEL_BATCH = 100  # documents a writer process indexes between two progress reports
 # Source files whose change alters what is indexed: a change makes the index stale.
 _ANALYSIS_SOURCES = (
     "analysis.py",
@@ -308,20 +320,197 @@ def _meta(corpus: Corpus, generation: int, corpus_fingerprint: str, documents: i
     }
 
 
-def _writer_options(documents: int) -> dict:
-    options: dict = {"limitmb": WRITER_MB, "compound": False}
+def _processes(documents: int) -> int:
     cpus = len(os.sched_getaffinity(0))
-    if documents >= PARALLEL_FROM and cpus > 1:
-        options |= {"procs": cpus, "multisegment": True, "batchsize": PARALLEL_BATCH}
-    return options
+    return cpus if documents >= PARALLEL_FROM and cpus > 1 else 1
 
 
-def _stop_writer_processes(writer) -> None:
-    # Whoosh's MpWriter.cancel() only flags its worker processes in the parent, where
-    # they never see it: they would wait for work forever and hang the interpreter's exit.
-    for task in getattr(writer, "tasks", ()):
-        task.terminate()
-        task.join()
+_MISSING = object()
+MEMO_WORDS = 1_000_000  # distinct tokens remembered per field and writer before starting over
+
+
+class _FieldTerms:
+    """``field.index(text)`` for a text field of :mod:`indexer.analysis`, analysing each
+    distinct token once per build instead of once per occurrence.
+
+    What Whoosh's ``Positions``/``Frequency`` formats produce from the analyser's token
+    stream, computed from the tokenizer's matches: a token's position is its match's
+    number (the filters drop tokens but never renumber them) and its term depends on
+    the token alone (:func:`indexer.analysis.token_term`).  The values are encoded by the
+    field's own format; ``tests/test_build.py`` checks the result against ``field.index``.
+    """
+
+    def __init__(self, field, term) -> None:
+        self.findall = field.analyzer.items[0].expression.findall
+        self.term = term
+        self.memo: dict[str, bytes | None] = {}
+        self.positions = type(field.format) is formats.Positions
+        self.encode = field.format.encode if self.positions else None
+        self.boost = field.format.field_boost
+
+    @classmethod
+    def of(cls, field) -> _FieldTerms | None:
+        """The fast path of ``field``, or ``None`` when it has none (``field.index`` then)."""
+        if type(field).index is not FieldType.index:  # a field that indexes in its own way
+            return None
+        if type(field.format) not in (formats.Positions, formats.Frequency):
+            return None
+        items = getattr(field.analyzer, "items", None)
+        tokenizer = items[0] if items else None
+        if not isinstance(tokenizer, RegexTokenizer) or tokenizer.gaps:
+            return None
+        term = token_term(field.analyzer)
+        return None if term is None else cls(field, term)
+
+    def _term(self, token: str) -> bytes | None:
+        if len(self.memo) >= MEMO_WORDS:
+            self.memo.clear()
+        word = self.term(token)
+        found = self.memo[token] = None if word is None else word.encode("utf-8")
+        return found
+
+    def __call__(self, text: str) -> Iterator[tuple[bytes, int, float, bytes]]:
+        memo = self.memo
+        boost = self.boost
+        if not self.positions:
+            counts: dict[bytes, int] = {}
+            for token in self.findall(text):
+                word = memo.get(token, _MISSING)
+                if word is _MISSING:
+                    word = self._term(token)
+                if word is not None:
+                    counts[word] = counts.get(word, 0) + 1
+            for word, n in counts.items():
+                yield word, n, float(n) * boost, pack_uint(n)
+            return
+        found: dict[bytes, list[int]] = {}
+        for pos, token in enumerate(self.findall(text)):
+            word = memo.get(token, _MISSING)
+            if word is _MISSING:
+                word = self._term(token)
+            if word is not None:
+                poses = found.get(word)
+                if poses is None:
+                    found[word] = [pos]
+                else:
+                    poses.append(pos)
+        encode = self.encode
+        for word, poses in found.items():
+            yield word, len(poses), float(len(poses)) * boost, encode(poses)
+
+
+# Whoosh keeps a document's field length as one byte; what its per-document reader gives back.
+_LENGTH_OF_BYTE = [0] + [byte_to_length(code) for code in range(1, 256)]
+
+
+class _BuildWriter(SegmentWriter):
+    """Whoosh's segment writer with the build's shortcuts; writes the same segment.
+
+    - text fields are indexed by :class:`_FieldTerms` (each distinct token analysed once);
+    - each scorable field's length is kept as it is written, so that writing the postings
+      reads it from a list instead of from the per-document column, posting by posting
+      (Whoosh's ``doc_field_length`` was a quarter of writing the segments).
+
+    Only what this schema uses is supported: no term vectors, no separate spelling
+    fields (checked), no per-document or per-field boosts.
+    """
+
+    def __init__(self, ix, **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        self._fast = {}
+        for name, field in self.schema.items():
+            if field.vector or field.separate_spelling():
+                raise ValueError(f"the build writer does not support field {name!r}")
+            if field.indexed and (fast := _FieldTerms.of(field)) is not None:
+                self._fast[name] = fast
+        self._length_bytes: dict[str, bytearray] = {}
+
+    def add_document(self, **fields) -> None:
+        self._check_state()
+        perdoc = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        add_post = self.pool.add
+        perdoc.start_doc(docnum)
+        try:
+            for name in sorted(fields):
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    fast = self._fast.get(name)
+                    items = fast(value) if fast and isinstance(value, str) else field.index(value)
+                    scorable = field.scorable
+                    for tbytes, freq, weight, vbytes in items:
+                        if scorable:
+                            length += freq
+                        add_post((name, tbytes, docnum, weight, vbytes))
+                if length:
+                    codes = self._length_bytes.setdefault(name, bytearray())
+                    codes.extend(bytes(docnum + 1 - len(codes)))
+                    codes[docnum] = length_to_byte(length)
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdoc.add_column_value(name, column, field.to_column_value(value))
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _field_length(self, docnum: int, name: str) -> int:
+        codes = self._length_bytes.get(name)
+        return _LENGTH_OF_BYTE[codes[docnum]] if codes and docnum < len(codes) else 0
+
+    def _flush_segment(self) -> None:
+        # As SegmentWriter._flush_segment, with the lengths this writer kept.
+        self.perdocwriter.close()
+        lengths = _KeptLengths(self._field_length)
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+
+
+@dataclass(frozen=True)
+class _KeptLengths:
+    doc_field_length: Callable[[int, str], int]
+
+
+def _index_part(ix, reports: Iterable[Report], spelling: dict, added: Callable) -> Any:
+    """Index the documents of ``reports`` into a new segment of ``ix``; returns the writer
+    (its segment not yet written).  ``spelling`` goes with the first document."""
+    writer = _BuildWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)
+    try:
+        count = 0
+        for report in reports:
+            for doc in _documents(report):
+                writer.add_document(**doc, **spelling)
+                spelling = {}
+                count += 1
+                if count % PARALLEL_BATCH == 0:
+                    added(PARALLEL_BATCH)
+        added(count % PARALLEL_BATCH)
+    except BaseException:
+        writer.cancel()
+        raise
+    return writer
+
+
+def _worker(ix, reports: tuple[Report, ...], spelling: dict, channel) -> None:
+    """A writer process: index ``reports``, wait for the word to write, send the segment."""
+    try:
+        writer = _index_part(ix, reports, spelling, lambda n: channel.send(("added", n)))
+        channel.send(("ready", None))
+        if channel.recv() != "write":
+            writer.cancel()
+            return
+        channel.send(("segment", writer._finalize_segment()))
+    except BaseException as exc:  # reported to the building process, which raises
+        channel.send(("error", f"{type(exc).__name__}: {exc}"))
+        raise
 
 
 def write_index(corpus: Corpus, directory: Path, progress: Progress | None = None) -> int:
@@ -329,40 +518,111 @@ def write_index(corpus: Corpus, directory: Path, progress: Progress | None = Non
 
     ``progress(done, total)`` is called as documents are added; ``done == total`` comes
     once, just before Whoosh writes the segments (a large part of a big build).
+
+    A large corpus is split into one run of consecutive reports per CPU, each indexed
+    into its own segment by a forked writer process, which reads its reports from the
+    corpus it inherited (nothing is pickled to it).  The segments keep the corpus order,
+    so document numbers do not depend on which process ran faster.
     """
     total = sum(len(report.summaries) for report in corpus.reports)
     ix = whoosh_index.create_in(str(directory), schema.build_schema())
+    # The whole vocabulary goes into the first document (see schema.Vocabulary).
+    spelling = {schema.SPELLING: count_words(_texts(corpus))}
+    counter = _Progress(total, progress)
+    parts = _processes(total)
+    if parts == 1:
+        writer = _index_part(ix, corpus.reports, spelling, counter.add)
+        counter.finish()
+        writer.commit()
+        return total
     with _writers_die_with_parent():
-        return _write(corpus, ix, total, progress)
+        _write_parallel(ix, _split(corpus.reports, parts), spelling, counter)
+    return total
+
+
+class _Progress:
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.progress = total, progress
+        self.done = self.shown = 0
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if self.progress and self.done - self.shown >= 3000 and self.done < self.total:
+            self.progress(self.done, self.total)
+            self.shown = self.done
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
+
+
+def _split(reports: tuple[Report, ...], parts: int) -> list[tuple[Report, ...]]:
+    """``reports`` cut into ``parts`` runs of about as many documents each."""
+    total = sum(len(r.summaries) for r in reports)
+    runs: list[tuple[Report, ...]] = []
+    start = done = 0
+    for i, report in enumerate(reports):
+        done += len(report.summaries)
+        if done * parts >= total * (len(runs) + 1) and len(runs) < parts - 1:
+            runs.append(reports[start : i + 1])
+            start = i + 1
+    runs.append(reports[start:])
+    return [run for run in runs if run]
+
+
+def _write_parallel(ix, runs: list[tuple[Report, ...]], spelling: dict, counter) -> None:
+    context = multiprocessing.get_context("fork")
+    channels, tasks = [], []
+    parent = ix.writer()  # holds Whoosh's lock, writes the table of contents
+    try:
+        for i, run in enumerate(runs):
+            mine, theirs = context.Pipe()
+            task = context.Process(
+                target=_worker, args=(ix, run, spelling if i == 0 else {}, theirs)
+            )
+            task.start()
+            theirs.close()
+            channels.append(mine)
+            tasks.append(task)
+        ready = 0
+        while ready < len(channels):
+            for channel in multiprocessing.connection.wait(channels):
+                what, value = _receive(channel)
+                if what == "added":
+                    counter.add(value)
+                elif what == "ready":
+                    ready += 1
+        counter.finish()
+        for channel in channels:
+            channel.send("write")
+        segments = [_receive(channel)[1] for channel in channels]
+        for task in tasks:
+            task.join()
+        parent._close_segment()
+        parent._commit_toc(segments)
+        parent._finish()
+    except BaseException:
+        for task in tasks:
+            task.terminate()
+            task.join()
+        parent.cancel()
+        raise
+
+
+def _receive(channel) -> tuple[str, Any]:
+    try:
+        what, value = channel.recv()
+    except EOFError:
+        raise RuntimeError("a writer process ended without its segment") from None
+    if what == "error":
+        raise RuntimeError(f"a writer process failed: {value}")
+    return what, value
 
 
 @contextlib.contextmanager
 def _writers_die_with_parent() -> Iterator[_Lifeline]:
     lifeline = _Lifeline()  # referenced by this frame while the block runs
     yield lifeline
-
-
-def _write(corpus: Corpus, ix, total: int, progress: Progress | None) -> int:
-    writer = ix.writer(**_writer_options(total))
-    # The whole vocabulary goes into the first document (see schema.Vocabulary).
-    spelling = {schema.SPELLING: count_words(_texts(corpus))}
-    count = 0
-    try:
-        for report in corpus.reports:
-            for doc in _documents(report):
-                writer.add_document(**doc, **spelling)
-                spelling = {}
-                count += 1
-                if progress is not None and count % 3000 == 0 and count < total:
-                    progress(count, total)
-        if progress is not None:
-            progress(count, total)
-        writer.commit()
-    except BaseException:
-        _stop_writer_processes(writer)
-        writer.cancel()
-        raise
-    return count
 
 
 def build_index(

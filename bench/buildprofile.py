@@ -1,0 +1,273 @@
+"""Where the seconds and the memory of ``iapb-index build`` go: a phase table.
+
+    python -m bench.buildprofile CORPUS [--out DIR] [--procs N] [--cprofile DIR]
+
+Runs :func:`indexer.build.build_index` on ``CORPUS`` into ``--out`` (default: a
+temporary directory, removed after) with each phase timed: the functions the build
+calls are wrapped here, nothing in the build changes.  The phases:
+
+- ``load corpus``: reading and validating the YAML (:func:`indexer.corpus.load_corpus`);
+- ``fingerprint``: hashing the corpus files and the analysis code;
+- ``spelling``: counting the words of every text for the spelling field;
+- ``add documents``: the loop handing documents to Whoosh's writer (with writer
+  processes, the parent's pickling and its waits for them; in one process, the analysis
+  and the posting pool);
+- ``commit``: the writers finishing (sorting postings, writing the segments);
+- ``derived: *``: :func:`indexer.derived.write_derived` (columns, field lengths,
+  glossary phrases, the glossary tables);
+- ``passages``: the full reports' passage index; ``checksums``: the manifest's hashes.
+
+Peak memory is sampled every 50 ms from ``/proc`` for the whole process tree (the
+building process and every writer process it forked, summed): ``/usr/bin/time -v``
+reports the largest single process only.  ``--procs 1`` forces one process (the
+analysis then shows in ``add documents``); ``--cprofile DIR`` writes a ``cProfile`` of
+the parent and of each writer process into ``DIR`` and prints the top functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import os
+import pstats
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from indexer import build, derived
+from indexer import glossary as glossary_module
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = defaultdict(list)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        tree[ppid].append(int(entry.name))
+    return tree
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * _PAGE
+    except OSError:
+        return 0
+
+
+def tree_rss(root: int) -> tuple[int, int]:
+    """(RSS of ``root`` and its descendants summed, RSS of ``root``) in bytes."""
+    tree = _children()
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += _rss(pid)
+        stack.extend(tree.get(pid, ()))
+    return total, _rss(root)
+
+
+class MemorySampler(threading.Thread):
+    """Samples the process tree's RSS until stopped; keeps the peaks."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.peak_tree = self.peak_parent = 0
+        self.peak_processes = 1
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        pid = os.getpid()
+        while not self._done.is_set():
+            total, parent = tree_rss(pid)
+            self.peak_tree = max(self.peak_tree, total)
+            self.peak_parent = max(self.peak_parent, parent)
+            self._done.wait(self.interval)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+class Phases:
+    """Wall seconds per phase, accumulated by wrapped functions."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.order: list[str] = []
+
+    @contextlib.contextmanager
+    def timing(self, name: str) -> Iterator[None]:
+        if name not in self.order:
+            self.order.append(name)
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - started
+
+    def wrap(self, owner, attr: str, name: str) -> None:
+        original = getattr(owner, attr)
+
+        def timed(*args, **kwargs):
+            with self.timing(name):
+                return original(*args, **kwargs)
+
+        setattr(owner, attr, timed)
+
+
+def _instrument(phases: Phases) -> None:
+    phases.wrap(build, "load_corpus", "load corpus")
+    phases.wrap(build, "fingerprint", "fingerprint")
+    phases.wrap(build, "count_words", "spelling")
+    phases.wrap(build, "extract_all", "full reports (PDF text)")
+    phases.wrap(derived, "read_columns", "derived: columns")
+    phases.wrap(derived, "field_lengths", "derived: field lengths")
+    phases.wrap(derived, "glossary_phrases", "derived: glossary phrases")
+    phases.wrap(derived, "phrase_documents", "derived: glossary phrases")
+    phases.wrap(glossary_module.Glossary, "tables", "derived: glossary tables")
+    phases.wrap(build, "write_passages", "passages")
+    phases.wrap(build, "file_checksum", "checksums")
+    # The writer: from its start to progress(total, total), which comes just before the
+    # segments are written ("add documents", less the spelling count inside it), then
+    # to its end ("commit").
+    original_write = build.write_index
+
+    def write_index(corpus, directory, progress=None):
+        phases.order.extend(["add documents", "commit"])
+        started, spelling = time.perf_counter(), phases.seconds["spelling"]
+        marks: list[float] = []
+
+        def mark(done: int, total: int) -> None:
+            if done >= total and not marks:
+                marks.append(time.perf_counter())
+
+        try:
+            return original_write(corpus, directory, mark)
+        finally:
+            ended = time.perf_counter()
+            adding = (marks[0] if marks else ended) - started
+            phases.seconds["add documents"] += adding - (phases.seconds["spelling"] - spelling)
+            phases.seconds["commit"] += ended - (marks[0] if marks else ended)
+
+    build.write_index = write_index
+
+
+def _profile_children(directory: Path) -> None:
+    """Make each Whoosh writer process write a cProfile of its run into ``directory``."""
+    from whoosh import multiproc
+
+    original = multiproc.SubWriterTask.run
+
+    def run(self):
+        profile = cProfile.Profile()
+        profile.enable()
+        try:
+            original(self)
+        finally:
+            profile.disable()
+            profile.dump_stats(directory / f"writer-{os.getpid()}.prof")
+
+    multiproc.SubWriterTask.run = run
+
+
+def _print_profile(paths: list[Path], title: str, limit: int = 25) -> None:
+    if not paths:
+        return
+    stats = pstats.Stats(*(str(p) for p in paths), stream=sys.stdout)
+    print(f"\n## {title}: top functions by internal time")
+    stats.sort_stats("tottime").print_stats(limit)
+    print(f"\n## {title}: top functions by cumulative time")
+    stats.sort_stats("cumulative").print_stats(limit)
+
+
+def profile_build(
+    corpus: Path, out: Path, procs: int | None = None, cprofile: Path | None = None
+) -> dict:
+    """Build ``corpus`` into ``out`` with the phases timed; returns the figures."""
+    phases = Phases()
+    _instrument(phases)
+    if procs == 1:
+        build.PARALLEL_FROM = sys.maxsize
+    elif procs:
+        build.os.sched_getaffinity = lambda _pid: set(range(procs))
+    if cprofile is not None:
+        cprofile.mkdir(parents=True, exist_ok=True)
+        _profile_children(cprofile)
+    sampler = MemorySampler()
+    sampler.start()
+    profile = cProfile.Profile() if cprofile is not None else None
+    started = time.perf_counter()
+    if profile is not None:
+        profile.enable()
+    info = build.build_index(corpus, out)
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(cprofile / "parent.prof")
+    total = time.perf_counter() - started
+    sampler.stop()
+    return {
+        "documents": info.documents,
+        "total": total,
+        "phases": [(name, phases.seconds[name]) for name in phases.order],
+        "peak_tree_mb": sampler.peak_tree / 2**20,
+        "peak_parent_mb": sampler.peak_parent / 2**20,
+    }
+
+
+def format_table(result: dict) -> str:
+    total = result["total"]
+    lines = [
+        f"build of {result['documents']} documents: {total:.1f} s, peak RSS "
+        f"{result['peak_tree_mb']:.0f} MB (process tree), "
+        f"{result['peak_parent_mb']:.0f} MB (building process)",
+        "",
+        "| phase | s | % |",
+        "|---|---:|---:|",
+    ]
+    accounted = 0.0
+    for name, seconds in result["phases"]:
+        accounted += seconds
+        lines.append(f"| {name} | {seconds:.2f} | {100 * seconds / total:.0f} |")
+    rest = total - accounted
+    lines.append(f"| other | {rest:.2f} | {100 * rest / total:.0f} |")
+    lines.append(f"| **total** | {total:.2f} | 100 |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--out", type=Path, help="index directory (default: temporary)")
+    parser.add_argument("--procs", type=int, help="writer processes (1: none)")
+    parser.add_argument("--cprofile", type=Path, help="write cProfile files into this dir")
+    args = parser.parse_args(argv)
+    out = args.out or Path(tempfile.mkdtemp(prefix="buildprofile-"))
+    try:
+        result = profile_build(args.corpus, out, args.procs, args.cprofile)
+    finally:
+        if args.out is None:
+            shutil.rmtree(out, ignore_errors=True)
+    print(format_table(result))
+    if args.cprofile is not None:
+        _print_profile([args.cprofile / "parent.prof"], "building process")
+        _print_profile(sorted(args.cprofile.glob("writer-*.prof")), "writer processes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""The build's writer writes what Whoosh's own writer writes, only faster.
+
+The build indexes text fields one distinct token at a time (``_FieldTerms``), keeps the
+field lengths as it writes them, and splits a large corpus into runs of reports indexed
+by forked writer processes.  Here an index built that way is compared, posting by
+posting, stored field by stored field, with one written by Whoosh's plain
+``SegmentWriter`` from the same documents: same terms, documents, weights, positions,
+lengths and stored values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+
+from indexer import build, schema
+from indexer.corpus import load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+TRICKY = [
+    "Ё-моё, 7,500 пы́ткі\u00ad; ICC's ICC 30 000 2021, 2022 1.5 17.05.2023",
+    "Лукашэнкi ўсё сям’я O'Brien ўзяў Беларусь беларусь THE the a и у 12 2025",
+    "",
+    "   ",
+    "IAPB IAPB IAPB IAPB",
+]
+
+
+def _plain_index(corpus, directory: Path) -> None:
+    directory.mkdir()
+    ix = whoosh_index.create_in(str(directory), schema.build_schema())
+    writer = ix.writer(compound=False)
+    spelling = {schema.SPELLING: build.count_words(build._texts(corpus))}
+    for report in corpus.reports:
+        for doc in build._documents(report):
+            writer.add_document(**doc, **spelling)
+            spelling = {}
+    writer.commit()
+
+
+def _contents(directory: Path) -> dict:
+    """Everything a search reads from an index, with global document numbers."""
+    ix = whoosh_index.open_dir(str(directory))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        fields = ix.schema
+        postings = {}
+        for field, text in reader.all_terms():
+            matcher = reader.postings(field, text)
+            found = []
+            while matcher.is_active():
+                found.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            postings[field, text] = (reader.doc_frequency(field, text), found)
+        n = reader.doc_count_all()
+        lengths = {
+            name: [reader.doc_field_length(d, name) for d in range(n)]
+            for name in fields.scorable_names()
+        }
+        columns = {
+            name: list(reader.column_reader(name))
+            for name in fields.names()
+            if fields[name].column_type
+        }
+        return {
+            "stored": [reader.stored_fields(d) for d in range(n)],
+            "postings": postings,
+            "lengths": lengths,
+            "totals": {name: reader.field_length(name) for name in fields.scorable_names()},
+            "columns": columns,
+        }
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_build_indexes_exactly_what_whoosh_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    corpus = load_corpus(ROOT / "corpus")
+    _plain_index(corpus, tmp_path / "plain")
+    if parallel:
+        monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1, 2})
+    (tmp_path / "built").mkdir()
+    build.write_index(corpus, tmp_path / "built")
+    segments = len(list((tmp_path / "built").glob("*.trm")))
+    assert segments == (3 if parallel else 1)
+    assert _contents(tmp_path / "built") == _contents(tmp_path / "plain")
+
+
+def _field_terms():
+    fields = schema.build_schema()
+    for name in fields.names():
+        fast = build._FieldTerms.of(fields[name])
+        if fast is not None:
+            yield name, fields[name], fast
+
+
+def test_every_text_field_has_the_fast_path() -> None:
+    names = {name for name, _, _ in _field_terms()}
+    texts = {
+        n for n in schema.build_schema().names() if n.split("_")[0] in {"title", "summary", "key"}
+    }
+    assert names == texts
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_field_terms_equal_the_fields_own_index(text: str) -> None:
+    for name, field, fast in _field_terms():
+        assert sorted(fast(text)) == sorted(field.index(text)), name
+        assert sorted(fast(text)) == sorted(field.index(text)), name  # from the memo
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        st.sampled_from(list("aeiouÁéЁёіўуыэ’'`\u00ad\u0301 ,.-0123456789ICCLukašэнкі\u2009\n")),
+        max_size=60,
+    )
+)
+def test_field_terms_equal_the_fields_own_index_on_any_text(text: str) -> None:
+    for name, field, fast in _field_terms():
+        assert sorted(fast(text)) == sorted(field.index(text)), name

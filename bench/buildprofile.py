@@ -15,7 +15,7 @@ calls are wrapped here, nothing in the build changes.  The phases:
 - ``commit``: the writers finishing (sorting postings, writing the segments);
 - ``derived: *``: :func:`indexer.derived.write_derived` (columns, field lengths,
   glossary phrases, the glossary tables);
-- ``passages``: the full reports' passage index; ``checksums``: the manifest's hashes.
+- ``passages``: the full reports' passage index; ``manifest``: hashing every file.
 
 Peak memory is sampled every 50 ms from ``/proc`` for the whole process tree (the
 building process and every writer process it forked, summed): ``/usr/bin/time -v``
@@ -121,7 +121,9 @@ class Phases:
             self.seconds[name] += time.perf_counter() - started
 
     def wrap(self, owner, attr: str, name: str) -> None:
-        original = getattr(owner, attr)
+        original = getattr(owner, attr, None)
+        if original is None:  # another version of the build: not there to time
+            return
 
         def timed(*args, **kwargs):
             with self.timing(name):
@@ -141,7 +143,8 @@ def _instrument(phases: Phases) -> None:
     phases.wrap(derived, "phrase_documents", "derived: glossary phrases")
     phases.wrap(glossary_module.Glossary, "tables", "derived: glossary tables")
     phases.wrap(build, "write_passages", "passages")
-    phases.wrap(build, "file_checksum", "checksums")
+    phases.wrap(build, "file_checksum", "manifest (checksums)")
+    phases.wrap(build, "_write_manifest", "manifest (checksums)")
     # The writer: from its start to progress(total, total), which comes just before the
     # segments are written ("add documents", less the spelling count inside it), then
     # to its end ("commit").

@@ -51,6 +51,7 @@ import shutil
 import signal
 import threading
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -403,10 +404,79 @@ class _FieldTerms:
 _LENGTH_OF_BYTE = [0] + [byte_to_length(code) for code in range(1, 256)]
 
 
+class _TermPostings:
+    """One term's postings in one segment, packed: documents, weights and values."""
+
+    __slots__ = ("docs", "weights", "values", "ends")
+
+    def __init__(self) -> None:
+        self.docs = array("i")
+        self.weights = array("d")
+        self.values = bytearray()
+        self.ends = array("I")
+
+    def add(self, docnum: int, weight: float, value: bytes | None) -> None:
+        self.docs.append(docnum)
+        self.weights.append(weight)
+        if value:
+            self.values += value
+        self.ends.append(len(self.values))
+
+
+class _TermPool:
+    """The postings of a segment being written, grouped by field and term.
+
+    Whoosh's ``PostingPool`` keeps a tuple per posting, sorts them all and, past its
+    memory limit, pickles them to run files and merges those back (the external sort
+    was a third of a large build).  Documents are added in order, so each term's
+    postings arrive sorted: only the terms need sorting, once, when the segment is
+    written, and the postings are kept packed in arrays (about 30 bytes each instead of
+    some 200), in memory.
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, dict[bytes, _TermPostings]] = {}
+
+    @property
+    def fieldnames(self) -> set[str]:
+        return set(self.fields)
+
+    def put(self, field: str, text: bytes, docnum: int, weight: float, value) -> None:
+        terms = self.fields.get(field)
+        if terms is None:
+            terms = self.fields[field] = {}
+        postings = terms.get(text)
+        if postings is None:
+            postings = terms[text] = _TermPostings()
+        postings.add(docnum, weight, value)
+
+    def add(self, item: tuple) -> None:
+        self.put(*item)
+
+    def iter_postings(self) -> Iterator[tuple]:
+        """Every posting as Whoosh's pool gives it, sorted (field, term, document)."""
+        for field in sorted(self.fields):
+            terms = self.fields[field]
+            for text in sorted(terms):
+                postings = terms[text]
+                values, start = bytes(postings.values), 0
+                for docnum, weight, end in zip(
+                    postings.docs, postings.weights, postings.ends, strict=True
+                ):
+                    yield field, text, docnum, weight, values[start:end]
+                    start = end
+
+    def cleanup(self) -> None:
+        self.fields = {}
+
+    cancel = cleanup
+
+
 class _BuildWriter(SegmentWriter):
     """Whoosh's segment writer with the build's shortcuts; writes the same segment.
 
     - text fields are indexed by :class:`_FieldTerms` (each distinct token analysed once);
+    - postings are kept grouped by term (:class:`_TermPool`), not sorted as tuples;
     - each scorable field's length is kept as it is written, so that writing the postings
       reads it from a list instead of from the per-document column, posting by posting
       (Whoosh's ``doc_field_length`` was a quarter of writing the segments).
@@ -417,9 +487,11 @@ class _BuildWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs) -> None:
         super().__init__(ix, **kwargs)
+        self.pool = _TermPool()
         self._fast = {}
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
+                self.cancel()
                 raise ValueError(f"the build writer does not support field {name!r}")
             if field.indexed and (fast := _FieldTerms.of(field)) is not None:
                 self._fast[name] = fast
@@ -430,7 +502,7 @@ class _BuildWriter(SegmentWriter):
         perdoc = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
-        add_post = self.pool.add
+        put = self.pool.put
         perdoc.start_doc(docnum)
         try:
             for name in sorted(fields):
@@ -446,7 +518,7 @@ class _BuildWriter(SegmentWriter):
                     for tbytes, freq, weight, vbytes in items:
                         if scorable:
                             length += freq
-                        add_post((name, tbytes, docnum, weight, vbytes))
+                        put(name, tbytes, docnum, weight, vbytes)
                 if length:
                     codes = self._length_bytes.setdefault(name, bytearray())
                     codes.extend(bytes(docnum + 1 - len(codes)))
@@ -462,21 +534,29 @@ class _BuildWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _field_length(self, docnum: int, name: str) -> int:
-        codes = self._length_bytes.get(name)
-        return _LENGTH_OF_BYTE[codes[docnum]] if codes and docnum < len(codes) else 0
-
     def _flush_segment(self) -> None:
-        # As SegmentWriter._flush_segment, with the lengths this writer kept.
+        # What SegmentWriter._flush_segment and FieldWriter.add_postings do, term by term
+        # from the pool, with the lengths this writer kept.
         self.perdocwriter.close()
-        lengths = _KeptLengths(self._field_length)
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        writer = self.fieldwriter
+        for name, terms in sorted(self.pool.fields.items()):
+            codes = self._length_bytes.get(name, b"")
+            lengths = [_LENGTH_OF_BYTE[c] for c in codes]
+            known = len(lengths)
+            writer.start_field(name, self.schema[name])
+            for text in sorted(terms):
+                postings = terms[text]
+                writer.start_term(text)
+                add = writer.add
+                values, start = bytes(postings.values), 0
+                for docnum, weight, end in zip(
+                    postings.docs, postings.weights, postings.ends, strict=True
+                ):
+                    add(docnum, weight, values[start:end], lengths[docnum] if docnum < known else 0)
+                    start = end
+                writer.finish_term()
+            writer.finish_field()
         self.fieldwriter.close()
-
-
-@dataclass(frozen=True)
-class _KeptLengths:
-    doc_field_length: Callable[[int, str], int]
 
 
 def _index_part(ix, reports: Iterable[Report], spelling: dict, added: Callable) -> Any:

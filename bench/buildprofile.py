@@ -17,11 +17,15 @@ calls are wrapped here, nothing in the build changes.  The phases:
   glossary phrases, the glossary tables);
 - ``passages``: the full reports' passage index; ``manifest``: hashing every file.
 
-Peak memory is sampled every 50 ms from ``/proc`` for the whole process tree (the
+Peak memory is sampled every 100 ms from ``/proc`` for the whole process tree (the
 building process and every writer process it forked, summed): ``/usr/bin/time -v``
-reports the largest single process only.  ``--procs 1`` forces one process (the
-analysis then shows in ``add documents``); ``--cprofile DIR`` writes a ``cProfile`` of
-the parent and of each writer process into ``DIR`` and prints the top functions.
+reports the largest single process only.  The summed RSS counts the pages a forked
+writer shares with the building process (the corpus it inherited) once per process;
+the summed PSS shares them out, and is what the tree takes from the machine.
+
+``--procs 1`` forces one process (the analysis then shows in ``add documents``);
+``--cprofile DIR`` writes a ``cProfile`` of the parent and of each writer process into
+``DIR`` and prints the top functions.
 """
 
 from __future__ import annotations
@@ -69,32 +73,48 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def tree_rss(root: int) -> tuple[int, int]:
-    """(RSS of ``root`` and its descendants summed, RSS of ``root``) in bytes."""
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss(root: int) -> tuple[int, int, int]:
+    """(RSS of ``root`` and its descendants summed, RSS of ``root``, their PSS summed)
+    in bytes.  Pages a forked process shares with its parent count in the RSS of both;
+    PSS divides them between the processes sharing them."""
     tree = _children()
-    total, stack = 0, [root]
+    total = pss = 0
+    stack = [root]
     while stack:
         pid = stack.pop()
         total += _rss(pid)
+        pss += _pss(pid)
         stack.extend(tree.get(pid, ()))
-    return total, _rss(root)
+    return total, _rss(root), pss
 
 
 class MemorySampler(threading.Thread):
     """Samples the process tree's RSS until stopped; keeps the peaks."""
 
-    def __init__(self, interval: float = 0.05) -> None:
+    def __init__(self, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.interval = interval
-        self.peak_tree = self.peak_parent = 0
+        self.peak_tree = self.peak_parent = self.peak_pss = 0
         self.peak_processes = 1
         self._done = threading.Event()
 
     def run(self) -> None:
         pid = os.getpid()
         while not self._done.is_set():
-            total, parent = tree_rss(pid)
+            total, parent, pss = tree_rss(pid)
             self.peak_tree = max(self.peak_tree, total)
+            self.peak_pss = max(self.peak_pss, pss)
             self.peak_parent = max(self.peak_parent, parent)
             self._done.wait(self.interval)
 
@@ -229,6 +249,7 @@ def profile_build(
         "phases": [(name, phases.seconds[name]) for name in phases.order],
         "peak_tree_mb": sampler.peak_tree / 2**20,
         "peak_parent_mb": sampler.peak_parent / 2**20,
+        "peak_pss_mb": sampler.peak_pss / 2**20,
     }
 
 
@@ -237,7 +258,8 @@ def format_table(result: dict) -> str:
     lines = [
         f"build of {result['documents']} documents: {total:.1f} s, peak RSS "
         f"{result['peak_tree_mb']:.0f} MB (process tree), "
-        f"{result['peak_parent_mb']:.0f} MB (building process)",
+        f"{result['peak_parent_mb']:.0f} MB (building process), "
+        f"PSS {result['peak_pss_mb']:.0f} MB (process tree)",
         "",
         "| phase | s | % |",
         "|---|---:|---:|",

@@ -346,3 +346,35 @@ def token_term(chain):
     if chain == plain_analyzer():
         return _plain_word
     return None
+
+
+Span = tuple[int, int, str]  # (start, end) in the text, and the term
+
+
+@cache
+def _word_functions(lang: Lang):
+    return token_term(analyzer(lang)), token_term(key_analyzer(lang))
+
+
+def spans(text: str, lang: Lang | str) -> tuple[list[Span], list[Span]]:
+    """(start, end, term) of every index term and of every cross-script key of ``text``.
+
+    What ``analyzer(lang)`` and ``key_analyzer(lang)`` give with ``chars=True``: their
+    tokenizer's matches, each mapped by :func:`token_term`, in one pass over the words
+    without Whoosh's token pipeline (snippets tokenise every summary they show, and the
+    pipeline would be most of their cost; ``tests/test_analysis.py`` compares).
+    """
+    term_of, key_of = _word_functions(Lang(lang))
+    terms: list[Span] = []
+    keys: list[Span] = []
+    for match in _WORD_RE.finditer(text):
+        token = match.group()
+        term = term_of(token)
+        if term is None:
+            continue
+        start, end = match.span()
+        terms.append((start, end, term))
+        key = key_of(token)
+        if key is not None:
+            keys.append((start, end, key))
+    return terms, keys

@@ -16,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from indexer.analysis import analyzer, key_analyzer, normalise_word
+from indexer.analysis import normalise_word, spans
 from indexer.languages import Lang
 from indexer.lru import LRUCache
 
@@ -69,13 +69,8 @@ def _tokens(text: str, lang: Lang) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
 
 
 def _tokenise(text: str, lang: Lang) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
-    terms = tuple(
-        (t.startchar, t.endchar, t.text) for t in analyzer(lang)(text, chars=True, mode="index")
-    )
-    keys = tuple(
-        (t.startchar, t.endchar, t.text) for t in key_analyzer(lang)(text, chars=True, mode="index")
-    )
-    return terms, keys
+    terms, keys = spans(text, lang)
+    return tuple(terms), tuple(keys)
 
 
 def _matches(text: str, lang: Lang, terms: Terms) -> list[Span]:

@@ -16,10 +16,13 @@ from indexer.analysis import (
     key_analyzer,
     normalise,
     normalise_word,
+    spans,
     stem,
     words,
 )
+from indexer.corpus import load_corpus
 from indexer.languages import ALL_LANGS, SUPPORT, Lang, parse_lang
+from tests.helpers import CORPUS
 
 
 @pytest.mark.parametrize(
@@ -279,3 +282,26 @@ def test_a_key_is_lower_ascii_without_doubled_letters_or_final_vowel(word: str, 
         assert key.isascii() and key.isalpha() and key == key.lower()
         assert all(x != y for x, y in zip(key, key[1:], strict=False))
         assert not key.endswith("a") and len(key) >= 4
+
+
+def _whoosh_spans(text: str, lang: Lang) -> tuple[list, list]:
+    def of(chain):
+        return [(t.startchar, t.endchar, t.text) for t in chain(text, chars=True, mode="index")]
+
+    return of(analyzer(lang)), of(key_analyzer(lang))
+
+
+def test_spans_are_the_analysers_tokens_on_the_corpus() -> None:
+    corpus = load_corpus(CORPUS)
+    checked = 0
+    for report in corpus.reports:
+        for lang, summary in report.summaries.items():
+            for text in (summary.title, summary.summary):
+                assert spans(text, lang) == _whoosh_spans(text, lang)
+                checked += 1
+    assert checked > 30
+
+
+@given(st.text(max_size=80), st.sampled_from(ALL_LANGS))
+def test_spans_are_the_analysers_tokens(text: str, lang: Lang) -> None:
+    assert spans(text, lang) == _whoosh_spans(text, lang)

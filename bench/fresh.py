@@ -31,7 +31,7 @@ from typing import Any
 
 from bench.queries import QUERY_MIX
 from bench.stats import summarise
-from indexer.derived import INFO
+from indexer.derived import INFO, derived_files
 from indexer.layout import META, PASSAGES, current_generation, read_meta
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,9 +50,7 @@ def strip_derived(index_dir: Path) -> None:
         if "derived" not in meta:
             continue
         info = json.loads((directory / INFO).read_text(encoding="utf-8"))
-        names = [INFO, *info["columns"].values(), info["phrases"]["docs"]]
-        names += [info["phrases"]["offsets"], *(v["file"] for v in info["lengths"].values())]
-        for name in names:
+        for name in derived_files(info):
             (directory / name).unlink()
             meta["files"].pop(name, None)
             meta.get("checksums", {}).pop(name, None)

@@ -22,6 +22,12 @@ the operating system shares the pages between worker processes.
   phrase (each word right after the one before, what the query side's ``slop=1``
   phrases ask).  Serving reads these instead of Whoosh's per-document positional check.
   ``derived.json`` lists the (field, words) keys in the order of the offsets.
+- **Term arrays** (``post-*.npy``, :mod:`indexer.termpostings`): per term of every
+  scored field its documents and frequencies, and in the title and summary fields its
+  word positions, so a first search reads arrays instead of decoding Whoosh's postings
+  blocks, and checks any phrase (quoted, or the proximity bonus's sloppy one) on whole
+  arrays instead of Whoosh's per-document positional check.  ``derived.json`` lists
+  their files and fields (``postings``).
 - **Glossary matcher** (in ``derived.json``): every name of every concept as each
   language's analyser gives it (:meth:`~indexer.glossary.Glossary.tables`), so serving
   builds its :class:`~indexer.glossary.Glossary` without analysing the names again.
@@ -33,8 +39,10 @@ file with its size and checksum among the generation's ``files``, so a missing,
 truncated or altered array is damage like any other file (checked when the generation
 is opened, and before each search, see :meth:`Derived.verify`).  The serving side uses
 the same functions for a generation built before these files existed
-(:func:`read_columns`, :func:`field_lengths`), and Whoosh's positional check for its
-phrases: such a generation is served as before, only slower to open and to search first.
+(:func:`read_columns`, :func:`field_lengths`), and Whoosh's postings and positional
+check for its phrases: such a generation is served as before, only slower to open and to
+search first.  A generation derived before the term arrays existed (no ``postings`` in
+``derived.json``) reads its postings and phrases from Whoosh likewise.
 A generation whose derived structures predate the date order computes it once, when it
 is opened.
 """
@@ -44,9 +52,8 @@ from __future__ import annotations
 import json
 import math
 import mmap
-import pickle
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +62,6 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.columns import NumericColumn
 from whoosh.searching import Searcher
-from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 from indexer import schema
@@ -63,6 +69,7 @@ from indexer.analysis import analyze
 from indexer.corpus import GlossaryConcept
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, LANG_INDEX
+from indexer.termpostings import TermPostings, open_term_postings, write_term_postings
 
 VERSION = 1
 INFO = "derived.json"
@@ -196,125 +203,22 @@ def glossary_phrases(concepts: Iterable[GlossaryConcept]) -> list[PhraseKey]:
     return sorted(keys)
 
 
-def _leaf_postings(searcher: Searcher, field: str, text: str) -> Iterator[tuple[Any, int]]:
-    """The postings matcher of ``text`` in ``field`` in each segment, with its offset."""
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        if (field, text) in reader:
-            yield reader.postings(field, text), offset
-
-
-def _blockwise(matcher) -> bool:
-    # Whoosh's W3 leaf matcher decodes a block of postings at a time into arrays; reading
-    # those whole (private attributes, checked for) avoids a Python call per posting.
-    return all(hasattr(matcher, a) for a in ("_read_ids", "_read_values", "_next_block"))
-
-
-def _word_docs(searcher: Searcher, field: str, text: str) -> np.ndarray:
-    """The sorted documents holding ``text`` in ``field``."""
-    parts: list[np.ndarray] = []
-    for matcher, offset in _leaf_postings(searcher, field, text):
-        ids: list[int] = []
-        while matcher.is_active():
-            if _blockwise(matcher):
-                matcher._read_ids()
-                ids.extend(matcher._ids[matcher._i :])
-                matcher._i = matcher._blocklength
-                matcher._next_block()
-            else:
-                ids.append(matcher.id())
-                matcher.next()
-        parts.append(np.asarray(ids, dtype=np.int64) + offset)
-    return np.concatenate(parts) if parts else _EMPTY
-
-
-def _decode_deltas(value: bytes) -> list[int]:
-    # Whoosh's Positions format: the count (4 bytes), then the gaps between positions
-    # (the first from 0) pickled; as formats.Positions.decode_positions reads it.
-    if not value.endswith(b"."):
-        value += b"."
-    return pickle.loads(value[_INT_SIZE:])
-
-
-def _word_positions(searcher: Searcher, field: str, text: str, wanted: np.ndarray) -> np.ndarray:
-    """Every occurrence of ``text`` in ``field`` in the sorted documents ``wanted``, as
-    sorted keys ``(doc << 32) | position``; only those documents' positions are decoded."""
-    decode_positions = searcher.schema[field].format.decode_positions
-    docs: list[int] = []
-    counts: list[int] = []
-    deltas: list[int] = []
-    for matcher, offset in _leaf_postings(searcher, field, text):
-        while matcher.is_active():
-            if not _blockwise(matcher):
-                if matcher.id() + offset in wanted:
-                    found = decode_positions(matcher.value())
-                    docs.append(matcher.id() + offset)
-                    counts.append(len(found))
-                    deltas.extend(np.diff(found, prepend=0).tolist())
-                matcher.next()
-                continue
-            matcher._read_ids()
-            ids = np.asarray(matcher._ids[matcher._i :], dtype=np.int64) + offset
-            at = np.minimum(np.searchsorted(wanted, ids), len(wanted) - 1)
-            keep = np.flatnonzero(wanted[at] == ids) if len(wanted) else []
-            if len(keep):
-                matcher._read_values()
-                values = matcher._values[matcher._i :]
-                for i in keep:
-                    gaps = _decode_deltas(values[i])
-                    docs.append(int(ids[i]))
-                    counts.append(len(gaps))
-                    deltas.extend(gaps)
-            matcher._i = matcher._blocklength
-            matcher._next_block()
-    if not docs:
-        return _EMPTY
-    # Positions from the gaps, each document's own running sum.
-    total = np.cumsum(np.asarray(deltas, dtype=np.int64))
-    ends = np.cumsum(counts)
-    before = np.concatenate([[0], total[ends[:-1] - 1]]) if len(ends) else _EMPTY
-    positions = total - np.repeat(before, counts)
-    keys = (np.repeat(np.asarray(docs, dtype=np.int64), counts) << _SHIFT) | positions
-    return np.sort(keys)
-
-
-def phrase_documents(searcher: Searcher, keys: list[PhraseKey]) -> list[np.ndarray]:
+def phrase_documents(postings: TermPostings, keys: list[PhraseKey]) -> list[np.ndarray]:
     """For each (field, words) of ``keys``, the sorted documents holding the words in that
-    order, each right after the one before (a ``slop=1`` phrase).
+    order, each right after the one before (a ``slop=1`` phrase), from the term arrays.
 
-    Positions are decoded only in the documents holding every word of some phrase.
+    Positions are decoded only in the documents holding every word of the phrase.
     """
-    reader = searcher.reader()
-    present = [all((field, w) in reader for w in words) for field, words in keys]
     docs: dict[tuple[str, str], np.ndarray] = {}
-    candidates: list[np.ndarray] = []
-    wanted: dict[tuple[str, str], list[np.ndarray]] = {}
-    for (field, words), here in zip(keys, present, strict=True):
-        if not here:
-            candidates.append(_EMPTY)
-            continue
+    result: list[np.ndarray] = []
+    for field, words in keys:
         found: np.ndarray | None = None
         for word in words:
             if (field, word) not in docs:
-                docs[field, word] = _word_docs(searcher, field, word)
+                docs[field, word] = postings.term(field, word)[0]
             word_docs = docs[field, word]
             found = word_docs if found is None else np.intersect1d(found, word_docs, True)
-        candidates.append(found)
-        for word in words:
-            wanted.setdefault((field, word), []).append(found)
-    positions = {
-        (field, word): _word_positions(searcher, field, word, np.unique(np.concatenate(parts)))
-        for (field, word), parts in wanted.items()
-    }
-    result: list[np.ndarray] = []
-    for (field, words), found in zip(keys, candidates, strict=True):
-        if not len(found):
-            result.append(_EMPTY)
-            continue
-        starts = positions[field, words[0]]
-        for i, word in enumerate(words[1:], start=1):
-            starts = starts[np.isin(starts + i, positions[field, word], assume_unique=True)]
-        result.append(np.unique(starts >> _SHIFT))
+        result.append(postings.phrase(field, list(words), 1, found) if len(found) else _EMPTY)
     return result
 
 
@@ -354,8 +258,11 @@ def write_derived(
                 "file": _save(directory, f"len-{field}.npy", lengths),
                 "mean": mean,
             }
-        keys = [k for k in glossary_phrases(concepts) if k[0] in fields]
-        docs = phrase_documents(searcher, keys)
+        scored = scored_fields(fields)
+        info["postings"] = write_term_postings(directory, searcher, scored)
+        postings = open_term_postings(directory, info["postings"], lambda n: _mapped(directory / n))
+        keys = [k for k in glossary_phrases(concepts) if k[0] in scored]
+        docs = phrase_documents(postings, keys)
     info["glossary"] = Glossary(concepts).tables()
     offsets = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum([len(d) for d in docs], out=offsets[1:])
@@ -367,6 +274,13 @@ def write_derived(
     }
     (directory / INFO).write_text(json.dumps(info, ensure_ascii=False), "utf-8")
     return {"version": VERSION, "info": INFO}
+
+
+def derived_files(info: dict[str, Any]) -> list[str]:
+    """Every file of ``info`` (a generation's ``derived.json``), itself first."""
+    names = [INFO, *info["columns"].values(), info["phrases"]["docs"], info["phrases"]["offsets"]]
+    names += [item["file"] for item in info["lengths"].values()]
+    return names + list(info.get("postings", {}).get("files", []))
 
 
 # -- serving -------------------------------------------------------------------------
@@ -448,6 +362,11 @@ class Derived:
             raise ValueError("the date order does not have a row per language")
         if len(self._phrase_offsets) != len(self._phrases) + 1:
             raise ValueError("phrase offsets do not match the phrases")
+        # None in a generation built before the term arrays were derived.
+        entry_postings = info.get("postings")
+        self.postings: TermPostings | None = None
+        if entry_postings is not None:
+            self.postings = open_term_postings(path, entry_postings, self._load)
 
     def _load(self, name: str) -> np.ndarray:
         self.files.append(name)

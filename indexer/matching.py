@@ -5,14 +5,18 @@ document at a time in Python, and a search needs that twice (every match for the
 counts, then the scores of the filtered ones).  Here a query plan is evaluated once,
 leaf by leaf, on arrays:
 
-- a ``Term`` is its postings list (document numbers and term frequencies), read once
-  per index generation and kept in a cache bounded by the generation's size
-  (:func:`cache_bytes`), scored with Whoosh's own BM25
+- a ``Term`` is its postings list (document numbers and term frequencies), read from
+  the build's memory-mapped term arrays (:mod:`indexer.termpostings`; decoded from
+  Whoosh's blocks for a generation without them) once per index generation and kept
+  in a cache bounded by the generation's size (:func:`cache_bytes`), scored with
+  Whoosh's own BM25
   formula (``whoosh.scoring.bm25``) and idf, applied to the whole array at once;
-- a ``Phrase`` takes the documents holding the words in order from the build's
-  precomputed glossary phrases when it is one (:mod:`indexer.derived`), else asks
-  Whoosh (positions are Whoosh's business), cached the same way, and scores like its
-  words together;
+- a ``Phrase`` (quoted, a glossary name, or the proximity bonus's sloppy phrase)
+  takes the documents holding the words in order from the build's precomputed
+  glossary phrases when it is one (:mod:`indexer.derived`), else from its words'
+  positions in the term arrays, checked on whole arrays (Whoosh's own positional check
+  for a generation without them), cached the same way, and scores like its words
+  together;
 - ``Or``/``And``/``Not``/``AndNot``/``AndMaybe`` are set operations on sorted arrays,
   scores added as BM25F adds them across fields;
 - a ``ConstantScoreQuery`` (a month of a query: :mod:`indexer.months`) is its child's
@@ -44,8 +48,10 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from indexer.derived import Derived, field_lengths, scored_fields
+from indexer.docsets import intersect, union_sum
 from indexer.lru import LRUCache
 from indexer.ranking import SameReport, Versions
+from indexer.termpostings import TermPostings
 
 if TYPE_CHECKING:  # the generation holds its Postings: no import at run time
     from indexer.index import Generation
@@ -115,7 +121,15 @@ class Postings:
             ("term", field, text), lambda: self._read_term(field, text, searcher)
         )
 
+    def arrays(self, field: str) -> TermPostings | None:
+        """The build's term arrays (:mod:`indexer.termpostings`) when they cover ``field``."""
+        arrays = self.derived.postings if self.derived is not None else None
+        return arrays if arrays is not None and arrays.covers(field) else None
+
     def _read_term(self, field: str, text: str, searcher: Searcher):
+        arrays = self.arrays(field)
+        if arrays is not None:
+            return arrays.term(field, text)
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         for leaf, offset in self._leaves(searcher):
@@ -130,15 +144,29 @@ class Postings:
             return _EMPTY_DOCS, _EMPTY_SCORES
         return np.concatenate(ids), np.concatenate(weights)
 
-    def known_phrase(self, query: wq.Phrase) -> np.ndarray | None:
-        """The documents matching ``query`` as the build found them, when it is a glossary
-        name's phrase the build precomputed (see :mod:`indexer.derived`), else ``None``."""
+    def precomputed_phrase(self, query: wq.Phrase) -> np.ndarray | None:
+        """The documents matching ``query`` when the build precomputed them (a glossary
+        name's phrase, see :mod:`indexer.derived`), else ``None``."""
         if self.derived is None or query.slop != 1:
             return None
         return self.derived.phrase(query.fieldname, query.words)
 
+    def known_phrase(self, query: wq.Phrase, candidates: np.ndarray) -> np.ndarray | None:
+        """The documents among the sorted ``candidates`` (those holding every word)
+        matching ``query``, from what the build derived: precomputed (a glossary name),
+        else checked on the words' positions in the term arrays; ``None`` for a generation
+        without them (Whoosh must check)."""
+        docs = self.precomputed_phrase(query)
+        if docs is not None:
+            return docs
+        arrays = self.arrays(query.fieldname)
+        if arrays is None:
+            return None
+        return arrays.phrase(query.fieldname, list(query.words), query.slop, candidates)
+
     def is_known_phrase(self, query: wq.Phrase) -> bool:
-        """Whether :meth:`known_phrase` answers ``query`` without a positional check."""
+        """Whether the build precomputed ``query``'s documents (a glossary name's phrase):
+        no positions to read, even from the term arrays (for cost estimates)."""
         return (
             self.derived is not None
             and query.slop == 1
@@ -241,7 +269,7 @@ class _Evaluator:
         if isinstance(query, wq.AndMaybe):
             docs, scores = self.evaluate(query.a)
             extra_docs, extra = self.evaluate(query.b)
-            _, here, there = np.intersect1d(docs, extra_docs, True, return_indices=True)
+            here, there = intersect(docs, extra_docs)
             scores = scores.copy()
             scores[here] += extra[there]
             return docs, scores
@@ -280,7 +308,7 @@ class _Evaluator:
             if result is None:
                 result = (docs, scores)
             else:
-                _, here, there = np.intersect1d(result[0], docs, True, return_indices=True)
+                here, there = intersect(result[0], docs)
                 result = (result[0][here], result[1][here] + scores[there])
             if not len(result[0]):
                 break
@@ -294,23 +322,37 @@ class _Evaluator:
     def _score_phrase(self, query: wq.Phrase) -> Matches:
         """The documents holding the phrase, scored like its words together (unboosted).
 
-        Whoosh's positional check is the costly part, so it is asked only when some
-        document holds every word: most names of a glossary concept, in most languages'
-        fields, have none.
+        The positional check is the costly part, so it is made only when some document
+        holds every word (most names of a glossary concept, in most languages' fields,
+        have none), and only in those documents; by Whoosh for a generation without the
+        build's term arrays.
         """
-        words = [self._bm25(query.fieldname, word) for word in dict.fromkeys(query.words)]
-        candidates = words[0][0] if words else _EMPTY_DOCS
-        for word_docs, _ in words[1:]:
-            candidates = np.intersect1d(candidates, word_docs, assume_unique=True)
-        if not len(candidates):
+        field = query.fieldname
+        docs = self.postings.precomputed_phrase(query)
+        if docs is not None and not len(docs):
             return _EMPTY_DOCS, _EMPTY_SCORES
-        docs = self.postings.known_phrase(query)
+        words = list(dict.fromkeys(query.words))
+        postings = [self.postings.term(field, word, self.searcher) for word in words]
         if docs is None:
-            docs = self.postings.whoosh_docs(query, self.searcher)
+            # The documents holding every word, the rarest word first.
+            by_size = sorted((p[0] for p in postings), key=len)
+            candidates = by_size[0] if by_size else _EMPTY_DOCS
+            for word_docs in by_size[1:]:
+                if not len(candidates):
+                    break
+                candidates = candidates[intersect(candidates, word_docs)[0]]
+            if not len(candidates):
+                return _EMPTY_DOCS, _EMPTY_SCORES
+            docs = self.postings.known_phrase(query, candidates)
+            if docs is None:
+                docs = self.postings.whoosh_docs(query, self.searcher)
+        # Each word's BM25 (as a Term of it scores) in the phrase's documents only.
         scores = np.zeros(len(docs))
-        for word_docs, word_scores in words:
-            _, here, there = np.intersect1d(docs, word_docs, True, return_indices=True)
-            scores[here] += word_scores[there]
+        lengths, mean = self.postings.lengths(field, self.searcher)
+        for word, (word_docs, tf) in zip(words, postings, strict=True):
+            here, there = intersect(docs, word_docs)
+            at = docs[here]
+            scores[here] += bm25_scores(self.searcher, field, word, tf[there], lengths[at], mean)
         return docs, scores
 
 
@@ -354,10 +396,7 @@ def _union(parts: list[Matches]) -> Matches:
         return _EMPTY_DOCS, _EMPTY_SCORES
     if len(parts) == 1:
         return parts[0]
-    docs = np.concatenate([p[0] for p in parts])
-    scores = np.concatenate([p[1] for p in parts])
-    unique, inverse = np.unique(docs, return_inverse=True)
-    return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
+    return union_sum(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
 
 
 def evaluate(

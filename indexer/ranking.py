@@ -28,6 +28,7 @@ import re
 import numpy as np
 from whoosh import query as wq
 
+from indexer.docsets import distinct, intersect, sort_unique
 from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
 
 LANGUAGE_MARGIN = 0.7  # the reader's version counts as equally relevant from 70% of the best
@@ -72,7 +73,7 @@ class Versions:
         """
         if not len(docs):
             return docs, scores
-        reports, where = np.unique(self.reports[docs], return_inverse=True)
+        reports, where = distinct(self.reports[docs])
         best = np.zeros(len(reports))
         np.maximum.at(best, where, scores)
         lo = np.searchsorted(self.sorted_reports, reports, side="left")
@@ -83,9 +84,8 @@ class Versions:
         positions = starts + np.arange(counts.sum())
         all_docs = self.order[positions]
         all_scores = np.repeat(best * SIBLING_WEIGHT, counts)
-        order = np.argsort(all_docs, kind="stable")
-        all_docs, all_scores = all_docs[order], all_scores[order]
-        _, here, there = np.intersect1d(all_docs, docs, True, return_indices=True)
+        all_docs, all_scores = sort_unique(all_docs, all_scores)
+        here, there = intersect(all_docs, docs)
         all_scores[here] = np.maximum(all_scores[here], scores[there])
         return all_docs, all_scores
 

@@ -90,7 +90,13 @@ def _read_positions(searcher: Searcher, field: str, text: str) -> np.ndarray:
 
 
 def positions(gen: Generation, field: str, text: str) -> np.ndarray:
-    """The position keys of ``text`` in ``field``, read once per generation."""
+    """The position keys of ``text`` in ``field``, read once per generation (from the
+    build's term arrays, :mod:`indexer.termpostings`, when the generation has them)."""
+    arrays = gen.postings.arrays(field)
+    if arrays is not None:
+        return gen.postings.cache.get_or_compute(
+            ("positions", field, text), lambda: arrays.positions(field, text)
+        )
     return gen.postings.cache.get_or_compute(
         ("positions", field, text), lambda: _read_positions(gen.searcher(), field, text)
     )

@@ -19,10 +19,12 @@ from webapp import create_app
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 
-def _truncate_postings(index_dir: Path) -> Path:
+def _truncate_postings(index_dir: Path, pattern: str = "post-docs.npy") -> Path:
+    """Truncate a file of postings: by default the term arrays searches read
+    (:mod:`indexer.termpostings`), with ``pattern="*.pst"`` Whoosh's own."""
     generation = current_generation(index_dir)
     assert generation is not None
-    (victim,) = sorted(generation.glob("*.pst"))[:1]
+    (victim,) = sorted(generation.glob(pattern))[:1]
     with open(victim, "r+b") as handle:
         handle.truncate(victim.stat().st_size // 3)
     return victim
@@ -37,17 +39,27 @@ def _assert_unavailable_without_paths(response, index_dir: Path) -> None:
     body = response.get_data(as_text=True)
     error = response.get_json()["error"]
     assert error["code"] == "index_unavailable"
-    assert str(index_dir) not in body and ".pst" not in body and "Error" not in body
+    assert str(index_dir) not in body and "Error" not in body
+    assert ".pst" not in body and ".npy" not in body
     assert int(response.headers["Retry-After"]) > 0
 
 
-@pytest.mark.parametrize("first", ["/api/search?q=torture", "/healthz"])
-def test_a_truncated_postings_file_gives_503_on_search_and_health(tmp_path, caplog, first):
+# Searches read the term arrays (checked before each search); Whoosh's postings file is
+# checked by /healthz, with every other file.
+@pytest.mark.parametrize(
+    ("first", "pattern"),
+    [
+        ("/api/search?q=torture", "post-docs.npy"),
+        ("/healthz", "post-docs.npy"),
+        ("/healthz", "*.pst"),
+    ],
+)
+def test_a_truncated_postings_file_gives_503_on_search_and_health(tmp_path, caplog, first, pattern):
     index_dir = tmp_path / "index"
     build_index(MINI, index_dir)
     client = _client(index_dir)
     assert client.get("/api/search?q=OSCE").status_code == 200  # the generation is open
-    victim = _truncate_postings(index_dir)
+    victim = _truncate_postings(index_dir, pattern)
     with caplog.at_level(logging.WARNING):
         _assert_unavailable_without_paths(client.get(first), index_dir)
         for url in ("/api/search?q=torture", "/api/search?q=evidence", "/healthz"):

@@ -22,9 +22,11 @@ from whoosh import query as wq
 from bench import synth
 from bench.fresh import strip_derived
 from bench.queries import QUERY_MIX, request
+from indexer import schema
 from indexer import search as search_module
+from indexer.analysis import analyze
 from indexer.build import build_index
-from indexer.derived import DATE_COLUMNS, INFO, date_ranking
+from indexer.derived import DATE_COLUMNS, INFO, date_ranking, scored_fields
 from indexer.errors import QueryError
 from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
@@ -33,6 +35,7 @@ from indexer.matching import Postings
 from indexer.ranking import Versions
 from indexer.records import Collapse, SearchRequest, SortOrder
 from indexer.search import search
+from indexer.timeline import _read_positions
 from tests.helpers import CORPUS
 
 SYNTH_DOCS = 2000
@@ -283,3 +286,133 @@ def test_derived_structures_without_the_date_order_compute_it_when_opened(pair, 
     assert older.derived is not None
     assert np.array_equal(older.date_order, gen.date_order)
     assert np.array_equal(older.date_rank, gen.date_rank)
+
+
+def _phrases_of_the_text(index: SearchIndex, count: int) -> list[str]:
+    """Runs of two to four words of the stored summaries, quoted (deterministic)."""
+    searcher = index.generation().searcher()
+    found: list[str] = []
+    docs = index.generation().doc_count
+    for i, doc in enumerate(range(0, docs, max(1, docs // count))):
+        stored = searcher.stored_fields(doc)
+        text = next((v for k, v in stored.items() if k.startswith("summary_") and v), "")
+        words = text.split()
+        if len(words) > 8:
+            start = (i * 7) % (len(words) - 5)
+            found.append('"' + " ".join(words[start : start + 2 + i % 3]) + '"')
+    return found
+
+
+# Quoted phrases, unquoted runs of words (the proximity bonus), negations, prefixes and
+# operators, in each language's script.
+PHRASE_QUERIES = [
+    '"International Criminal Court"',
+    '"Міжнародны крымінальны суд"',
+    '"Международный уголовный суд"',
+    '"политических заключённых"',
+    '"палітычных вязняў"',
+    '"civil society"',
+    '"human rights defenders"',
+    '"the the"',
+    "political prisoners",
+    "политические заключённые",
+    "палітычныя вязні",
+    "crimes against humanity",
+    "crimes humanity",
+    "International Court",
+    "Criminal ICC Court",
+    "human rights council resolution",
+    'torture -"civil society"',
+    '"crimes against humanity" -ICC',
+    "torture -prisoners",
+    "NOT evidence",
+    'tortur* "human rights"',
+    "пыт* выбары",
+    "repress* political",
+    '"Moscow Mechanism" OR "Rome Statute"',
+    '"Moscow Mechanism" AND torture',
+    "международный суд пытки",
+    '"суд" "пытки"',
+]
+
+
+def test_phrases_and_proximity_find_the_same_with_and_without(pair) -> None:
+    built, old, _ = pair
+    queries = PHRASE_QUERIES + _phrases_of_the_text(built, 60)
+    for q in queries:
+        for expand in (True, False):
+            req = SearchRequest(q=q, expand=expand, per_page=50)
+            assert _answer(built, req) == _answer(old, req), (q, expand)
+        req = SearchRequest(q=q, timeline=True, collapse=Collapse.REPORT)
+        assert _answer(built, req) == _answer(old, req), q
+
+
+def test_no_phrase_is_checked_by_whoosh_positions(pair, monkeypatch) -> None:
+    built, _, _ = pair
+    built.generation()
+
+    def refuse(self, query, searcher):
+        raise AssertionError(f"Whoosh's positional check was asked for {query!r}")
+
+    monkeypatch.setattr(Postings, "whoosh_docs", refuse)
+    for q in PHRASE_QUERIES + _phrases_of_the_text(built, 20):
+        search(built, SearchRequest(q=q))
+
+
+def test_the_term_arrays_are_whoosh_s_postings_and_positions(pair) -> None:
+    built, old, _ = pair
+    gen = built.generation()
+    arrays = gen.derived.postings
+    searcher = gen.searcher()
+    reader = searcher.reader()
+    fields = scored_fields(searcher.schema)
+    assert arrays is not None and arrays.fields == set(fields)
+    from_whoosh = old.generation().postings  # decodes Whoosh's blocks
+    checked = 0
+    for field in fields:
+        positional = searcher.schema[field].format.supports("positions")
+        for text in reader.lexicon(field):
+            word = text.decode("utf-8")
+            docs, weights = arrays.term(field, word)
+            whoosh_docs, whoosh_weights = from_whoosh._read_term(field, word, searcher)
+            assert docs.tolist() == whoosh_docs.tolist(), (field, word)
+            assert weights.tolist() == whoosh_weights.tolist(), (field, word)
+            if positional and checked % 7 == 0:
+                expected = _read_positions(searcher, field, word)
+                assert arrays.positions(field, word).tolist() == expected.tolist()
+            checked += 1
+    assert checked > 1000
+    assert arrays.term("summary_en", "no-such-word")[0].tolist() == []
+
+
+def test_phrases_of_the_term_arrays_are_whoosh_s_at_every_slop(pair) -> None:
+    built, _, _ = pair
+    gen = built.generation()
+    searcher = gen.searcher()
+    everything = np.arange(gen.doc_count, dtype=np.int64)
+    tried = matched_only_sloppy = 0
+    step = max(1, gen.doc_count // 40)
+    for doc in range(0, gen.doc_count, step):
+        lang = Lang(ALL_LANGS[gen.langs[doc]])
+        field = schema.summary_field(lang)
+        tokens = analyze(searcher.stored_fields(doc).get(field) or "", lang)
+        for i in range(0, max(0, len(tokens) - 6), 9):
+            for words in (
+                tokens[i : i + 2],
+                [tokens[i], tokens[i + 2]],
+                [tokens[i], tokens[i + 3]],
+                [tokens[i], tokens[i + 4]],
+                [tokens[i], tokens[i + 1], tokens[i + 3]],
+                [tokens[i + 3], tokens[i]],
+                [tokens[i], tokens[i]],
+            ):
+                found = {}
+                for slop in (1, 2, 3):
+                    query = wq.Phrase(field, words, slop=slop)
+                    expected = sorted(set(searcher.docs_for_query(query)))
+                    got = gen.derived.postings.phrase(field, words, slop, everything)
+                    assert got.tolist() == expected, (field, words, slop)
+                    found[slop] = expected
+                    tried += 1
+                matched_only_sloppy += found[3] != found[1]
+    assert tried > 300 and matched_only_sloppy > 10

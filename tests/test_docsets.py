@@ -1,0 +1,57 @@
+"""The set operations of indexer.docsets are the numpy calls they replace."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer.docsets import distinct, intersect, sort_unique, union_sum
+
+_DOCS = st.sets(st.integers(0, 3000), max_size=400).map(
+    lambda s: np.array(sorted(s), dtype=np.int64)
+)
+
+
+@given(_DOCS, _DOCS)
+def test_intersect_is_intersect1d(a, b) -> None:
+    _, here, there = np.intersect1d(a, b, assume_unique=True, return_indices=True)
+    got_here, got_there = intersect(a, b)
+    assert got_here.tolist() == here.tolist() and got_there.tolist() == there.tolist()
+
+
+def test_intersect_of_large_arrays_uses_the_table_and_agrees() -> None:
+    rng = np.random.default_rng(5)
+    a = np.unique(rng.integers(0, 100_000, 40_000))
+    b = np.unique(rng.integers(0, 100_000, 60_000))
+    _, here, there = np.intersect1d(a, b, assume_unique=True, return_indices=True)
+    got_here, got_there = intersect(a, b)
+    assert np.array_equal(got_here, here) and np.array_equal(got_there, there)
+
+
+@given(st.lists(st.integers(0, 500), max_size=300))
+def test_distinct_is_unique_with_inverse(values) -> None:
+    array = np.array(values, dtype=np.int64)
+    unique, inverse = np.unique(array, return_inverse=True)
+    got_unique, got_inverse = distinct(array)
+    assert got_unique.tolist() == unique.tolist() and got_inverse.tolist() == inverse.tolist()
+
+
+@given(st.lists(st.tuples(st.integers(0, 200), st.floats(-1e6, 1e6)), max_size=300))
+def test_union_sum_adds_in_the_same_order(pairs) -> None:
+    docs = np.array([d for d, _ in pairs], dtype=np.int64)
+    scores = np.array([s for _, s in pairs], dtype=np.float64)
+    unique, inverse = np.unique(docs, return_inverse=True)
+    sums = np.bincount(inverse, weights=scores, minlength=len(unique))
+    got_docs, got_sums = union_sum(docs, scores)
+    assert got_docs.tolist() == unique.tolist() and got_sums.tolist() == sums.tolist()
+
+
+@given(st.sets(st.integers(0, 2000), max_size=300), st.randoms())
+def test_sort_unique_is_a_stable_argsort(values, random) -> None:
+    docs = np.array(random.sample(sorted(values), len(values)), dtype=np.int64)
+    scores = np.arange(len(docs), dtype=np.float64) * 0.5
+    order = np.argsort(docs, kind="stable")
+    got_docs, got_scores = sort_unique(docs, scores)
+    assert got_docs.tolist() == docs[order].tolist()
+    assert got_scores.tolist() == scores[order].tolist()

@@ -155,6 +155,8 @@ ENDINGS: tuple[str, ...] = tuple(
 # (несці, везці, памерці) but not ц ("жыцці" is the noun жыццё); infinitive "-чы"
 # follows г, к (магчы) but not "лічы" (imperative); "-ць" follows a vowel or ь; the
 # gerund "-ачы" follows ж, ш, ч, р (гаворачы) but "справаздачы" is a noun.
+_ENDING_RANK = {ending: i for i, ending in enumerate(ENDINGS)}
+_ENDING_LENGTHS = sorted({len(ending) for ending in ENDINGS}, reverse=True)
 _PRECEDED_BY = {"ці": "сзр", "чы": "гк", "ць": "аеіоуыэюяь", "ачы": "жшчр", "еце": "ую"}
 
 # The bare past "-ла", "-ло", "-лі" (несла, узялі, дасягнула) is not taken after "у" or
@@ -197,8 +199,11 @@ def _strip_ending(word: str) -> tuple[str, str]:
     # would lose "-йце" and give "са", the preposition; "волі" would give "ва").  The
     # few verbs with a two-letter root (даць, мець, стаць) are in the IRREGULAR table.
     start = max(_region_start(word), 3)
-    for ending in ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= start:
+    # The endings the word ends with, in the order of ENDINGS (a lookup per length
+    # instead of trying each of the hundred endings).
+    found = {_ENDING_RANK[word[-n:]] for n in _ENDING_LENGTHS if word[-n:] in _ENDING_RANK}
+    for ending in (ENDINGS[i] for i in sorted(found)):
+        if len(word) - len(ending) >= start:
             allowed = _PRECEDED_BY.get(ending)
             if allowed and word[-len(ending) - 1] not in allowed or _noun_in_l(word, ending):
                 continue

@@ -17,7 +17,8 @@ calls are wrapped here, nothing in the build changes.  The phases:
   glossary phrases, the glossary tables);
 - ``passages``: the full reports' passage index; ``manifest``: hashing every file.
 
-Peak memory is sampled every 100 ms from ``/proc`` for the whole process tree (the
+Peak memory is sampled every 100 ms from ``/proc`` for the whole process tree by
+:class:`bench.builds.TreeMemory`, the poller ``make bench`` times builds with (the
 building process and every writer process it forked, summed): ``/usr/bin/time -v``
 reports the largest single process only.  The summed RSS counts the pages a forked
 writer shares with the building process (the corpus it inherited) once per process;
@@ -38,89 +39,14 @@ import pstats
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench.builds import TreeMemory
 from indexer import build, derived
 from indexer import glossary as glossary_module
-
-_PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = defaultdict(list)
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
-        tree[ppid].append(int(entry.name))
-    return tree
-
-
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as handle:
-            return int(handle.read().split()[1]) * _PAGE
-    except OSError:
-        return 0
-
-
-def _pss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def tree_rss(root: int) -> tuple[int, int, int]:
-    """(RSS of ``root`` and its descendants summed, RSS of ``root``, their PSS summed)
-    in bytes.  Pages a forked process shares with its parent count in the RSS of both;
-    PSS divides them between the processes sharing them."""
-    tree = _children()
-    total = pss = 0
-    stack = [root]
-    while stack:
-        pid = stack.pop()
-        total += _rss(pid)
-        pss += _pss(pid)
-        stack.extend(tree.get(pid, ()))
-    return total, _rss(root), pss
-
-
-class MemorySampler(threading.Thread):
-    """Samples the process tree's RSS until stopped; keeps the peaks."""
-
-    def __init__(self, interval: float = 0.1) -> None:
-        super().__init__(daemon=True)
-        self.interval = interval
-        self.peak_tree = self.peak_parent = self.peak_pss = 0
-        self.peak_processes = 1
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        pid = os.getpid()
-        while not self._done.is_set():
-            total, parent, pss = tree_rss(pid)
-            self.peak_tree = max(self.peak_tree, total)
-            self.peak_pss = max(self.peak_pss, pss)
-            self.peak_parent = max(self.peak_parent, parent)
-            self._done.wait(self.interval)
-
-    def stop(self) -> None:
-        self._done.set()
-        self.join()
 
 
 class Phases:
@@ -231,25 +157,23 @@ def profile_build(
     if cprofile is not None:
         cprofile.mkdir(parents=True, exist_ok=True)
         _profile_children(cprofile)
-    sampler = MemorySampler()
-    sampler.start()
     profile = cProfile.Profile() if cprofile is not None else None
-    started = time.perf_counter()
-    if profile is not None:
-        profile.enable()
-    info = build.build_index(corpus, out)
-    if profile is not None:
-        profile.disable()
-        profile.dump_stats(cprofile / "parent.prof")
-    total = time.perf_counter() - started
-    sampler.stop()
+    with TreeMemory(os.getpid(), interval=0.1, pss=True) as sampler:
+        started = time.perf_counter()
+        if profile is not None:
+            profile.enable()
+        info = build.build_index(corpus, out)
+        if profile is not None:
+            profile.disable()
+            profile.dump_stats(cprofile / "parent.prof")
+        total = time.perf_counter() - started
     return {
         "documents": info.documents,
         "total": total,
         "phases": [(name, phases.seconds[name]) for name in phases.order],
-        "peak_tree_mb": sampler.peak_tree / 2**20,
-        "peak_parent_mb": sampler.peak_parent / 2**20,
-        "peak_pss_mb": sampler.peak_pss / 2**20,
+        "peak_tree_mb": sampler.peak_kb / 1024,
+        "peak_parent_mb": sampler.peak_root_kb / 1024,
+        "peak_pss_mb": sampler.peak_pss_kb / 1024,
     }
 
 

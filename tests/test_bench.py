@@ -461,3 +461,20 @@ def test_a_build_tree_peak_counts_every_process(tmp_path: Path) -> None:
     figures = memory.figures()
     assert figures["processes"] == 2
     assert figures["peak_rss_mb"] > 60  # the child's 60 MB and the parent's own
+
+
+def test_a_build_tree_pss_shares_out_what_a_fork_inherited() -> None:
+    # The parent touches 80 MB, then forks a child that only reads it: the summed RSS
+    # counts those pages twice, PSS once (what buildprofile reports beside RSS).
+    script = (
+        "import os, time; x = bytearray(80 * 2**20); x[::4096] = b'a' * len(x[::4096]); "
+        "pid = os.fork(); time.sleep(1.2); sum(x[::4096]); "
+        "os._exit(0) if pid == 0 else os.waitpid(pid, 0)"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script])
+    with builds.TreeMemory(process.pid, interval=0.02, pss=True) as memory:
+        process.wait()
+    assert memory.processes == 2
+    assert memory.peak_kb > 150 * 1024  # the 80 MB in both processes' RSS
+    assert 80 * 1024 < memory.peak_pss_kb < memory.peak_kb - 50 * 1024
+    assert memory.peak_root_kb >= 80 * 1024

@@ -126,14 +126,19 @@ def test_every_glossary_name_and_the_query_mix_find_the_same_with_and_without(pa
         assert _answer(built, req) == _answer(old, req), req.q
 
 
-def test_glossary_names_are_never_checked_by_whoosh_positions(pair, monkeypatch) -> None:
-    built, _, _ = pair
-    built.generation()
+def _refuse_whoosh_positions(monkeypatch) -> None:
+    """From now on, Whoosh's per-document positional check fails the test if asked for."""
 
     def refuse(self, query, searcher):
         raise AssertionError(f"Whoosh's positional check was asked for {query!r}")
 
     monkeypatch.setattr(Postings, "whoosh_docs", refuse)
+
+
+def test_glossary_names_are_never_checked_by_whoosh_positions(pair, monkeypatch) -> None:
+    built, _, _ = pair
+    built.generation()
+    _refuse_whoosh_positions(monkeypatch)
     for q in ("ICC", "OSCE", "OHCHR", "МУС", "Viasna", "International Criminal Court"):
         result = search(built, SearchRequest(q=q if " " not in q else f'"{q}"'))
         assert any(" " in name for name in result.expanded), q
@@ -350,11 +355,7 @@ def test_phrases_and_proximity_find_the_same_with_and_without(pair) -> None:
 def test_no_phrase_is_checked_by_whoosh_positions(pair, monkeypatch) -> None:
     built, _, _ = pair
     built.generation()
-
-    def refuse(self, query, searcher):
-        raise AssertionError(f"Whoosh's positional check was asked for {query!r}")
-
-    monkeypatch.setattr(Postings, "whoosh_docs", refuse)
+    _refuse_whoosh_positions(monkeypatch)
     for q in PHRASE_QUERIES + _phrases_of_the_text(built, 20):
         search(built, SearchRequest(q=q))
 

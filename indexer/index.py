@@ -110,6 +110,12 @@ def plan_bytes(plan: Any) -> int:
     return 2000 + 400 * plan.clauses + 2 * words + 150 * marks
 
 
+def plan_costs_bytes(costs: Any) -> int:
+    """An estimate of the memory a plan's leaves with their postings hold, in bytes (the
+    leaves are the plan's own objects)."""
+    return 200 + 100 * sum(len(leaves) for leaves in costs)
+
+
 def _close_searchers(searchers: list[Searcher], lock: threading.Lock) -> None:
     with lock:
         for searcher in searchers:
@@ -121,8 +127,9 @@ class Generation:
     """One opened index generation with its facet columns and per-thread searchers.
 
     What the query side derives from a generation lives and dies with it: ``plans``
-    (parsed queries), ``postings`` (postings arrays, see :mod:`indexer.matching`) and
-    ``glossary`` (the concepts indexed for matching, made on first use).
+    (parsed queries), ``costs`` (their postings, for cost estimates), ``postings``
+    (postings arrays, see :mod:`indexer.matching`) and ``glossary`` (the concepts
+    indexed for matching, made on first use).
     """
 
     def __init__(self, path: Path) -> None:
@@ -141,6 +148,8 @@ class Generation:
         self.path = path
         self.number: int = int(self.meta["generation"])
         self.plans = LRUCache(PLAN_CACHE_SIZE, PLAN_CACHE_BYTES, plan_bytes)
+        # Per plan: its leaves with their postings, for cost estimates (indexer.search).
+        self.costs = LRUCache(PLAN_CACHE_SIZE, PLAN_CACHE_BYTES, plan_costs_bytes)
         self.postings = Postings(self.derived)
         self._glossary: Glossary | None = None
         self._local = threading.local()

@@ -383,7 +383,7 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     )
 
 
-def search(index: SearchIndex, req: SearchRequest) -> SearchResult:
+def search(index: SearchIndex, req: SearchRequest, gen: Generation | None = None) -> SearchResult:
     """Run ``req`` on the current generation of ``index``.
 
     Results are cached per generation and request.  A search that hits a cost limit
@@ -391,8 +391,12 @@ def search(index: SearchIndex, req: SearchRequest) -> SearchResult:
     found so far and ``partial`` set.  Raises :class:`QueryError` for an
     unknown topic or a page past the last one, :class:`IndexUnavailable` when no index
     can be opened.
+
+    ``gen``: the generation ``index.generation()`` gave this thread for the request
+    being served, when the caller already asked for it (each call of it checks the
+    generation's memory-mapped files: once per request is enough).
     """
-    gen = index.generation()
+    gen = gen if gen is not None else index.generation()
     _check(gen, req)
     key = (gen.number, req.cache_key())
     with _reading(index, gen):
@@ -468,16 +472,17 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
 PHRASE_COST = 4  # a phrase check reads positions too: each of its postings counts 4 times
 
 
-def estimate_cost(index: SearchIndex, req: SearchRequest) -> int:
+def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None = None) -> int:
     """Postings a search of ``req`` would read, from its plan; 0 when its result is cached.
 
-    Cheap to compute: the plan is parsed once per generation and document frequencies
-    are in the term dictionary.  A phrase whose matches are already cached or were
+    Cheap to compute: the plan is parsed once per generation, and the document
+    frequencies of its terms are summed once per generation and plan
+    (:func:`_plan_postings`).  A phrase whose matches are already cached or were
     precomputed by the build (a glossary name) costs its words' postings; one still to
-    be checked costs :data:`PHRASE_COST` times that (its positions are read).  Raises
-    what :func:`search` raises for a bad request.
+    be checked costs :data:`PHRASE_COST` times that (its positions are read).  ``gen``
+    as for :func:`search`.  Raises what :func:`search` raises for a bad request.
     """
-    gen = index.generation()
+    gen = gen if gen is not None else index.generation()
     _check(gen, req)
     if index.cache.peek((gen.number, req.cache_key())):
         return 0
@@ -485,12 +490,11 @@ def estimate_cost(index: SearchIndex, req: SearchRequest) -> int:
         plan = _plan(gen, req.q, req.expand)
         if plan.query is None:
             return 0
-        reader = gen.searcher().reader()
+        leaves, positional = gen.costs.get_or_compute(
+            (req.q, req.expand), lambda: _plan_postings(gen, plan.query)
+        )
         cost = 0
-        leaves = [plan.query] if plan.query.is_leaf() else list(plan.query.leaves())
-        for leaf in leaves:
-            terms = list(leaf.iter_all_terms())
-            postings = sum(reader.doc_frequency(field, text) for field, text in terms)
+        for leaf, postings in leaves:
             if isinstance(leaf, wq.Phrase):
                 key = ("phrase", leaf.fieldname, tuple(leaf.words), leaf.slop)
                 known = gen.postings.cache.peek(key) or gen.postings.is_known_phrase(leaf)
@@ -498,9 +502,28 @@ def estimate_cost(index: SearchIndex, req: SearchRequest) -> int:
             cost += postings
         if req.timeline:
             # Counting mentions reads word positions, which cost what a phrase check does.
-            for leaf in positive_leaves(plan.query):
-                if is_positional(leaf) and not positions_cached(gen, leaf):
-                    terms = list(leaf.iter_all_terms())
-                    postings = sum(reader.doc_frequency(field, text) for field, text in terms)
+            for leaf, postings in positional:
+                if not positions_cached(gen, leaf):
                     cost += PHRASE_COST * postings
         return cost
+
+
+PlanPostings = tuple[tuple[tuple[wq.Query, int], ...], tuple[tuple[wq.Query, int], ...]]
+
+
+def _plan_postings(gen: Generation, query: wq.Query) -> PlanPostings:
+    """Each leaf of ``query`` with the postings of its terms (their document frequencies),
+    and each leaf whose word positions a timeline reads with the same: what
+    :func:`estimate_cost` weighs.  Constant for a generation, so computed once per plan
+    (the term dictionary's lookups cost more than the rest of an estimate)."""
+    reader = gen.searcher().reader()
+
+    def postings(leaf: wq.Query) -> int:
+        return sum(reader.doc_frequency(field, text) for field, text in leaf.iter_all_terms())
+
+    leaves = [query] if query.is_leaf() else list(query.leaves())
+    positional = [leaf for leaf in positive_leaves(query) if is_positional(leaf)]
+    return (
+        tuple((leaf, postings(leaf)) for leaf in leaves),
+        tuple((leaf, postings(leaf)) for leaf in positional),
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.records import SearchRequest
-from indexer.search import estimate_cost, search
+from indexer.search import PHRASE_COST, estimate_cost, search
 from webapp import admission as admission_module
 from webapp import create_app
 from webapp.admission import EXTENSION, Admission, Overloaded
@@ -67,6 +67,17 @@ def test_the_cost_is_zero_when_cached_and_grows_with_postings_and_phrases(
     req = SearchRequest(q="OSCE Moscow")
     search(search_index, req)
     assert estimate_cost(search_index, req) == 0
+
+
+def test_an_estimate_kept_for_a_query_still_sees_its_phrase_checked_since(search_index):
+    # The postings of a plan are summed once per generation; whether a phrase's matches
+    # are cached is asked anew each time.
+    first = SearchRequest(q='"civil society"', expand=False)
+    before = estimate_cost(search_index, first)
+    assert estimate_cost(search_index, first) == before > 0
+    search(search_index, first)
+    other = SearchRequest(q='"civil society"', expand=False, per_page=5)  # not cached
+    assert estimate_cost(search_index, other) * PHRASE_COST == before
 
 
 @pytest.fixture()

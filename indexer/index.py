@@ -139,6 +139,8 @@ class Generation:
             # open's) verified stamp; see indexer.manifest.
             stamps = check_files(path, self.meta, raw)
             self._stamps: FileStamps = {name: s[:3] for name, s in stamps.items()}
+            # Each file's path as a string: verify() stats them before every search.
+            self._files = {name: os.path.join(path, name) for name in self._stamps}
             self.ix = whoosh_index.open_dir(str(path))
             self._load_columns(path)
         except DAMAGE_ERRORS as exc:
@@ -171,7 +173,7 @@ class Generation:
         stamps = self._stamps if names is None else {n: self._stamps[n] for n in names}
         for name, stamp in stamps.items():
             try:
-                info = (self.path / name).stat()
+                info = os.stat(self._files[name])
                 now = (info.st_size, info.st_mtime_ns, info.st_ino)
             except OSError as exc:
                 now = None

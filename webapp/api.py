@@ -104,7 +104,8 @@ def search() -> Response:
     check_interface_language()
     req = search_request()
     key = req.cache_key()
-    generation = current_index().generation().number
+    gen = current_index().generation()
+    generation = gen.number
     answers: LRUCache = current_app.extensions[ANSWERS]
     kept = answers.get((generation, key))
     etag = kept.etag if kept is not None else etag_for("search", key, generation=generation)
@@ -114,10 +115,7 @@ def search() -> Response:
     if kept is not None:
         body = current_app.response_class(kept.body, mimetype=current_app.json.mimetype)
         return _caching(body, etag)
-    result = run_search(req)
-    if result.generation != generation:
-        # Label the answer with its own generation (a rebuild landed meanwhile).
-        etag = etag_for("search", key, generation=result.generation)
+    result = run_search(req, gen)
     response = jsonify(result.as_dict(API_LINKS))
     if not result.partial:
         answers.put((result.generation, key), Answer(response.get_data(), etag))

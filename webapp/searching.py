@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from indexer.index import SearchIndex
+from indexer.index import Generation, SearchIndex
 from indexer.records import SearchRequest, SearchResult
 from indexer.search import estimate_cost, search
 from webapp.admission import admission
@@ -24,14 +24,18 @@ def search_request() -> SearchRequest:
     return parse_search(request.args.getlist, ui_lang())
 
 
-def run_search(req: SearchRequest | None = None) -> SearchResult:
+def run_search(req: SearchRequest | None = None, gen: Generation | None = None) -> SearchResult:
     """Search the app's index for ``req`` (default: this request's parameters).
 
-    Admission control (:mod:`webapp.admission`) runs it or refuses it by its estimated
-    cost.  Raises ``QueryError`` for bad parameters, ``IndexUnavailable`` without an
-    index, ``Overloaded`` when this process refuses the search now.
+    ``gen``: the generation ``current_index().generation()`` gave this request, when the
+    view already asked for it (each call checks the generation's mapped files; once per
+    request is enough).  Admission control (:mod:`webapp.admission`) runs the search or
+    refuses it by its estimated cost.  Raises ``QueryError`` for bad parameters,
+    ``IndexUnavailable`` without an index, ``Overloaded`` when this process refuses the
+    search now.
     """
     req = req if req is not None else search_request()
     index = current_index()
-    with admission().admit(estimate_cost(index, req)):
-        return search(index, req)
+    gen = gen if gen is not None else index.generation()
+    with admission().admit(estimate_cost(index, req, gen)):
+        return search(index, req, gen)

@@ -8,10 +8,12 @@ calls are wrapped here, nothing in the build changes.  The phases:
 
 - ``load corpus``: reading and validating the YAML (:func:`indexer.corpus.load_corpus`);
 - ``fingerprint``: hashing the corpus files and the analysis code;
-- ``spelling``: counting the words of every text for the spelling field;
-- ``add documents``: the loop handing documents to Whoosh's writer (with writer
-  processes, the parent's pickling and its waits for them; in one process, the analysis
-  and the posting pool);
+- ``spelling``: counting the words of every text for the spelling field, in a build
+  before the writers counted them as they index (not shown when the build has no pass
+  of its own);
+- ``add documents``: the loop handing documents to the writer (with writer processes,
+  the building process's waits for them; in one process, the analysis and the posting
+  pool);
 - ``commit``: the writers finishing (sorting postings, writing the segments);
 - ``derived: *``: :func:`indexer.derived.write_derived` (columns, field lengths,
   glossary phrases, the glossary tables);
@@ -117,21 +119,21 @@ def _instrument(phases: Phases) -> None:
 
 
 def _profile_children(directory: Path) -> None:
-    """Make each Whoosh writer process write a cProfile of its run into ``directory``."""
-    from whoosh import multiproc
+    """Make each writer process write a cProfile of its run into ``directory``."""
+    original = getattr(build, "_worker", None)
+    if original is None:  # another version of the build
+        return
 
-    original = multiproc.SubWriterTask.run
-
-    def run(self):
+    def worker(*args, **kwargs):
         profile = cProfile.Profile()
         profile.enable()
         try:
-            original(self)
+            original(*args, **kwargs)
         finally:
             profile.disable()
             profile.dump_stats(directory / f"writer-{os.getpid()}.prof")
 
-    multiproc.SubWriterTask.run = run
+    build._worker = worker
 
 
 def _print_profile(paths: list[Path], title: str, limit: int = 25) -> None:

@@ -61,6 +61,7 @@ from typing import Any
 from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.analysis import RegexTokenizer
+from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.fields import FieldType
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -71,6 +72,7 @@ from indexer.analysis import normalise_word, plain_analyzer, token_term
 from indexer.corpus import Corpus, Report, load_corpus
 from indexer.derived import write_derived
 from indexer.fulltext import FullTextInfo, extract_all, write_passages
+from indexer.languages import ALL_LANGS
 from indexer.layout import CURRENT, META, PASSAGES, current_generation, read_meta
 from indexer.manifest import VERIFIED, Stamper, check_files, read_manifest
 from indexer.months import report_months
@@ -371,11 +373,15 @@ class _FieldTerms:
         return found
 
     def __call__(self, text: str) -> Iterator[tuple[bytes, int, float, bytes]]:
+        return self.terms(self.findall(text))
+
+    def terms(self, tokens: list[str]) -> Iterator[tuple[bytes, int, float, bytes]]:
+        """What ``field.index(text)`` gives, from the tokenizer's matches in ``text``."""
         memo = self.memo
         boost = self.boost
         if not self.positions:
             counts: dict[bytes, int] = {}
-            for token in self.findall(text):
+            for token in tokens:
                 word = memo.get(token, _MISSING)
                 if word is _MISSING:
                     word = self._term(token)
@@ -385,7 +391,7 @@ class _FieldTerms:
                 yield word, n, float(n) * boost, pack_uint(n)
             return
         found: dict[bytes, list[int]] = {}
-        for pos, token in enumerate(self.findall(text)):
+        for pos, token in enumerate(tokens):
             word = memo.get(token, _MISSING)
             if word is _MISSING:
                 word = self._term(token)
@@ -400,6 +406,17 @@ class _FieldTerms:
             yield word, len(poses), float(len(poses)) * boost, encode(poses)
 
 
+def _same_tokens(a: _FieldTerms | None, b: _FieldTerms | None) -> bool:
+    """Whether two fields' fast paths find the same tokens in a text."""
+    return a is not None and b is not None and _same_pattern(a.findall, b.findall)
+
+
+def _same_pattern(a, b) -> bool:
+    """Whether two ``findall`` methods are those of the same regular expression (an
+    index's schema is unpickled: its patterns are equal, not always the same object)."""
+    return (a.__self__.pattern, a.__self__.flags) == (b.__self__.pattern, b.__self__.flags)
+
+
 # Whoosh keeps a document's field length as one byte; what its per-document reader gives back.
 _LENGTH_OF_BYTE = [0] + [byte_to_length(code) for code in range(1, 256)]
 
@@ -410,7 +427,7 @@ class _TermPostings:
     __slots__ = ("docs", "weights", "values", "ends")
 
     def __init__(self) -> None:
-        self.docs = array("i")
+        self.docs = array("I")
         self.weights = array("d")
         self.values = bytearray()
         self.ends = array("I")
@@ -481,11 +498,24 @@ class _BuildWriter(SegmentWriter):
       reads it from a list instead of from the per-document column, posting by posting
       (Whoosh's ``doc_field_length`` was a quarter of writing the segments).
 
+    - each text is tokenized once: a field whose text is others' joined by newlines
+      (``joined``: the key field's ``title\nsummary``) takes their tokens, and the words
+      of the ``counted`` fields' texts are counted for the spelling vocabulary as they
+      are indexed (:meth:`words`), instead of by a pass of their own over the corpus;
+      the vocabulary is added to document 0 when the segment is written (``vocabulary``),
+      as if it had come with that document.
+
     Only what this schema uses is supported: no term vectors, no separate spelling
     fields (checked), no per-document or per-field boosts.
     """
 
-    def __init__(self, ix, **kwargs) -> None:
+    def __init__(
+        self,
+        ix,
+        joined: dict[str, tuple[str, ...]] | None = None,
+        counted: Iterable[str] = (),
+        **kwargs,
+    ) -> None:
         super().__init__(ix, **kwargs)
         self.pool = _TermPool()
         self._fast = {}
@@ -496,6 +526,46 @@ class _BuildWriter(SegmentWriter):
             if field.indexed and (fast := _FieldTerms.of(field)) is not None:
                 self._fast[name] = fast
         self._length_bytes: dict[str, bytearray] = {}
+        # A token list is shared only between fields whose tokenizers find the same tokens.
+        self._joined = {
+            name: parts
+            for name, parts in (joined or {}).items()
+            if all(_same_tokens(self._fast.get(name), self._fast.get(p)) for p in parts)
+        }
+        plain = plain_analyzer()[0].expression
+        self._counted = frozenset(counted)
+        for name in self._counted:
+            fast = self._fast.get(name)
+            if fast is None or not _same_pattern(fast.findall, plain.findall):
+                self.cancel()
+                raise ValueError(f"the words of field {name!r} cannot be counted as it is indexed")
+        self._raw_words: Counter[str] = Counter()
+        self.vocabulary: dict[str, int] | None = None  # added to document 0 by the flush
+
+    def words(self) -> Counter[str]:
+        """The words of the ``counted`` fields' texts so far, each with its number of
+        occurrences: :func:`count_words` over those texts."""
+        counts: Counter[str] = Counter()
+        for token, n in self._raw_words.items():
+            word = normalise_word(token)
+            if word:
+                counts[word] += n
+        return counts
+
+    def _tokens(self, name: str, fields: dict, cache: dict[str, list[str]]) -> list[str]:
+        found = cache.get(name)
+        if found is None:
+            text = fields[name]
+            parts = self._joined.get(name)
+            if parts and all(isinstance(fields.get(p), str) for p in parts):
+                if text == "\n".join(fields[p] for p in parts):
+                    found = []
+                    for part in parts:
+                        found += self._tokens(part, fields, cache)
+            if found is None:
+                found = self._fast[name].findall(text)
+            cache[name] = found
+        return found
 
     def add_document(self, **fields) -> None:
         self._check_state()
@@ -503,6 +573,7 @@ class _BuildWriter(SegmentWriter):
         schema = self.schema
         docnum = self.docnum
         put = self.pool.put
+        tokens: dict[str, list[str]] = {}
         perdoc.start_doc(docnum)
         try:
             for name in sorted(fields):
@@ -513,7 +584,13 @@ class _BuildWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     fast = self._fast.get(name)
-                    items = fast(value) if fast and isinstance(value, str) else field.index(value)
+                    if fast is not None and isinstance(value, str):
+                        found = self._tokens(name, fields, tokens)
+                        if name in self._counted:
+                            self._raw_words.update(found)
+                        items = fast.terms(found)
+                    else:
+                        items = field.index(value)
                     scorable = field.scorable
                     for tbytes, freq, weight, vbytes in items:
                         if scorable:
@@ -536,39 +613,110 @@ class _BuildWriter(SegmentWriter):
 
     def _flush_segment(self) -> None:
         # What SegmentWriter._flush_segment and FieldWriter.add_postings do, term by term
-        # from the pool, with the lengths this writer kept.
+        # from the pool, with the lengths this writer kept, a block at a time.
         self.perdocwriter.close()
+        if self.vocabulary is not None and self.docnum:
+            field = self.schema[schema.SPELLING]
+            for tbytes, _freq, weight, vbytes in field.index(self.vocabulary):
+                self.pool.put(schema.SPELLING, tbytes, 0, weight, vbytes)
         writer = self.fieldwriter
         for name, terms in sorted(self.pool.fields.items()):
             codes = self._length_bytes.get(name, b"")
             lengths = [_LENGTH_OF_BYTE[c] for c in codes]
-            known = len(lengths)
+            lengths += [0] * (self.docnum - len(lengths))
             writer.start_field(name, self.schema[name])
+            blocks = _BlockWriter.of(writer)
             for text in sorted(terms):
                 postings = terms[text]
                 writer.start_term(text)
-                add = writer.add
-                values, start = bytes(postings.values), 0
-                for docnum, weight, end in zip(
-                    postings.docs, postings.weights, postings.ends, strict=True
-                ):
-                    add(docnum, weight, values[start:end], lengths[docnum] if docnum < known else 0)
-                    start = end
+                if blocks is not None:
+                    blocks.write(postings, lengths)
+                else:
+                    add = writer.add
+                    values, start = bytes(postings.values), 0
+                    for docnum, weight, end in zip(
+                        postings.docs, postings.weights, postings.ends, strict=True
+                    ):
+                        add(docnum, weight, values[start:end], lengths[docnum])
+                        start = end
                 writer.finish_term()
             writer.finish_field()
         self.fieldwriter.close()
 
 
-def _index_part(ix, reports: Iterable[Report], spelling: dict, added: Callable) -> Any:
+class _BlockWriter:
+    """Hands a term's postings to Whoosh's W3 postings writer a block at a time.
+
+    ``W3PostingsWriter.add_posting`` checks and appends each posting and keeps the
+    block's statistics one posting at a time (a third of writing a segment); here each
+    block's ids, weights, values and statistics are set as that loop would leave them
+    and Whoosh's own ``_write_block`` (and, for the last block, ``finish_postings``)
+    writes it: the same bytes (``tests/test_build_writer.py`` compares the files).
+    Private attributes of the W3 codec, checked for: without them, posting by posting.
+    """
+
+    def __init__(self, post) -> None:
+        self.post = post
+        self.limit = post._blocklimit
+
+    @classmethod
+    def of(cls, fieldwriter) -> _BlockWriter | None:
+        post = getattr(fieldwriter, "_postwriter", None)
+        if type(post) is not W3PostingsWriter or post._byteids:
+            return None
+        if not all(hasattr(post, a) for a in ("_blocklimit", "_new_block", "_write_block")):
+            return None
+        return cls(post)
+
+    def write(self, postings: _TermPostings, lengths: list[int]) -> None:
+        post, limit = self.post, self.limit
+        docs, weights, ends = postings.docs, postings.weights, postings.ends
+        values = bytes(postings.values)
+        n = len(docs)
+        for a in range(0, n, limit):
+            b = min(a + limit, n)
+            ids = docs[a:b]
+            block_weights = weights[a:b]
+            bounds = ends[a:b]
+            starts = [ends[a - 1] if a else 0, *bounds[:-1]]
+            filled = [x for x in map(lengths.__getitem__, ids) if x]
+            top = max(block_weights)
+            post._ids = ids
+            post._weights = array("f", block_weights)
+            post._values = [values[s:e] for s, e in zip(starts, bounds, strict=True) if e > s]
+            post._maxweight = top if top > 0 else 0
+            post._minlength = min(filled) if filled else None
+            post._maxlength = max(filled) if filled else 0
+            if b < n:  # the last block is written by finish_postings
+                post._write_block()
+
+
+def _joined_fields() -> dict[str, tuple[str, ...]]:
+    """Each field whose text :func:`_documents` makes of others' joined by a newline."""
+    return {
+        schema.key_field(lang): (schema.title_field(lang), schema.summary_field(lang))
+        for lang in ALL_LANGS
+    }
+
+
+def _index_part(ix, reports: Iterable[Report], added: Callable) -> Any:
     """Index the documents of ``reports`` into a new segment of ``ix``; returns the writer
-    (its segment not yet written).  ``spelling`` goes with the first document."""
-    writer = _BuildWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)
+    (its segment not yet written), which has counted the words for the spelling field
+    (:meth:`_BuildWriter.words`) in each document's ``title\nsummary`` (its key field's
+    text, the texts of :func:`_texts`)."""
+    writer = _BuildWriter(
+        ix,
+        joined=_joined_fields(),
+        counted=[schema.key_field(lang) for lang in ALL_LANGS],
+        _lk=False,
+        limitmb=WRITER_MB,
+        compound=False,
+    )
     try:
         count = 0
         for report in reports:
             for doc in _documents(report):
-                writer.add_document(**doc, **spelling)
-                spelling = {}
+                writer.add_document(**doc)
                 count += 1
                 if count % PARALLEL_BATCH == 0:
                     added(PARALLEL_BATCH)
@@ -579,14 +727,17 @@ def _index_part(ix, reports: Iterable[Report], spelling: dict, added: Callable) 
     return writer
 
 
-def _worker(ix, reports: tuple[Report, ...], spelling: dict, channel) -> None:
-    """A writer process: index ``reports``, wait for the word to write, send the segment."""
+def _worker(ix, reports: tuple[Report, ...], channel) -> None:
+    """A writer process: index ``reports``, send the words it counted, wait for the word
+    to write (with the whole corpus's vocabulary for the first segment), send the segment."""
     try:
-        writer = _index_part(ix, reports, spelling, lambda n: channel.send(("added", n)))
-        channel.send(("ready", None))
-        if channel.recv() != "write":
+        writer = _index_part(ix, reports, lambda n: channel.send(("added", n)))
+        channel.send(("ready", writer.words()))
+        what, vocabulary = channel.recv()
+        if what != "write":
             writer.cancel()
             return
+        writer.vocabulary = vocabulary
         channel.send(("segment", writer._finalize_segment()))
     except BaseException as exc:  # reported to the building process, which raises
         channel.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -602,21 +753,23 @@ def write_index(corpus: Corpus, directory: Path, progress: Progress | None = Non
     A large corpus is split into one run of consecutive reports per CPU, each indexed
     into its own segment by a forked writer process, which reads its reports from the
     corpus it inherited (nothing is pickled to it).  The segments keep the corpus order,
-    so document numbers do not depend on which process ran faster.
+    so document numbers do not depend on which process ran faster.  The spelling
+    vocabulary (every word of the corpus counted, see :class:`schema.Vocabulary`) goes
+    into the first document: each writer counts the words of its documents, and the
+    building process sums them for the first segment before it is written.
     """
     total = sum(len(report.summaries) for report in corpus.reports)
     ix = whoosh_index.create_in(str(directory), schema.build_schema())
-    # The whole vocabulary goes into the first document (see schema.Vocabulary).
-    spelling = {schema.SPELLING: count_words(_texts(corpus))}
     counter = _Progress(total, progress)
     parts = _processes(total)
     if parts == 1:
-        writer = _index_part(ix, corpus.reports, spelling, counter.add)
+        writer = _index_part(ix, corpus.reports, counter.add)
+        writer.vocabulary = writer.words()
         counter.finish()
         writer.commit()
         return total
     with _writers_die_with_parent():
-        _write_parallel(ix, _split(corpus.reports, parts), spelling, counter)
+        _write_parallel(ix, _split(corpus.reports, parts), counter)
     return total
 
 
@@ -650,31 +803,33 @@ def _split(reports: tuple[Report, ...], parts: int) -> list[tuple[Report, ...]]:
     return [run for run in runs if run]
 
 
-def _write_parallel(ix, runs: list[tuple[Report, ...]], spelling: dict, counter) -> None:
+def _write_parallel(ix, runs: list[tuple[Report, ...]], counter) -> None:
     context = multiprocessing.get_context("fork")
     channels, tasks = [], []
     parent = ix.writer()  # holds Whoosh's lock, writes the table of contents
     try:
-        for i, run in enumerate(runs):
+        for run in runs:
             mine, theirs = context.Pipe()
-            task = context.Process(
-                target=_worker, args=(ix, run, spelling if i == 0 else {}, theirs)
-            )
+            task = context.Process(target=_worker, args=(ix, run, theirs))
             task.start()
             theirs.close()
             channels.append(mine)
             tasks.append(task)
-        ready = 0
-        while ready < len(channels):
+        words: dict[int, Counter[str]] = {}
+        while len(words) < len(channels):
             for channel in multiprocessing.connection.wait(channels):
                 what, value = _receive(channel)
                 if what == "added":
                     counter.add(value)
                 elif what == "ready":
-                    ready += 1
+                    words[channels.index(channel)] = value
         counter.finish()
-        for channel in channels:
-            channel.send("write")
+        vocabulary: Counter[str] = Counter()
+        for i in range(len(channels)):
+            vocabulary.update(words.pop(i))
+        for i, channel in enumerate(channels):
+            channel.send(("write", vocabulary if i == 0 else None))
+        del vocabulary
         segments = [_receive(channel)[1] for channel in channels]
         for task in tasks:
             task.join()

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from indexer import build, schema
+from indexer.analysis import cross_script_keys, plain_analyzer
 from indexer.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,6 +92,37 @@ def test_a_build_indexes_exactly_what_whoosh_writes(
     assert _contents(tmp_path / "built") == _contents(tmp_path / "plain")
 
 
+def test_a_segments_postings_and_terms_files_are_whooshs_byte_for_byte(tmp_path: Path) -> None:
+    # The build hands Whoosh's postings writer a block at a time (_BlockWriter): the
+    # postings and term files of a one-segment build are the bytes Whoosh writes.
+    corpus = load_corpus(ROOT / "corpus")
+    _plain_index(corpus, tmp_path / "plain")
+    (tmp_path / "built").mkdir()
+    build.write_index(corpus, tmp_path / "built")
+    for ext in ("pst", "trm"):
+        (plain,) = (tmp_path / "plain").glob(f"*.{ext}")
+        (built,) = (tmp_path / "built").glob(f"*.{ext}")
+        assert built.read_bytes() == plain.read_bytes(), ext
+
+
+def test_block_writing_is_used_and_has_a_per_posting_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = load_corpus(ROOT / "corpus")
+    blocks: list[int] = []
+    original = build._BlockWriter.write
+    monkeypatch.setattr(
+        build._BlockWriter, "write", lambda self, *a: (blocks.append(1), original(self, *a))
+    )
+    (tmp_path / "blocks").mkdir()
+    build.write_index(corpus, tmp_path / "blocks")
+    assert blocks
+    monkeypatch.setattr(build._BlockWriter, "of", classmethod(lambda cls, writer: None))
+    (tmp_path / "postings").mkdir()
+    build.write_index(corpus, tmp_path / "postings")
+    assert _contents(tmp_path / "postings") == _contents(tmp_path / "blocks")
+
+
 def _field_terms():
     fields = schema.build_schema()
     for name in fields.names():
@@ -124,3 +156,30 @@ def test_field_terms_equal_the_fields_own_index(text: str) -> None:
 def test_field_terms_equal_the_fields_own_index_on_any_text(text: str) -> None:
     for name, field, fast in _field_terms():
         assert sorted(fast(text)) == sorted(field.index(text)), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.sampled_from(list("aЁё’'\u00ad\u0301 ,.-09\u2009\n")), max_size=30),
+    st.text(st.sampled_from(list("aЁё’'\u00ad\u0301 ,.-09\u2009\n")), max_size=30),
+)
+def test_a_texts_tokens_joined_by_a_newline_are_each_parts_tokens(head: str, tail: str) -> None:
+    # What lets the key field (title\nsummary) take its title's and summary's tokens.
+    findall = plain_analyzer()[0].expression.findall
+    assert findall(f"{head}\n{tail}") == findall(head) + findall(tail)
+
+
+def test_a_joined_field_with_another_text_is_tokenized_on_its_own(tmp_path: Path) -> None:
+    ix = whoosh_index.create_in(str(tmp_path), schema.build_schema())
+    writer = build._BuildWriter(ix, joined=build._joined_fields(), counted=["key_en"])
+    title, summary = "Viasna ICC", "torture trials"
+    writer.add_document(id="a", title_en=title, summary_en=summary, key_en=f"{title}\n{summary}")
+    writer.add_document(id="b", title_en=title, summary_en=summary, key_en="Lukashenka")
+    writer.vocabulary = writer.words()
+    writer.commit()
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        keys = {text for field, text in reader.all_terms() if field == "key_en"}
+        spelling = {text: reader.frequency("spelling", text) for text in reader.lexicon("spelling")}
+    assert keys == {t.encode() for t in cross_script_keys("viasna icc torture trials lukashenka", "en")}
+    assert spelling == {b"viasna": 1, b"icc": 1, b"torture": 1, b"trials": 1, b"lukashenka": 1}

@@ -50,17 +50,29 @@ def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return values[:0], _EMPTY
     member = np.zeros(int(values.max()) + 1, dtype=bool)
     member[values] = True
-    unique = np.flatnonzero(member).astype(values.dtype, copy=False)
-    rank = np.cumsum(member) - 1
-    return unique, rank[values]
+    unique = np.flatnonzero(member)
+    # Each distinct value's rank, written at the value (a running count of the table,
+    # np.cumsum of a bool array, costs several times more).
+    rank = np.empty(len(member), dtype=np.intp)
+    rank[unique] = np.arange(len(unique), dtype=np.intp)
+    return unique.astype(values.dtype, copy=False), rank[values]
 
 
 def union_sum(docs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ``docs`` (sorted) and the sum of each one's ``scores``, added in the
     order given: ``unique, inverse = np.unique(docs, return_inverse=True)`` then
-    ``np.bincount(inverse, weights=scores)``."""
-    unique, inverse = distinct(docs)
-    return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
+    ``np.bincount(inverse, weights=scores)``.
+
+    Summed by document number (``np.bincount`` adds each bin's weights in the order
+    given, whatever the bins are numbered), then read at the distinct documents.
+    """
+    if not len(docs):
+        return docs[:0], np.zeros(0)
+    member = np.zeros(int(docs.max()) + 1, dtype=bool)
+    member[docs] = True
+    unique = np.flatnonzero(member)
+    sums = np.bincount(docs, weights=scores, minlength=len(member))
+    return unique.astype(docs.dtype, copy=False), sums[unique]
 
 
 def sort_unique(docs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -469,7 +469,7 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
     )
 
 
-PHRASE_COST = 4  # a phrase check reads positions too: each of its postings counts 4 times
+PHRASE_COST = 4  # Whoosh's phrase check reads positions too: each posting counts 4 times
 
 
 def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None = None) -> int:
@@ -479,8 +479,8 @@ def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None
     frequencies of its terms are summed once per generation and plan
     (:func:`_plan_postings`).  A phrase whose matches are already cached or were
     precomputed by the build (a glossary name) costs its words' postings; one still to
-    be checked costs :data:`PHRASE_COST` times that (its positions are read).  ``gen``
-    as for :func:`search`.  Raises what :func:`search` raises for a bad request.
+    be checked costs what checking it reads (:func:`_positions_cost`).  ``gen`` as for
+    :func:`search`.  Raises what :func:`search` raises for a bad request.
     """
     gen = gen if gen is not None else index.generation()
     _check(gen, req)
@@ -494,36 +494,50 @@ def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None
             (req.q, req.expand), lambda: _plan_postings(gen, plan.query)
         )
         cost = 0
-        for leaf, postings in leaves:
+        for leaf, postings, checked in leaves:
             if isinstance(leaf, wq.Phrase):
                 key = ("phrase", leaf.fieldname, tuple(leaf.words), leaf.slop)
                 known = gen.postings.cache.peek(key) or gen.postings.is_known_phrase(leaf)
-                postings *= 1 if known else PHRASE_COST
+                postings = postings if known else checked
             cost += postings
         if req.timeline:
             # Counting mentions reads word positions, which cost what a phrase check does.
-            for leaf, postings in positional:
+            for leaf, _, checked in positional:
                 if not positions_cached(gen, leaf):
-                    cost += PHRASE_COST * postings
+                    cost += checked
         return cost
 
 
-PlanPostings = tuple[tuple[tuple[wq.Query, int], ...], tuple[tuple[wq.Query, int], ...]]
+LeafCost = tuple[wq.Query, int, int]  # a leaf, its postings, and the cost of its positions
+PlanPostings = tuple[tuple[LeafCost, ...], tuple[LeafCost, ...]]
+
+
+def _positions_cost(gen: Generation, reader, leaf: wq.Query, postings: int) -> int:
+    """What reading the word positions of ``leaf`` (a phrase to check, or a timeline's
+    term) costs, in postings: on the build's term arrays its words' postings and then
+    every one of their positions (their total frequency), each read once, whole; on
+    Whoosh (a generation without them) :data:`PHRASE_COST` times its postings."""
+    if not isinstance(leaf, wq.Term | wq.Phrase) or gen.postings.arrays(leaf.fieldname) is None:
+        return PHRASE_COST * postings
+    return postings + sum(int(reader.frequency(f, text)) for f, text in leaf.iter_all_terms())
 
 
 def _plan_postings(gen: Generation, query: wq.Query) -> PlanPostings:
-    """Each leaf of ``query`` with the postings of its terms (their document frequencies),
-    and each leaf whose word positions a timeline reads with the same: what
-    :func:`estimate_cost` weighs.  Constant for a generation, so computed once per plan
-    (the term dictionary's lookups cost more than the rest of an estimate)."""
+    """Each leaf of ``query`` with the postings of its terms (their document frequencies)
+    and the cost of reading its positions (:func:`_positions_cost`), and each leaf whose
+    word positions a timeline reads with the same: what :func:`estimate_cost` weighs.
+    Constant for a generation, so computed once per plan (the term dictionary's lookups
+    cost more than the rest of an estimate)."""
     reader = gen.searcher().reader()
 
-    def postings(leaf: wq.Query) -> int:
-        return sum(reader.doc_frequency(field, text) for field, text in leaf.iter_all_terms())
+    def costs(leaf: wq.Query, positions: bool) -> LeafCost:
+        postings = sum(reader.doc_frequency(field, text) for field, text in leaf.iter_all_terms())
+        checked = _positions_cost(gen, reader, leaf, postings) if positions else postings
+        return leaf, postings, checked
 
     leaves = [query] if query.is_leaf() else list(query.leaves())
     positional = [leaf for leaf in positive_leaves(query) if is_positional(leaf)]
     return (
-        tuple((leaf, postings(leaf)) for leaf in leaves),
-        tuple((leaf, postings(leaf)) for leaf in positional),
+        tuple(costs(leaf, isinstance(leaf, wq.Phrase)) for leaf in leaves),
+        tuple(costs(leaf, True) for leaf in positional),
     )

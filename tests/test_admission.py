@@ -3,10 +3,15 @@ within a time budget, and a refusal is an immediate 503 with Retry-After."""
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
+
 import pytest
 
+from bench.fresh import strip_derived
+from indexer.index import SearchIndex
 from indexer.records import SearchRequest
-from indexer.search import PHRASE_COST, estimate_cost, search
+from indexer.search import PHRASE_COST, _plan, estimate_cost, search
 from webapp import admission as admission_module
 from webapp import create_app
 from webapp.admission import EXTENSION, Admission, Overloaded
@@ -59,10 +64,8 @@ def test_the_cost_is_zero_when_cached_and_grows_with_postings_and_phrases(
     assert cost("") == 0
     one, two = cost("torture"), cost("torture OR elections")
     assert 0 < one < two
-    phrase = cost('"civil society"')
     name = cost('"political prisoners"')  # a glossary name: the build found its matches
     monkeypatch.setattr("indexer.search.PHRASE_COST", 1)
-    assert phrase == 4 * cost('"civil society"') > 0  # positions still to be read
     assert name == cost('"political prisoners"') > 0
     req = SearchRequest(q="OSCE Moscow")
     search(search_index, req)
@@ -77,7 +80,36 @@ def test_an_estimate_kept_for_a_query_still_sees_its_phrase_checked_since(search
     assert estimate_cost(search_index, first) == before > 0
     search(search_index, first)
     other = SearchRequest(q='"civil society"', expand=False, per_page=5)  # not cached
-    assert estimate_cost(search_index, other) * PHRASE_COST == before
+    postings, positions = _postings_and_positions(search_index, other)
+    assert before == postings + positions and estimate_cost(search_index, other) == postings
+
+
+def _postings_and_positions(index: SearchIndex, req: SearchRequest) -> tuple[int, int]:
+    """Every leaf's postings and word positions (total frequencies) in ``req``'s plan."""
+    gen = index.generation()
+    reader = gen.searcher().reader()
+    leaves = _plan(gen, req.q, req.expand).query.leaves()
+    terms = [term for leaf in leaves for term in leaf.iter_all_terms()]
+    return (
+        sum(reader.doc_frequency(field, text) for field, text in terms),
+        sum(int(reader.frequency(field, text)) for field, text in terms),
+    )
+
+
+def test_a_phrase_costs_what_checking_it_reads(index_dir, tmp_path) -> None:
+    """On the build's term arrays a phrase reads its words' postings and positions, each
+    once; on Whoosh (a generation without them) its check counts PHRASE_COST a posting."""
+    stripped = tmp_path / "without-derived"
+    shutil.copytree(index_dir, stripped, symlinks=True)
+    strip_derived(stripped)
+    req = SearchRequest(q='"civil society"', expand=False)
+    arrays, whoosh = SearchIndex(index_dir, cache_size=0), SearchIndex(stripped, cache_size=0)
+    postings, positions = _postings_and_positions(arrays, req)
+    assert positions >= postings > 0
+    assert estimate_cost(arrays, req) == postings + positions
+    assert estimate_cost(whoosh, req) == PHRASE_COST * postings
+    search(arrays, req)  # its matches are cached now: its words' postings only
+    assert estimate_cost(arrays, replace(req, per_page=5)) == postings
 
 
 @pytest.fixture()

@@ -111,9 +111,9 @@ def plan_bytes(plan: Any) -> int:
 
 
 def plan_costs_bytes(costs: Any) -> int:
-    """An estimate of the memory a plan's leaves with their postings hold, in bytes (the
-    leaves are the plan's own objects)."""
-    return 200 + 100 * sum(len(leaves) for leaves in costs)
+    """An estimate of the memory a plan's costs (``indexer.search.PlanCosts``) hold, in
+    bytes (the leaves are the plan's own objects)."""
+    return 200 + 100 * (len(costs.phrases) + len(costs.positional))
 
 
 def _close_searchers(searchers: list[Searcher], lock: threading.Lock) -> None:

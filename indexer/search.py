@@ -17,6 +17,7 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 from whoosh import query as wq
@@ -477,7 +478,7 @@ def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None
 
     Cheap to compute: the plan is parsed once per generation, and the document
     frequencies of its terms are summed once per generation and plan
-    (:func:`_plan_postings`).  A phrase whose matches are already cached or were
+    (:func:`_plan_costs`).  A phrase whose matches are already cached or were
     precomputed by the build (a glossary name) costs its words' postings; one still to
     be checked costs what checking it reads (:func:`_positions_cost`).  ``gen`` as for
     :func:`search`.  Raises what :func:`search` raises for a bad request.
@@ -490,26 +491,16 @@ def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None
         plan = _plan(gen, req.q, req.expand)
         if plan.query is None:
             return 0
-        leaves, positional = gen.costs.get_or_compute(
-            (req.q, req.expand), lambda: _plan_postings(gen, plan.query)
-        )
-        cost = 0
-        for leaf, postings, checked in leaves:
-            if isinstance(leaf, wq.Phrase):
-                key = ("phrase", leaf.fieldname, tuple(leaf.words), leaf.slop)
-                known = gen.postings.cache.peek(key) or gen.postings.is_known_phrase(leaf)
-                postings = postings if known else checked
-            cost += postings
+        costs = gen.costs.get_or_compute((req.q, req.expand), lambda: _plan_costs(gen, plan.query))
+        cost = costs.fixed
+        for key, postings, checked in costs.phrases:
+            cost += postings if gen.postings.cache.peek(key) else checked
         if req.timeline:
             # Counting mentions reads word positions, which cost what a phrase check does.
-            for leaf, _, checked in positional:
+            for leaf, checked in costs.positional:
                 if not positions_cached(gen, leaf):
                     cost += checked
         return cost
-
-
-LeafCost = tuple[wq.Query, int, int]  # a leaf, its postings, and the cost of its positions
-PlanPostings = tuple[tuple[LeafCost, ...], tuple[LeafCost, ...]]
 
 
 def _positions_cost(gen: Generation, reader, leaf: wq.Query, postings: int) -> int:
@@ -522,22 +513,39 @@ def _positions_cost(gen: Generation, reader, leaf: wq.Query, postings: int) -> i
     return postings + sum(int(reader.frequency(f, text)) for f, text in leaf.iter_all_terms())
 
 
-def _plan_postings(gen: Generation, query: wq.Query) -> PlanPostings:
-    """Each leaf of ``query`` with the postings of its terms (their document frequencies)
-    and the cost of reading its positions (:func:`_positions_cost`), and each leaf whose
-    word positions a timeline reads with the same: what :func:`estimate_cost` weighs.
-    Constant for a generation, so computed once per plan (the term dictionary's lookups
-    cost more than the rest of an estimate)."""
+class PlanCosts(NamedTuple):
+    """What :func:`estimate_cost` weighs of a plan, constant for a generation: the
+    postings of its leaves whose cost never changes (terms, phrases the build
+    precomputed); each other phrase's cache key with its postings and the cost of
+    checking it (:func:`_positions_cost`); each leaf whose word positions a timeline
+    reads with the cost of reading them."""
+
+    fixed: int
+    phrases: tuple[tuple[tuple, int, int], ...]
+    positional: tuple[tuple[wq.Query, int], ...]
+
+
+def _plan_costs(gen: Generation, query: wq.Query) -> PlanCosts:
+    """The :class:`PlanCosts` of ``query``, computed once per generation and plan: the
+    term dictionary's lookups (document frequencies) cost more than the rest of an
+    estimate."""
     reader = gen.searcher().reader()
 
-    def costs(leaf: wq.Query, positions: bool) -> LeafCost:
-        postings = sum(reader.doc_frequency(field, text) for field, text in leaf.iter_all_terms())
-        checked = _positions_cost(gen, reader, leaf, postings) if positions else postings
-        return leaf, postings, checked
+    def postings(leaf: wq.Query) -> int:
+        return sum(reader.doc_frequency(field, text) for field, text in leaf.iter_all_terms())
 
-    leaves = [query] if query.is_leaf() else list(query.leaves())
-    positional = [leaf for leaf in positive_leaves(query) if is_positional(leaf)]
-    return (
-        tuple(costs(leaf, isinstance(leaf, wq.Phrase)) for leaf in leaves),
-        tuple(costs(leaf, True) for leaf in positional),
+    fixed = 0
+    phrases = []
+    for leaf in [query] if query.is_leaf() else list(query.leaves()):
+        count = postings(leaf)
+        if isinstance(leaf, wq.Phrase) and not gen.postings.is_known_phrase(leaf):
+            key = ("phrase", leaf.fieldname, tuple(leaf.words), leaf.slop)
+            phrases.append((key, count, _positions_cost(gen, reader, leaf, count)))
+        else:
+            fixed += count
+    positional = tuple(
+        (leaf, _positions_cost(gen, reader, leaf, postings(leaf)))
+        for leaf in positive_leaves(query)
+        if is_positional(leaf)
     )
+    return PlanCosts(fixed, tuple(phrases), positional)

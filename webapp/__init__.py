@@ -3,7 +3,7 @@
 ``create_app`` builds it: settings (defaults, ``IAPB_*`` environment variables, the
 mapping given), the index opened once and kept in ``app.extensions``, the interface
 language, the blueprints (API, pages, feed, widget, full reports), one error shape,
-response headers.
+response headers, the response class (:mod:`webapp.responses`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from webapp import (
     i18n,
     pages,
     public_url,
+    responses,
     settings,
     urls,
     widget,
@@ -41,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     ``IAPB_*`` environment variable.
     """
     app = Flask(__name__)
+    app.response_class = responses.Response
     app.config.update(settings.load(os.environ, test_config))
     app.json.ensure_ascii = False
     app.json.sort_keys = False

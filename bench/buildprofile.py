@@ -98,7 +98,7 @@ def _instrument(phases: Phases) -> None:
     # to its end ("commit").
     original_write = build.write_index
 
-    def write_index(corpus, directory, progress=None):
+    def write_index(corpus, directory, progress=None, *args, **kwargs):
         phases.order.extend(["add documents", "commit"])
         started, spelling = time.perf_counter(), phases.seconds["spelling"]
         marks: list[float] = []
@@ -108,7 +108,7 @@ def _instrument(phases: Phases) -> None:
                 marks.append(time.perf_counter())
 
         try:
-            return original_write(corpus, directory, mark)
+            return original_write(corpus, directory, mark, *args, **kwargs)
         finally:
             ended = time.perf_counter()
             adding = (marks[0] if marks else ended) - started

@@ -25,9 +25,12 @@ as it was).
 Segments are written as separate files, not Whoosh's single compound file: a searcher
 on a compound file copies its postings and stored fields into memory (``BufferFile``
 over a ``BytesIO``), once per thread, where separate files are read in place.  Large
-corpora are indexed by one forked writer process per CPU, each writing its own segment
-of a run of consecutive reports; the segments are not merged (Whoosh's merge is a third
-of a large build and searching a few segments costs about the same as searching one).
+corpora are indexed by one writer process per CPU, each writing its own segment of a run
+of consecutive reports sent to it in pickled batches; the writers are forked before the
+corpus is loaded, so that none of them maps it (the resident memory of a process forked
+after the load counts every page of the corpus it inherits); the segments are not merged
+(Whoosh's merge is a third of a large build and searching a few segments costs about the
+same as searching one).
 The writer (:class:`_BuildWriter`) writes what Whoosh's own writer writes, with each
 distinct token analysed once; ``python -m bench.buildprofile CORPUS`` shows where a
 build's time and memory go.
@@ -82,7 +85,7 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 KEEP_GENERATIONS = 3
 WRITER_MB = 256  # memory for sorting postings, per writer process
 PARALLEL_FROM = 5000  # documents; below this, starting writer processes costs more than it saves
-PARALLEL_BATCH = 100  # documents a writer process indexes between two progress reports
+FEED_BATCH = 50  # reports sent to a writer process at a time (and between its progress reports)
 # Source files whose change alters what is indexed: a change makes the index stale.
 _ANALYSIS_SOURCES = (
     "analysis.py",
@@ -699,12 +702,11 @@ def _joined_fields() -> dict[str, tuple[str, ...]]:
     }
 
 
-def _index_part(ix, reports: Iterable[Report], added: Callable) -> Any:
-    """Index the documents of ``reports`` into a new segment of ``ix``; returns the writer
-    (its segment not yet written), which has counted the words for the spelling field
+def _new_writer(ix) -> _BuildWriter:
+    """A writer of a new segment of ``ix`` that counts the words for the spelling field
     (:meth:`_BuildWriter.words`) in each document's ``title\nsummary`` (its key field's
     text, the texts of :func:`_texts`)."""
-    writer = _BuildWriter(
+    return _BuildWriter(
         ix,
         joined=_joined_fields(),
         counted=[schema.key_field(lang) for lang in ALL_LANGS],
@@ -712,51 +714,142 @@ def _index_part(ix, reports: Iterable[Report], added: Callable) -> Any:
         limitmb=WRITER_MB,
         compound=False,
     )
+
+
+def _add_reports(writer: _BuildWriter, reports: Iterable[Report]) -> int:
+    """Add the documents of ``reports``; returns how many."""
+    count = 0
+    for report in reports:
+        for doc in _documents(report):
+            writer.add_document(**doc)
+            count += 1
+    return count
+
+
+def _index_part(ix, reports: Iterable[Report], added: Callable) -> Any:
+    """Index the documents of ``reports`` into a new segment of ``ix`` in this process;
+    returns the writer (its segment not yet written)."""
+    writer = _new_writer(ix)
     try:
-        count = 0
         for report in reports:
-            for doc in _documents(report):
-                writer.add_document(**doc)
-                count += 1
-                if count % PARALLEL_BATCH == 0:
-                    added(PARALLEL_BATCH)
-        added(count % PARALLEL_BATCH)
+            added(_add_reports(writer, (report,)))
     except BaseException:
         writer.cancel()
         raise
     return writer
 
 
-def _worker(ix, reports: tuple[Report, ...], channel) -> None:
-    """A writer process: index ``reports``, send the words it counted, wait for the word
-    to write (with the whole corpus's vocabulary for the first segment), send the segment."""
+def _worker(commands, results) -> None:
+    """A writer process, forked before the corpus is loaded: opens the index it is sent,
+    indexes the batches of reports it is sent (pickled), sends the words it counted,
+    waits for the word to write (with the whole corpus's vocabulary for the first
+    segment), sends the segment.  A closed command pipe ends it (the build failed)."""
+    writer = None
     try:
-        writer = _index_part(ix, reports, lambda n: channel.send(("added", n)))
-        channel.send(("ready", writer.words()))
-        what, vocabulary = channel.recv()
+        what, directory = commands.recv()
+        if what != "open":
+            return
+        writer = _new_writer(whoosh_index.open_dir(directory))
+        while (message := commands.recv())[0] == "reports":
+            results.send(("added", _add_reports(writer, message[1])))
+        if message[0] != "end":
+            writer.cancel()
+            return
+        results.send(("ready", writer.words()))
+        what, vocabulary = commands.recv()
         if what != "write":
             writer.cancel()
             return
         writer.vocabulary = vocabulary
-        channel.send(("segment", writer._finalize_segment()))
+        results.send(("segment", writer._finalize_segment()))
+    except EOFError:  # the building process gave up: its temporary generation goes
+        return
     except BaseException as exc:  # reported to the building process, which raises
-        channel.send(("error", f"{type(exc).__name__}: {exc}"))
+        with contextlib.suppress(OSError):
+            results.send(("error", f"{type(exc).__name__}: {exc}"))
         raise
 
 
-def write_index(corpus: Corpus, directory: Path, progress: Progress | None = None) -> int:
+class _Writers:
+    """Writer processes (:func:`_worker`), each with a pipe for commands and one for
+    results.
+
+    The building process forks them before it loads the corpus (:func:`build_index`), so
+    that they do not map the corpus it holds: each writer is sent its run of reports in
+    pickled batches and drops them once indexed.  (Forked after loading, each writer's
+    resident memory counted the whole corpus again, shared or not.)
+    """
+
+    def __init__(self, count: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self.tasks: list = []
+        self.commands: list = []
+        self.results: list = []
+        self._lifeline = _Lifeline()
+        try:
+            for _ in range(count):
+                their_commands, commands = context.Pipe(duplex=False)
+                results, their_results = context.Pipe(duplex=False)
+                task = context.Process(
+                    target=_worker, args=(their_commands, their_results), daemon=True
+                )
+                task.start()
+                their_commands.close()
+                their_results.close()
+                self.tasks.append(task)
+                self.commands.append(commands)
+                self.results.append(results)
+        except BaseException:
+            self.close()
+            raise
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+    def close(self) -> None:
+        """End every writer process still running (a finished build has ended them)."""
+        for connection in (*self.commands, *self.results):
+            connection.close()
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+            task.join()
+
+
+@contextlib.contextmanager
+def _early_writers(corpus_dir: Path) -> Iterator[_Writers | None]:
+    """Writer processes for a corpus that will need them, forked before it is loaded
+    (at most a document per language of each report file); ``None`` for a small one."""
+    reports = Path(corpus_dir) / "reports"
+    files = sum(1 for _ in reports.glob("*.yaml")) if reports.is_dir() else 0
+    count = _processes(files * len(ALL_LANGS))
+    writers = _Writers(count) if count > 1 else None
+    try:
+        yield writers
+    finally:
+        if writers is not None:
+            writers.close()
+
+
+def write_index(
+    corpus: Corpus,
+    directory: Path,
+    progress: Progress | None = None,
+    writers: _Writers | None = None,
+) -> int:
     """Write a Whoosh index of ``corpus`` into the empty ``directory``; returns the doc count.
 
     ``progress(done, total)`` is called as documents are added; ``done == total`` comes
     once, just before Whoosh writes the segments (a large part of a big build).
 
     A large corpus is split into one run of consecutive reports per CPU, each indexed
-    into its own segment by a forked writer process, which reads its reports from the
-    corpus it inherited (nothing is pickled to it).  The segments keep the corpus order,
-    so document numbers do not depend on which process ran faster.  The spelling
-    vocabulary (every word of the corpus counted, see :class:`schema.Vocabulary`) goes
-    into the first document: each writer counts the words of its documents, and the
-    building process sums them for the first segment before it is written.
+    into its own segment by a writer process (``writers``, forked before the corpus was
+    loaded; forked here when not given), which is sent its reports in pickled batches.
+    The segments keep the corpus order, so document numbers do not depend on which
+    process ran faster.  The spelling vocabulary (every word of the corpus counted, see
+    :class:`schema.Vocabulary`) goes into the first document: each writer counts the
+    words of its documents, and the building process sums them for the first segment
+    before it is written.
     """
     total = sum(len(report.summaries) for report in corpus.reports)
     ix = whoosh_index.create_in(str(directory), schema.build_schema())
@@ -768,8 +861,11 @@ def write_index(corpus: Corpus, directory: Path, progress: Progress | None = Non
         counter.finish()
         writer.commit()
         return total
-    with _writers_die_with_parent():
-        _write_parallel(ix, _split(corpus.reports, parts), counter)
+    with contextlib.ExitStack() as stack:
+        if writers is None:
+            writers = _Writers(parts)
+            stack.callback(writers.close)
+        _write_parallel(ix, directory, _split(corpus.reports, len(writers)), counter, writers)
     return total
 
 
@@ -803,18 +899,32 @@ def _split(reports: tuple[Report, ...], parts: int) -> list[tuple[Report, ...]]:
     return [run for run in runs if run]
 
 
-def _write_parallel(ix, runs: list[tuple[Report, ...]], counter) -> None:
-    context = multiprocessing.get_context("fork")
-    channels, tasks = [], []
+def _feed(commands, run: tuple[Report, ...]) -> None:
+    """Send a writer process its run of reports, in batches (in a thread of its own, so
+    that every writer is kept busy)."""
+    with contextlib.suppress(OSError):  # a writer that failed: its error is reported
+        for start in range(0, len(run), FEED_BATCH):
+            commands.send(("reports", run[start : start + FEED_BATCH]))
+        commands.send(("end", None))
+
+
+def _write_parallel(
+    ix, directory: Path, runs: list[tuple[Report, ...]], counter, writers: _Writers
+) -> None:
     parent = ix.writer()  # holds Whoosh's lock, writes the table of contents
     try:
-        for run in runs:
-            mine, theirs = context.Pipe()
-            task = context.Process(target=_worker, args=(ix, run, theirs))
-            task.start()
-            theirs.close()
-            channels.append(mine)
-            tasks.append(task)
+        commands = writers.commands[: len(runs)]
+        channels = writers.results[: len(runs)]
+        for extra in writers.commands[len(runs) :]:
+            extra.send(("quit", None))
+        for channel in commands:
+            channel.send(("open", str(directory)))
+        feeders = [
+            threading.Thread(target=_feed, args=(channel, run), daemon=True)
+            for channel, run in zip(commands, runs, strict=True)
+        ]
+        for feeder in feeders:
+            feeder.start()
         words: dict[int, Counter[str]] = {}
         while len(words) < len(channels):
             for channel in multiprocessing.connection.wait(channels):
@@ -823,23 +933,23 @@ def _write_parallel(ix, runs: list[tuple[Report, ...]], counter) -> None:
                     counter.add(value)
                 elif what == "ready":
                     words[channels.index(channel)] = value
+        for feeder in feeders:
+            feeder.join()
         counter.finish()
         vocabulary: Counter[str] = Counter()
         for i in range(len(channels)):
             vocabulary.update(words.pop(i))
-        for i, channel in enumerate(channels):
+        for i, channel in enumerate(commands):
             channel.send(("write", vocabulary if i == 0 else None))
         del vocabulary
         segments = [_receive(channel)[1] for channel in channels]
-        for task in tasks:
+        for task in writers.tasks:
             task.join()
         parent._close_segment()
         parent._commit_toc(segments)
         parent._finish()
     except BaseException:
-        for task in tasks:
-            task.terminate()
-            task.join()
+        writers.close()
         parent.cancel()
         raise
 
@@ -852,12 +962,6 @@ def _receive(channel) -> tuple[str, Any]:
     if what == "error":
         raise RuntimeError(f"a writer process failed: {value}")
     return what, value
-
-
-@contextlib.contextmanager
-def _writers_die_with_parent() -> Iterator[_Lifeline]:
-    lifeline = _Lifeline()  # referenced by this frame while the block runs
-    yield lifeline
 
 
 def build_index(
@@ -880,6 +984,11 @@ def build_index(
     """
     notice = notice or _log.warning
     started = time.perf_counter()
+    with _early_writers(Path(corpus_dir)) as writers:
+        return _build(corpus_dir, out_dir, if_stale, progress, notice, started, writers)
+
+
+def _build(corpus_dir, out_dir, if_stale, progress, notice, started, writers) -> BuildInfo:
     corpus = load_corpus(corpus_dir)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -899,7 +1008,7 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         try:
-            documents = write_index(corpus, tmp, progress)
+            documents = write_index(corpus, tmp, progress, writers)
             meta = _meta(corpus, generation, corpus_fingerprint, documents)
             meta["derived"] = write_derived(tmp, [t.id for t in corpus.topics], corpus.glossary)
             fulltext = write_passages(corpus, texts, tmp, meta)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import shutil
 import sys
@@ -159,7 +160,7 @@ def test_a_parallel_build_writes_several_segments_that_search_like_one(
 ) -> None:
     serial = build_index(corpus, tmp_path / "serial")
     monkeypatch.setattr(build, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(build, "PARALLEL_BATCH", 2)
+    monkeypatch.setattr(build, "FEED_BATCH", 2)
     monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
     parallel = build_index(corpus, tmp_path / "parallel")
     assert len(list(parallel.path.glob("*.trm"))) > 1 == len(list(serial.path.glob("*.trm")))
@@ -203,3 +204,37 @@ def test_build_command_says_when_it_writes_the_segments(
     assert main(["build", "--corpus", str(corpus), "--out", str(tmp_path / "index")]) == 0
     err = capsys.readouterr().err
     assert "6/6 documents\nwriting segments…\n" in err
+
+
+def test_writer_processes_are_forked_before_the_corpus_is_loaded(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Forked after it, each writer's resident memory would count the whole corpus again.
+    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
+    started = build._Writers.__init__
+    events: list[str] = []
+
+    def writers(self, count):
+        events.append(f"fork {count}")
+        started(self, count)
+
+    load = build.load_corpus
+    monkeypatch.setattr(build._Writers, "__init__", writers)
+    monkeypatch.setattr(build, "load_corpus", lambda d: (events.append("load"), load(d))[1])
+    info = build_index(corpus, tmp_path / "index")
+    assert events == ["fork 2", "load"]
+    assert len(list(info.path.glob("*.trm"))) == 2
+
+
+def test_a_bad_corpus_ends_the_writer_processes_forked_for_it(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
+    report = sorted((corpus / "reports").glob("*.yaml"))[0]
+    report.write_text(report.read_text(encoding="utf-8").replace("number:", "numbr:"), "utf-8")
+    with pytest.raises(CorpusError):
+        build_index(corpus, tmp_path / "index")
+    assert not multiprocessing.active_children()
+    assert not list((tmp_path / "index").glob("gen-*"))

@@ -6,7 +6,7 @@ chunk from its Rust side, taking the interpreter's lock once per chunk and once 
 close it.  Given a list, granian sends the joined bytes in one call.  Every JSON answer
 and page is built in memory (``response.data``), so :class:`Response` hands such a body
 over as a one-item list: same bytes, same headers, less work per request (measured
-under load: ``docs/deploy.md``, "One server").  Streamed bodies (files, generators)
+under load: ``docs/deploy.md``, "Per-request cost").  Streamed bodies (files, generators)
 keep Werkzeug's closing iterator.
 """
 

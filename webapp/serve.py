@@ -50,9 +50,10 @@ from granian.log import LogLevels
 
 from webapp import create_app
 
-# Measured on 2 cores (docs/deploy.md, "One server"): 2 threads per worker keep the
-# tail short; more add queueing, not speed, and one extra thread stops a slow search
-# (up to SEARCH_TIME_LIMIT) from stalling its worker.
+# Measured on 2 cores (docs/deploy.md, "One server" and "Per-request cost"): 2 threads
+# per worker keep the tail short; 1 thread serves fewer searches (the worker idles while
+# its thread hands an answer to granian), more add queueing, not speed, and one extra
+# thread stops a slow search (up to SEARCH_TIME_LIMIT) from stalling its worker.
 DEFAULT_THREADS = 2
 # Seconds a worker has to finish its requests after SIGTERM.  A search stops at
 # SEARCH_TIME_LIMIT (2 s by default), so this is ample.

@@ -351,30 +351,41 @@ def token_term(chain):
 Span = tuple[int, int, str]  # (start, end) in the text, and the term
 
 
-@cache
-def _word_functions(lang: Lang):
-    return token_term(analyzer(lang)), token_term(key_analyzer(lang))
+def analysed_word(word: str, lang: Lang) -> tuple[str, str | None]:
+    """(term, cross-script key) in ``lang`` of a normalised, non-empty word: what the
+    analysers make of a token normalised to it (the key ``None`` where the key field
+    drops it, see :class:`KeyFilter`)."""
+    term = _STEMMERS[lang](word)
+    if word[:1].isdigit():
+        return term, None
+    key = _KEYERS[lang](word)
+    return term, key if len(key) >= translit.MIN_KEY_LENGTH else None
 
 
-def spans(text: str, lang: Lang | str) -> tuple[list[Span], list[Span]]:
+def spans(text: str, lang: Lang | str, table=None) -> tuple[list[Span], list[Span]]:
     """(start, end, term) of every index term and of every cross-script key of ``text``.
 
     What ``analyzer(lang)`` and ``key_analyzer(lang)`` give with ``chars=True``: their
     tokenizer's matches, each mapped by :func:`token_term`, in one pass over the words
     without Whoosh's token pipeline (snippets tokenise every summary they show, and the
-    pipeline would be most of their cost; ``tests/test_analysis.py`` compares).
+    pipeline would be most of their cost; ``tests/test_analysis.py`` compares).  With
+    ``table`` (a generation's :class:`~indexer.wordtable.WordTable`) each distinct word
+    is looked up in what the build analysed, and analysed here only when missing.
     """
-    term_of, key_of = _word_functions(Lang(lang))
+    lang = Lang(lang)
+    found = [(m.start(), m.end(), normalise_word(m.group())) for m in _WORD_RE.finditer(text)]
+    distinct = {word for _, _, word in found if word}
+    if table is not None:
+        analysed = table.analysed(distinct, lang, lambda w: analysed_word(w, lang))
+    else:
+        analysed = {word: analysed_word(word, lang) for word in distinct}
     terms: list[Span] = []
     keys: list[Span] = []
-    for match in _WORD_RE.finditer(text):
-        token = match.group()
-        term = term_of(token)
-        if term is None:
+    for start, end, word in found:
+        if not word:
             continue
-        start, end = match.span()
+        term, key = analysed[word]
         terms.append((start, end, term))
-        key = key_of(token)
         if key is not None:
             keys.append((start, end, key))
     return terms, keys

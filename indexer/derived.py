@@ -28,6 +28,9 @@ the operating system shares the pages between worker processes.
   blocks, and checks any phrase (quoted, or the proximity bonus's sloppy one) on whole
   arrays instead of Whoosh's per-document positional check.  ``derived.json`` lists
   their files and fields (``postings``).
+- **Word table** (``words*.npy``, :mod:`indexer.wordtable`): every word of the corpus
+  with its term and cross-script key in each language, so the snippets of a fresh
+  process look up the words of the summaries they show instead of analysing them.
 - **Glossary matcher** (in ``derived.json``): every name of every concept as each
   language's analyser gives it (:meth:`~indexer.glossary.Glossary.tables`), so serving
   builds its :class:`~indexer.glossary.Glossary` without analysing the names again.
@@ -70,6 +73,7 @@ from indexer.corpus import GlossaryConcept
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, LANG_INDEX
 from indexer.termpostings import TermPostings, open_term_postings, write_term_postings
+from indexer.wordtable import WordTable, open_word_table, write_word_table
 
 VERSION = 1
 INFO = "derived.json"
@@ -260,6 +264,7 @@ def write_derived(
             }
         scored = scored_fields(fields)
         info["postings"] = write_term_postings(directory, searcher, scored)
+        info["words"] = write_word_table(directory, reader)
         postings = open_term_postings(directory, info["postings"], lambda n: _mapped(directory / n))
         keys = [k for k in glossary_phrases(concepts) if k[0] in scored]
         docs = phrase_documents(postings, keys)
@@ -280,7 +285,8 @@ def derived_files(info: dict[str, Any]) -> list[str]:
     """Every file of ``info`` (a generation's ``derived.json``), itself first."""
     names = [INFO, *info["columns"].values(), info["phrases"]["docs"], info["phrases"]["offsets"]]
     names += [item["file"] for item in info["lengths"].values()]
-    return names + list(info.get("postings", {}).get("files", []))
+    names += list(info.get("postings", {}).get("files", []))
+    return names + list(info.get("words", {}).get("files", []))
 
 
 # -- serving -------------------------------------------------------------------------
@@ -367,6 +373,11 @@ class Derived:
         self.postings: TermPostings | None = None
         if entry_postings is not None:
             self.postings = open_term_postings(path, entry_postings, self._load)
+        # None in a generation built before the word table was derived.
+        entry_words = info.get("words")
+        self.words: WordTable | None = None
+        if entry_words is not None:
+            self.words = open_word_table(path, entry_words, self._load)
 
     def _load(self, name: str) -> np.ndarray:
         self.files.append(name)

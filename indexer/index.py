@@ -249,6 +249,8 @@ class Generation:
         self.date_order = columns["date_order"]  # see derived.date_ranking
         self.date_rank = columns["date_rank"]
         self.versions = Versions(self.reports, self.langs, columns["report_order"])
+        # The words the build analysed, for snippets (None: analysed when met).
+        self.words = self.derived.words if self.derived is not None else None
 
     def searcher(self) -> Searcher:
         """This thread's searcher on this generation (Whoosh searchers are not shared).

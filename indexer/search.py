@@ -184,7 +184,7 @@ def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: li
     lang = Lang(stored[schema.LANG])
     terms = plan.snippet_terms(lang)
     summary = stored[schema.summary_field(lang)]
-    snippet = make_snippet(summary, lang, terms)
+    snippet = make_snippet(summary, lang, terms, gen.words)
     paragraph = paragraph_of_snippet(summary, snippet)
     anchor = paragraph.anchor if paragraph is not None else None
     return Hit(

@@ -58,25 +58,27 @@ def _token_bytes(value: tuple[tuple[Span, ...], tuple[Span, ...]]) -> int:
 _TOKENS = LRUCache(TOKEN_CACHE_SIZE, TOKEN_CACHE_BYTES, _token_bytes)
 
 
-def _tokens(text: str, lang: Lang) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+def _tokens(text: str, lang: Lang, table=None) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     """(start, end, term) of every index term and every cross-script key of ``text``.
 
     Tokenising is most of a snippet's cost and the same summaries come back page after
     page, so it is cached (by text: a new index generation with new text misses),
-    bounded in entries and in bytes.
+    bounded in entries and in bytes.  ``table`` is the generation's
+    :class:`~indexer.wordtable.WordTable` (the words the build analysed), if it has one:
+    the spans are the same with or without it.
     """
-    return _TOKENS.get_or_compute((text, lang), lambda: _tokenise(text, lang))
+    return _TOKENS.get_or_compute((text, lang), lambda: _tokenise(text, lang, table))
 
 
-def _tokenise(text: str, lang: Lang) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
-    terms, keys = spans(text, lang)
+def _tokenise(text: str, lang: Lang, table=None) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    terms, keys = spans(text, lang, table)
     return tuple(terms), tuple(keys)
 
 
-def _matches(text: str, lang: Lang, terms: Terms) -> list[Span]:
+def _matches(text: str, lang: Lang, terms: Terms, table=None) -> list[Span]:
     """(start, end, term) of every token of ``text`` to mark."""
     spans: dict[int, Span] = {}
-    index_terms, keys = _tokens(text, lang)
+    index_terms, keys = _tokens(text, lang, table)
     for start, end, term in index_terms:
         if term in terms.terms or any(term.startswith(p) for p in terms.prefixes):
             spans[start] = (start, end, term)
@@ -164,9 +166,10 @@ def _clip(text: str, start: int, end: int, marks: list[tuple[int, int, str]]) ->
     return lo, hi
 
 
-def make_snippet(text: str, lang: Lang, terms: Terms) -> str:
-    """The snippet HTML of ``text``: escaped, matches in ``<mark>``, ``…`` where cut."""
-    marks = _matches(text, lang, terms) if terms else []
+def make_snippet(text: str, lang: Lang, terms: Terms, table=None) -> str:
+    """The snippet HTML of ``text``: escaped, matches in ``<mark>``, ``…`` where cut
+    (``table``: the generation's word table, see :func:`_tokens`)."""
+    marks = _matches(text, lang, terms, table) if terms else []
     start, end = _best_window(text, marks)
     start, end = _clip(text, start, end, marks)
     out: list[str] = []

@@ -22,9 +22,9 @@ from whoosh import query as wq
 from bench import synth
 from bench.fresh import strip_derived
 from bench.queries import QUERY_MIX, request
-from indexer import schema
+from indexer import schema, snippets, wordtable
 from indexer import search as search_module
-from indexer.analysis import analyze
+from indexer.analysis import _WORD_RE, analyze, normalise_word, spans
 from indexer.build import build_index
 from indexer.derived import DATE_COLUMNS, INFO, date_ranking, scored_fields
 from indexer.errors import QueryError
@@ -36,6 +36,7 @@ from indexer.ranking import Versions
 from indexer.records import Collapse, SearchRequest, SortOrder
 from indexer.search import search
 from indexer.timeline import _read_positions
+from indexer.wordtable import WordTable
 from tests.helpers import CORPUS
 
 SYNTH_DOCS = 2000
@@ -417,3 +418,51 @@ def test_phrases_of_the_term_arrays_are_whoosh_s_at_every_slop(pair) -> None:
                     tried += 1
                 matched_only_sloppy += found[3] != found[1]
     assert tried > 300 and matched_only_sloppy > 10
+
+
+def _summaries(gen) -> list[tuple[str, Lang]]:
+    searcher = gen.searcher()
+    out = []
+    for doc in range(gen.doc_count):
+        lang = Lang(ALL_LANGS[gen.langs[doc]])
+        out.append((searcher.stored_fields(doc).get(schema.summary_field(lang)) or "", lang))
+    return out
+
+
+def test_the_word_table_gives_each_summary_the_spans_of_analysing_it(pair) -> None:
+    built, old, _ = pair
+    gen = built.generation()
+    table = gen.words
+    assert table is not None and old.generation().words is None
+    for text, lang in _summaries(gen):
+        assert spans(text, lang, table) == spans(text, lang), text[:60]
+        # Every word of a summary is in the table: none is analysed when served.
+        words = {normalise_word(w) for w in _WORD_RE.findall(text)} - {""}
+        assert set(table._look_up(sorted(words), lang)) == words
+
+
+def test_snippets_analyse_no_word_of_a_summary_when_the_table_has_it(pair, monkeypatch) -> None:
+    built, old, _ = pair
+    requests = [request(params) for _, params in QUERY_MIX]
+    requests += [SearchRequest(q=name) for name in _names(built)[::5]]
+    snippets._TOKENS.clear()
+    expected = [_answer(old, req) for req in requests]  # analysed word by word
+    snippets._TOKENS.clear()
+    gen = built.generation()
+    gen.words = WordTable({name: np.asarray(a) for name, a in _table_arrays(gen).items()})
+
+    def refuse(word, lang):
+        raise AssertionError(f"{word!r} analysed again when serving")
+
+    monkeypatch.setattr("indexer.analysis.analysed_word", refuse)
+    assert [_answer(built, req) for req in requests] == expected
+
+
+def _table_arrays(gen) -> dict[str, np.ndarray]:
+    """The word table's arrays of ``gen`` (a fresh table has nothing remembered)."""
+    table = gen.derived.words
+    arrays = {wordtable.WORDS: table._words}
+    for lang in ALL_LANGS:
+        arrays[wordtable._term_file(lang)] = table._terms[lang]
+        arrays[wordtable._key_file(lang)] = table._keys[lang]
+    return arrays

@@ -429,9 +429,9 @@ class _TermPostings:
 
     __slots__ = ("docs", "weights", "values", "ends")
 
-    def __init__(self) -> None:
+    def __init__(self, weights: str = "d") -> None:
         self.docs = array("I")
-        self.weights = array("d")
+        self.weights = array(weights)
         self.values = bytearray()
         self.ends = array("I")
 
@@ -454,8 +454,11 @@ class _TermPool:
     some 200), in memory.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, counts: Iterable[str] = ()) -> None:
         self.fields: dict[str, dict[bytes, _TermPostings]] = {}
+        # Fields whose weights are a term's count in a document: kept as 32-bit floats
+        # (exact below 2**24, and what Whoosh's blocks keep), half the memory of doubles.
+        self.counts = frozenset(counts)
 
     @property
     def fieldnames(self) -> set[str]:
@@ -467,7 +470,7 @@ class _TermPool:
             terms = self.fields[field] = {}
         postings = terms.get(text)
         if postings is None:
-            postings = terms[text] = _TermPostings()
+            postings = terms[text] = _TermPostings("f" if field in self.counts else "d")
         postings.add(docnum, weight, value)
 
     def add(self, item: tuple) -> None:
@@ -520,7 +523,6 @@ class _BuildWriter(SegmentWriter):
         **kwargs,
     ) -> None:
         super().__init__(ix, **kwargs)
-        self.pool = _TermPool()
         self._fast = {}
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
@@ -528,6 +530,7 @@ class _BuildWriter(SegmentWriter):
                 raise ValueError(f"the build writer does not support field {name!r}")
             if field.indexed and (fast := _FieldTerms.of(field)) is not None:
                 self._fast[name] = fast
+        self.pool = _TermPool(name for name, fast in self._fast.items() if fast.boost == 1.0)
         self._length_bytes: dict[str, bytearray] = {}
         # A token list is shared only between fields whose tokenizers find the same tokens.
         self._joined = {
@@ -899,15 +902,6 @@ def _split(reports: tuple[Report, ...], parts: int) -> list[tuple[Report, ...]]:
     return [run for run in runs if run]
 
 
-def _feed(commands, run: tuple[Report, ...]) -> None:
-    """Send a writer process its run of reports, in batches (in a thread of its own, so
-    that every writer is kept busy)."""
-    with contextlib.suppress(OSError):  # a writer that failed: its error is reported
-        for start in range(0, len(run), FEED_BATCH):
-            commands.send(("reports", run[start : start + FEED_BATCH]))
-        commands.send(("end", None))
-
-
 def _write_parallel(
     ix, directory: Path, runs: list[tuple[Report, ...]], counter, writers: _Writers
 ) -> None:
@@ -919,22 +913,31 @@ def _write_parallel(
             extra.send(("quit", None))
         for channel in commands:
             channel.send(("open", str(directory)))
-        feeders = [
-            threading.Thread(target=_feed, args=(channel, run), daemon=True)
-            for channel, run in zip(commands, runs, strict=True)
-        ]
-        for feeder in feeders:
-            feeder.start()
         words: dict[int, Counter[str]] = {}
-        while len(words) < len(channels):
-            for channel in multiprocessing.connection.wait(channels):
+
+        def answers(timeout: float | None) -> None:
+            for channel in multiprocessing.connection.wait(channels, timeout):
                 what, value = _receive(channel)
                 if what == "added":
                     counter.add(value)
                 elif what == "ready":
                     words[channels.index(channel)] = value
-        for feeder in feeders:
-            feeder.join()
+
+        # Each writer is sent a batch in turn: a send returns once the writer reads it,
+        # when it has indexed the batch before (while the others index theirs).  No
+        # feeding threads: each would keep a malloc arena of its own, tens of megabytes.
+        batches = [
+            [("reports", run[i : i + FEED_BATCH]) for i in range(0, len(run), FEED_BATCH)]
+            + [("end", None)]
+            for run in runs
+        ]
+        for step in range(max(map(len, batches))):
+            for i, channel in enumerate(commands):
+                if step < len(batches[i]):
+                    _send(channel, batches[i][step], channels[i])
+                    answers(0)
+        while len(words) < len(channels):
+            answers(None)
         counter.finish()
         vocabulary: Counter[str] = Counter()
         for i in range(len(channels)):
@@ -951,6 +954,15 @@ def _write_parallel(
     except BaseException:
         writers.close()
         parent.cancel()
+        raise
+
+
+def _send(channel, message, answers) -> None:
+    """Send a writer process ``message``; if it has ended, raise its error."""
+    try:
+        channel.send(message)
+    except OSError:
+        _receive(answers)
         raise
 
 

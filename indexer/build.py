@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import datetime as dt
 import errno
 import fcntl
@@ -85,7 +86,8 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 KEEP_GENERATIONS = 3
 WRITER_MB = 256  # memory for sorting postings, per writer process
 PARALLEL_FROM = 5000  # documents; below this, starting writer processes costs more than it saves
-FEED_BATCH = 50  # reports sent to a writer process at a time (and between its progress reports)
+FEED_BATCH = 20  # reports sent to a writer process at a time (and between its progress reports)
+PIPE_BYTES = 1 << 20  # the command pipe of a writer process holds a few batches
 # Source files whose change alters what is indexed: a change makes the index stale.
 _ANALYSIS_SOURCES = (
     "analysis.py",
@@ -799,6 +801,8 @@ class _Writers:
                 task.start()
                 their_commands.close()
                 their_results.close()
+                with contextlib.suppress(OSError, AttributeError):  # else the default size
+                    fcntl.fcntl(commands.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
                 self.tasks.append(task)
                 self.commands.append(commands)
                 self.results.append(results)
@@ -839,6 +843,8 @@ def write_index(
     directory: Path,
     progress: Progress | None = None,
     writers: _Writers | None = None,
+    *,
+    keep_texts: bool = True,
 ) -> int:
     """Write a Whoosh index of ``corpus`` into the empty ``directory``; returns the doc count.
 
@@ -852,7 +858,10 @@ def write_index(
     process ran faster.  The spelling vocabulary (every word of the corpus counted, see
     :class:`schema.Vocabulary`) goes into the first document: each writer counts the
     words of its documents, and the building process sums them for the first segment
-    before it is written.
+    before it is written.  With ``keep_texts=False`` the building process drops each
+    report's texts (titles, summaries, provenance notes: :func:`_drop_texts`) once its
+    writer process has them, and returns the memory: what a build does, which needs
+    only the reports' other fields after.
     """
     total = sum(len(report.summaries) for report in corpus.reports)
     ix = whoosh_index.create_in(str(directory), schema.build_schema())
@@ -868,7 +877,8 @@ def write_index(
         if writers is None:
             writers = _Writers(parts)
             stack.callback(writers.close)
-        _write_parallel(ix, directory, _split(corpus.reports, len(writers)), counter, writers)
+        runs = _split(corpus.reports, len(writers))
+        _write_parallel(ix, directory, runs, counter, writers, keep_texts)
     return total
 
 
@@ -902,8 +912,28 @@ def _split(reports: tuple[Report, ...], parts: int) -> list[tuple[Report, ...]]:
     return [run for run in runs if run]
 
 
+def _drop_texts(reports: Iterable[Report]) -> None:
+    """Replace each text of ``reports`` by one without its title, summary and note."""
+    for report in reports:
+        for lang, text in report.summaries.items():
+            report.summaries[lang] = dataclasses.replace(
+                text, title="", summary="", provenance_note=""
+            )
+
+
+def _return_memory() -> None:
+    """Give the memory freed in this process back to the system (glibc keeps it)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def _write_parallel(
-    ix, directory: Path, runs: list[tuple[Report, ...]], counter, writers: _Writers
+    ix,
+    directory: Path,
+    runs: list[tuple[Report, ...]],
+    counter,
+    writers: _Writers,
+    keep_texts: bool = True,
 ) -> None:
     parent = ix.writer()  # holds Whoosh's lock, writes the table of contents
     try:
@@ -923,9 +953,8 @@ def _write_parallel(
                 elif what == "ready":
                     words[channels.index(channel)] = value
 
-        # Each writer is sent a batch in turn: a send returns once the writer reads it,
-        # when it has indexed the batch before (while the others index theirs).  No
-        # feeding threads: each would keep a malloc arena of its own, tens of megabytes.
+        # Each writer is sent a batch in turn; its command pipe holds a few batches, so
+        # that a send waiting for one writer to read leaves the others batches to index.
         batches = [
             [("reports", run[i : i + FEED_BATCH]) for i in range(0, len(run), FEED_BATCH)]
             + [("end", None)]
@@ -934,8 +963,13 @@ def _write_parallel(
         for step in range(max(map(len, batches))):
             for i, channel in enumerate(commands):
                 if step < len(batches[i]):
-                    _send(channel, batches[i][step], channels[i])
+                    what, batch = batches[i][step]
+                    _send(channel, (what, batch), channels[i])
+                    if what == "reports" and not keep_texts:
+                        _drop_texts(batch)
                     answers(0)
+        if not keep_texts:
+            _return_memory()
         while len(words) < len(channels):
             answers(None)
         counter.finish()
@@ -1020,7 +1054,8 @@ def _build(corpus_dir, out_dir, if_stale, progress, notice, started, writers) ->
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         try:
-            documents = write_index(corpus, tmp, progress, writers)
+            # The reports' texts are needed no more once the writers have them.
+            documents = write_index(corpus, tmp, progress, writers, keep_texts=False)
             meta = _meta(corpus, generation, corpus_fingerprint, documents)
             meta["derived"] = write_derived(tmp, [t.id for t in corpus.topics], corpus.glossary)
             fulltext = write_passages(corpus, texts, tmp, meta)

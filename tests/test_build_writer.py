@@ -184,3 +184,20 @@ def test_a_joined_field_with_another_text_is_tokenized_on_its_own(tmp_path: Path
     expected = cross_script_keys("viasna icc torture trials lukashenka", "en")
     assert keys == {t.encode() for t in expected}
     assert spelling == {b"viasna": 1, b"icc": 1, b"torture": 1, b"trials": 1, b"lukashenka": 1}
+
+
+def test_a_build_that_drops_the_texts_sent_to_its_writers_indexes_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = load_corpus(ROOT / "corpus")
+    _plain_index(corpus, tmp_path / "plain")
+    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build, "FEED_BATCH", 1)
+    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
+    (tmp_path / "built").mkdir()
+    build.write_index(corpus, tmp_path / "built", keep_texts=False)
+    assert _contents(tmp_path / "built") == _contents(tmp_path / "plain")
+    texts = [t for r in corpus.reports for t in r.summaries.values()]
+    assert texts and all(t.title == t.summary == t.provenance_note == "" for t in texts)
+    again = load_corpus(ROOT / "corpus")
+    assert [r.langs for r in corpus.reports] == [r.langs for r in again.reports]

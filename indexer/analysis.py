@@ -93,9 +93,23 @@ def _normalise_number(token: str) -> str:
     return token.replace(",", ".")
 
 
+# A word of Latin letters only, or of Cyrillic letters that no rule but case changes
+# (not ё, not a stressed ѐ/ѝ): every rule of normalise_word leaves it as it is but lower
+# case and the word-initial ў.  Most words of a text are such words.
+_PLAIN_WORD_RE = re.compile("[A-Za-z]+|[\u0410-\u044f\u0406\u0456\u040e\u045e]+")
+
+
 @lru_cache(maxsize=200_000)
 def normalise_word(word: str) -> str:
     """Normalise one token as the analysers do (see :func:`normalise`)."""
+    if _PLAIN_WORD_RE.fullmatch(word):
+        word = word.lower()
+        return "у" + word[1:] if word.startswith("ў") else word
+    return _normalise_any_word(word)
+
+
+def _normalise_any_word(word: str) -> str:
+    """:func:`normalise_word` rule by rule, for any token."""
     word = _unstress(_IGNORABLE_RE.sub("", word))
     word = _APOSTROPHE_RE.sub("'", word)
     word = _fix_lookalikes(word).lower().replace("ё", "е")

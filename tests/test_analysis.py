@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer.analysis import (
+    _normalise_any_word,
     analyze,
     analyzer,
     cross_script_keys,
@@ -305,3 +306,13 @@ def test_spans_are_the_analysers_tokens_on_the_corpus() -> None:
 @given(st.text(max_size=80), st.sampled_from(ALL_LANGS))
 def test_spans_are_the_analysers_tokens(text: str, lang: Lang) -> None:
     assert spans(text, lang) == _whoosh_spans(text, lang)
+
+
+# Latin and Cyrillic letters of both cases (ё, ў, і, ѐ, ѝ included), Latin look-alikes,
+# an apostrophe, a combining acute, a digit: plain words and every rule's exceptions.
+_LETTERS = "aAbBcCeEiIkKoOxXyYzZ" + "".join(map(chr, range(0x400, 0x460))) + "'\u0301\u00ad1"
+
+
+@given(st.text(alphabet=_LETTERS, min_size=1, max_size=12))
+def test_a_plain_word_is_normalised_as_every_rule_would(word: str) -> None:
+    assert normalise_word(word) == _normalise_any_word(word)

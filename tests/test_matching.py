@@ -255,3 +255,23 @@ def test_a_generation_sizes_its_postings_cache_on_its_first_search(
     evaluate(gen, wq.Term(schema.summary_field(Lang.EN), "tortur"), FAR)
     expected = int(words * matching.POSTING_BYTES * matching.CACHE_SHARE)
     assert gen.postings.cache.max_bytes == expected > 1000
+
+
+def test_the_idf_from_a_term_s_postings_is_whoosh_s(generation):
+    """Given a term's postings, its idf is Whoosh's formula on their number: the same
+    scores as asking Whoosh's term dictionary, for every term of the scored fields."""
+    from indexer.derived import scored_fields
+    from indexer.matching import bm25_scores
+
+    searcher = generation.searcher()
+    checked = 0
+    for field in scored_fields(searcher.schema):
+        lengths, mean = generation.postings.lengths(field, searcher)
+        for raw in searcher.reader().lexicon(field):
+            text = raw.decode("utf-8")
+            docs, tf = generation.postings.term(field, text, searcher)
+            asked = bm25_scores(searcher, field, text, tf, lengths[docs], mean)
+            given = bm25_scores(searcher, field, text, tf, lengths[docs], mean, len(docs))
+            assert given.tolist() == asked.tolist(), (field, text)
+            checked += 1
+    assert checked > 1000

@@ -1057,7 +1057,9 @@ def _build(corpus_dir, out_dir, if_stale, progress, notice, started, writers) ->
             # The reports' texts are needed no more once the writers have them.
             documents = write_index(corpus, tmp, progress, writers, keep_texts=False)
             meta = _meta(corpus, generation, corpus_fingerprint, documents)
-            meta["derived"] = write_derived(tmp, [t.id for t in corpus.topics], corpus.glossary)
+            meta["derived"] = write_derived(
+                tmp, [t.id for t in corpus.topics], corpus.glossary, _processes(documents)
+            )
             fulltext = write_passages(corpus, texts, tmp, meta)
             meta["files"] = generation_files(tmp)
             _write_manifest(tmp, meta)

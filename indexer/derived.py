@@ -235,12 +235,17 @@ def _save(directory: Path, name: str, array: np.ndarray) -> str:
 
 
 def write_derived(
-    directory: Path, topic_ids: list[str], concepts: Iterable[GlossaryConcept]
+    directory: Path,
+    topic_ids: list[str],
+    concepts: Iterable[GlossaryConcept],
+    processes: int = 1,
 ) -> dict[str, Any]:
     """Derive the structures of the Whoosh index in ``directory`` and write them there.
 
     ``topic_ids`` and ``concepts`` are the generation's topics (in ``meta.json`` order)
-    and glossary.  Returns what ``meta.json`` records under ``derived``.
+    and glossary; ``processes`` share the writing of the term arrays
+    (:func:`indexer.termpostings.write_term_postings`).  Returns what ``meta.json``
+    records under ``derived``.
     """
     concepts = list(concepts)
     ix = whoosh_index.open_dir(str(directory))
@@ -263,7 +268,7 @@ def write_derived(
                 "mean": mean,
             }
         scored = scored_fields(fields)
-        info["postings"] = write_term_postings(directory, searcher, scored)
+        info["postings"] = write_term_postings(directory, searcher, scored, processes)
         info["words"] = write_word_table(directory, reader)
         postings = open_term_postings(directory, info["postings"], lambda n: _mapped(directory / n))
         keys = [k for k in glossary_phrases(concepts) if k[0] in scored]

@@ -23,7 +23,10 @@ Layout (files of :data:`FILES`, in the generation's directory):
 
 At 100,000 synthetic documents the arrays are about a fifth of the Whoosh index.  The
 build derives them from the index it has just written (document numbers as serving
-sees them, segments in order); ``tests/test_derived.py`` compares them with Whoosh.
+sees them, segments in order), in as many processes as it has writers, each decoding a
+run of terms holding its share of the postings and positions; ``tests/test_derived.py``
+compares them with Whoosh, and those written by several processes with one's, byte for
+byte.
 """
 
 from __future__ import annotations
@@ -31,11 +34,15 @@ from __future__ import annotations
 import bisect
 import itertools
 import operator
+import os
 import pickle
+import tempfile
+import traceback
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 
@@ -108,53 +115,131 @@ def _read_term(leaves, field: str, text: bytes, positional: bool):
     return docs, np.asarray(weights, dtype=np.float32), gaps
 
 
-def write_term_postings(directory: Path, searcher: Searcher, fields: list[str]) -> dict[str, Any]:
-    """Write the arrays of every term of ``fields`` (see the module) into ``directory``;
-    returns what ``derived.json`` records of them."""
+def _encode(searcher: Searcher, terms: list[tuple[str, bytes]]) -> dict[str, np.ndarray]:
+    """The arrays of ``terms`` (``(field, text)`` in byte order), the table's first row
+    0 and the weights not yet narrowed (:func:`_narrowest`)."""
     schema = searcher.schema
     leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
-    reader = searcher.reader()
     keys: list[bytes] = []
     table = [[0, 0, 0, 0, 0]]
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in FILES if name != TABLE}
-    for field in sorted(fields):
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in FILES if name not in (KEYS, TABLE)}
+    for field, text in terms:
         positional = schema[field].format.supports("positions")
-        for text in reader.lexicon(field):
-            docs, weights, gaps = _read_term(leaves, field, text, positional)
-            doc_gaps, doc_over = _pack(np.diff(docs, prepend=0))
-            counts = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
-            if positional and not np.array_equal(counts, weights):
-                raise ValueError(f"{field}: weights that are not term frequencies")
-            flat = np.fromiter(itertools.chain.from_iterable(gaps), dtype=np.int64)
-            pos_gaps, pos_over = _pack(flat)
-            key = field.encode() + b"\0" + text
-            keys.append(key)
-            last = table[-1]
-            table.append(
-                [
-                    last[_KEY] + len(key),
-                    last[_POSTING] + len(docs),
-                    last[_DOC_OVER] + len(doc_over),
-                    last[_POSITION] + len(pos_gaps),
-                    last[_POS_OVER] + len(pos_over),
-                ]
-            )
-            parts[DOCS].append(doc_gaps)
-            parts[DOCS_OVER].append(doc_over)
-            parts[TF].append(weights)
-            parts[POS].append(pos_gaps)
-            parts[POS_OVER].append(pos_over)
-    if keys != sorted(keys):
-        raise ValueError("terms not in byte order")
-    arrays = {
+        docs, weights, gaps = _read_term(leaves, field, text, positional)
+        doc_gaps, doc_over = _pack(np.diff(docs, prepend=0))
+        counts = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
+        if positional and not np.array_equal(counts, weights):
+            raise ValueError(f"{field}: weights that are not term frequencies")
+        flat = np.fromiter(itertools.chain.from_iterable(gaps), dtype=np.int64)
+        pos_gaps, pos_over = _pack(flat)
+        key = field.encode() + b"\0" + text
+        keys.append(key)
+        last = table[-1]
+        table.append(
+            [
+                last[_KEY] + len(key),
+                last[_POSTING] + len(docs),
+                last[_DOC_OVER] + len(doc_over),
+                last[_POSITION] + len(pos_gaps),
+                last[_POS_OVER] + len(pos_over),
+            ]
+        )
+        parts[DOCS].append(doc_gaps)
+        parts[DOCS_OVER].append(doc_over)
+        parts[TF].append(weights)
+        parts[POS].append(pos_gaps)
+        parts[POS_OVER].append(pos_over)
+    return {
         KEYS: np.frombuffer(b"".join(keys), dtype=np.uint8),
-        TABLE: np.asarray(table, dtype=np.int64),
+        TABLE: np.asarray(table, dtype=np.int64).reshape(-1, 5),
         DOCS: _joined(parts[DOCS], np.uint8),
         DOCS_OVER: _joined(parts[DOCS_OVER], np.uint32),
-        TF: _narrowest(_joined(parts[TF], np.float32)),
+        TF: _joined(parts[TF], np.float32),
         POS: _joined(parts[POS], np.uint8),
         POS_OVER: _joined(parts[POS_OVER], np.uint32),
     }
+
+
+def _shares(terms: list[tuple[str, bytes]], reader, count: int) -> list[list[tuple[str, bytes]]]:
+    """``terms`` cut into ``count`` consecutive runs of about equal work: postings and
+    word positions to decode."""
+    positional = {f: reader.schema[f].format.supports("positions") for f, _ in terms}
+
+    def work(field: str, text: bytes) -> int:
+        positions = reader.frequency(field, text) if positional[field] else 0
+        return 1 + reader.doc_frequency(field, text) + positions
+
+    sizes = np.fromiter(itertools.starmap(work, terms), dtype=np.int64)
+    ends = np.cumsum(sizes)
+    cuts = np.searchsorted(ends, ends[-1] * np.arange(1, count) / count)
+    bounds = [0, *(int(c) for c in cuts), len(terms)]
+    return [terms[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _encode_forked(index: Path, share: list[tuple[str, bytes]], out: Path) -> int:
+    """Forks a process that encodes ``share`` into ``out``, opening the index in
+    ``index`` for itself (Whoosh's open files would share their offsets with this
+    process's); returns its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 1
+    try:
+        with whoosh_index.open_dir(str(index)).searcher() as searcher:
+            for name, array in _encode(searcher, share).items():
+                np.save(out / name, array, allow_pickle=False)
+        status = 0
+    except BaseException:  # noqa: BLE001 -- reported, and the parent fails the build
+        traceback.print_exc()
+    finally:
+        os._exit(status)
+
+
+def _join_encoded(chunks: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """One set of arrays from the encodings of consecutive runs of terms."""
+    tables = [chunks[0][TABLE]]
+    for chunk in chunks[1:]:
+        tables.append(chunk[TABLE][1:] + tables[-1][-1])
+    joined = {name: np.concatenate([c[name] for c in chunks]) for name in FILES if name != TABLE}
+    return {**joined, TABLE: np.concatenate(tables)}
+
+
+def write_term_postings(
+    directory: Path,
+    searcher: Searcher,
+    fields: list[str],
+    processes: int = 1,
+    index: Path | None = None,
+) -> dict[str, Any]:
+    """Write the arrays of every term of ``fields`` (see the module) into ``directory``;
+    returns what ``derived.json`` records of them.
+
+    ``searcher`` searches the Whoosh index in ``index`` (default: ``directory``).  With
+    ``processes`` above 1, forked processes, each opening that index, encode
+    consecutive runs of the terms (each a share of the postings) side by side; the
+    arrays are the same.
+    """
+    reader = searcher.reader()
+    terms = [(field, text) for field in sorted(fields) for text in reader.lexicon(field)]
+    keys = [field.encode() + b"\0" + text for field, text in terms]
+    if keys != sorted(keys):
+        raise ValueError("terms not in byte order")
+    shares = _shares(terms, reader, processes) if processes > 1 and terms else [terms]
+    with tempfile.TemporaryDirectory(dir=directory) as tmp:
+        outs = [Path(tmp) / str(i) for i in range(len(shares))]
+        pids = []
+        try:
+            for share, out in zip(shares[1:], outs[1:], strict=True):
+                out.mkdir()
+                pids.append(_encode_forked(index or directory, share, out))
+            chunks = [_encode(searcher, shares[0])]
+        finally:
+            codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+        if any(codes):
+            raise RuntimeError(f"term arrays: an encoding process failed (exit codes {codes})")
+        chunks += [{name: np.load(out / name) for name in FILES} for out in outs[1:]]
+        arrays = _join_encoded(chunks)
+    arrays[TF] = _narrowest(arrays[TF])
     for name, array in arrays.items():
         np.save(directory / name, np.ascontiguousarray(array), allow_pickle=False)
     return {"fields": sorted(fields), "files": list(FILES)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import mmap
+import os
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,7 +23,7 @@ from whoosh import query as wq
 from bench import synth
 from bench.fresh import strip_derived
 from bench.queries import QUERY_MIX, request
-from indexer import schema, snippets, wordtable
+from indexer import schema, snippets, termpostings, wordtable
 from indexer import search as search_module
 from indexer.analysis import _WORD_RE, analyze, normalise_word, spans
 from indexer.build import build_index
@@ -466,3 +467,37 @@ def _table_arrays(gen) -> dict[str, np.ndarray]:
         arrays[wordtable._term_file(lang)] = table._terms[lang]
         arrays[wordtable._key_file(lang)] = table._keys[lang]
     return arrays
+
+
+@pytest.mark.parametrize("processes", [1, 2, 3])
+def test_term_arrays_written_by_several_processes_are_the_same_bytes(
+    pair, processes, tmp_path
+) -> None:
+    built, _, _ = pair
+    gen = built.generation()
+    fields = scored_fields(gen.searcher().schema)
+    info = termpostings.write_term_postings(
+        tmp_path, gen.searcher(), fields, processes, index=gen.path
+    )
+    assert info == {"fields": sorted(fields), "files": list(termpostings.FILES)}
+    for name in termpostings.FILES:
+        assert (tmp_path / name).read_bytes() == (gen.path / name).read_bytes(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(termpostings.FILES)
+
+
+def test_a_failed_term_array_process_fails_the_write(pair, tmp_path, monkeypatch) -> None:
+    built, _, _ = pair
+    gen = built.generation()
+    parent = os.getpid()
+    encode = termpostings._encode
+
+    def fails_in_a_child(searcher, terms):
+        if os.getpid() != parent:
+            raise OSError("disk full")
+        return encode(searcher, terms)
+
+    monkeypatch.setattr(termpostings, "_encode", fails_in_a_child)
+    fields = scored_fields(gen.searcher().schema)
+    with pytest.raises(RuntimeError, match="encoding process failed"):
+        termpostings.write_term_postings(tmp_path, gen.searcher(), fields, 2, index=gen.path)
+    assert list(tmp_path.iterdir()) == []

@@ -300,7 +300,8 @@ def derived_files(info: dict[str, Any]) -> list[str]:
 # The header ``np.save`` writes for a C-ordered array of a plain dtype (format 1.0).
 _NPY_MAGIC = b"\x93NUMPY\x01\x00"
 _NPY_HEADER = re.compile(
-    rb"\{'descr': '([<>|=][a-z]\d+)', 'fortran_order': False, 'shape': \(((?:\d+, )*\d*),?\), \}"
+    rb"\{'descr': '([<>|=](?:[a-z]|[SU])\d+)', 'fortran_order': False, "
+    rb"'shape': \(((?:\d+, )*\d*),?\), \}"
     rb" *\n\Z"
 )
 
@@ -311,7 +312,9 @@ def _mapped(path: Path) -> np.ndarray:
     ``np.load(mmap_mode="r")`` parses the header with ``ast.literal_eval`` and builds an
     ``np.memmap``: 0.2 to 0.4 ms a file, most of the cost of opening a generation's
     arrays.  The header ``np.save`` writes for the arrays of this module is read here with
-    a strict pattern; any other file goes through ``np.load``.  Raises ``OSError`` or
+    a strict pattern (numbers, booleans, byte and Unicode strings); any other file goes
+    through ``np.load``, which is also not safe to call from several threads at once on
+    Python 3.11 (its header parser can raise ``SystemError``).  Raises ``OSError`` or
     ``ValueError`` (a file shorter than its header says) as ``np.load`` does.
     """
     with open(path, "rb") as handle:

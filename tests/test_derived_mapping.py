@@ -9,7 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from indexer import derived
+from indexer.build import build_index
 from indexer.derived import _mapped
+from indexer.layout import current_generation
+from tests.helpers import CORPUS
 
 ARRAYS = {
     "int64": np.arange(1000, dtype=np.int64),
@@ -23,6 +27,8 @@ ARRAYS = {
     "empty rows": np.zeros((0, 4), dtype=bool),
     "scalar": np.array(3.5),
     "fortran order": np.asfortranarray(np.arange(12, dtype=np.int64).reshape(3, 4)),
+    "bytes": np.array([b"abc", "\u043c\u0443\u0441".encode(), b""], dtype="S8"),
+    "unicode": np.array(["ICC", "\u041c\u0423\u0421"], dtype="<U5"),
 }
 
 
@@ -47,3 +53,19 @@ def test_a_truncated_array_raises_as_np_load_does(tmp_path: Path, keep: float) -
         np.load(path, mmap_mode="r")
     with pytest.raises(loading.type):
         _mapped(path)
+
+
+def test_every_array_a_build_writes_is_mapped_without_np_load(tmp_path: Path, monkeypatch) -> None:
+    # np.load parses headers with ast.literal_eval: slower, and on Python 3.11 not safe
+    # in several threads at once (a generation is opened by each worker thread).
+    build_index(CORPUS, tmp_path / "index")
+    generation = current_generation(tmp_path / "index")
+    arrays = sorted(generation.glob("*.npy"))
+    assert {"words.npy", "post-keys.npy", "col-years.npy"} <= {p.name for p in arrays}
+
+    def refused(*args, **kwargs):
+        raise AssertionError("np.load called")
+
+    monkeypatch.setattr(derived.np, "load", refused)
+    for path in arrays:
+        assert type(_mapped(path)) is np.ndarray, path.name

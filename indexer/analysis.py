@@ -266,12 +266,19 @@ class KeyFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            if t.text[:1].isdigit():
-                continue
-            text = self.keyfn(t.text)
-            if len(text) >= translit.MIN_KEY_LENGTH:
-                t.text = text
+            key = word_key(t.text, self.keyfn)
+            if key is not None:
+                t.text = key
                 yield t
+
+
+def word_key(word: str, keyfn) -> str | None:
+    """The key ``keyfn`` gives a normalised word in the key field, ``None`` where
+    :class:`KeyFilter` drops it (a number, a key too short)."""
+    if word[:1].isdigit():
+        return None
+    key = keyfn(word)
+    return key if len(key) >= translit.MIN_KEY_LENGTH else None
 
 
 # --- analysers ---------------------------------------------------------------------
@@ -330,10 +337,7 @@ def _stemmed_word(stemfn):
 def _keyed_word(keyfn):
     def term(token: str) -> str | None:
         word = normalise_word(token)
-        if not word or word[:1].isdigit():
-            return None
-        key = keyfn(word)
-        return key if len(key) >= translit.MIN_KEY_LENGTH else None
+        return word_key(word, keyfn) if word else None
 
     return term
 
@@ -369,11 +373,7 @@ def analysed_word(word: str, lang: Lang) -> tuple[str, str | None]:
     """(term, cross-script key) in ``lang`` of a normalised, non-empty word: what the
     analysers make of a token normalised to it (the key ``None`` where the key field
     drops it, see :class:`KeyFilter`)."""
-    term = _STEMMERS[lang](word)
-    if word[:1].isdigit():
-        return term, None
-    key = _KEYERS[lang](word)
-    return term, key if len(key) >= translit.MIN_KEY_LENGTH else None
+    return _STEMMERS[lang](word), word_key(word, _KEYERS[lang])
 
 
 def spans(text: str, lang: Lang | str, table=None) -> tuple[list[Span], list[Span]]:

@@ -263,6 +263,11 @@ def count_words(texts: Iterable[str]) -> Counter[str]:
     raw: Counter[str] = Counter()
     for text in texts:
         raw.update(tokens.findall(text))
+    return _normalised_counts(raw)
+
+
+def _normalised_counts(raw: Counter[str]) -> Counter[str]:
+    """Counts of raw tokens as counts of the words they normalise to (none empty)."""
     counts: Counter[str] = Counter()
     for token, n in raw.items():
         word = normalise_word(token)
@@ -553,12 +558,7 @@ class _BuildWriter(SegmentWriter):
     def words(self) -> Counter[str]:
         """The words of the ``counted`` fields' texts so far, each with its number of
         occurrences: :func:`count_words` over those texts."""
-        counts: Counter[str] = Counter()
-        for token, n in self._raw_words.items():
-            word = normalise_word(token)
-            if word:
-                counts[word] += n
-        return counts
+        return _normalised_counts(self._raw_words)
 
     def _tokens(self, name: str, fields: dict, cache: dict[str, list[str]]) -> list[str]:
         found = cache.get(name)

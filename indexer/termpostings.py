@@ -118,17 +118,16 @@ def _read_term(leaves, field: str, text: bytes, positional: bool):
 def _encode(searcher: Searcher, terms: list[tuple[str, bytes]]) -> dict[str, np.ndarray]:
     """The arrays of ``terms`` (``(field, text)`` in byte order), the table's first row
     0 and the weights not yet narrowed (:func:`_narrowest`)."""
-    schema = searcher.schema
+    positional = _positional(searcher.schema, terms)
     leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
     keys: list[bytes] = []
     table = [[0, 0, 0, 0, 0]]
     parts: dict[str, list[np.ndarray]] = {name: [] for name in FILES if name not in (KEYS, TABLE)}
     for field, text in terms:
-        positional = schema[field].format.supports("positions")
-        docs, weights, gaps = _read_term(leaves, field, text, positional)
+        docs, weights, gaps = _read_term(leaves, field, text, positional[field])
         doc_gaps, doc_over = _pack(np.diff(docs, prepend=0))
         counts = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
-        if positional and not np.array_equal(counts, weights):
+        if positional[field] and not np.array_equal(counts, weights):
             raise ValueError(f"{field}: weights that are not term frequencies")
         flat = np.fromiter(itertools.chain.from_iterable(gaps), dtype=np.int64)
         pos_gaps, pos_over = _pack(flat)
@@ -160,10 +159,15 @@ def _encode(searcher: Searcher, terms: list[tuple[str, bytes]]) -> dict[str, np.
     }
 
 
+def _positional(schema, terms: list[tuple[str, bytes]]) -> dict[str, bool]:
+    """Whether each field of ``terms`` keeps word positions."""
+    return {field: schema[field].format.supports("positions") for field in {f for f, _ in terms}}
+
+
 def _shares(terms: list[tuple[str, bytes]], reader, count: int) -> list[list[tuple[str, bytes]]]:
     """``terms`` cut into ``count`` consecutive runs of about equal work: postings and
     word positions to decode."""
-    positional = {f: reader.schema[f].format.supports("positions") for f, _ in terms}
+    positional = _positional(reader.schema, terms)
 
     def work(field: str, text: bytes) -> int:
         positions = reader.frequency(field, text) if positional[field] else 0

@@ -15,8 +15,8 @@ calls are wrapped here, nothing in the build changes.  The phases:
   the building process's waits for them; in one process, the analysis and the posting
   pool);
 - ``commit``: the writers finishing (sorting postings, writing the segments);
-- ``derived: *``: :func:`indexer.derived.write_derived` (columns, field lengths,
-  glossary phrases, the glossary tables);
+- ``derived: *``: :func:`indexer.derived.write_derived` (columns, field lengths, term
+  arrays, word table, glossary phrases, the glossary tables);
 - ``passages``: the full reports' passage index; ``manifest``: hashing every file.
 
 Peak memory is sampled every 100 ms from ``/proc`` for the whole process tree by
@@ -89,6 +89,8 @@ def _instrument(phases: Phases) -> None:
     phases.wrap(derived, "field_lengths", "derived: field lengths")
     phases.wrap(derived, "glossary_phrases", "derived: glossary phrases")
     phases.wrap(derived, "phrase_documents", "derived: glossary phrases")
+    phases.wrap(derived, "write_term_postings", "derived: term arrays")
+    phases.wrap(derived, "write_word_table", "derived: word table")
     phases.wrap(glossary_module.Glossary, "tables", "derived: glossary tables")
     phases.wrap(build, "write_passages", "passages")
     phases.wrap(build, "file_checksum", "manifest (checksums)")

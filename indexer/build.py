@@ -62,6 +62,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.analysis import RegexTokenizer
@@ -74,12 +75,13 @@ from whoosh.writing import SegmentWriter
 from indexer import schema
 from indexer.analysis import normalise_word, plain_analyzer, token_term
 from indexer.corpus import Corpus, Report, load_corpus
-from indexer.derived import write_derived
+from indexer.derived import scored_fields, write_derived
 from indexer.fulltext import FullTextInfo, extract_all, write_passages
 from indexer.languages import ALL_LANGS
 from indexer.layout import CURRENT, META, PASSAGES, current_generation, read_meta
 from indexer.manifest import VERIFIED, Stamper, check_files, read_manifest
 from indexer.months import report_months
+from indexer.termpostings import CHUNKS, TermChunk, position_gaps, value_gaps
 
 LOCK = ".lock"
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -97,6 +99,8 @@ _ANALYSIS_SOURCES = (
     "schema.py",
     "build.py",
     "derived.py",
+    "termpostings.py",
+    "wordtable.py",
     "fulltext.py",
 )
 
@@ -383,10 +387,12 @@ class _FieldTerms:
         return found
 
     def __call__(self, text: str) -> Iterator[tuple[bytes, int, float, bytes]]:
-        return self.terms(self.findall(text))
+        """What ``field.index(text)`` gives."""
+        return (item[:4] for item in self.terms(self.findall(text)))
 
-    def terms(self, tokens: list[str]) -> Iterator[tuple[bytes, int, float, bytes]]:
-        """What ``field.index(text)`` gives, from the tokenizer's matches in ``text``."""
+    def terms(self, tokens: list[str]) -> Iterator[tuple[bytes, int, float, bytes, list | None]]:
+        """What ``field.index(text)`` gives, from the tokenizer's matches in ``text``,
+        each term with its positions too (``None`` in a field without)."""
         memo = self.memo
         boost = self.boost
         if not self.positions:
@@ -398,7 +404,7 @@ class _FieldTerms:
                 if word is not None:
                     counts[word] = counts.get(word, 0) + 1
             for word, n in counts.items():
-                yield word, n, float(n) * boost, pack_uint(n)
+                yield word, n, float(n) * boost, pack_uint(n), None
             return
         found: dict[bytes, list[int]] = {}
         for pos, token in enumerate(tokens):
@@ -413,7 +419,7 @@ class _FieldTerms:
                     poses.append(pos)
         encode = self.encode
         for word, poses in found.items():
-            yield word, len(poses), float(len(poses)) * boost, encode(poses)
+            yield word, len(poses), float(len(poses)) * boost, encode(poses), poses
 
 
 def _same_tokens(a: _FieldTerms | None, b: _FieldTerms | None) -> bool:
@@ -432,22 +438,47 @@ _LENGTH_OF_BYTE = [0] + [byte_to_length(code) for code in range(1, 256)]
 
 
 class _TermPostings:
-    """One term's postings in one segment, packed: documents, weights and values."""
+    """One term's postings in one segment, packed: documents, weights and values, and
+    the positions of each, one posting after another, where they were given."""
 
-    __slots__ = ("docs", "weights", "values", "ends")
+    __slots__ = ("docs", "weights", "values", "ends", "positions")
 
     def __init__(self, weights: str = "d") -> None:
         self.docs = array("I")
         self.weights = array(weights)
         self.values = bytearray()
         self.ends = array("I")
+        self.positions: array | None = None
 
-    def add(self, docnum: int, weight: float, value: bytes | None) -> None:
+    def add(self, docnum: int, weight: float, value: bytes | None, positions=None) -> None:
         self.docs.append(docnum)
         self.weights.append(weight)
         if value:
             self.values += value
         self.ends.append(len(self.values))
+        if positions is not None:
+            if self.positions is None:
+                self.positions = array("I")
+            self.positions.extend(positions)
+
+    def value_list(self) -> list[bytes]:
+        """The values of the postings, one each (empty ones left out)."""
+        values, ends = bytes(self.values), self.ends
+        starts = [0, *ends[:-1]]
+        return [values[s:e] for s, e in zip(starts, ends, strict=True) if e > s]
+
+    def chunk_args(self, positional: bool) -> tuple:
+        """The arguments of :meth:`TermChunk.add` after the term: documents, weights
+        and, in a field with ``positional`` values, the position gaps (and their count
+        per posting, when read from the values)."""
+        docs = np.frombuffer(self.docs, dtype=self.docs.typecode)
+        weights = np.frombuffer(self.weights, dtype=self.weights.typecode)
+        if not positional:
+            return docs, weights
+        if self.positions is not None:  # given with every posting, whose weight is its count
+            positions = np.frombuffer(self.positions, dtype=self.positions.typecode)
+            return docs, weights, position_gaps(positions, weights.astype(np.int64))
+        return docs, weights, *value_gaps(self.value_list())
 
 
 class _TermPool:
@@ -471,14 +502,16 @@ class _TermPool:
     def fieldnames(self) -> set[str]:
         return set(self.fields)
 
-    def put(self, field: str, text: bytes, docnum: int, weight: float, value) -> None:
+    def put(
+        self, field: str, text: bytes, docnum: int, weight: float, value, positions=None
+    ) -> None:
         terms = self.fields.get(field)
         if terms is None:
             terms = self.fields[field] = {}
         postings = terms.get(text)
         if postings is None:
             postings = terms[text] = _TermPostings("f" if field in self.counts else "d")
-        postings.add(docnum, weight, value)
+        postings.add(docnum, weight, value, positions)
 
     def add(self, item: tuple) -> None:
         self.put(*item)
@@ -516,7 +549,10 @@ class _BuildWriter(SegmentWriter):
       of the ``counted`` fields' texts are counted for the spelling vocabulary as they
       are indexed (:meth:`words`), instead of by a pass of their own over the corpus;
       the vocabulary is added to document 0 when the segment is written (``vocabulary``),
-      as if it had come with that document.
+      as if it had come with that document;
+    - the postings of the ``chunked`` fields are saved as a term chunk
+      (:class:`indexer.termpostings.TermChunk`) in ``chunks``/*segment id* as the segment
+      is written, the build's term arrays made without reading Whoosh's blocks back.
 
     Only what this schema uses is supported: no term vectors, no separate spelling
     fields (checked), no per-document or per-field boosts.
@@ -527,9 +563,13 @@ class _BuildWriter(SegmentWriter):
         ix,
         joined: dict[str, tuple[str, ...]] | None = None,
         counted: Iterable[str] = (),
+        chunks: Path | None = None,
+        chunked: Iterable[str] = (),
         **kwargs,
     ) -> None:
         super().__init__(ix, **kwargs)
+        self._chunks = chunks
+        self._chunked = frozenset(chunked) if chunks is not None else frozenset()
         self._fast = {}
         for name, field in self.schema.items():
             if field.vector or field.separate_spelling():
@@ -538,6 +578,10 @@ class _BuildWriter(SegmentWriter):
             if field.indexed and (fast := _FieldTerms.of(field)) is not None:
                 self._fast[name] = fast
         self.pool = _TermPool(name for name, fast in self._fast.items() if fast.boost == 1.0)
+        # Positions are kept where a chunk needs them and a posting's weight is its count.
+        self._kept = frozenset(
+            name for name in self.pool.counts & self._chunked if self._fast[name].positions
+        )
         self._length_bytes: dict[str, bytearray] = {}
         # A token list is shared only between fields whose tokenizers find the same tokens.
         self._joined = {
@@ -598,12 +642,13 @@ class _BuildWriter(SegmentWriter):
                             self._raw_words.update(found)
                         items = fast.terms(found)
                     else:
-                        items = field.index(value)
+                        items = (item + (None,) for item in field.index(value))
                     scorable = field.scorable
-                    for tbytes, freq, weight, vbytes in items:
+                    kept = name in self._kept
+                    for tbytes, freq, weight, vbytes, positions in items:
                         if scorable:
                             length += freq
-                        put(name, tbytes, docnum, weight, vbytes)
+                        put(name, tbytes, docnum, weight, vbytes, positions if kept else None)
                 if length:
                     codes = self._length_bytes.setdefault(name, bytearray())
                     codes.extend(bytes(docnum + 1 - len(codes)))
@@ -627,29 +672,42 @@ class _BuildWriter(SegmentWriter):
             field = self.schema[schema.SPELLING]
             for tbytes, _freq, weight, vbytes in field.index(self.vocabulary):
                 self.pool.put(schema.SPELLING, tbytes, 0, weight, vbytes)
-        writer = self.fieldwriter
-        for name, terms in sorted(self.pool.fields.items()):
-            codes = self._length_bytes.get(name, b"")
-            lengths = [_LENGTH_OF_BYTE[c] for c in codes]
-            lengths += [0] * (self.docnum - len(lengths))
-            writer.start_field(name, self.schema[name])
-            blocks = _BlockWriter.of(writer)
-            for text in sorted(terms):
-                postings = terms[text]
-                writer.start_term(text)
-                if blocks is not None:
-                    blocks.write(postings, lengths)
-                else:
-                    add = writer.add
-                    values, start = bytes(postings.values), 0
-                    for docnum, weight, end in zip(
-                        postings.docs, postings.weights, postings.ends, strict=True
-                    ):
-                        add(docnum, weight, values[start:end], lengths[docnum])
-                        start = end
-                writer.finish_term()
-            writer.finish_field()
+        chunks = self._chunks
+        with contextlib.ExitStack() as stack:
+            chunk = None
+            if chunks is not None:
+                chunk = stack.enter_context(TermChunk(chunks / self.newsegment.segment_id()))
+            for name, terms in sorted(self.pool.fields.items()):
+                self._write_field(name, terms, chunk if name in self._chunked else None)
         self.fieldwriter.close()
+
+    def _write_field(self, name: str, terms: dict, chunk: TermChunk | None) -> None:
+        """Write the postings of field ``name`` (and add them to ``chunk``), each term's
+        dropped once written."""
+        writer = self.fieldwriter
+        positional = self.schema[name].format.supports("positions")
+        codes = self._length_bytes.get(name, b"")
+        lengths = [_LENGTH_OF_BYTE[c] for c in codes]
+        lengths += [0] * (self.docnum - len(lengths))
+        writer.start_field(name, self.schema[name])
+        blocks = _BlockWriter.of(writer)
+        for text in sorted(terms):
+            postings = terms.pop(text)
+            writer.start_term(text)
+            if blocks is not None:
+                blocks.write(postings, lengths)
+            else:
+                add = writer.add
+                values, start = bytes(postings.values), 0
+                for docnum, weight, end in zip(
+                    postings.docs, postings.weights, postings.ends, strict=True
+                ):
+                    add(docnum, weight, values[start:end], lengths[docnum])
+                    start = end
+            writer.finish_term()
+            if chunk is not None:
+                chunk.add(name, text, *postings.chunk_args(positional))
+        writer.finish_field()
 
 
 class _BlockWriter:
@@ -710,11 +768,14 @@ def _joined_fields() -> dict[str, tuple[str, ...]]:
 def _new_writer(ix) -> _BuildWriter:
     """A writer of a new segment of ``ix`` that counts the words for the spelling field
     (:meth:`_BuildWriter.words`) in each document's ``title\nsummary`` (its key field's
-    text, the texts of :func:`_texts`)."""
+    text, the texts of :func:`_texts`) and saves the term chunk of the scored fields in
+    the index's directory, under :data:`indexer.termpostings.CHUNKS`."""
     return _BuildWriter(
         ix,
         joined=_joined_fields(),
         counted=[schema.key_field(lang) for lang in ALL_LANGS],
+        chunks=Path(ix.storage.folder) / CHUNKS,
+        chunked=scored_fields(ix.schema),
         _lk=False,
         limitmb=WRITER_MB,
         compound=False,
@@ -1058,8 +1119,9 @@ def _build(corpus_dir, out_dir, if_stale, progress, notice, started, writers) ->
             documents = write_index(corpus, tmp, progress, writers, keep_texts=False)
             meta = _meta(corpus, generation, corpus_fingerprint, documents)
             meta["derived"] = write_derived(
-                tmp, [t.id for t in corpus.topics], corpus.glossary, _processes(documents)
+                tmp, [t.id for t in corpus.topics], corpus.glossary, chunks=tmp / CHUNKS
             )
+            shutil.rmtree(tmp / CHUNKS, ignore_errors=True)
             fulltext = write_passages(corpus, texts, tmp, meta)
             meta["files"] = generation_files(tmp)
             _write_manifest(tmp, meta)

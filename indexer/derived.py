@@ -238,13 +238,14 @@ def write_derived(
     directory: Path,
     topic_ids: list[str],
     concepts: Iterable[GlossaryConcept],
-    processes: int = 1,
+    chunks: Path | None = None,
 ) -> dict[str, Any]:
     """Derive the structures of the Whoosh index in ``directory`` and write them there.
 
     ``topic_ids`` and ``concepts`` are the generation's topics (in ``meta.json`` order)
-    and glossary; ``processes`` share the writing of the term arrays
-    (:func:`indexer.termpostings.write_term_postings`).  Returns what ``meta.json``
+    and glossary; ``chunks`` holds the term chunks the build's writers saved, of which
+    the term arrays are made (:func:`indexer.termpostings.write_term_postings`; without
+    it, or them, the arrays are read from the index).  Returns what ``meta.json``
     records under ``derived``.
     """
     concepts = list(concepts)
@@ -268,7 +269,7 @@ def write_derived(
                 "mean": mean,
             }
         scored = scored_fields(fields)
-        info["postings"] = write_term_postings(directory, searcher, scored, processes)
+        info["postings"] = write_term_postings(directory, searcher, scored, chunks)
         info["words"] = write_word_table(directory, reader)
         postings = open_term_postings(directory, info["postings"], lambda n: _mapped(directory / n))
         keys = [k for k in glossary_phrases(concepts) if k[0] in scored]

@@ -22,11 +22,12 @@ Layout (files of :data:`FILES`, in the generation's directory):
   as the document gaps are: Whoosh's own position deltas.
 
 At 100,000 synthetic documents the arrays are about a fifth of the Whoosh index.  The
-build derives them from the index it has just written (document numbers as serving
-sees them, segments in order), in as many processes as it has writers, each decoding a
-run of terms holding its share of the postings and positions; ``tests/test_derived.py``
-compares them with Whoosh, and those written by several processes with one's, byte for
-byte.
+build's writers (:mod:`indexer.build`) keep each segment's postings in memory before
+Whoosh writes them; each also saves them as a :class:`TermChunk`, and the arrays are
+joined from those (documents numbered as serving sees them, segments in order), so
+that nothing is read back from Whoosh's blocks.  An index written otherwise (the
+passage index) is read: the same arrays, which ``tests/test_derived.py`` compares
+with Whoosh, and the build's with those read back, byte for byte.
 """
 
 from __future__ import annotations
@@ -34,15 +35,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import operator
-import os
 import pickle
 import tempfile
-import traceback
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 
@@ -54,6 +52,7 @@ TF = "post-tf.npy"
 POS = "post-pos.npy"
 POS_OVER = "post-pos-over.npy"
 FILES = (KEYS, TABLE, DOCS, DOCS_OVER, TF, POS, POS_OVER)
+CHUNKS = ".term-chunks"  # where a build's writers save their chunks, in the new generation
 _KEY, _POSTING, _DOC_OVER, _POSITION, _POS_OVER = range(5)  # columns of the table
 _ESCAPE = 255  # a gap this large or larger is in the overflow array
 _SHIFT = np.int64(32)  # a position key is (document << 32) | position
@@ -82,9 +81,172 @@ def _narrowest(weights: np.ndarray) -> np.ndarray:
     return weights.astype(np.float32)  # Whoosh keeps weights as 32-bit floats
 
 
+def value_gaps(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(position gaps of every posting, one after another; each posting's count) from
+    Whoosh ``Positions`` values (a count, then the pickled list of gaps)."""
+    if not values:
+        return _EMPTY, _EMPTY
+    # Each value's list of gaps is one pickled list: unpickle them all as one list.
+    gaps = pickle.loads(b"\x80\x02(" + b"".join(map(_PICKLED_GAPS, values)) + b"l.")
+    counts = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
+    return np.fromiter(itertools.chain.from_iterable(gaps), dtype=np.int64), counts
+
+
+def position_gaps(positions: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The gaps Whoosh keeps of ``positions`` (each posting's ascending positions, one
+    posting after another, ``counts`` of them each): a posting's first from 0, each
+    other from the one before."""
+    gaps = np.empty_like(positions)
+    if len(positions):
+        gaps[0] = positions[0]
+        # In an unsigned type a posting's first wraps around here, and is set below.
+        np.subtract(positions[1:], positions[:-1], out=gaps[1:])
+    firsts = (np.cumsum(counts) - counts)[counts > 0]
+    gaps[firsts] = positions[firsts]
+    return gaps
+
+
+# A chunk's files (:class:`TermChunk`) and the type of each.
+_CHUNK_TYPES = {"keys": np.uint8, "docs": np.uint32, "tf": np.float32, "pos": np.uint32}
+_CHUNK_TABLE = "table.npy"
+
+
+class TermChunk:
+    """The terms of one segment (or of a whole index), added in byte order, written to
+    files in ``directory`` as they come, to be joined with other segments' into the
+    arrays of the module (:func:`join_chunks`).
+
+    A chunk keeps each posting's document as it was numbered where it was read (from 0
+    in its segment) and its position gaps unpacked: the documents of a term read from
+    several segments are gaps from one another only once joined.  Its files: the keys,
+    the documents (uint32), weights (float32) and position gaps (uint32), each raw, one
+    term after another, and (when closed) a table of where each term's key, postings
+    and positions end, after a row of zeros.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self.files = {name: open(directory / name, "wb") for name in _CHUNK_TYPES}  # noqa: SIM115
+        self.ends = [[0, 0, 0]]
+        self.last = b""
+
+    def add(
+        self,
+        field: str,
+        text: bytes,
+        docs: np.ndarray,
+        weights: np.ndarray,
+        gaps: np.ndarray | None = None,
+        counts: np.ndarray | None = None,
+    ) -> None:
+        """Add a term's postings: documents ascending, weights, and for a field with
+        positions the gaps of each posting (``counts`` of them each, when known: each
+        must equal its weight, the term's frequency there)."""
+        if gaps is not None:
+            if counts is not None and not np.array_equal(counts, weights):
+                raise ValueError(f"{field}: weights that are not term frequencies")
+            if len(gaps) != weights.sum():
+                raise ValueError(f"{field}: {len(gaps)} positions for {weights.sum()} occurrences")
+        key = field.encode() + b"\0" + text
+        if len(self.ends) > 1 and key <= self.last:
+            raise ValueError("terms not in byte order")
+        self.last = key
+        last = self.ends[-1]
+        positions = 0 if gaps is None else len(gaps)
+        self.ends.append([last[0] + len(key), last[1] + len(docs), last[2] + positions])
+        self.files["keys"].write(key)
+        for name, array in (("docs", docs), ("tf", weights), ("pos", gaps)):
+            if array is not None and len(array):
+                self.files[name].write(np.asarray(array, dtype=_CHUNK_TYPES[name]).tobytes())
+
+    def close(self) -> None:
+        for handle in self.files.values():
+            handle.close()
+        table = np.asarray(self.ends, dtype=np.int64).reshape(-1, 3)
+        np.save(self.directory / _CHUNK_TABLE, table, allow_pickle=False)
+
+    def __enter__(self) -> TermChunk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def load_chunk(directory: Path) -> dict[str, np.ndarray]:
+    """The arrays of the chunk :class:`TermChunk` wrote into ``directory``, mapped."""
+    arrays = {"table": np.load(directory / _CHUNK_TABLE)}
+    for name, dtype in _CHUNK_TYPES.items():
+        path = directory / name
+        empty = path.stat().st_size == 0  # a file of no bytes cannot be mapped
+        arrays[name] = np.zeros(0, dtype) if empty else np.memmap(path, dtype=dtype, mode="r")
+    return arrays
+
+
+def _ends(escaped: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """How many of ``escaped`` (booleans) are true before each of ``bounds``."""
+    return np.searchsorted(np.flatnonzero(escaped), bounds).astype(np.int64)
+
+
+def join_chunks(chunks: list[tuple[dict[str, np.ndarray], int]]) -> dict[str, np.ndarray]:
+    """The arrays of the module (:data:`FILES`) from ``(chunk arrays, first document)``
+    pairs in document order: a term in several chunks has their postings one after
+    another, each chunk's documents numbered from its first document."""
+    pieces = []  # (key, chunk, row), sorted: a term's pieces in document order
+    for c, (arrays, _) in enumerate(chunks):
+        blob, bounds = arrays["keys"], arrays["table"][:, 0]
+        rows = enumerate(itertools.pairwise(bounds))
+        pieces += [(blob[a:b].tobytes(), c, i) for i, (a, b) in rows]
+    pieces.sort()
+    keys: list[bytes] = []
+    parts: dict[str, list[np.ndarray]] = {"docs": [], "tf": [], "pos": []}
+    key_ends, posting_ends, position_ends = [0], [0], [0]
+    for key, c, i in pieces:
+        arrays, first = chunks[c]
+        (_, a, p), (_, b, q) = arrays["table"][i], arrays["table"][i + 1]
+        if not keys or keys[-1] != key:
+            keys.append(key)
+            key_ends.append(key_ends[-1] + len(key))
+            posting_ends.append(posting_ends[-1])
+            position_ends.append(position_ends[-1])
+        posting_ends[-1] += int(b - a)
+        position_ends[-1] += int(q - p)
+        docs = arrays["docs"][a:b]
+        parts["docs"].append(docs + np.uint32(first) if first else docs)
+        parts["tf"].append(arrays["tf"][a:b])
+        parts["pos"].append(arrays["pos"][p:q])
+    # Kept in 32 bits (a build's arrays are the largest it holds at once).
+    postings = np.asarray(posting_ends, dtype=np.int64)
+    doc_gaps = position_gaps(_joined(parts.pop("docs"), np.uint32), np.diff(postings))
+    doc_small, doc_over = _pack(doc_gaps)
+    del doc_gaps
+    pos_small, pos_over = _pack(_joined(parts.pop("pos"), np.uint32))
+    positions = np.asarray(position_ends, dtype=np.int64)
+    table = np.stack(
+        [
+            np.asarray(key_ends, dtype=np.int64),
+            postings,
+            _ends(doc_small == _ESCAPE, postings),
+            positions,
+            _ends(pos_small == _ESCAPE, positions),
+        ],
+        axis=1,
+    )
+    return {
+        KEYS: np.frombuffer(b"".join(keys), dtype=np.uint8),
+        TABLE: table,
+        DOCS: doc_small,
+        DOCS_OVER: doc_over,
+        TF: _narrowest(_joined(parts["tf"], np.float32)),
+        POS: pos_small,
+        POS_OVER: pos_over,
+    }
+
+
 def _read_term(leaves, field: str, text: bytes, positional: bool):
-    """(documents, weights, position gaps per posting) of ``text`` in ``field``, read
-    from Whoosh's blocks whole (private attributes of its W3 matcher, checked for)."""
+    """(documents, weights, position gaps and their count per posting, or ``None``) of
+    ``text`` in ``field``, read from Whoosh's blocks whole (private attributes of its
+    W3 matcher, checked for)."""
     ids: list[np.ndarray] = []
     weights: list[float] = []
     values: list[bytes] = []
@@ -107,150 +269,50 @@ def _read_term(leaves, field: str, text: bytes, positional: bool):
             matcher._i = matcher._blocklength
             matcher._next_block()
         ids.append(np.asarray(leaf_ids, dtype=np.int64) + offset)
-    gaps: list[list[int]] = []
-    if values:
-        # Each value's list of gaps is one pickled list: unpickle them all as one list.
-        gaps = pickle.loads(b"\x80\x02(" + b"".join(map(_PICKLED_GAPS, values)) + b"l.")
     docs = np.concatenate(ids) if ids else _EMPTY
-    return docs, np.asarray(weights, dtype=np.float32), gaps
+    gaps, counts = value_gaps(values) if positional else (None, None)
+    return docs, np.asarray(weights, dtype=np.float32), gaps, counts
 
 
-def _encode(searcher: Searcher, terms: list[tuple[str, bytes]]) -> dict[str, np.ndarray]:
-    """The arrays of ``terms`` (``(field, text)`` in byte order), the table's first row
-    0 and the weights not yet narrowed (:func:`_narrowest`)."""
-    positional = _positional(searcher.schema, terms)
+def _read_chunk(searcher: Searcher, terms: list[tuple[str, bytes]], out: Path) -> None:
+    """Write the chunk of ``terms`` (``(field, text)`` in byte order), read from the
+    index, into ``out``."""
+    positional = {f: searcher.schema[f].format.supports("positions") for f, _ in terms}
     leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
-    keys: list[bytes] = []
-    table = [[0, 0, 0, 0, 0]]
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in FILES if name not in (KEYS, TABLE)}
-    for field, text in terms:
-        docs, weights, gaps = _read_term(leaves, field, text, positional[field])
-        doc_gaps, doc_over = _pack(np.diff(docs, prepend=0))
-        counts = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
-        if positional[field] and not np.array_equal(counts, weights):
-            raise ValueError(f"{field}: weights that are not term frequencies")
-        flat = np.fromiter(itertools.chain.from_iterable(gaps), dtype=np.int64)
-        pos_gaps, pos_over = _pack(flat)
-        key = field.encode() + b"\0" + text
-        keys.append(key)
-        last = table[-1]
-        table.append(
-            [
-                last[_KEY] + len(key),
-                last[_POSTING] + len(docs),
-                last[_DOC_OVER] + len(doc_over),
-                last[_POSITION] + len(pos_gaps),
-                last[_POS_OVER] + len(pos_over),
-            ]
-        )
-        parts[DOCS].append(doc_gaps)
-        parts[DOCS_OVER].append(doc_over)
-        parts[TF].append(weights)
-        parts[POS].append(pos_gaps)
-        parts[POS_OVER].append(pos_over)
-    return {
-        KEYS: np.frombuffer(b"".join(keys), dtype=np.uint8),
-        TABLE: np.asarray(table, dtype=np.int64).reshape(-1, 5),
-        DOCS: _joined(parts[DOCS], np.uint8),
-        DOCS_OVER: _joined(parts[DOCS_OVER], np.uint32),
-        TF: _joined(parts[TF], np.float32),
-        POS: _joined(parts[POS], np.uint8),
-        POS_OVER: _joined(parts[POS_OVER], np.uint32),
-    }
-
-
-def _positional(schema, terms: list[tuple[str, bytes]]) -> dict[str, bool]:
-    """Whether each field of ``terms`` keeps word positions."""
-    return {field: schema[field].format.supports("positions") for field in {f for f, _ in terms}}
-
-
-def _shares(terms: list[tuple[str, bytes]], reader, count: int) -> list[list[tuple[str, bytes]]]:
-    """``terms`` cut into ``count`` consecutive runs of about equal work: postings and
-    word positions to decode."""
-    positional = _positional(reader.schema, terms)
-
-    def work(field: str, text: bytes) -> int:
-        positions = reader.frequency(field, text) if positional[field] else 0
-        return 1 + reader.doc_frequency(field, text) + positions
-
-    sizes = np.fromiter(itertools.starmap(work, terms), dtype=np.int64)
-    ends = np.cumsum(sizes)
-    cuts = np.searchsorted(ends, ends[-1] * np.arange(1, count) / count)
-    bounds = [0, *(int(c) for c in cuts), len(terms)]
-    return [terms[a:b] for a, b in itertools.pairwise(bounds)]
-
-
-def _encode_forked(index: Path, share: list[tuple[str, bytes]], out: Path) -> int:
-    """Forks a process that encodes ``share`` into ``out``, opening the index in
-    ``index`` for itself (Whoosh's open files would share their offsets with this
-    process's); returns its pid."""
-    pid = os.fork()
-    if pid:
-        return pid
-    status = 1
-    try:
-        with whoosh_index.open_dir(str(index)).searcher() as searcher:
-            for name, array in _encode(searcher, share).items():
-                np.save(out / name, array, allow_pickle=False)
-        status = 0
-    except BaseException:  # noqa: BLE001 -- reported, and the parent fails the build
-        traceback.print_exc()
-    finally:
-        os._exit(status)
-
-
-def _join_encoded(chunks: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """One set of arrays from the encodings of consecutive runs of terms."""
-    tables = [chunks[0][TABLE]]
-    for chunk in chunks[1:]:
-        tables.append(chunk[TABLE][1:] + tables[-1][-1])
-    joined = {name: np.concatenate([c[name] for c in chunks]) for name in FILES if name != TABLE}
-    return {**joined, TABLE: np.concatenate(tables)}
+    with TermChunk(out) as chunk:
+        for field, text in terms:
+            chunk.add(field, text, *_read_term(leaves, field, text, positional[field]))
 
 
 def write_term_postings(
-    directory: Path,
-    searcher: Searcher,
-    fields: list[str],
-    processes: int = 1,
-    index: Path | None = None,
+    directory: Path, searcher: Searcher, fields: list[str], chunks: Path | None = None
 ) -> dict[str, Any]:
     """Write the arrays of every term of ``fields`` (see the module) into ``directory``;
     returns what ``derived.json`` records of them.
 
-    ``searcher`` searches the Whoosh index in ``index`` (default: ``directory``).  With
-    ``processes`` above 1, forked processes, each opening that index, encode
-    consecutive runs of the terms (each a share of the postings) side by side; the
-    arrays are the same.
+    With ``chunks``, a directory holding, for each segment of the index ``searcher``
+    searches, the chunk its writer saved under the segment's id (:meth:`TermChunk.save`,
+    the terms of exactly ``fields``), the arrays are joined from those; otherwise (or
+    when a segment has none) they are read from the index.  The arrays are the same.
     """
-    reader = searcher.reader()
-    terms = [(field, text) for field in sorted(fields) for text in reader.lexicon(field)]
-    keys = [field.encode() + b"\0" + text for field, text in terms]
-    if keys != sorted(keys):
-        raise ValueError("terms not in byte order")
-    shares = _shares(terms, reader, processes) if processes > 1 and terms else [terms]
+    leaves = [(leaf.reader().segment(), offset) for leaf, offset in searcher.leaf_searchers()]
+    saved = [chunks / s.segment_id() for s, _ in leaves] if chunks else []
     with tempfile.TemporaryDirectory(dir=directory) as tmp:
-        outs = [Path(tmp) / str(i) for i in range(len(shares))]
-        pids = []
-        try:
-            for share, out in zip(shares[1:], outs[1:], strict=True):
-                out.mkdir()
-                pids.append(_encode_forked(index or directory, share, out))
-            chunks = [_encode(searcher, shares[0])]
-        finally:
-            codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
-        if any(codes):
-            raise RuntimeError(f"term arrays: an encoding process failed (exit codes {codes})")
-        chunks += [{name: np.load(out / name) for name in FILES} for out in outs[1:]]
-        arrays = _join_encoded(chunks)
-    arrays[TF] = _narrowest(arrays[TF])
+        if saved and all((path / _CHUNK_TABLE).is_file() for path in saved):
+            offsets = [offset for _, offset in leaves]
+        else:
+            reader = searcher.reader()
+            terms = [(field, text) for field in sorted(fields) for text in reader.lexicon(field)]
+            saved, offsets = [Path(tmp)], [0]
+            _read_chunk(searcher, terms, Path(tmp))
+        arrays = join_chunks([(load_chunk(p), o) for p, o in zip(saved, offsets, strict=True)])
     for name, array in arrays.items():
         np.save(directory / name, np.ascontiguousarray(array), allow_pickle=False)
     return {"fields": sorted(fields), "files": list(FILES)}
 
 
 def _joined(parts: list[np.ndarray], dtype) -> np.ndarray:
-    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
 
 # -- serving -----------------------------------------------------------------------

@@ -45,6 +45,7 @@ import datetime as dt
 import errno
 import fcntl
 import hashlib
+import itertools
 import json
 import logging
 import multiprocessing
@@ -390,9 +391,12 @@ class _FieldTerms:
         """What ``field.index(text)`` gives."""
         return (item[:4] for item in self.terms(self.findall(text)))
 
-    def terms(self, tokens: list[str]) -> Iterator[tuple[bytes, int, float, bytes, list | None]]:
+    def terms(
+        self, tokens: list[str], encoded: bool = True
+    ) -> Iterator[tuple[bytes, int, float, bytes | None, list | None]]:
         """What ``field.index(text)`` gives, from the tokenizer's matches in ``text``,
-        each term with its positions too (``None`` in a field without)."""
+        each term with its positions too (``None`` in a field without); without
+        ``encoded``, a field's positions are not encoded as its values (``None``)."""
         memo = self.memo
         boost = self.boost
         if not self.positions:
@@ -419,7 +423,13 @@ class _FieldTerms:
                     poses.append(pos)
         encode = self.encode
         for word, poses in found.items():
-            yield word, len(poses), float(len(poses)) * boost, encode(poses), poses
+            yield (
+                word,
+                len(poses),
+                float(len(poses)) * boost,
+                encode(poses) if encoded else None,
+                poses,
+            )
 
 
 def _same_tokens(a: _FieldTerms | None, b: _FieldTerms | None) -> bool:
@@ -438,8 +448,9 @@ _LENGTH_OF_BYTE = [0] + [byte_to_length(code) for code in range(1, 256)]
 
 
 class _TermPostings:
-    """One term's postings in one segment, packed: documents, weights and values, and
-    the positions of each, one posting after another, where they were given."""
+    """One term's postings in one segment, packed: documents, weights and values, or,
+    where positions were given, the positions of each posting one after another, of
+    which its value is made when it is written (:meth:`value_list`)."""
 
     __slots__ = ("docs", "weights", "values", "ends", "positions")
 
@@ -453,24 +464,30 @@ class _TermPostings:
     def add(self, docnum: int, weight: float, value: bytes | None, positions=None) -> None:
         self.docs.append(docnum)
         self.weights.append(weight)
-        if value:
-            self.values += value
-        self.ends.append(len(self.values))
-        if positions is not None:
+        if positions is not None:  # the value is made of them, weights are their counts
             if self.positions is None:
                 self.positions = array("I")
             self.positions.extend(positions)
+            return
+        if value:
+            self.values += value
+        self.ends.append(len(self.values))
 
-    def value_list(self) -> list[bytes]:
-        """The values of the postings, one each (empty ones left out)."""
+    def value_list(self, encode: Callable | None = None) -> list[bytes]:
+        """The value of each posting: as given, or ``encode`` of its positions."""
+        positions = self.positions
+        if positions is not None:
+            if encode is None:
+                raise ValueError("postings kept as positions need their format's encode")
+            bounds = [0, *itertools.accumulate(map(int, self.weights))]
+            return [encode(positions[a:b]) for a, b in itertools.pairwise(bounds)]
         values, ends = bytes(self.values), self.ends
-        starts = [0, *ends[:-1]]
-        return [values[s:e] for s, e in zip(starts, ends, strict=True) if e > s]
+        return [values[a:b] for a, b in itertools.pairwise([0, *ends])]
 
-    def chunk_args(self, positional: bool) -> tuple:
+    def chunk_args(self, positional: bool, values: list[bytes]) -> tuple:
         """The arguments of :meth:`TermChunk.add` after the term: documents, weights
         and, in a field with ``positional`` values, the position gaps (and their count
-        per posting, when read from the values)."""
+        per posting, when read from ``values``, the :meth:`value_list`)."""
         docs = np.frombuffer(self.docs, dtype=self.docs.typecode)
         weights = np.frombuffer(self.weights, dtype=self.weights.typecode)
         if not positional:
@@ -478,7 +495,7 @@ class _TermPostings:
         if self.positions is not None:  # given with every posting, whose weight is its count
             positions = np.frombuffer(self.positions, dtype=self.positions.typecode)
             return docs, weights, position_gaps(positions, weights.astype(np.int64))
-        return docs, weights, *value_gaps(self.value_list())
+        return docs, weights, *value_gaps(values)
 
 
 class _TermPool:
@@ -497,6 +514,8 @@ class _TermPool:
         # Fields whose weights are a term's count in a document: kept as 32-bit floats
         # (exact below 2**24, and what Whoosh's blocks keep), half the memory of doubles.
         self.counts = frozenset(counts)
+        # The format's encode of each field whose postings are kept as positions.
+        self.encoders: dict[str, Callable] = {}
 
     @property
     def fieldnames(self) -> set[str]:
@@ -522,12 +541,11 @@ class _TermPool:
             terms = self.fields[field]
             for text in sorted(terms):
                 postings = terms[text]
-                values, start = bytes(postings.values), 0
-                for docnum, weight, end in zip(
-                    postings.docs, postings.weights, postings.ends, strict=True
+                values = postings.value_list(self.encoders.get(field))
+                for docnum, weight, value in zip(
+                    postings.docs, postings.weights, values, strict=True
                 ):
-                    yield field, text, docnum, weight, values[start:end]
-                    start = end
+                    yield field, text, docnum, weight, value
 
     def cleanup(self) -> None:
         self.fields = {}
@@ -578,10 +596,12 @@ class _BuildWriter(SegmentWriter):
             if field.indexed and (fast := _FieldTerms.of(field)) is not None:
                 self._fast[name] = fast
         self.pool = _TermPool(name for name, fast in self._fast.items() if fast.boost == 1.0)
-        # Positions are kept where a chunk needs them and a posting's weight is its count.
+        # Positions are kept where a chunk needs them and a posting's weight is its
+        # count, instead of their encoded values (made when the segment is written).
         self._kept = frozenset(
             name for name in self.pool.counts & self._chunked if self._fast[name].positions
         )
+        self.pool.encoders = {name: self._fast[name].encode for name in self._kept}
         self._length_bytes: dict[str, bytearray] = {}
         # A token list is shared only between fields whose tokenizers find the same tokens.
         self._joined = {
@@ -640,11 +660,12 @@ class _BuildWriter(SegmentWriter):
                         found = self._tokens(name, fields, tokens)
                         if name in self._counted:
                             self._raw_words.update(found)
-                        items = fast.terms(found)
+                        kept = name in self._kept
+                        items = fast.terms(found, encoded=not kept)
                     else:
+                        kept = False
                         items = (item + (None,) for item in field.index(value))
                     scorable = field.scorable
-                    kept = name in self._kept
                     for tbytes, freq, weight, vbytes, positions in items:
                         if scorable:
                             length += freq
@@ -686,6 +707,7 @@ class _BuildWriter(SegmentWriter):
         dropped once written."""
         writer = self.fieldwriter
         positional = self.schema[name].format.supports("positions")
+        encode = self.pool.encoders.get(name)
         codes = self._length_bytes.get(name, b"")
         lengths = [_LENGTH_OF_BYTE[c] for c in codes]
         lengths += [0] * (self.docnum - len(lengths))
@@ -694,19 +716,19 @@ class _BuildWriter(SegmentWriter):
         for text in sorted(terms):
             postings = terms.pop(text)
             writer.start_term(text)
+            values = postings.value_list(encode)
             if blocks is not None:
-                blocks.write(postings, lengths)
+                blocks.write(postings, values, lengths)
             else:
                 add = writer.add
-                values, start = bytes(postings.values), 0
-                for docnum, weight, end in zip(
-                    postings.docs, postings.weights, postings.ends, strict=True
+                for docnum, weight, value in zip(
+                    postings.docs, postings.weights, values, strict=True
                 ):
-                    add(docnum, weight, values[start:end], lengths[docnum])
-                    start = end
+                    add(docnum, weight, value, lengths[docnum])
             writer.finish_term()
             if chunk is not None:
-                chunk.add(name, text, *postings.chunk_args(positional))
+                chunk.add(name, text, *postings.chunk_args(positional, values))
+            del values
         writer.finish_field()
 
 
@@ -734,22 +756,20 @@ class _BlockWriter:
             return None
         return cls(post)
 
-    def write(self, postings: _TermPostings, lengths: list[int]) -> None:
+    def write(self, postings: _TermPostings, values: list[bytes], lengths: list[int]) -> None:
+        """Write ``postings``, whose values are ``values`` (one each)."""
         post, limit = self.post, self.limit
-        docs, weights, ends = postings.docs, postings.weights, postings.ends
-        values = bytes(postings.values)
+        docs, weights = postings.docs, postings.weights
         n = len(docs)
         for a in range(0, n, limit):
             b = min(a + limit, n)
             ids = docs[a:b]
             block_weights = weights[a:b]
-            bounds = ends[a:b]
-            starts = [ends[a - 1] if a else 0, *bounds[:-1]]
             filled = [x for x in map(lengths.__getitem__, ids) if x]
             top = max(block_weights)
             post._ids = ids
             post._weights = array("f", block_weights)
-            post._values = [values[s:e] for s, e in zip(starts, bounds, strict=True) if e > s]
+            post._values = [value for value in values[a:b] if value]
             post._maxweight = top if top > 0 else 0
             post._minlength = min(filled) if filled else None
             post._maxlength = max(filled) if filled else 0

@@ -17,7 +17,7 @@ import unicodedata
 from functools import cache, lru_cache
 
 import Stemmer
-from whoosh.analysis import Filter, RegexTokenizer, StemFilter
+from whoosh.analysis import Filter, KeywordAnalyzer, RegexTokenizer, StemFilter
 
 from indexer import stemmer_be, translit
 from indexer.languages import Lang
@@ -347,8 +347,9 @@ def _plain_word(token: str) -> str | None:
 
 
 def token_term(chain):
-    """For an analyser of this module, a function giving the term one raw token becomes
-    (``None`` when the chain drops it); ``None`` for any other analyser.
+    """For an analyser of this module (or Whoosh's comma-separated keywords, each match
+    stripped), a function giving the term one raw token becomes (``None`` when the chain
+    drops it); ``None`` for any other analyser.
 
     Each filter of these chains reads one token and nothing around it, so a text's terms
     are its tokenizer's matches, each mapped by this function, at the matches' positions:
@@ -363,6 +364,8 @@ def token_term(chain):
             return _keyed_word(_KEYERS[lang])
     if chain == plain_analyzer():
         return _plain_word
+    if chain == KeywordAnalyzer(commas=True):  # the schema's comma-separated keywords
+        return str.strip
     return None
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from functools import cache, lru_cache
+from itertools import accumulate
 
 import Stemmer
 from whoosh.analysis import Filter, KeywordAnalyzer, RegexTokenizer, StemFilter
@@ -389,20 +391,41 @@ def spans(text: str, lang: Lang | str, table=None) -> tuple[list[Span], list[Spa
     ``table`` (a generation's :class:`~indexer.wordtable.WordTable`) each distinct word
     is looked up in what the build analysed, and analysed here only when missing.
     """
+    return spans_of_texts([text], lang, table)[0]
+
+
+# The tokenizer's pattern as one group: ``split`` gives the words and what lies between
+# them, so every word's offsets are running sums of lengths (no match object a word).
+_WORD_SPLIT_RE = re.compile(f"({_WORD_RE.pattern})", _WORD_RE.flags)
+
+
+def spans_of_texts(
+    texts: Sequence[str], lang: Lang | str, table=None
+) -> list[tuple[list[Span], list[Span]]]:
+    """:func:`spans` of each of ``texts`` (one language), each distinct word of them all
+    normalised and analysed once (with ``table``: one look-up of them all)."""
     lang = Lang(lang)
-    found = [(m.start(), m.end(), normalise_word(m.group())) for m in _WORD_RE.finditer(text)]
-    distinct = {word for _, _, word in found if word}
+    pieces = [_WORD_SPLIT_RE.split(text) for text in texts]
+    normalised = {raw: normalise_word(raw) for parts in pieces for raw in parts[1::2]}
+    distinct = {word for word in normalised.values() if word}
     if table is not None:
         analysed = table.analysed(distinct, lang, lambda w: analysed_word(w, lang))
     else:
         analysed = {word: analysed_word(word, lang) for word in distinct}
-    terms: list[Span] = []
-    keys: list[Span] = []
-    for start, end, word in found:
-        if not word:
-            continue
-        term, key = analysed[word]
-        terms.append((start, end, term))
-        if key is not None:
-            keys.append((start, end, key))
-    return terms, keys
+    of_raw = {raw: analysed[word] if word else None for raw, word in normalised.items()}
+    out = []
+    for parts in pieces:
+        # parts: between, word, between, word, ..., between.
+        offsets = list(accumulate(map(len, parts), initial=0))
+        terms: list[Span] = []
+        keys: list[Span] = []
+        for start, end, raw in zip(offsets[1:-1:2], offsets[2::2], parts[1::2], strict=True):
+            found = of_raw[raw]
+            if found is None:
+                continue
+            term, key = found
+            terms.append((start, end, term))
+            if key is not None:
+                keys.append((start, end, key))
+        out.append((terms, keys))
+    return out

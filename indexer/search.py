@@ -46,7 +46,7 @@ from indexer.records import (
     SortOrder,
 )
 from indexer.recovery import Correction, Vocabulary, recover
-from indexer.snippets import make_snippet
+from indexer.snippets import make_snippet, tokenise_page
 from indexer.timeline import is_positional, positions_cached, positive_leaves, term_timeline
 
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
@@ -179,11 +179,16 @@ def _versions(gen: Generation, docnum: int) -> list[int]:
     return sorted((int(d) for d in same if d != docnum), key=lambda d: int(gen.langs[d]))
 
 
-def _hit(gen: Generation, docnum: int, score: float, plan: QueryPlan, others: list[int]) -> Hit:
-    stored = gen.searcher().stored_fields(docnum)
+def _summary(stored: dict) -> tuple[str, Lang]:
+    """The summary of a document (its ``stored`` fields) and its language."""
     lang = Lang(stored[schema.LANG])
+    return stored[schema.summary_field(lang)], lang
+
+
+def _hit(stored: dict, gen: Generation, score: float, plan: QueryPlan, others: list[int]) -> Hit:
+    """The hit of a document (its ``stored`` fields)."""
+    summary, lang = _summary(stored)
     terms = plan.snippet_terms(lang)
-    summary = stored[schema.summary_field(lang)]
     snippet = make_snippet(summary, lang, terms, gen.words)
     paragraph = paragraph_of_snippet(summary, snippet)
     anchor = paragraph.anchor if paragraph is not None else None
@@ -356,11 +361,19 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     if req.page > 1 and not page:
         pages = max(1, -(-total // req.per_page))
         raise QueryError("page", f"page {req.page} is past the last page ({pages})", "out_of_range")
+    searcher = gen.searcher()
+    stored = [searcher.stored_fields(d) for d, _, _ in page]
+    # The summaries the page's snippets mark words in, tokenised together: one look-up.
+    shown = (_summary(fields) for fields in stored)
+    tokenise_page(((text, lang) for text, lang in shown if plan.snippet_terms(lang)), gen.words)
     hits = tuple(
         replace(hit, passages=passage_hits(gen, planner, passages[hit_doc]))
         if hit_doc in passages
         else hit
-        for hit_doc, hit in ((d, _hit(gen, d, s, plan, others)) for d, s, others in page)
+        for hit_doc, hit in (
+            (d, _hit(fields, gen, s, plan, others))
+            for fields, (d, s, others) in zip(stored, page, strict=True)
+        )
     )
     timings["hits"] = time.perf_counter() - started
     timings["total"] = time.perf_counter() - started

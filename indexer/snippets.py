@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from indexer.analysis import normalise_word, spans
+from indexer.analysis import normalise_word, spans, spans_of_texts
 from indexer.languages import Lang
 from indexer.lru import LRUCache
 
@@ -75,19 +76,43 @@ def _tokenise(text: str, lang: Lang, table=None) -> tuple[tuple[Span, ...], tupl
     return tuple(terms), tuple(keys)
 
 
+def tokenise_page(texts: Iterable[tuple[str, Lang]], table=None) -> None:
+    """Tokenise the ``(text, lang)`` a page of hits will show, those not cached yet all
+    at once per language (:func:`~indexer.analysis.spans_of_texts`: each distinct word
+    analysed, or looked up in ``table``, once for the page rather than once a text), and
+    keep them for :func:`make_snippet`."""
+    missing: dict[Lang, list[str]] = {}
+    for text, lang in texts:
+        if not _TOKENS.peek((text, lang)) and text not in missing.get(lang, ()):
+            missing.setdefault(lang, []).append(text)
+    for lang, group in missing.items():
+        for text, (terms, keys) in zip(group, spans_of_texts(group, lang, table), strict=True):
+            _TOKENS.put((text, lang), (tuple(terms), tuple(keys)))
+
+
 def _matches(text: str, lang: Lang, terms: Terms, table=None) -> list[Span]:
     """(start, end, term) of every token of ``text`` to mark."""
     spans: dict[int, Span] = {}
     index_terms, keys = _tokens(text, lang, table)
-    for start, end, term in index_terms:
-        if term in terms.terms or any(term.startswith(p) for p in terms.prefixes):
-            spans[start] = (start, end, term)
+    # Whether a term is marked is decided once per distinct term, not once per token.
+    prefixes = tuple(terms.prefixes)
+    marked = {
+        term
+        for term in {span[2] for span in index_terms}
+        if term in terms.terms or (prefixes and term.startswith(prefixes))
+    }
+    if marked:
+        for span in index_terms:
+            if span[2] in marked:
+                spans[span[0]] = span
     # A query expanded by the glossary has dozens of phrases: each is looked for only
     # where its first word is.
     words = [t[2] for t in index_terms] if terms.phrases else []
+    firsts = {phrase[0] for phrase in terms.phrases if phrase}
     where: dict[str, list[int]] = {}
     for i, word in enumerate(words):
-        where.setdefault(word, []).append(i)
+        if word in firsts:
+            where.setdefault(word, []).append(i)
     for phrase in terms.phrases:
         n = len(phrase)
         for i in where.get(phrase[0], ()) if n else ():

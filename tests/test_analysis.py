@@ -18,6 +18,7 @@ from indexer.analysis import (
     normalise,
     normalise_word,
     spans,
+    spans_of_texts,
     stem,
     words,
 )
@@ -306,6 +307,12 @@ def test_spans_are_the_analysers_tokens_on_the_corpus() -> None:
 @given(st.text(max_size=80), st.sampled_from(ALL_LANGS))
 def test_spans_are_the_analysers_tokens(text: str, lang: Lang) -> None:
     assert spans(text, lang) == _whoosh_spans(text, lang)
+
+
+@given(st.lists(st.text(max_size=60), max_size=5), st.sampled_from(ALL_LANGS))
+def test_spans_of_several_texts_are_each_ones_analysers_tokens(texts, lang: Lang) -> None:
+    # A page's summaries share their words' analysis; each keeps its own offsets.
+    assert spans_of_texts(texts, lang) == [_whoosh_spans(text, lang) for text in texts]
 
 
 # Latin and Cyrillic letters of both cases (ё, ў, і, ѐ, ѝ included), Latin look-alikes,

@@ -7,7 +7,16 @@ from hypothesis import strategies as st
 
 from indexer.analysis import analyze, normalise_word
 from indexer.languages import Lang
-from indexer.snippets import FUNCTION_WORDS, Terms, _matches, _runs, _tokens
+from indexer.snippets import (
+    _TOKENS,
+    FUNCTION_WORDS,
+    Terms,
+    _matches,
+    _runs,
+    _tokenise,
+    _tokens,
+    tokenise_page,
+)
 
 WORDS = ["court", "criminal", "international", "office", "rights", "human", "the", "un"]
 
@@ -42,3 +51,14 @@ def test_phrases_are_marked_wherever_they_are_whole(text, words, names) -> None:
     single = frozenset(t for w in words for t in analyze(w, Lang.EN))
     terms = Terms(single, frozenset(), frozenset(), phrases)
     assert _matches(text, Lang.EN, terms) == _marked_by_trying_every_position(text, terms)
+
+
+def test_a_page_tokenised_together_gives_each_summary_its_own_tokens() -> None:
+    texts = [("Torture of the detained, tortured again.", Lang.EN), ("Катаванні і пыткі.", Lang.BE)]
+    texts += [("Пытки и задержания.", Lang.RU), ("The court; the Court.", Lang.EN)]
+    _TOKENS.clear()
+    tokenise_page(texts)
+    assert len(_TOKENS) == len(texts)
+    for text, lang in texts:
+        kept = _TOKENS.get((text, lang))
+        assert kept == _tokenise(text, lang)

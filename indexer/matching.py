@@ -49,7 +49,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from indexer.derived import Derived, field_lengths, scored_fields
-from indexer.docsets import intersect, union_sum
+from indexer.docsets import intersect, union_parts
 from indexer.lru import LRUCache
 from indexer.ranking import SameReport, Versions
 from indexer.termpostings import TermPostings
@@ -413,7 +413,7 @@ def _union(parts: list[Matches]) -> Matches:
         return _EMPTY_DOCS, _EMPTY_SCORES
     if len(parts) == 1:
         return parts[0]
-    return union_sum(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+    return union_parts(parts)
 
 
 def evaluate(

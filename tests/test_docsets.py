@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.docsets import distinct, intersect, sort_unique, union_sum
+from indexer.docsets import distinct, intersect, sort_unique, union_parts, union_sum
 
 _DOCS = st.sets(st.integers(0, 3000), max_size=400).map(
     lambda s: np.array(sorted(s), dtype=np.int64)
@@ -55,3 +56,29 @@ def test_sort_unique_is_a_stable_argsort(values, random) -> None:
     got_docs, got_scores = sort_unique(docs, scores)
     assert got_docs.tolist() == docs[order].tolist()
     assert got_scores.tolist() == scores[order].tolist()
+
+
+_PART = st.dictionaries(st.integers(0, 3000), st.floats(-1e6, 1e6), max_size=200).map(
+    lambda d: (np.array(sorted(d), dtype=np.int64), np.array([d[k] for k in sorted(d)]))
+)
+
+
+@given(st.lists(_PART, max_size=6), st.lists(_PART, max_size=6))
+def test_union_parts_is_union_sum_of_the_parts_and_leaves_its_tables_clean(parts, later) -> None:
+    # Two unions in a row on the same thread's tables: the second sees nothing of the first.
+    for each in (parts, later):
+        docs = np.concatenate([p[0] for p in each]) if each else np.zeros(0, dtype=np.int64)
+        scores = np.concatenate([p[1] for p in each]) if each else np.zeros(0)
+        want_docs, want_sums = union_sum(docs, scores)
+        got_docs, got_sums = union_parts(each)
+        assert got_docs.tolist() == want_docs.tolist() and got_sums.tolist() == want_sums.tolist()
+        assert got_docs.dtype == want_docs.dtype
+
+
+def test_a_failed_union_leaves_no_marks_for_the_next() -> None:
+    good = (np.array([1, 5], dtype=np.int64), np.array([1.0, 2.0]))
+    bad = (np.array([2, 3, 4], dtype=np.int64), np.array([1.0, 2.0]))  # scores do not fit
+    with pytest.raises(ValueError):
+        union_parts([good, bad])
+    got_docs, got_sums = union_parts([(np.array([7], dtype=np.int64), np.array([3.0]))])
+    assert got_docs.tolist() == [7] and got_sums.tolist() == [3.0]

@@ -21,9 +21,11 @@ import numpy as np
 import numpy.ma  # noqa: F401, E402
 
 _EMPTY = np.zeros(0, dtype=np.intp)
-# Past this many binary-search steps per table slot, a table indexed by document number
-# is faster than searching (measured: a 100,000-slot table costs about 0.3 ms).
-_TABLE_WHEN = 16
+# When the longer array has fewer than this many documents per document of the shorter,
+# a table indexed by document number (written for each of the longer, read for each of
+# the shorter) is faster than a binary search of the longer for each of the shorter
+# (measured: 2,500 documents in 30,000, 43 us against 93 us).
+_TABLE_WHEN = 24
 
 
 class _Tables(threading.local):
@@ -68,15 +70,16 @@ def intersect(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return here, there
     if not len(a):
         return _EMPTY, _EMPTY
-    size = int(max(a[-1], b[-1])) + 1
-    if len(a) * _TABLE_WHEN > size:
-        with _tables(size) as tables:
-            member, where = tables.marks, tables.where
-            member[b] = True
-            here = np.flatnonzero(member[a])
-            member[b] = False
+    if len(b) < len(a) * _TABLE_WHEN:
+        # Each of b's documents writes its place in a table, each of a's reads one there:
+        # a place left by another call, or never written, is garbage (clipped to b) and
+        # tells itself apart, since b does not hold that document there.
+        with _tables(int(max(a[-1], b[-1])) + 1) as tables:
+            where = tables.where
             where[b] = np.arange(len(b), dtype=np.intp)
-            return here, where[a[here]]
+            at = where[a]
+        found = np.flatnonzero(b.take(at, mode="clip") == a)
+        return found, at[found]
     at = np.searchsorted(b, a)
     found = b[np.minimum(at, len(b) - 1)] == a
     return np.flatnonzero(found), at[found]

@@ -349,12 +349,19 @@ class _Evaluator:
                 docs = self.postings.whoosh_docs(query, self.searcher)
         # Each word's BM25 (as a Term of it scores) in the phrase's documents only.
         scores = np.zeros(len(docs))
-        lengths, mean = self.postings.lengths(field, self.searcher)
         for word, (word_docs, tf) in zip(words, postings, strict=True):
             here, there = intersect(docs, word_docs)
-            at = docs[here]
+            if len(here) == len(docs) > 0:
+                # Every document of the phrase holds the word (always, unless the index
+                # is inconsistent): its scores are read from the word's own, computed
+                # once for every phrase naming it (a glossary name's variants share
+                # words) and for the word searched alone.  Element by element the same
+                # arithmetic, so the same scores.
+                scores += self._bm25(field, word)[1][there]
+                continue
+            lengths, mean = self.postings.lengths(field, self.searcher)
             scores[here] += bm25_scores(
-                self.searcher, field, word, tf[there], lengths[at], mean, len(word_docs)
+                self.searcher, field, word, tf[there], lengths[docs[here]], mean, len(word_docs)
             )
         return docs, scores
 

@@ -82,3 +82,13 @@ def test_a_failed_union_leaves_no_marks_for_the_next() -> None:
         union_parts([good, bad])
     got_docs, got_sums = union_parts([(np.array([7], dtype=np.int64), np.array([3.0]))])
     assert got_docs.tolist() == [7] and got_sums.tolist() == [3.0]
+
+
+def test_intersect_is_not_fooled_by_what_an_earlier_call_left_in_its_table() -> None:
+    # The first call writes the places of 10..19; the second's b holds none of them.
+    first = np.arange(10, 20, dtype=np.int64)
+    assert intersect(first, first)[0].tolist() == list(range(10))
+    a = np.array([10, 11, 30], dtype=np.int64)
+    b = np.array([30, 40], dtype=np.int64)
+    here, there = intersect(a, b)
+    assert here.tolist() == [2] and there.tolist() == [0]

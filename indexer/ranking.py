@@ -102,7 +102,19 @@ class Versions:
 
     def language_rank(self, docs: np.ndarray, reader: Lang) -> np.ndarray:
         """0 for the reader's language, then the others in a fixed order."""
-        return (self.langs[docs].astype(np.int64) - LANG_INDEX[reader]) % len(ALL_LANGS)
+        # Looked up per language (an integer modulo per document cost more than the rest
+        # of ranking a common word's matches).
+        return _LANGUAGE_RANKS[LANG_INDEX[reader]][self.langs[docs]]
+
+
+# _LANGUAGE_RANKS[reader][lang]: (lang - reader) modulo the number of languages.
+_LANGUAGE_RANKS = np.array(
+    [
+        [(lang - reader) % len(ALL_LANGS) for lang in range(len(ALL_LANGS))]
+        for reader in range(len(ALL_LANGS))
+    ],
+    dtype=np.int64,
+)
 
 
 def query_language(text: str, interface: Lang) -> Lang:

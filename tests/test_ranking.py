@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from indexer.languages import Lang
+from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
 from indexer.ranking import SIBLING_WEIGHT, Versions, query_language
 
 
@@ -36,3 +36,12 @@ def test_spreading_adds_the_other_versions_at_a_share_of_the_best() -> None:
     docs, scores = versions.spread(np.array([1, 2, 6]), np.array([4.0, 1.0, 3.0]))
     assert docs.tolist() == [0, 1, 2, 6]
     assert scores.tolist() == [4.0 * SIBLING_WEIGHT, 4.0, 4.0 * SIBLING_WEIGHT, 3.0]
+
+
+@pytest.mark.parametrize("reader", list(Lang))
+def test_language_rank_puts_the_reader_first_then_the_others_in_order(reader: Lang) -> None:
+    langs = np.array([0, 1, 2, 2, 1, 0], dtype=np.int8)
+    versions = Versions(np.array([0, 0, 0, 1, 1, 1]), langs)
+    docs = np.arange(len(langs))
+    expected = (langs.astype(np.int64) - LANG_INDEX[reader]) % len(ALL_LANGS)
+    assert versions.language_rank(docs, reader).tolist() == expected.tolist()

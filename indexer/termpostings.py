@@ -340,6 +340,13 @@ def _unpack(small: np.ndarray, over: np.ndarray) -> np.ndarray:
     return gaps
 
 
+def _running_sum(small: np.ndarray, over: np.ndarray) -> np.ndarray:
+    """The running sum of the gaps ``small`` and ``over`` code (see :func:`_pack`)."""
+    if not len(over):  # no gap escaped: the bytes are the gaps
+        return np.cumsum(small, dtype=np.int64)
+    return np.cumsum(_unpack(small, over))
+
+
 class TermPostings:
     """The arrays of :func:`write_term_postings`, memory-mapped (see the module)."""
 
@@ -378,7 +385,7 @@ class TermPostings:
         row, end = self._table[i], self._table[i + 1]
         small = self._docs[row[_POSTING] : end[_POSTING]]
         over = self._docs_over[row[_DOC_OVER] : end[_DOC_OVER]]
-        docs = np.cumsum(_unpack(small, over))
+        docs = _running_sum(small, over)
         return docs, self._tf[row[_POSTING] : end[_POSTING]].astype(np.float64)
 
     def positions(self, field: str, text: str, wanted: np.ndarray | None = None) -> np.ndarray:
@@ -390,12 +397,11 @@ class TermPostings:
         docs, tf = self._term(i)
         row, end = self._table[i], self._table[i + 1]
         small = self._pos[row[_POSITION] : end[_POSITION]]
-        gaps = _unpack(small, self._pos_over[row[_POS_OVER] : end[_POS_OVER]])
         counts = tf.astype(np.int64)
-        if len(gaps) != counts.sum():
+        if len(small) != counts.sum():
             raise ValueError(f"no positions of {text!r} in {field}")
         # Positions from the gaps, each document's own running sum.
-        total = np.cumsum(gaps)
+        total = _running_sum(small, self._pos_over[row[_POS_OVER] : end[_POS_OVER]])
         ends = np.cumsum(counts)
         before = np.concatenate([[0], total[ends[:-1] - 1]]) if len(ends) else _EMPTY
         positions = total - np.repeat(before, counts)

@@ -68,10 +68,13 @@ class Glossary:
         """The glossary of ``concepts`` from :meth:`tables` of the same concepts, in order."""
         glossary = cls.__new__(cls)
         glossary.concepts = list(concepts)
+        # A dict of the languages by code: calling the enum for each of a thousand names
+        # was half of loading the tables in a fresh process's first search.
+        langs = {lang.value: lang for lang in Lang}
         glossary._by_key = {
-            (Lang(lang), tuple(key)): glossary.concepts[i] for lang, key, i in tables["names"]
+            (langs[lang], tuple(key)): glossary.concepts[i] for lang, key, i in tables["names"]
         }
-        glossary._homonyms = {(Lang(lang), tuple(key)) for lang, key in tables["homonyms"]}
+        glossary._homonyms = {(langs[lang], tuple(key)) for lang, key in tables["homonyms"]}
         glossary.max_words = int(tables["max_words"])
         return glossary
 

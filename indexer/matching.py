@@ -221,6 +221,9 @@ class _Evaluator:
         self.doc_count = gen.doc_count
         self.out_of_time = False
         self.leaves = 0
+        # (field, word) of the words more than one phrase of the query holds (see
+        # _score_phrase); set by evaluate().
+        self.shared: frozenset[tuple[str, str]] = frozenset()
 
     def _clock(self) -> None:
         # The first leaf is always evaluated, so that a search past its time limit still
@@ -351,12 +354,14 @@ class _Evaluator:
         scores = np.zeros(len(docs))
         for word, (word_docs, tf) in zip(words, postings, strict=True):
             here, there = intersect(docs, word_docs)
-            if len(here) == len(docs) > 0:
+            if len(here) == len(docs) > 0 and (
+                (field, word) in self.shared or self.postings.cache.peek(("bm25", field, word))
+            ):
                 # Every document of the phrase holds the word (always, unless the index
-                # is inconsistent): its scores are read from the word's own, computed
-                # once for every phrase naming it (a glossary name's variants share
-                # words) and for the word searched alone.  Element by element the same
-                # arithmetic, so the same scores.
+                # is inconsistent), and other phrases of the query hold it too (a
+                # glossary name's variants share words) or it was searched alone: its
+                # scores are read from the word's own, computed once for them all.
+                # Element by element the same arithmetic, so the same scores.
                 scores += self._bm25(field, word)[1][there]
                 continue
             lengths, mean = self.postings.lengths(field, self.searcher)
@@ -423,6 +428,19 @@ def _union(parts: list[Matches]) -> Matches:
     return union_parts(parts)
 
 
+def _shared_words(query: wq.Query) -> frozenset[tuple[str, str]]:
+    """(field, word) of each word that several phrases of ``query`` hold."""
+    seen: set[tuple[str, str]] = set()
+    shared: set[tuple[str, str]] = set()
+    leaves = [query] if query.is_leaf() else query.leaves()
+    for leaf in leaves:
+        if isinstance(leaf, wq.Phrase):
+            for word in set(leaf.words):
+                key = (leaf.fieldname, word)
+                (shared if key in seen else seen).add(key)
+    return frozenset(shared)
+
+
 def evaluate(
     gen: Generation, query: wq.Query, deadline: float, versions: Versions | None = None
 ) -> tuple[Matches, bool]:
@@ -436,6 +454,7 @@ def evaluate(
     deadline (a :func:`time.monotonic` value) passed and the result is partial.
     """
     evaluator = _Evaluator(gen, deadline, versions)
+    evaluator.shared = _shared_words(query)
     try:
         matches = evaluator.evaluate(query)
     except OutOfTime:

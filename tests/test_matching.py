@@ -13,7 +13,7 @@ from whoosh import query as wq
 from indexer import schema
 from indexer.index import SearchIndex
 from indexer.languages import Lang
-from indexer.matching import evaluate
+from indexer.matching import _shared_words, evaluate
 from indexer.query import plan_query
 
 FAR = 1e12  # a deadline that never passes
@@ -275,3 +275,17 @@ def test_the_idf_from_a_term_s_postings_is_whoosh_s(generation):
             assert given.tolist() == asked.tolist(), (field, text)
             checked += 1
     assert checked > 1000
+
+
+def test_shared_words_are_those_several_phrases_of_a_field_hold() -> None:
+    query = wq.Or(
+        [
+            wq.Phrase("summary_en", ["human", "right", "offic"]),
+            wq.Phrase("summary_en", ["un", "human", "right"]),
+            wq.Phrase("title_en", ["un", "human"]),
+            wq.Term("summary_en", "offic"),
+        ]
+    )
+    expected = {("summary_en", "human"), ("summary_en", "right")}
+    assert _shared_words(query) == expected
+    assert _shared_words(wq.Phrase("summary_en", ["the", "the"])) == frozenset()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -157,12 +158,16 @@ def _best_window(text: str, marks: list[tuple[int, int, str]]) -> tuple[int, int
     sentences = _passages(text)
     best = (sentences[0][0], sentences[0][1]) if sentences else (0, len(text))
     best_score = -1
+    # Marks are tokens, which do not overlap: sorted by start, they are sorted by end too,
+    # and those inside a window are a slice.
+    starts = [m[0] for m in marks]
+    ends = [m[1] for m in marks]
     for i, (start, _) in enumerate(sentences):
         end = sentences[i][1]
         # Two sentences when the first is short.
         if end - start < MAX_CHARS // 2 and i + 1 < len(sentences):
             end = sentences[i + 1][1]
-        inside = [m for m in marks if start <= m[0] and m[1] <= end]
+        inside = marks[bisect_left(starts, start) : bisect_right(ends, end)]
         score = len(_concepts(text, inside))
         if score > best_score:
             best, best_score = (start, end), score

@@ -10,8 +10,11 @@ from indexer.languages import Lang
 from indexer.snippets import (
     _TOKENS,
     FUNCTION_WORDS,
+    MAX_CHARS,
     Terms,
+    _best_window,
     _matches,
+    _passages,
     _runs,
     _tokenise,
     _tokens,
@@ -62,3 +65,32 @@ def test_a_page_tokenised_together_gives_each_summary_its_own_tokens() -> None:
     for text, lang in texts:
         kept = _TOKENS.get((text, lang))
         assert kept == _tokenise(text, lang)
+
+
+def _best_window_by_filtering(text: str, marks: list) -> tuple[int, int]:
+    """The best window, each window's marks found by testing every mark (the plain rule)."""
+    sentences = _passages(text)
+    best = (sentences[0][0], sentences[0][1]) if sentences else (0, len(text))
+    best_score = -1
+    for i, (start, end) in enumerate(sentences):
+        if end - start < MAX_CHARS // 2 and i + 1 < len(sentences):
+            end = sentences[i + 1][1]
+        inside = [m for m in marks if start <= m[0] and m[1] <= end]
+        score = len({tuple(m[2] for m in run) for run in _runs(text, inside)})
+        if score > best_score:
+            best, best_score = (start, end), score
+    return best
+
+
+@given(
+    sentences=st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=1, max_size=30).map(" ".join), max_size=8
+    ),
+    words=st.sets(st.sampled_from(WORDS), max_size=3),
+)
+@settings(max_examples=200, deadline=None)
+def test_the_best_window_is_the_one_showing_most_concepts(sentences, words) -> None:
+    text = ". ".join(sentences)
+    single = frozenset(t for w in words for t in analyze(w, Lang.EN))
+    marks = _matches(text, Lang.EN, Terms(single, frozenset(), frozenset()))
+    assert _best_window(text, marks) == _best_window_by_filtering(text, marks)

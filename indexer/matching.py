@@ -117,10 +117,17 @@ class Postings:
         return result
 
     def term(self, field: str, text: str, searcher: Searcher) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, term frequencies) of ``text`` in ``field``."""
-        return self.cache.get_or_compute(
+        """(docnums, term frequencies as float64) of ``text`` in ``field``.
+
+        From the term arrays, the frequencies are kept as the arrays store them (a view
+        of the memory-mapped file) and made float64 on each call: a first search keeps
+        no float64 copy of every term's frequencies in new memory, most of which its
+        BM25 scores (cached) make useless.
+        """
+        docs, weights = self.cache.get_or_compute(
             ("term", field, text), lambda: self._read_term(field, text, searcher)
         )
+        return docs, weights.astype(np.float64, copy=False)
 
     def arrays(self, field: str) -> TermPostings | None:
         """The build's term arrays (:mod:`indexer.termpostings`) when they cover ``field``."""
@@ -130,7 +137,7 @@ class Postings:
     def _read_term(self, field: str, text: str, searcher: Searcher):
         arrays = self.arrays(field)
         if arrays is not None:
-            return arrays.term(field, text)
+            return arrays.term(field, text, stored=True)
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         for leaf, offset in self._leaves(searcher):

@@ -374,19 +374,22 @@ class TermPostings:
         i = bisect.bisect_left(self._keys, key)
         return i if i < len(self._keys) and self._keys[i] == key else None
 
-    def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(sorted documents, weights as float64) of ``text`` in a covered ``field``."""
+    def term(self, field: str, text: str, stored: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted documents, weights as float64) of ``text`` in a covered ``field``;
+        with ``stored``, the weights as the arrays keep them (exact in float64, no copy)."""
         i = self._row(field, text)
         if i is None:
             return _EMPTY, _EMPTY_F
-        return self._term(i)
+        docs, weights = self._term(i)
+        return docs, weights if stored else weights.astype(np.float64)
 
     def _term(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, weights as stored) of the term in row ``i``."""
         row, end = self._table[i], self._table[i + 1]
         small = self._docs[row[_POSTING] : end[_POSTING]]
         over = self._docs_over[row[_DOC_OVER] : end[_DOC_OVER]]
         docs = _running_sum(small, over)
-        return docs, self._tf[row[_POSTING] : end[_POSTING]].astype(np.float64)
+        return docs, self._tf[row[_POSTING] : end[_POSTING]]
 
     def positions(self, field: str, text: str, wanted: np.ndarray | None = None) -> np.ndarray:
         """Every occurrence of ``text`` in ``field`` (in the sorted documents ``wanted``,

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.facets import _unique_reports, _year_counts
+from indexer.facets import _topic_counts, _unique_reports, _year_counts
 
 
 @given(
@@ -36,3 +36,12 @@ def test_year_counts_are_np_unique_s(years) -> None:
     expected = {int(v): int(c) for v, c in zip(values, counts, strict=True)}
     assert _year_counts(column) == expected
     assert list(_year_counts(column)) == sorted(expected)
+
+
+@given(st.lists(st.lists(st.booleans(), min_size=4, max_size=4), min_size=1, max_size=60))
+def test_topic_counts_are_the_column_sums_of_the_documents_rows(rows) -> None:
+    matrix = np.array(rows, dtype=bool)
+    subset = np.arange(0, len(rows), 2)
+    got = _topic_counts(matrix, subset)
+    want = matrix[subset].sum(axis=0)
+    assert got.dtype == want.dtype and got.tolist() == want.tolist()

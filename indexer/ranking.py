@@ -97,7 +97,7 @@ class Versions:
         best = np.zeros(self.report_count)
         np.maximum.at(best, reports, scores)
         top = best[reports]
-        mine = self.language_rank(docs, reader) == 0
+        mine = self.langs[docs] == LANG_INDEX[reader]  # language_rank 0
         return np.where(mine & (scores >= LANGUAGE_MARGIN * top), top, scores)
 
     def language_rank(self, docs: np.ndarray, reader: Lang) -> np.ndarray:

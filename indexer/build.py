@@ -27,7 +27,8 @@ on a compound file copies its postings and stored fields into memory (``BufferFi
 over a ``BytesIO``), once per thread, where separate files are read in place.  Large
 corpora are indexed by one writer process per CPU, each writing its own segment of a run
 of consecutive reports sent to it in pickled batches; the writers are forked before the
-corpus is loaded, so that none of them maps it (the resident memory of a process forked
+corpus is loaded (and parse a share of its report files meanwhile), so that none of them
+maps it (the resident memory of a process forked
 after the load counts every page of the corpus it inherits); the segments are not merged
 (Whoosh's merge is a third of a large build and searching a few segments costs about the
 same as searching one).
@@ -58,7 +59,7 @@ import threading
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import schema
 from indexer.analysis import normalise_word, plain_analyzer, token_term
-from indexer.corpus import Corpus, Report, load_corpus
+from indexer.corpus import Corpus, Parsed, Report, load_corpus, parse_reports
 from indexer.derived import scored_fields, write_derived
 from indexer.fulltext import FullTextInfo, extract_all, write_passages
 from indexer.languages import ALL_LANGS
@@ -826,16 +827,21 @@ def _index_part(ix, reports: Iterable[Report], added: Callable) -> Any:
 
 
 def _worker(commands, results) -> None:
-    """A writer process, forked before the corpus is loaded: opens the index it is sent,
-    indexes the batches of reports it is sent (pickled), sends the words it counted,
-    waits for the word to write (with the whole corpus's vocabulary for the first
-    segment), sends the segment.  A closed command pipe ends it (the build failed)."""
+    """A writer process, forked before the corpus is loaded: parses the report files it
+    is sent while the corpus is loaded (:meth:`_Writers.parse`), opens the index it is
+    sent, indexes the batches of reports it is sent (pickled), sends the words it
+    counted, waits for the word to write (with the whole corpus's vocabulary for the
+    first segment), sends the segment.  A closed command pipe ends it (the build
+    failed)."""
     writer = None
     try:
-        what, directory = commands.recv()
+        what, value = commands.recv()
+        while what == "parse":
+            results.send(("parsed", parse_reports(*value)))
+            what, value = commands.recv()
         if what != "open":
             return
-        writer = _new_writer(whoosh_index.open_dir(directory))
+        writer = _new_writer(whoosh_index.open_dir(value))
         while (message := commands.recv())[0] == "reports":
             results.send(("added", _add_reports(writer, message[1])))
         if message[0] != "end":
@@ -893,6 +899,20 @@ class _Writers:
 
     def __len__(self) -> int:
         return len(self.tasks)
+
+    def parse(self, paths: Sequence[Path], topic_ids: Collection[str]) -> list[Parsed]:
+        """:func:`indexer.corpus.parse_reports` of ``paths``, shared between these
+        processes and this one (which would otherwise wait for the corpus to load):
+        consecutive runs of files, the results in the order of ``paths``."""
+        count = len(self) + 1
+        bounds = [len(paths) * i // count for i in range(count + 1)]
+        runs = [paths[a:b] for a, b in itertools.pairwise(bounds)]
+        for channel, run in zip(self.commands, runs[1:], strict=True):
+            channel.send(("parse", (list(run), sorted(topic_ids))))
+        parsed = parse_reports(runs[0], topic_ids)
+        for channel in self.results:
+            parsed += _receive(channel)[1]
+        return parsed
 
     def close(self) -> None:
         """End every writer process still running (a finished build has ended them)."""
@@ -1116,7 +1136,7 @@ def build_index(
 
 
 def _build(corpus_dir, out_dir, if_stale, progress, notice, started, writers) -> BuildInfo:
-    corpus = load_corpus(corpus_dir)
+    corpus = load_corpus(corpus_dir, parse=writers.parse if writers else parse_reports)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     corpus_fingerprint = fingerprint(corpus_dir)

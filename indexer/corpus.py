@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -336,13 +336,34 @@ def _load_report(path: Path, problems: list[CorpusProblem], topic_ids: set[str])
     )
 
 
-def load_corpus(directory: str | Path, *, require_reports: bool = True) -> Corpus:
+Parsed = tuple[Report | None, list[CorpusProblem]]  # a report file's report and problems
+
+
+def parse_reports(paths: Sequence[Path], topic_ids: Collection[str]) -> list[Parsed]:
+    """Each report file of ``paths`` parsed and checked on its own: its report (``None``
+    when it has problems) and its problems, in the order of ``paths``."""
+    parsed = []
+    topics = set(topic_ids)
+    for path in paths:
+        problems: list[CorpusProblem] = []
+        parsed.append((_load_report(path, problems, topics), problems))
+    return parsed
+
+
+def load_corpus(
+    directory: str | Path,
+    *,
+    require_reports: bool = True,
+    parse: Callable[[Sequence[Path], Collection[str]], list[Parsed]] = parse_reports,
+) -> Corpus:
     """Load and validate the corpus in ``directory``.
 
     Raises :class:`CorpusError` listing every problem found (file, line, field, message);
     a corpus that loads is consistent: every report has a text in at least one language,
     known topics, a unique number and only full-report files that exist.  With
     ``require_reports=False`` a corpus without reports (before a first import) loads.
+    ``parse`` parses the report files (:func:`parse_reports`, or the same shared
+    between processes: the build's); what is checked across files is checked here.
     """
     root = Path(directory)
     problems: list[CorpusProblem] = []
@@ -363,8 +384,8 @@ def load_corpus(directory: str | Path, *, require_reports: bool = True) -> Corpu
     paths = sorted((root / "reports").glob("*.yaml")) if (root / "reports").is_dir() else []
     if (root / "reports").is_dir() and not paths and require_reports:
         problems.append(CorpusProblem(str(root / "reports"), None, None, "no report files"))
-    for path in paths:
-        report = _load_report(path, problems, topic_ids)
+    for path, (report, found) in zip(paths, parse(paths, topic_ids), strict=True):
+        problems += found
         if report is None:
             continue
         if report.number in numbers:

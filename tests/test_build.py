@@ -16,7 +16,7 @@ from indexer import build
 from indexer.analysis import words
 from indexer.build import KEEP_GENERATIONS, build_index, is_stale
 from indexer.cli import main
-from indexer.corpus import load_corpus
+from indexer.corpus import load_corpus, parse_reports
 from indexer.errors import CorpusError, IndexUnavailable
 from indexer.index import SearchIndex
 from indexer.layout import current_generation, read_meta
@@ -108,16 +108,29 @@ def test_if_stale_skips_an_up_to_date_index_and_rebuilds_a_changed_one(
         ("topics.yaml", "id: torture", "id: Torture!"),
     ],
 )
+@pytest.mark.parametrize("writers", [1, 3])
 def test_a_bad_corpus_leaves_the_served_index_byte_for_byte_unchanged(
-    corpus: Path, tmp_path: Path, name: str, old: str, new: str
+    corpus: Path,
+    tmp_path: Path,
+    name: str,
+    old: str,
+    new: str,
+    writers: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if writers > 1:  # writer processes, which parse report files while the corpus loads
+        monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: set(range(writers)))
     out = tmp_path / "index"
     build_index(corpus, out)
     before = _tree_digest(out)
     path = corpus / name
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    with pytest.raises(CorpusError):
+    with pytest.raises(CorpusError) as raised:
         build_index(corpus, out)
+    with pytest.raises(CorpusError) as loaded:
+        load_corpus(corpus)
+    assert raised.value.problems == loaded.value.problems  # file, line, field, message
     assert _tree_digest(out) == before
     assert main(["build", "--corpus", str(corpus), "--out", str(out)]) == 1
     assert _tree_digest(out) == before
@@ -221,7 +234,9 @@ def test_writer_processes_are_forked_before_the_corpus_is_loaded(
 
     load = build.load_corpus
     monkeypatch.setattr(build._Writers, "__init__", writers)
-    monkeypatch.setattr(build, "load_corpus", lambda d: (events.append("load"), load(d))[1])
+    monkeypatch.setattr(
+        build, "load_corpus", lambda d, **kw: (events.append("load"), load(d, **kw))[1]
+    )
     info = build_index(corpus, tmp_path / "index")
     assert events == ["fork 2", "load"]
     assert len(list(info.path.glob("*.trm"))) == 2
@@ -238,3 +253,33 @@ def test_a_bad_corpus_ends_the_writer_processes_forked_for_it(
         build_index(corpus, tmp_path / "index")
     assert not multiprocessing.active_children()
     assert not list((tmp_path / "index").glob("gen-*"))
+
+
+@pytest.mark.parametrize("writers", [2, 3])
+def test_report_files_parsed_by_writer_processes_are_those_parsed_here(writers: int) -> None:
+    paths = sorted((ROOT / "corpus" / "reports").glob("*.yaml"))
+    topic_ids = {topic.id for topic in load_corpus(ROOT / "corpus").topics}
+    pool = build._Writers(writers)
+    try:
+        assert pool.parse(paths, topic_ids) == parse_reports(paths, topic_ids)
+    finally:
+        pool.close()
+
+
+def test_a_writer_process_failing_to_parse_fails_the_build_and_leaves_nothing(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
+    parent, parse = os.getpid(), build.parse_reports
+
+    def fails_in_a_writer(paths, topic_ids):
+        if os.getpid() != parent:
+            raise OSError("disk read error")
+        return parse(paths, topic_ids)
+
+    monkeypatch.setattr(build, "parse_reports", fails_in_a_writer)
+    with pytest.raises(RuntimeError, match="disk read error"):
+        build_index(corpus, tmp_path / "index")
+    assert not multiprocessing.active_children()
+    assert current_generation(tmp_path / "index") is None

@@ -98,28 +98,13 @@ def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return unique.astype(values.dtype, copy=False), rank[values]
 
 
-def union_sum(docs: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct ``docs`` (sorted) and the sum of each one's ``scores``, added in the
-    order given: ``unique, inverse = np.unique(docs, return_inverse=True)`` then
-    ``np.bincount(inverse, weights=scores)``.
-
-    Summed by document number (``np.bincount`` adds each bin's weights in the order
-    given, whatever the bins are numbered), then read at the distinct documents.
-    """
-    if not len(docs):
-        return docs[:0], np.zeros(0)
-    member = np.zeros(int(docs.max()) + 1, dtype=bool)
-    member[docs] = True
-    unique = np.flatnonzero(member)
-    sums = np.bincount(docs, weights=scores, minlength=len(member))
-    return unique.astype(docs.dtype, copy=False), sums[unique]
-
-
 def union_parts(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`union_sum` of the parts' documents and scores, each part's documents sorted
-    and unique: ``union_sum(np.concatenate(docs), np.concatenate(scores))``, summed in
-    the same order (part after part, from 0.0), the documents found on this thread's
-    reused tables (no table of sums: fewer new pages)."""
+    """The distinct documents of ``parts`` (sorted) and the sum of each one's scores,
+    each part's documents sorted and unique: with ``docs`` and ``scores`` the parts'
+    concatenated, ``unique, inverse = np.unique(docs, return_inverse=True)`` then
+    ``np.bincount(inverse, weights=scores)``, summed in the same order (part after part,
+    from 0.0); the documents are found on this thread's reused tables (no table of sums
+    by document number: fewer new pages)."""
     size = max((int(docs[-1]) + 1 for docs, _ in parts if len(docs)), default=0)
     if not size:
         return np.zeros(0, dtype=np.int64), np.zeros(0)

@@ -83,7 +83,7 @@ from indexer.languages import ALL_LANGS
 from indexer.layout import CURRENT, META, PASSAGES, current_generation, read_meta
 from indexer.manifest import VERIFIED, Stamper, check_files, read_manifest
 from indexer.months import report_months
-from indexer.termpostings import CHUNKS, TermChunk, position_gaps, value_gaps
+from indexer.termpostings import CHUNKS, TermChunk, run_gaps, value_gaps
 
 LOCK = ".lock"
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -495,7 +495,7 @@ class _TermPostings:
             return docs, weights
         if self.positions is not None:  # given with every posting, whose weight is its count
             positions = np.frombuffer(self.positions, dtype=self.positions.typecode)
-            return docs, weights, position_gaps(positions, weights.astype(np.int64))
+            return docs, weights, run_gaps(positions, weights.astype(np.int64))
         return docs, weights, *value_gaps(values)
 
 

@@ -92,17 +92,18 @@ def value_gaps(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return np.fromiter(itertools.chain.from_iterable(gaps), dtype=np.int64), counts
 
 
-def position_gaps(positions: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The gaps Whoosh keeps of ``positions`` (each posting's ascending positions, one
-    posting after another, ``counts`` of them each): a posting's first from 0, each
-    other from the one before."""
-    gaps = np.empty_like(positions)
-    if len(positions):
-        gaps[0] = positions[0]
-        # In an unsigned type a posting's first wraps around here, and is set below.
-        np.subtract(positions[1:], positions[:-1], out=gaps[1:])
+def run_gaps(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The gaps of ``values``, runs of ascending numbers one after another (``counts``
+    of them each: a posting's positions, a term's documents), each run's first from 0
+    and each other from the one before: Whoosh's position deltas, and the arrays'
+    document gaps."""
+    gaps = np.empty_like(values)
+    if len(values):
+        gaps[0] = values[0]
+        # In an unsigned type a run's first wraps around here, and is set below.
+        np.subtract(values[1:], values[:-1], out=gaps[1:])
     firsts = (np.cumsum(counts) - counts)[counts > 0]
-    gaps[firsts] = positions[firsts]
+    gaps[firsts] = values[firsts]
     return gaps
 
 
@@ -217,7 +218,7 @@ def join_chunks(chunks: list[tuple[dict[str, np.ndarray], int]]) -> dict[str, np
         parts["pos"].append(arrays["pos"][p:q])
     # Kept in 32 bits (a build's arrays are the largest it holds at once).
     postings = np.asarray(posting_ends, dtype=np.int64)
-    doc_gaps = position_gaps(_joined(parts.pop("docs"), np.uint32), np.diff(postings))
+    doc_gaps = run_gaps(_joined(parts.pop("docs"), np.uint32), np.diff(postings))
     doc_small, doc_over = _pack(doc_gaps)
     del doc_gaps
     pos_small, pos_over = _pack(_joined(parts.pop("pos"), np.uint32))
@@ -291,7 +292,7 @@ def write_term_postings(
     returns what ``derived.json`` records of them.
 
     With ``chunks``, a directory holding, for each segment of the index ``searcher``
-    searches, the chunk its writer saved under the segment's id (:meth:`TermChunk.save`,
+    searches, the chunk its writer saved under the segment's id (a :class:`TermChunk`,
     the terms of exactly ``fields``), the arrays are joined from those; otherwise (or
     when a segment has none) they are read from the index.  The arrays are the same.
     """

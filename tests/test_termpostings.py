@@ -146,8 +146,8 @@ def test_a_chunk_refuses_terms_out_of_order_and_positions_that_do_not_add_up(
                       np.array([1, 2, 3]), np.array([1, 2]))  # fmt: skip
 
 
-def test_position_gaps_restart_at_each_posting_in_unsigned_arrays() -> None:
+def test_run_gaps_restart_at_each_posting_in_unsigned_arrays() -> None:
     positions = np.array([4, 9, 2, 3, 0, 70000], dtype=np.uint32)
-    gaps = termpostings.position_gaps(positions, np.array([2, 0, 2, 2]))
+    gaps = termpostings.run_gaps(positions, np.array([2, 0, 2, 2]))
     assert gaps.dtype == np.uint32
     assert gaps.tolist() == [4, 5, 2, 1, 0, 70000]

@@ -45,7 +45,9 @@ from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
 from indexer.months import MonthMention, find_months
 from indexer.ranking import SameReport
+from indexer.readings import build_words
 from indexer.snippets import Terms
+from indexer.stopwords import is_stop_word
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 MIN_PREFIX = 2
@@ -96,6 +98,11 @@ class QueryPlan:
     ignored: list[str] = field(default_factory=list)
     # Only excluded words ("-torture"): every document except those, in date order.
     only_excluded: bool = False
+    # Stop words left out of what a document must hold, as typed (indexer.stopwords).
+    stopped: list[str] = field(default_factory=list)
+    # Each required part of the query (a word, a number, a name, a phrase, a month) with
+    # the text typed for it: what relaxed matching may leave out (indexer.relax).
+    parts: list[tuple[str, wq.Query]] = field(default_factory=list)
 
     def snippet_terms(self, lang: Lang) -> Terms:
         """What a snippet in ``lang`` marks for this query."""
@@ -120,16 +127,30 @@ def _text_clauses(lang: Lang, tokens: list[str], boost: float = 1.0) -> list[wq.
     return clauses
 
 
+text_clauses = _text_clauses  # for indexer.readings
+
+
 class _Malformed(Exception):
     """The parsed structure cannot be trusted; fall back to plain words."""
 
 
 class _Builder:
-    def __init__(self, plan: QueryPlan, glossary: Glossary | None, reader: IndexReader | None):
+    def __init__(
+        self,
+        plan: QueryPlan,
+        glossary: Glossary | None,
+        reader: IndexReader | None,
+        keep_stop: bool = False,
+    ):
         self.plan = plan
         self.glossary = glossary
         self.reader = reader
         self.leaves = 0
+        self.keep_stop = keep_stop  # the query is stop words only: search them
+
+    def part(self, text: str, query: wq.Query) -> None:
+        """Record ``query`` as a required part of the query, typed as ``text``."""
+        self.plan.parts.append((text, query))
 
     def _budget(self) -> bool:
         """Count one more word, phrase or prefix; False once the query has too many."""
@@ -311,6 +332,8 @@ class _Builder:
             query = self.month(mention, negated)
             if query is not None:
                 built.append(query)
+                if not negated:
+                    self.part(mention.text, query)
             i = mention.end
         built.extend(self.names_run(texts[i:], negated))
         return built
@@ -320,11 +343,11 @@ class _Builder:
         if not texts:
             return []
         if self.glossary is None:
-            return [q for q in (self.word(t, negated) for t in texts) if q is not None]
+            return self.plain_run(texts, negated)
         built: list[wq.Query] = []
         i = 0
         for match in self.glossary.find(texts):
-            built.extend(q for q in (self.word(t, negated) for t in texts[i : match.start]) if q)
+            built.extend(self.plain_run(texts[i : match.start], negated))
             if match.end - match.start == 1:
                 group = self.word(texts[match.start], negated)
             else:
@@ -338,9 +361,22 @@ class _Builder:
             expanded = self.expansion(texts[match.start : match.end], group, negated)
             if expanded is not None:
                 built.append(expanded)
+                if not negated:
+                    self.part(" ".join(texts[match.start : match.end]), expanded)
             i = match.end
-        built.extend(q for q in (self.word(t, negated) for t in texts[i:]) if q)
+        built.extend(self.plain_run(texts[i:], negated))
         return built
+
+    def plain_run(self, texts: list[str], negated: bool) -> list[wq.Query]:
+        """Queries for consecutive plain words outside glossary names: excluded ones
+        word by word; required ones read for stop words, numbers, ordinals and
+        abbreviations (:mod:`indexer.readings`)."""
+        if negated:
+            return [q for q in (self.word(t, negated) for t in texts) if q is not None]
+        for text in texts:
+            if text in OPERATORS or _SYNTAX_RE.search(text):
+                raise _Malformed(text)
+        return build_words(self, texts)
 
     # -- structure ------------------------------------------------------------------
 
@@ -355,9 +391,15 @@ class _Builder:
             original = self.phrase(text, ALL_LANGS, negated)
             if not negated:
                 self.plan.words.extend(words(text))
-            return self.concept(self.expansion(list(node.words), original, negated))
+            built = self.concept(self.expansion(list(node.words), original, negated))
+            if built is not None and not negated:
+                self.part(f'"{text}"', built)
+            return built
         if isinstance(node, wq.Prefix):
-            return self.concept(self.prefix(node.text, negated))
+            built = self.concept(self.prefix(node.text, negated))
+            if built is not None and not negated:
+                self.part(f"{node.text}*", built)
+            return built
         if isinstance(node, wq.Not):
             inner = self.build(node.query, negated=not negated)
             return wq.Not(inner) if inner is not None else None
@@ -474,6 +516,12 @@ def _balanced(text: str) -> bool:
     return depth == 0 and text.count('"') % 2 == 0
 
 
+def _stop_only(text: str) -> bool:
+    """Whether every word typed is a stop word ("who are we"): then they are searched."""
+    typed = [w for w in text.split() if w not in OPERATORS and words(w)]
+    return all(is_stop_word(w) for w in typed)
+
+
 def plan_query(
     text: str, glossary: Glossary | None = None, reader: IndexReader | None = None
 ) -> QueryPlan:
@@ -492,7 +540,7 @@ def plan_query(
     try:
         if not _balanced(text):
             raise _Malformed("unbalanced")
-        plan.query = _Builder(plan, glossary, reader).build(_parse(text))
+        plan.query = _Builder(plan, glossary, reader, _stop_only(text)).build(_parse(text))
     except _Malformed:
         plan = QueryPlan(fallback=True)
         typed = _SYNTAX_RE.sub(" ", text).split()
@@ -504,7 +552,7 @@ def plan_query(
         if "NOT" in typed:
             plain, excluded = plain + excluded, []
         excluded = [w for w in excluded if w not in plain]
-        builder = _Builder(plan, glossary, reader)
+        builder = _Builder(plan, glossary, reader, _stop_only(text))
         built = builder.terms_run(plain, negated=False)
         plan.query = (built[0] if len(built) == 1 else wq.And(built)) if built else None
         negatives = builder.terms_run(excluded, negated=True)

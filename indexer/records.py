@@ -235,6 +235,8 @@ class Hit:
     passages: tuple[PassageHit, ...] = ()  # best matching passages of its full report
     paragraph: int | None = None  # position of the summary paragraph holding the snippet
     anchor: str | None = None  # that paragraph's anchor (see indexer.paragraphs)
+    # A relaxed hit (see indexer.relax): the parts of the query it lacks, as typed.
+    missing: tuple[str, ...] = ()
 
     @property
     def year(self) -> int:
@@ -262,6 +264,8 @@ class Hit:
             data["other_languages"] = _other_languages(self.other_languages, links)
         if self.passages:
             data["passages"] = [p.as_dict(links, q) for p in self.passages]
+        if self.missing:
+            data["missing"] = list(self.missing)
         return _linked(data, links)
 
 
@@ -306,6 +310,9 @@ class SearchResult:
     timeline_truncated: bool = False  # more reports matched than the timeline lists
     # Months the query names, searched as dates: (as typed, YYYY-MM), see indexer.months.
     months: tuple[tuple[str, str], ...] = ()
+    # The strict query found nothing: the parts of the query some hit lacks (its hits
+    # are partial matches, see indexer.relax); None for a strict answer.
+    relaxed_dropped: tuple[str, ...] | None = None
 
     @property
     def pages(self) -> int:
@@ -343,6 +350,9 @@ class SearchResult:
             "corrected": self.corrected.as_dict() if self.corrected else None,
             "ignored": list(self.ignored),
             "only_excluded": self.only_excluded,
+            "relaxed": (
+                None if self.relaxed_dropped is None else {"dropped": list(self.relaxed_dropped)}
+            ),
             "fallback": self.fallback,
             "partial": self.partial,
             "generation": self.generation,

@@ -46,6 +46,7 @@ from indexer.records import (
     SortOrder,
 )
 from indexer.recovery import Correction, Vocabulary, recover
+from indexer.relax import relax
 from indexer.snippets import make_snippet, tokenise_page
 from indexer.timeline import is_positional, positions_cached, positive_leaves, term_timeline
 
@@ -346,6 +347,14 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         if correction is not None:
             q = correction.target
             plan, planner, docs, scores, passages, complete = _match(gen, q, req.expand, deadline)
+    relaxation = None
+    if q and not len(docs):
+        # Recovery first: relaxation never hides a correction, nor a suggestion.
+        relaxed = relax(gen, plan, deadline)
+        if relaxed is not None:
+            docs, scores, relaxation, relaxed_complete = relaxed
+            complete = complete and relaxed_complete
+        timings["relax"] = time.perf_counter() - started
     timings["match"] = time.perf_counter() - started
     masks = facet_masks(gen, docs, req)
     facets = count_facets(gen, docs, req, masks)
@@ -375,6 +384,11 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
             for fields, (d, s, others) in zip(stored, page, strict=True)
         )
     )
+    if relaxation is not None:
+        hits = tuple(
+            replace(hit, missing=relaxation.missing.get(d, ()))
+            for hit, (d, _, _) in zip(hits, page, strict=True)
+        )
     timings["hits"] = time.perf_counter() - started
     timings["total"] = time.perf_counter() - started
     return SearchResult(
@@ -394,6 +408,7 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         timings=timings,
         timeline=timeline,
         timeline_truncated=truncated,
+        relaxed_dropped=relaxation.dropped if relaxation is not None else None,
     )
 
 

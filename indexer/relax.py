@@ -1,0 +1,132 @@
+"""Relaxed matching: when every part of a query together finds nothing, find the
+documents holding most of it, best first, and say what each lacks.
+
+A query's parts are what a document must hold under the strict reading: each
+meaningful word, number, glossary name, quoted phrase, prefix and month
+(``plan.parts``; stop words are never parts, :mod:`indexer.stopwords`).  When the
+strict query finds no document, and did-you-mean and layout/spelling recovery have run
+(a correction is searched first; a suggestion stays on the answer), :func:`relax`
+applies this rule:
+
+1. Only a conjunction of two or more parts is relaxed (excluded words stay excluded);
+   a query with ``OR`` or a single part is not.
+2. Each part is evaluated alone.  A part no document holds is **absent**; a part that
+   every report holds (in some language version) is **common**.
+3. **Two or more absent parts: nothing.**  A query about something the reports never
+   mention (``nuclear weapons in Belarus``, «смертная казнь») stays empty.
+4. The **meaningful** parts are the present parts that are not common.  With none
+   (``Chernobyl Belarus``: one absent word and a word every report holds), nothing: a
+   common word never carries a match alone.
+5. A document is a relaxed match when it holds **more than half of the meaningful
+   parts** (both of two, two of three, three of four or five, ...).
+6. Relaxed matches are ranked by the weight of the parts they hold, each part
+   weighing its idf over the documents (Whoosh's BM25 idf: rare parts weigh most; a
+   common part almost nothing), then by the parts' BM25 scores.  Every hit lists the
+   parts it lacks (``missing``); the answer lists the parts some hit lacks
+   (``dropped``).
+
+A relaxed search only runs when the strict one found nothing, so a strict match always
+ranks above a relaxed one: there is never a relaxed hit beside a strict one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer.index import Generation
+from indexer.matching import evaluate
+from indexer.query import QueryPlan
+
+MIN_PARTS = 2  # a query of fewer parts is never relaxed
+MAX_ABSENT = 1  # more parts than this that no document holds: nothing
+BM25_SHARE = 0.1  # how much the parts' BM25 scores weigh against their idf in the order
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """What a relaxed search left out: the parts some hit lacks, in query order, and
+    for each matching document the parts it lacks (as typed)."""
+
+    dropped: tuple[str, ...]
+    missing: dict[int, tuple[str, ...]]
+
+
+def _conjuncts(plan: QueryPlan) -> tuple[list[tuple[str, wq.Query]], wq.Query | None] | None:
+    """The query's required parts with their typed texts, and its excluded part; None
+    when the query is not a conjunction of recorded parts."""
+    query, negative = plan.query, None
+    if isinstance(query, wq.AndNot):
+        query, negative = query.a, query.b
+    if isinstance(query, wq.AndMaybe):  # the proximity bonus: no part of its own
+        query = query.a
+    children = list(query.subqueries) if isinstance(query, wq.And) else [query]
+    texts = {id(q): text for text, q in plan.parts}
+    if len(children) < MIN_PARTS or any(id(child) not in texts for child in children):
+        return None
+    return [(texts[id(child)], child) for child in children], negative
+
+
+def _idf(doc_count: int, n: int) -> float:
+    return float(np.log(1.0 + (doc_count - n + 0.5) / (n + 0.5)))
+
+
+def relax(
+    gen: Generation, plan: QueryPlan, deadline: float
+) -> tuple[np.ndarray, np.ndarray, Relaxation, bool] | None:
+    """The relaxed matches of ``plan`` on ``gen`` (see the module for the rule):
+    ``(docs, scores, relaxation, complete)``, docs sorted; None when the query is not
+    relaxed (rule 1).  Nothing found is ``docs`` empty."""
+    if plan.query is None:
+        return None
+    conjuncts = _conjuncts(plan)
+    if conjuncts is None:
+        return None
+    parts, negative = conjuncts
+    complete = True
+    matches = []
+    for _, query in parts:
+        (docs, scores), done = evaluate(gen, query, deadline, gen.versions)
+        matches.append((docs, scores))
+        complete = complete and done
+    if negative is not None:
+        (excluded, _), done = evaluate(gen, negative, deadline, gen.versions)
+        complete = complete and done
+        kept = [~np.isin(docs, excluded) for docs, _ in matches]
+        matches = [(d[k], s[k]) for (d, s), k in zip(matches, kept, strict=True)]
+    empty = (np.empty(0, dtype=np.int64), np.empty(0), Relaxation((), {}), complete)
+    reports = np.count_nonzero(np.bincount(gen.reports)) if len(gen.reports) else 0
+    absent = [i for i, (docs, _) in enumerate(matches) if not len(docs)]
+    common = {
+        i
+        for i, (docs, _) in enumerate(matches)
+        if len(docs) and np.count_nonzero(np.bincount(gen.reports[docs])) >= reports
+    }
+    meaningful = [i for i in range(len(parts)) if i not in common and i not in absent]
+    if len(absent) > MAX_ABSENT or not meaningful:
+        return empty
+    union = np.unique(np.concatenate([docs for docs, _ in matches]))
+    held = np.zeros((len(parts), len(union)), dtype=bool)
+    bm25 = np.zeros(len(union))
+    weight = np.zeros(len(union))
+    for i, (docs, scores) in enumerate(matches):
+        at = np.searchsorted(union, docs)
+        held[i, at] = True
+        bm25[at] += scores
+        weight[at] += _idf(gen.doc_count, len(docs))
+    need = len(meaningful) // 2 + 1
+    keep = held[meaningful].sum(axis=0) >= need
+    docs, held, bm25, weight = union[keep], held[:, keep], bm25[keep], weight[keep]
+    if not len(docs):
+        return empty
+    top = float(bm25.max()) or 1.0
+    scores = weight + BM25_SHARE * bm25 / top
+    texts = [text for text, _ in parts]
+    missing = {
+        int(doc): tuple(texts[i] for i in range(len(parts)) if not held[i, j])
+        for j, doc in enumerate(docs)
+    }
+    dropped = tuple(texts[i] for i in range(len(parts)) if not held[i].all())
+    return docs, scores, Relaxation(dropped, missing), complete

@@ -352,8 +352,9 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         # Recovery first: relaxation never hides a correction, nor a suggestion.
         relaxed = relax(gen, plan, deadline)
         if relaxed is not None:
-            docs, scores, relaxation, relaxed_complete = relaxed
-            complete = complete and relaxed_complete
+            complete = complete and relaxed[3]
+            if len(relaxed[0]):
+                docs, scores, relaxation = relaxed[:3]
         timings["relax"] = time.perf_counter() - started
     timings["match"] = time.perf_counter() - started
     masks = facet_masks(gen, docs, req)

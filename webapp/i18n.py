@@ -25,7 +25,8 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 # reading.po: paragraph links and the three languages side by side;
 # cite.po: export links and citations;
 # recovery.po: corrected queries (keyboard layout, spelling) and query notes.
-DOMAINS = ("messages", "widget", "fulltext", "years", "reading", "cite", "recovery")
+# relax.po: partial matches ("Missing: ...", pages/hit_missing.html, pages/relaxed_note.html).
+DOMAINS = ("messages", "widget", "fulltext", "years", "reading", "cite", "recovery", "relax")
 UI_CODES = frozenset(lang.value for lang in ALL_LANGS)
 _UI_CODE_LIST = [lang.value for lang in ALL_LANGS]
 

@@ -215,8 +215,15 @@ def _component_schemas() -> dict[str, Any]:
                 "description": "best passages of the full report (PDF) that matched, best first",
                 "items": _object({"page": _INT, "snippet": _STR, "url": _STR}),
             },
+            "missing": {
+                "type": "array",
+                "items": _STR,
+                "description": "only on a relaxed hit (the answer's relaxed is not null): "
+                "the parts of the query (words, numbers, names, phrases, as typed) this "
+                "document lacks",
+            },
         },
-        optional=("other_languages", "passages"),
+        optional=("other_languages", "passages", "missing"),
     )
     facets = _object(
         {
@@ -272,6 +279,26 @@ def _component_schemas() -> dict[str, Any]:
                 "type": "boolean",
                 "description": "the query only excludes (-torture, NOT torture): every "
                 "document except those it names, newest first",
+            },
+            "relaxed": {
+                "oneOf": [
+                    {"type": "null"},
+                    _object(
+                        {
+                            "dropped": {
+                                "type": "array",
+                                "items": _STR,
+                                "description": "the parts of the query some hit lacks, "
+                                "as typed, in query order",
+                            }
+                        }
+                    ),
+                ],
+                "description": "null when every hit holds every part of the query. When "
+                "the query as a whole finds nothing, the documents holding more than half "
+                "of its meaningful parts (not stop words, not words every report holds) "
+                "are listed, best first, each with its missing parts; two or more parts "
+                "no document holds still find nothing. Stop words are never required.",
             },
             "fallback": _BOOL,
             "partial": _BOOL,

@@ -44,6 +44,7 @@
       instead: "Search instead for {from}",
       suggest: "Did you mean: {s}?",
       ignored: "Left out of the search: {p}. A prefix needs at least 2 letters before the *.",
+      missing: "Missing:",
     },
     be: {
       label: "Пошук па справаздачах IAPB",
@@ -68,6 +69,7 @@
       instead: "Шукаць замест гэтага {from}",
       suggest: "Магчыма, вы мелі на ўвазе: {s}?",
       ignored: "Не шукалася: {p}. Перад * трэба не менш за 2 літары.",
+      missing: "Адсутнічаюць:",
     },
     ru: {
       label: "Поиск по отчётам IAPB",
@@ -92,6 +94,7 @@
       instead: "Искать вместо этого {from}",
       suggest: "Возможно, вы имели в виду: {s}?",
       ignored: "Не искалось: {p}. Перед * нужно не меньше 2 букв.",
+      missing: "Отсутствуют:",
     },
   };
   // East Slavic plurals: 1, 21 вынік; 2-4, 22 вынікі; 5-20, 11-14 вынікаў.
@@ -165,6 +168,7 @@ a{color:var(--_accent)}
 [part~=meta],[part~=languages]{margin:.15em 0;color:var(--_muted);font-size:.85em}
 [part~=snippet]{margin:.25em 0}
 [part~=passage]{margin:.2em 0 .2em .6em;font-size:.92em}
+[part~=missing]{margin:.2em 0;font-size:.92em;opacity:.8}
 mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .1em}
 [part~=more]{display:inline-block;margin-top:var(--_space)}
 [part~=corrected]{margin:0 0 var(--_space);font-size:.9em}
@@ -610,6 +614,12 @@ text-decoration:underline;border-radius:0}
           meta,
           h("p", "snippet", { lang: hl }, snippet(hit.snippet)),
         ]);
+        // A partial match (the answer's "relaxed"): the query's parts it lacks, struck.
+        const missing = Array.isArray(hit.missing) ? hit.missing : [];
+        if (missing.length) {
+          const parts = missing.flatMap((w, i) => [i ? ", " : "", h("s", null, { textContent: String(w) })]);
+          item.append(h("p", "missing", {}, [t.missing + " ", ...parts]));
+        }
         // Best passages of the full report, each with its page ("p. 14") linking to it.
         for (const passage of Array.isArray(hit.passages) ? hit.passages : []) {
           const label = t.page.replace("{n}", String(passage.page));

@@ -1,0 +1,194 @@
+"""Questions and sentences (issue 24 §1): stop words are never required, and a query
+that finds nothing as a whole falls back to ranked partial matches that say what they
+lack, while a query about something absent still finds nothing (indexer.relax)."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.languages import Lang
+from indexer.records import Collapse, SearchRequest
+from indexer.search import search
+
+
+def run(index, q: str, **kwargs):
+    return search(index, SearchRequest(q=q, collapse=Collapse.REPORT, per_page=50, **kwargs))
+
+
+def reports(result) -> set[int]:
+    return {hit.report for hit in result.hits}
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("how many interviews", {7, 9}),
+        ("сколько интервью", {7, 9}),
+        ("колькі інтэрв’ю", {7, 9}),
+        ("what did the OSCE Moscow Mechanism rapporteur find", {5, 7}),
+        ("кто такой докладчик Московского механизма ОБСЕ", {5, 7}),
+        ("хто такі Дакладчык Маскоўскага механізма АБСЕ", {5, 7}),
+    ],
+)
+def test_a_question_is_searched_by_its_meaningful_words(search_index, q, expected):
+    result = run(search_index, q)
+    assert reports(result) == expected
+    assert result.relaxed_dropped is None
+    assert all(not hit.missing for hit in result.hits)
+
+
+def test_stop_words_are_named_in_the_plan(search_index):
+    from indexer.search import _plan
+
+    plan = _plan(search_index.generation(), "how many interviews did the IAPB conduct", True)
+    assert plan.stopped == ["how", "many", "did", "the"]
+
+
+def test_a_stop_word_inside_quotes_still_counts(search_index):
+    # "for" is required inside the phrase: "Platform of Belarus" is no phrase of the text.
+    assert reports(run(search_index, '"Accountability Platform for Belarus"')) == {4, 5, 7, 8}
+    assert reports(run(search_index, '"Accountability Platform of Belarus"')) == set()
+
+
+def test_a_stop_word_inside_a_glossary_name_still_counts(search_index):
+    from indexer.search import _plan
+
+    q = "Office of the High Commissioner for Human Rights"
+    plan = _plan(search_index.generation(), q, True)
+    assert plan.stopped == []
+    assert ("offic", "of", "the", "high", "commission", "for", "human", "right") in (
+        plan.phrases[Lang.EN]
+    )
+    assert reports(run(search_index, q)) == {4, 5, 6, 7}  # OHCHR, by any of its names
+
+
+def test_a_query_of_stop_words_only_is_searched_as_typed(search_index):
+    from indexer.search import _plan
+
+    plan = _plan(search_index.generation(), "who are we", True)
+    assert plan.stopped == []
+    assert "we" in plan.words
+
+
+@pytest.mark.parametrize(
+    ("q", "expected", "dropped"),
+    [
+        ("how many survivors received psychosocial support", {8, 9}, ["received"]),
+        ("сколько пострадавших получили психосоциальную поддержку", {8, 9}, ["получили"]),
+        ("колькі пацярпелых атрымалі псіхасацыяльную падтрымку", {8, 9}, ["атрымалі"]),
+        ("what requests came from national authorities", {6, 7, 9}, ["national", "authorities"]),
+        ("сколько свидетелей опрошено", {7, 8, 9}, ["опрошено"]),
+        ("колькі сведак апытана", {7, 8, 9}, ["апытана"]),
+    ],
+)
+def test_a_query_that_finds_nothing_falls_back_to_partial_matches(
+    search_index, q, expected, dropped
+):
+    result = run(search_index, q)
+    assert reports(result) == expected
+    assert list(result.relaxed_dropped) == dropped
+    for hit in result.hits:
+        assert hit.missing and set(hit.missing) <= set(dropped)
+
+
+def test_partial_matches_rank_the_weightier_parts_first(search_index):
+    # 6 and 7 hold "requests" and "authorities", 9 "requests" and "national": all three
+    # hold two of three parts, and "national" (one report) weighs more than
+    # "authorities" (three reports).
+    result = run(search_index, "what requests came from national authorities")
+    assert result.hits[0].report == 9
+    assert result.hits[0].missing == ("authorities",)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "nuclear weapons in Belarus",
+        "ядерное оружие в Беларуси",
+        "ядзерная зброя ў Беларусі",
+        "how many journalists were killed",
+        "сколько журналистов убито",
+        "колькі журналістаў забіта",
+        "Chernobyl Belarus",
+        "Чернобыль Беларусь",
+        "Чарнобыль Беларусь",
+    ],
+)
+def test_a_query_about_something_absent_still_finds_nothing(search_index, q):
+    result = run(search_index, q)
+    assert result.total == 0
+    assert result.relaxed_dropped is None
+
+
+def test_a_word_every_report_holds_never_carries_a_match_alone(search_index):
+    # "Belarus" is in every report; "Minsk" in none: not every report.
+    assert run(search_index, "Minsk Belarus").total == 0
+
+
+def test_a_strict_match_is_never_relaxed(search_index):
+    result = run(search_index, "psychosocial support survivors")
+    assert reports(result) == {8, 9}
+    assert result.relaxed_dropped is None
+    assert all(not hit.missing for hit in result.hits)
+
+
+def test_a_correction_comes_before_relaxation(search_index):
+    result = run(search_index, "ICC torure")
+    assert result.corrected is not None
+    assert result.relaxed_dropped is None
+
+
+def test_excluded_words_stay_excluded_in_a_relaxed_search(search_index):
+    result = run(search_index, "how many survivors received psychosocial support -clinical")
+    assert reports(result) == {8}
+    assert result.relaxed_dropped == ("received",)
+
+
+def test_filters_apply_to_partial_matches(search_index):
+    result = run(search_index, "how many survivors received psychosocial support", years=(2025,))
+    assert reports(result) == {8, 9}
+    result = run(search_index, "what requests came from national authorities", years=(2024,))
+    assert reports(result) == {6, 7}
+
+
+def test_the_api_says_what_was_relaxed(client):
+    body = client.get("/api/search?q=how+many+survivors+received+psychosocial+support").json
+    assert body["relaxed"] == {"dropped": ["received"]}
+    assert body["total"] == 2
+    assert all(hit["missing"] == ["received"] for hit in body["results"])
+
+
+def test_the_api_answers_null_when_strict(client):
+    body = client.get("/api/search?q=psychosocial+support").json
+    assert body["relaxed"] is None
+    assert all("missing" not in hit for hit in body["results"])
+    body = client.get("/api/search?q=nuclear+weapons").json
+    assert body["relaxed"] is None and body["total"] == 0
+
+
+def test_openapi_describes_relaxed_and_missing(client):
+    schemas = client.get("/openapi.json").json["components"]["schemas"]
+    assert "relaxed" in schemas["SearchResult"]["required"]
+    assert "missing" in schemas["Hit"]["properties"]
+    assert "missing" not in schemas["Hit"]["required"]
+
+
+@pytest.mark.parametrize(
+    ("hl", "label", "note"),
+    [
+        ("en", "Missing:", "No report holds every word of the search"),
+        ("ru", "Отсутствуют:", "Ни в одном отчёте нет всех слов запроса"),
+        ("be", "Адсутнічаюць:", "Ні ў адной справаздачы няма ўсіх слоў запыту"),
+    ],
+)
+def test_the_page_strikes_the_missing_words_in_the_interface_language(client, hl, label, note):
+    page = client.get(f"/?q=how+many+survivors+received+psychosocial+support&hl={hl}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert body.count(f'<p class="hit-missing">{label} <s lang="en">received</s></p>') == 2
+    assert note in body
+
+
+def test_the_page_of_a_strict_search_shows_no_missing_words(client):
+    body = client.get("/?q=psychosocial+support").get_data(as_text=True)
+    assert "hit-missing" not in body and "relaxed-note" not in body

@@ -587,6 +587,14 @@ def markdown(results: dict[str, Any]) -> str:
                 "the same queries typed right; uncached, interleaved.",
                 "",
             ]
+        if "relax: relax step" in runs:
+            lines += [
+                "Relax rows (`bench/relax.py`): questions that find nothing as a whole and "
+                "fall back to partial matches (whole search: strict evaluation, recovery, "
+                "relax step) against the strict query of the words they keep; uncached, "
+                "interleaved. Target: a relaxed search at most twice a strict one.",
+                "",
+            ]
     if "peers" in results:
         lines += _peer_rows(results["peers"])
     if "fresh" in results:

@@ -39,7 +39,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import builds, costly, fresh, inprocess, peers, recovery, report, swap, synth, versus
+from bench import (
+    builds,
+    costly,
+    fresh,
+    inprocess,
+    peers,
+    recovery,
+    relax,
+    report,
+    swap,
+    synth,
+    versus,
+)
 from bench.load import run_load
 from bench.queries import QUERY_MIX, REPEATED, distinct_variants, path
 from bench.server import Server
@@ -127,6 +139,12 @@ def _inprocess(index_dir: Path, label: str, budget: float) -> dict[str, Any]:
     for name in ("plain", "recovery"):
         r = pairs[name]
         _say(f"  {name}: mean {r['mean_ms']} ms, p99 {r['p99_ms']} ms over {r['count']} searches")
+    _say(f"in-process latency, {label} corpus, relaxed pairs (about {min(budget, 5.0):.0f} s)")
+    relaxed = relax.measure(index_dir, min(budget, 5.0))
+    runs["relax: strict"] = relaxed["strict"]
+    runs["relax: relaxed, whole search"] = relaxed["relaxed"]
+    runs["relax: relax step"] = relaxed["step"]
+    _say(f"  relaxed / strict {relaxed['ratio']}, relax step / strict {relaxed['step_ratio']}")
     return runs
 
 

@@ -379,3 +379,29 @@ def test_a_span_attribute_limits_the_searches_and_the_see_all_link(
     page.locator("iapb-search").evaluate("el => el.setAttribute('year-from', '2024')")
     expect(widget.get_by_role("status")).to_have_text("3 results")
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [("en", "Missing:"), ("ru", "Отсутствуют:"), ("be", "Адсутнічаюць:")],
+    ids=["en", "ru", "be"],  # the host page's file name is the test's
+)
+def test_a_partial_match_shows_its_missing_words_struck(page, host_page, problems, lang, label):
+    page.goto(host_page(f'<iapb-search lang="{lang}"></iapb-search>'))
+    widget = page.locator("iapb-search")
+    search(widget, "how many survivors received psychosocial support")
+    expect(results(widget)).to_have_count(2)
+    missing = widget.locator('[part~="missing"]')
+    expect(missing).to_have_count(2)
+    expect(missing.first).to_have_text(f"{label} received")
+    expect(missing.first.locator("s")).to_have_text("received")
+    assert problems == []
+
+
+def test_a_strict_match_shows_no_missing_words(page, host_page, problems):
+    page.goto(host_page('<iapb-search lang="en"></iapb-search>'))
+    widget = page.locator("iapb-search")
+    search(widget, "psychosocial support")
+    expect(results(widget)).to_have_count(2)
+    expect(widget.locator('[part~="missing"]')).to_have_count(0)
+    assert problems == []

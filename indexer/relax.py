@@ -47,11 +47,20 @@ BM25_SHARE = 0.1  # how much the parts' BM25 scores weigh against their idf in t
 
 @dataclass(frozen=True)
 class Relaxation:
-    """What a relaxed search left out: the parts some hit lacks, in query order, and
-    for each matching document the parts it lacks (as typed)."""
+    """What a relaxed search left out: the parts some hit lacks (as typed, in query
+    order), and which part each matching document holds (:meth:`missing`)."""
 
     dropped: tuple[str, ...]
-    missing: dict[int, tuple[str, ...]]
+    texts: tuple[str, ...]  # every part, as typed
+    docs: np.ndarray  # the matching documents, sorted
+    held: np.ndarray  # parts x docs: whether the document holds the part
+
+    def missing(self, docnum: int) -> tuple[str, ...]:
+        """The parts document ``docnum`` lacks (nothing for a document not matched)."""
+        at = int(np.searchsorted(self.docs, docnum))
+        if at >= len(self.docs) or self.docs[at] != docnum:
+            return ()
+        return tuple(t for t, has in zip(self.texts, self.held[:, at], strict=True) if not has)
 
 
 def _conjuncts(plan: QueryPlan) -> tuple[list[tuple[str, wq.Query]], wq.Query | None] | None:
@@ -96,7 +105,8 @@ def relax(
         complete = complete and done
         kept = [~np.isin(docs, excluded) for docs, _ in matches]
         matches = [(d[k], s[k]) for (d, s), k in zip(matches, kept, strict=True)]
-    empty = (np.empty(0, dtype=np.int64), np.empty(0), Relaxation((), {}), complete)
+    none = np.empty(0, dtype=np.int64)
+    empty = (none, np.empty(0), Relaxation((), (), none, np.empty((0, 0), bool)), complete)
     reports = np.count_nonzero(np.bincount(gen.reports)) if len(gen.reports) else 0
     absent = [i for i, (docs, _) in enumerate(matches) if not len(docs)]
     common = {
@@ -107,26 +117,26 @@ def relax(
     meaningful = [i for i in range(len(parts)) if i not in common and i not in absent]
     if len(absent) > MAX_ABSENT or not meaningful:
         return empty
-    union = np.unique(np.concatenate([docs for docs, _ in matches]))
-    held = np.zeros((len(parts), len(union)), dtype=bool)
-    bm25 = np.zeros(len(union))
-    weight = np.zeros(len(union))
-    for i, (docs, scores) in enumerate(matches):
-        at = np.searchsorted(union, docs)
-        held[i, at] = True
-        bm25[at] += scores
-        weight[at] += _idf(gen.doc_count, len(docs))
-    need = len(meaningful) // 2 + 1
-    keep = held[meaningful].sum(axis=0) >= need
-    docs, held, bm25, weight = union[keep], held[:, keep], bm25[keep], weight[keep]
+    # Each document's count of meaningful parts, on a column of the generation's size
+    # (a sort of every matching document would cost more).
+    count = np.zeros(gen.doc_count, dtype=np.int16)
+    for i in meaningful:
+        count[matches[i][0]] += 1
+    docs = np.flatnonzero(count >= len(meaningful) // 2 + 1)
     if not len(docs):
         return empty
+    held = np.zeros((len(parts), len(docs)), dtype=bool)
+    bm25 = np.zeros(len(docs))
+    weight = np.zeros(len(docs))
+    for i, (part_docs, part_scores) in enumerate(matches):
+        if not len(part_docs):
+            continue
+        at = np.minimum(np.searchsorted(part_docs, docs), len(part_docs) - 1)
+        held[i] = part_docs[at] == docs
+        bm25[held[i]] += part_scores[at[held[i]]]
+        weight[held[i]] += _idf(gen.doc_count, len(part_docs))
     top = float(bm25.max()) or 1.0
     scores = weight + BM25_SHARE * bm25 / top
-    texts = [text for text, _ in parts]
-    missing = {
-        int(doc): tuple(texts[i] for i in range(len(parts)) if not held[i, j])
-        for j, doc in enumerate(docs)
-    }
-    dropped = tuple(texts[i] for i in range(len(parts)) if not held[i].all())
-    return docs, scores, Relaxation(dropped, missing), complete
+    texts = tuple(text for text, _ in parts)
+    dropped = tuple(text for text, has in zip(texts, held, strict=True) if not has.all())
+    return docs, scores, Relaxation(dropped, texts, docs, held), complete

@@ -387,7 +387,7 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     )
     if relaxation is not None:
         hits = tuple(
-            replace(hit, missing=relaxation.missing.get(d, ()))
+            replace(hit, missing=relaxation.missing(d))
             for hit, (d, _, _) in zip(hits, page, strict=True)
         )
     timings["hits"] = time.perf_counter() - started

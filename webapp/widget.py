@@ -141,6 +141,9 @@ PARTS: tuple[ReferenceEntry, ...] = (
     ReferenceEntry("mark", "", _l("A matched word in the passage.")),
     ReferenceEntry("passage", "", _l("A passage of the full report that matched.")),
     ReferenceEntry("page", "", _l("Its page number, linking to the passage in its page.")),
+    ReferenceEntry(
+        "missing", "", _l("On a partial match: the words of the search it lacks, struck through.")
+    ),
     ReferenceEntry("languages", "", _l("Links to the other language versions.")),
     ReferenceEntry("language", "", _l("One of those links.")),
     ReferenceEntry("more", "", _l("The link to all results on this site.")),

@@ -34,6 +34,7 @@ from indexer import schema
 from indexer.analysis import analyze, normalise_word, stem
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
+from indexer.stopwords import is_stop_word
 
 
 class Reason(StrEnum):
@@ -105,8 +106,10 @@ class Vocabulary:
 
     def known(self, word: str) -> bool:
         """Whether the index holds ``word``: as written in some text, by its stem in some
-        language, or as a glossary name."""
-        if (schema.SPELLING, normalise_word(word)) in self.reader:
+        language, or as a glossary name; a stop word counts as known (it is never
+        searched, so never corrected: "how many" stays, «какие» typed on the wrong
+        layout reads back)."""
+        if (schema.SPELLING, normalise_word(word)) in self.reader or is_stop_word(word):
             return True
         for lang in ALL_LANGS:
             terms = analyze(word, lang)

@@ -348,8 +348,9 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
             q = correction.target
             plan, planner, docs, scores, passages, complete = _match(gen, q, req.expand, deadline)
     relaxation = None
-    if q and not len(docs):
-        # Recovery first: relaxation never hides a correction, nor a suggestion.
+    if q and not len(docs) and not req.verbatim:
+        # Recovery first: relaxation never hides a correction, nor a suggestion; verbatim
+        # ("search exactly as typed") needs every word, as it turns corrections off.
         relaxed = relax(gen, plan, deadline)
         if relaxed is not None:
             complete = complete and relaxed[3]

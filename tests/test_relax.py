@@ -192,3 +192,33 @@ def test_the_page_strikes_the_missing_words_in_the_interface_language(client, hl
 def test_the_page_of_a_strict_search_shows_no_missing_words(client):
     body = client.get("/?q=psychosocial+support").get_data(as_text=True)
     assert "hit-missing" not in body and "relaxed-note" not in body
+
+
+def test_a_suggestion_stays_beside_partial_matches(search_index):
+    # "prosecutons" is unsure (prosecutions or prosecutors?): only suggested, and the
+    # partial matches say what they lack.
+    result = run(search_index, "prosecutons torture")
+    assert result.suggestion == "prosecutions torture"
+    assert result.relaxed_dropped == ("prosecutons",)
+    assert reports(result) == {9}
+
+
+def test_stop_words_are_never_corrected(search_index):
+    result = run(search_index, "how many ICC torure requests")
+    assert result.corrected is not None
+    assert result.corrected.target == "how many ICC torture requests"
+
+
+def test_a_question_typed_on_the_wrong_layout_reads_back(search_index):
+    # «какие запросы» typed with the Latin layout: «какие» is in no report, but as a
+    # stop word it is a known reading.
+    result = run(search_index, "rfrbt pfghjcs")
+    assert result.corrected is not None and result.corrected.target == "какие запросы"
+    assert reports(result) == {6, 7, 9}
+
+
+def test_verbatim_needs_every_word(search_index):
+    q = "how many survivors received psychosocial support"
+    result = run(search_index, q, verbatim=True)
+    assert result.total == 0
+    assert result.relaxed_dropped is None

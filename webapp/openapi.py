@@ -298,7 +298,8 @@ def _component_schemas() -> dict[str, Any]:
                 "the query as a whole finds nothing, the documents holding more than half "
                 "of its meaningful parts (not stop words, not words every report holds) "
                 "are listed, best first, each with its missing parts; two or more parts "
-                "no document holds still find nothing. Stop words are never required.",
+                "no document holds still find nothing. Never with verbatim=1. Stop words are "
+                "never required.",
             },
             "fallback": _BOOL,
             "partial": _BOOL,

@@ -41,6 +41,7 @@ _SIMPLE = [*range(1, 21), *range(30, 100, 10), *range(100, 1000, 100)]
 _RU_CASES = ("n", "g", "d", "a", "i", "p")
 _DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_REPORT_NUMBER_RE = re.compile(r"[1-9]\d?")  # a report's number, not a year
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Tables:
     noun_slop: int
     ordinal_suffix_re: re.Pattern
     abbreviations: dict[str, tuple[bool, dict[Lang, str]]]  # abbr -> (needs dot, words)
+    number_signs: frozenset[str]  # "No.", "№", «номер» between a report noun and its number
 
 
 def _words_of(value: int, lang: Lang, **kwargs) -> list[str]:
@@ -152,6 +154,7 @@ def tables() -> Tables:
         noun_slop=int(data["report_noun_slop"]),
         ordinal_suffix_re=re.compile(rf"(\d{{1,2}})-?(?:{suffixes})", re.IGNORECASE),
         abbreviations=abbreviations,
+        number_signs=frozenset(normalise_word(w) for w in data["number_signs"]),
     )
 
 
@@ -262,13 +265,21 @@ def _count(words: list[str], start: int) -> tuple[int, Count] | None:
 
 
 def _ordinal(words: list[str], start: int) -> tuple[int, Ordinal] | None:
-    """An ordinal followed by a report noun (at most one word between) at ``start``."""
+    """At ``start``: an ordinal followed by a report noun (at most one word between),
+    or a report noun followed by its number ("report 9", "report No. 9", «доклад № 9»)."""
     number = ordinal_number(words[start])
-    if number is None:
+    if number is not None:
+        for end in (start + 2, start + 3):
+            if end <= len(words) and is_report_noun(words[end - 1]):
+                return end, Ordinal(" ".join(words[start:end]), number)
         return None
-    for end in (start + 2, start + 3):
-        if end <= len(words) and is_report_noun(words[end - 1]):
-            return end, Ordinal(" ".join(words[start:end]), number)
+    if not is_report_noun(words[start]):
+        return None
+    end = start + 1
+    if end < len(words) and normalise_word(words[end].rstrip(".")) in tables().number_signs:
+        end += 1
+    if end < len(words) and _REPORT_NUMBER_RE.fullmatch(words[end]):
+        return end + 1, Ordinal(" ".join(words[start : end + 1]), int(words[end]))
     return None
 
 

@@ -82,6 +82,8 @@ def test_an_ordinal_names_a_report_only_before_a_report_noun():
     assert read_words(["ninth", "progress", "report"]) == [Ordinal("ninth progress report", 9)]
     assert read_words(["девятый", "доклад"]) == [Ordinal("девятый доклад", 9)]
     assert read_words(["seventh", "term"]) == [Word("seventh"), Word("term")]
+    assert read_words(["report", "No.", "9"]) == [Ordinal("report No. 9", 9)]
+    assert read_words(["report", "2023"]) == [Word("report"), Word("2023")]
 
 
 @pytest.mark.parametrize(
@@ -144,6 +146,10 @@ def test_counts_in_words_find_the_numbers_of_the_text(search_index, q, expected)
         ("9th report", {9}),
         ("9-й доклад", {9}),
         ("9-ы даклад", {9}),
+        ("report No. 9", {9}),
+        ("progress report 4", {4}),
+        ("доклад № 9", {9}),
+        ("справаздача 5", {5}),
     ],
 )
 def test_an_ordinal_finds_the_report_by_its_number(search_index, q, expected):

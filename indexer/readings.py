@@ -78,13 +78,6 @@ def build_words(builder: _Builder, texts: list[str]) -> list[wq.Query]:
     return built
 
 
-def _or(builder: _Builder, clauses: list[wq.Query]) -> wq.Query | None:
-    builder.plan.clauses += len(clauses)
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
-
-
 def _alternatives(builder: _Builder, forms: dict[Lang, Iterable[str]]) -> list[wq.Query]:
     """Clauses for each text of ``forms`` in its language's title and summary (a
     phrase when it analyses to several words), each analysed form once."""
@@ -120,7 +113,7 @@ def _count(builder: _Builder, count: Count) -> wq.Query | None:
         for lang in ALL_LANGS:
             for c in [digits(count.count), *counted[lang]]:
                 forms[lang].extend(f"{c} {m}" for m in multipliers[lang])
-    return builder.concept(_or(builder, _alternatives(builder, forms)))
+    return builder.concept(builder._or(_alternatives(builder, forms)))
 
 
 def _abbreviation(builder: _Builder, abbr: Abbreviation) -> wq.Query | None:
@@ -128,7 +121,7 @@ def _abbreviation(builder: _Builder, abbr: Abbreviation) -> wq.Query | None:
     if typed is None:
         return None
     expanded = _alternatives(builder, {lang: [word] for lang, word in abbr.words.items()})
-    return _or(builder, [typed, *expanded])
+    return builder._or([typed, *expanded])
 
 
 def _ordinal(builder: _Builder, ordinal: Ordinal) -> wq.Query | None:
@@ -147,4 +140,4 @@ def _ordinal(builder: _Builder, ordinal: Ordinal) -> wq.Query | None:
                 for name in (schema.title_field(lang), schema.summary_field(lang)):
                     boost = schema.field_boosts()[name]
                     clauses.append(wq.Phrase(name, [stem, noun], slop=t.noun_slop, boost=boost))
-    return builder.concept(_or(builder, clauses))
+    return builder.concept(builder._or(clauses))

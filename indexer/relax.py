@@ -6,7 +6,7 @@ meaningful word, number, glossary name, quoted phrase, prefix and month
 (``plan.parts``; stop words are never parts, :mod:`indexer.stopwords`).  When the
 strict query finds no document, and did-you-mean and layout/spelling recovery have run
 (a correction is searched first; a suggestion stays on the answer), :func:`relax`
-applies this rule:
+applies this rule (never with ``verbatim``, which asks for every word as typed):
 
 1. Only a conjunction of two or more parts is relaxed (excluded words stay excluded);
    a query with ``OR`` or a single part is not.

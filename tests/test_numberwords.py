@@ -4,6 +4,8 @@ indexer.numberwords reads them, indexer.readings searches them."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.languages import Lang
 from indexer.numberwords import (
@@ -169,3 +171,42 @@ def test_an_ordinal_finds_the_report_by_its_number(search_index, q, expected):
 )
 def test_abbreviations_find_what_they_stand_for(search_index, q, expected):
     assert run(search_index, q) == expected
+
+
+WORDS = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "three",
+                "thousand",
+                "and",
+                "one",
+                "hundred",
+                "ninth",
+                "report",
+                "No.",
+                "9",
+                "1,5",
+                "млн",
+                "тыс.",
+                "ст.",
+                "девятый",
+                "доклад",
+                "№",
+                "-",
+                "9-й",
+                "seventy-six",
+                "2025",
+                "г.",
+            ]
+        ),
+        st.text(min_size=1, max_size=8).filter(lambda w: not any(c.isspace() for c in w)),
+    ),
+    max_size=8,
+)
+
+
+@given(WORDS)
+def test_every_word_is_read_once_in_order(words):
+    readings = read_words(words)
+    assert " ".join(r.text for r in readings) == " ".join(words)

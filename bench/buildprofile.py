@@ -15,7 +15,7 @@ calls are wrapped here, nothing in the build changes.  The phases:
   the building process's waits for them; in one process, the analysis and the posting
   pool);
 - ``commit``: the writers finishing (sorting postings, writing the segments);
-- ``derived: *``: :func:`indexer.derived.write_derived` (columns, field lengths, term
+- ``derived: *``: :func:`indexer.engine.derived.write_derived` (columns, field lengths, term
   arrays, word table, glossary phrases, the glossary tables);
 - ``passages``: the full reports' passage index; ``manifest``: hashing every file.
 
@@ -47,8 +47,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.builds import TreeMemory
-from indexer import build, derived
+from indexer import build
 from indexer import glossary as glossary_module
+from indexer.engine import derived
 
 
 class Phases:

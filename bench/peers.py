@@ -61,8 +61,8 @@ from bench.queries import QUERY_MIX, Params, request
 from bench.stats import summarise
 from indexer.analysis import analyze
 from indexer.corpus import load_corpus
+from indexer.engine.generation import SearchIndex
 from indexer.glossary import Glossary
-from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.search import search
 

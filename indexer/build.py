@@ -1,7 +1,7 @@
 """Atomic index builds.
 
 An index directory holds numbered generations and a ``current`` symbolic link (the
-names are :mod:`indexer.layout`'s, which the serving side reads without this module)::
+names are :mod:`indexer.engine.layout`'s, which the serving side reads without this module)::
 
     var/index/current -> gen-000004
     var/index/gen-000004/   (Whoosh segment files, one file per part, and meta.json)
@@ -16,10 +16,10 @@ every file of the generation with its size and checksum (the manifest the search
 checks).  Before the manifest is made, the build derives from the index it has just
 written what serving would otherwise compute on first use (per-document columns, field
 lengths, the documents of every glossary name's phrase) and writes it beside the
-segments as memory-mappable arrays (:mod:`indexer.derived`), listed in the manifest too.
+segments as memory-mappable arrays (:mod:`indexer.engine.derived`), listed in the manifest too.
 Checksumming the files, it records the ``stat`` of each in ``verified.json`` (not in the
 manifest), so that opening the generation hashes only the files changed since
-(:mod:`indexer.manifest`; renaming ``gen-N.tmp`` to ``gen-N`` leaves its files' ``stat``
+(:mod:`indexer.engine.manifest`; renaming ``gen-N.tmp`` to ``gen-N`` leaves its files' ``stat``
 as it was).
 
 Segments are written as separate files, not Whoosh's single compound file: a searcher
@@ -77,13 +77,13 @@ from whoosh.writing import SegmentWriter
 from indexer import schema
 from indexer.analysis import normalise_word, plain_analyzer, token_term
 from indexer.corpus import Corpus, Parsed, Report, load_corpus, parse_reports
-from indexer.derived import scored_fields, write_derived
+from indexer.engine.derived import scored_fields, write_derived
+from indexer.engine.layout import CURRENT, META, PASSAGES, current_generation, read_meta
+from indexer.engine.manifest import VERIFIED, Stamper, check_files, read_manifest
+from indexer.engine.termpostings import CHUNKS, TermChunk, run_gaps, value_gaps
 from indexer.fulltext import FullTextInfo, extract_all, write_passages
 from indexer.languages import ALL_LANGS
-from indexer.layout import CURRENT, META, PASSAGES, current_generation, read_meta
-from indexer.manifest import VERIFIED, Stamper, check_files, read_manifest
 from indexer.months import report_months
-from indexer.termpostings import CHUNKS, TermChunk, run_gaps, value_gaps
 
 LOCK = ".lock"
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -100,9 +100,9 @@ _ANALYSIS_SOURCES = (
     "translit.py",
     "schema.py",
     "build.py",
-    "derived.py",
-    "termpostings.py",
-    "wordtable.py",
+    "engine/derived.py",
+    "engine/termpostings.py",
+    "engine/wordtable.py",
     "fulltext.py",
 )
 
@@ -300,7 +300,7 @@ def generation_files(directory: Path) -> dict[str, int]:
 
 def _write_manifest(directory: Path, meta: dict) -> None:
     """Record each file's checksum in ``meta`` and write ``meta.json``, with the files'
-    verified stamps (:mod:`indexer.manifest`) so that opening the generation does not
+    verified stamps (:mod:`indexer.engine.manifest`) so that opening the generation does not
     hash them again; the passage index's files are stamped too."""
     with Stamper(directory) as stamper:
         meta["checksums"] = {name: stamper.checksum(name) for name in meta["files"]}
@@ -570,7 +570,7 @@ class _BuildWriter(SegmentWriter):
       the vocabulary is added to document 0 when the segment is written (``vocabulary``),
       as if it had come with that document;
     - the postings of the ``chunked`` fields are saved as a term chunk
-      (:class:`indexer.termpostings.TermChunk`) in ``chunks``/*segment id* as the segment
+      (:class:`indexer.engine.termpostings.TermChunk`) in ``chunks``/*segment id* as the segment
       is written, the build's term arrays made without reading Whoosh's blocks back.
 
     Only what this schema uses is supported: no term vectors, no separate spelling
@@ -790,7 +790,7 @@ def _new_writer(ix) -> _BuildWriter:
     """A writer of a new segment of ``ix`` that counts the words for the spelling field
     (:meth:`_BuildWriter.words`) in each document's ``title\nsummary`` (its key field's
     text, the texts of :func:`_texts`) and saves the term chunk of the scored fields in
-    the index's directory, under :data:`indexer.termpostings.CHUNKS`."""
+    the index's directory, under :data:`indexer.engine.termpostings.CHUNKS`."""
     return _BuildWriter(
         ix,
         joined=_joined_fields(),

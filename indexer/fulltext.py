@@ -36,10 +36,10 @@ from whoosh.fields import ID, STORED
 
 from indexer import schema
 from indexer.corpus import Corpus, Report
-from indexer.derived import write_derived
+from indexer.engine.derived import write_derived
+from indexer.engine.layout import PASSAGES, PDFS, file_checksum
 from indexer.fullreports import full_report_meta
 from indexer.languages import Lang
-from indexer.layout import PASSAGES, PDFS, file_checksum
 
 PAGE = "page"
 PASSAGE = "passage"  # the passage's position on its page, from 1

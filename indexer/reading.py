@@ -14,8 +14,8 @@ import html
 from dataclasses import dataclass
 
 from indexer.corpus import doc_id
+from indexer.engine.generation import SearchIndex
 from indexer.errors import VersionMissing
-from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.paragraphs import split_paragraphs
 from indexer.records import Document

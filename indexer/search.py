@@ -1,7 +1,7 @@
 """The search API: ``search(index, SearchRequest) -> SearchResult``, pure Python, no Flask.
 
-One search evaluates the query once (:mod:`indexer.matching`) to get every matching
-document with its BM25F score; facet counts (:mod:`indexer.facets`), filtering,
+One search evaluates the query once (:mod:`indexer.engine.matching`) to get every matching
+document with its BM25F score; facet counts (:mod:`indexer.engine.facets`), filtering,
 relevance and date order and collapsing are then computed on numpy arrays, and only
 the page's documents are loaded and highlighted.
 
@@ -24,16 +24,16 @@ from whoosh import query as wq
 
 from indexer import schema
 from indexer.analysis import normalise
+from indexer.engine.facets import count_facets, facet_masks
+from indexer.engine.generation import READ_ERRORS, Generation, SearchIndex
+from indexer.engine.matching import evaluate
+from indexer.engine.ranking import LANGUAGE_MARGIN, query_language
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
-from indexer.facets import count_facets, facet_masks
 from indexer.fullreports import full_report_links, missing, other_language
-from indexer.index import READ_ERRORS, Generation, SearchIndex
 from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
-from indexer.matching import evaluate
 from indexer.paragraphs import paragraph_of_snippet
 from indexer.passages import Planner, add_passages, passage_hits
 from indexer.query import QueryPlan, plan_query
-from indexer.ranking import LANGUAGE_MARGIN, query_language
 from indexer.records import (
     Collapse,
     Document,
@@ -59,7 +59,7 @@ WALK = 8192  # documents of the precomputed date order looked at in one step of 
 def _date_order(gen: Generation, docs: np.ndarray, reader: Lang, limit: int) -> np.ndarray:
     """The first ``limit`` of ``docs`` (sorted document numbers) newest first; within a
     report the reader's language first (the generation's date order, see
-    :func:`indexer.derived.date_ranking`): a selection, never a sort of ``docs``."""
+    :func:`indexer.engine.derived.date_ranking`): a selection, never a sort of ``docs``."""
     limit = min(limit, len(docs))
     order = gen.date_order[LANG_INDEX[reader]]
     if len(docs) == gen.doc_count:  # every document (a generation has no deleted ones)
@@ -88,7 +88,7 @@ def _ranked(
     gen: Generation, final: np.ndarray, scores: np.ndarray, limit: int, reader: Lang
 ) -> list[tuple[int, float]]:
     """The best ``limit`` of ``final`` as (docnum, score): by score, the reader's version
-    of a report first among its equally relevant ones (:mod:`indexer.ranking`), then
+    of a report first among its equally relevant ones (:mod:`indexer.engine.ranking`), then
     the other languages, then index order."""
     ordering = gen.versions.reading_scores(final, scores, reader)
     if limit < len(final):
@@ -146,7 +146,7 @@ def _collapse(
     """Group (docnum, score) by report keeping first-seen order: (shown, score, others).
 
     The document shown for a report is the reader's language's when it scores close to
-    the best (:data:`~indexer.ranking.LANGUAGE_MARGIN`), else the best-scoring one.
+    the best (:data:`~indexer.engine.ranking.LANGUAGE_MARGIN`), else the best-scoring one.
     """
     groups: dict[int, list[tuple[int, float]]] = {}
     for docnum, score in ordered:

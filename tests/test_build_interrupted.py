@@ -20,7 +20,7 @@ import pytest
 from indexer import build
 from indexer.build import build_index
 from indexer.cli import main
-from indexer.layout import current_generation
+from indexer.engine.layout import current_generation
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -1,4 +1,4 @@
-"""What the build derives for serving (indexer.derived) changes no result, and is used.
+"""What the build derives for serving (indexer.engine.derived) changes no result, and is used.
 
 Each index is searched twice: as built, and as a copy stripped of its derived structures
 (what a build before them wrote), which serving reads from Whoosh as it always did.
@@ -22,21 +22,22 @@ from whoosh import query as wq
 from bench import synth
 from bench.fresh import strip_derived
 from bench.queries import QUERY_MIX, request
-from indexer import schema, snippets, termpostings, wordtable
+from indexer import schema, snippets
 from indexer import search as search_module
 from indexer.analysis import _WORD_RE, analyze, normalise_word, spans
 from indexer.build import build_index
-from indexer.derived import DATE_COLUMNS, INFO, date_ranking, scored_fields
+from indexer.engine import termpostings, wordtable
+from indexer.engine.derived import DATE_COLUMNS, INFO, date_ranking, scored_fields
+from indexer.engine.generation import SearchIndex
+from indexer.engine.layout import META, current_generation
+from indexer.engine.matching import Postings
+from indexer.engine.ranking import Versions
+from indexer.engine.wordtable import WordTable
 from indexer.errors import QueryError
-from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
-from indexer.layout import META, current_generation
-from indexer.matching import Postings
-from indexer.ranking import Versions
 from indexer.records import Collapse, SearchRequest, SortOrder
 from indexer.search import search
 from indexer.timeline import _read_positions
-from indexer.wordtable import WordTable
 from tests.helpers import CORPUS
 
 SYNTH_DOCS = 2000

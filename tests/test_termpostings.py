@@ -1,4 +1,4 @@
-"""The term arrays (indexer.termpostings): joined from the build's writer chunks.
+"""The term arrays (indexer.engine.termpostings): joined from the build's writer chunks.
 
 Each writer process saves its segment's postings as a chunk while Whoosh writes them;
 the build joins the chunks into the arrays serving maps.  The same arrays read back from
@@ -13,12 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer import build, termpostings
+from indexer import build
 from indexer.build import build_index
-from indexer.derived import scored_fields
-from indexer.index import SearchIndex
-from indexer.layout import META
-from indexer.termpostings import TermChunk, TermPostings, join_chunks, load_chunk
+from indexer.engine import termpostings
+from indexer.engine.derived import scored_fields
+from indexer.engine.generation import SearchIndex
+from indexer.engine.layout import META
+from indexer.engine.termpostings import TermChunk, TermPostings, join_chunks, load_chunk
 from tests.helpers import CORPUS
 
 

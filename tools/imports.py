@@ -121,7 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{node:32} -> {', '.join(sorted(shown[node])) or '-'}")
     if args.lines:
         sizes = sorted(
-            ((len(path.read_text(encoding="utf-8").splitlines()), name) for name, path in _modules()),
+            (
+                (len(path.read_text(encoding="utf-8").splitlines()), name)
+                for name, path in _modules()
+            ),
             reverse=True,
         )
         print(f"\nlongest modules (lines): {', '.join(f'{n} {c}' for c, n in sizes[: args.lines])}")

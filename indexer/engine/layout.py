@@ -2,7 +2,7 @@
 
 An index directory holds numbered generations and a ``current`` symbolic link to the
 one in service; each generation carries a ``meta.json`` (see :mod:`indexer.build`), whose
-manifest :mod:`indexer.manifest` checks when the generation is opened.
+manifest :mod:`indexer.engine.manifest` checks when the generation is opened.
 Serving reads the directory through this module only, so it never imports the builder.
 """
 

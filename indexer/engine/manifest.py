@@ -2,7 +2,7 @@
 
 The build lists in ``meta.json`` every file of a generation with its size (``files``)
 and SHA-256 (``checksums``): a file that is missing, truncated or altered after the
-build is damage, and the generation is not served (see :mod:`indexer.index`).
+build is damage, and the generation is not served (see :mod:`indexer.engine.generation`).
 
 Hashing every file on every open costs half a second at 100,000 documents, so a
 generation also carries ``verified.json`` (not in the manifest): for each file that was
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer.layout import META, PASSAGES, file_checksum
+from indexer.engine.layout import META, PASSAGES, file_checksum
 
 VERIFIED = "verified.json"
 VERSION = 1

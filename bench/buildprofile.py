@@ -6,7 +6,7 @@ Runs :func:`indexer.build.build_index` on ``CORPUS`` into ``--out`` (default: a
 temporary directory, removed after) with each phase timed: the functions the build
 calls are wrapped here, nothing in the build changes.  The phases:
 
-- ``load corpus``: reading and validating the YAML (:func:`indexer.corpus.load_corpus`);
+- ``load corpus``: reading and validating the YAML (:func:`indexer.corpus.load.load_corpus`);
 - ``fingerprint``: hashing the corpus files and the analysis code;
 - ``spelling``: counting the words of every text for the spelling field, in a build
   before the writers counted them as they index (not shown when the build has no pass

@@ -1,7 +1,7 @@
 """Peers: the synthetic corpus indexed and searched by Tantivy and SQLite FTS5, side by side.
 
 The same corpus directory (:mod:`bench.synth`) is loaded with the project's own loader
-(:func:`indexer.corpus.load_corpus`, counted in each build, as it is in the project's)
+(:func:`indexer.corpus.load.load_corpus`, counted in each build, as it is in the project's)
 and indexed by
 
 - **Tantivy** (PyPI ``tantivy``, the ``bench`` extra): one document per (report,
@@ -60,7 +60,7 @@ from bench import builds
 from bench.queries import QUERY_MIX, Params, request
 from bench.stats import summarise
 from indexer.analysis import analyze
-from indexer.corpus import load_corpus
+from indexer.corpus.load import load_corpus
 from indexer.engine.generation import SearchIndex
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang

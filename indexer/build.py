@@ -76,12 +76,12 @@ from whoosh.writing import SegmentWriter
 
 from indexer import schema
 from indexer.analysis import normalise_word, plain_analyzer, token_term
-from indexer.corpus import Corpus, Parsed, Report, load_corpus, parse_reports
+from indexer.corpus.load import Corpus, Parsed, Report, load_corpus, parse_reports
 from indexer.engine.derived import scored_fields, write_derived
 from indexer.engine.layout import CURRENT, META, PASSAGES, current_generation, read_meta
 from indexer.engine.manifest import VERIFIED, Stamper, check_files, read_manifest
 from indexer.engine.termpostings import CHUNKS, TermChunk, run_gaps, value_gaps
-from indexer.fulltext import FullTextInfo, extract_all, write_passages
+from indexer.fullreports.extraction import FullTextInfo, extract_all, write_passages
 from indexer.languages import ALL_LANGS
 from indexer.months import report_months
 
@@ -103,7 +103,7 @@ _ANALYSIS_SOURCES = (
     "engine/derived.py",
     "engine/termpostings.py",
     "engine/wordtable.py",
-    "fulltext.py",
+    "fullreports/extraction.py",
 )
 
 Progress = Callable[[int, int], None]
@@ -901,7 +901,7 @@ class _Writers:
         return len(self.tasks)
 
     def parse(self, paths: Sequence[Path], topic_ids: Collection[str]) -> list[Parsed]:
-        """:func:`indexer.corpus.parse_reports` of ``paths``, shared between these
+        """:func:`indexer.corpus.load.parse_reports` of ``paths``, shared between these
         processes and this one (which would otherwise wait for the corpus to load):
         consecutive runs of files, the results in the order of ``paths``."""
         count = len(self) + 1
@@ -1123,9 +1123,10 @@ def build_index(
 
     Raises :class:`~indexer.errors.CorpusError` before anything is written when the corpus
     is invalid, ``OSError`` (with the path) when the directory cannot be written, and
-    :class:`~indexer.fulltext.FullTextError` naming the file when a full-report PDF cannot
-    be read (before anything is written).  With ``if_stale`` nothing is built when the
-    current generation was built from the same corpus and analysis code.  Concurrent
+    :class:`~indexer.fullreports.extraction.FullTextError` naming the file when a
+    full-report PDF cannot be read (before anything is written).  With ``if_stale``
+    nothing is built when the current generation was built from the same corpus and
+    analysis code.  Concurrent
     builds are serialised by a lock; what a killed build left (its lock, its temporary
     generation) is cleaned up and reported through ``notice`` (default: the log).
     """

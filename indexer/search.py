@@ -24,15 +24,15 @@ from whoosh import query as wq
 
 from indexer import schema
 from indexer.analysis import normalise
+from indexer.corpus.paragraphs import paragraph_of_snippet
 from indexer.engine.facets import count_facets, facet_masks
 from indexer.engine.generation import READ_ERRORS, Generation, SearchIndex
 from indexer.engine.matching import evaluate
 from indexer.engine.ranking import LANGUAGE_MARGIN, query_language
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
-from indexer.fullreports import full_report_links, missing, other_language
+from indexer.fullreports.links import full_report_links, missing, other_language
+from indexer.fullreports.passages import Planner, add_passages, passage_hits
 from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
-from indexer.paragraphs import paragraph_of_snippet
-from indexer.passages import Planner, add_passages, passage_hits
 from indexer.query import QueryPlan, plan_query
 from indexer.records import (
     Collapse,

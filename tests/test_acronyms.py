@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import load_corpus
+from indexer.corpus.load import load_corpus
 from indexer.engine.generation import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import SearchRequest

@@ -16,7 +16,7 @@ from indexer import build
 from indexer.analysis import words
 from indexer.build import KEEP_GENERATIONS, build_index, is_stale
 from indexer.cli import main
-from indexer.corpus import load_corpus, parse_reports
+from indexer.corpus.load import load_corpus, parse_reports
 from indexer.engine.generation import SearchIndex
 from indexer.engine.layout import current_generation, read_meta
 from indexer.errors import CorpusError, IndexUnavailable

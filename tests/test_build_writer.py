@@ -19,7 +19,7 @@ from whoosh import index as whoosh_index
 
 from indexer import build, schema
 from indexer.analysis import cross_script_keys, plain_analyzer
-from indexer.corpus import load_corpus
+from indexer.corpus.load import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 TRICKY = [

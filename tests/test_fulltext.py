@@ -15,9 +15,9 @@ import pytest
 
 from indexer.build import build_index, current_generation
 from indexer.cli import main
-from indexer.corpus import load_corpus
+from indexer.corpus.load import load_corpus
 from indexer.engine.generation import SearchIndex
-from indexer.fulltext import FullTextError, clean, extract_pdf, split_passages
+from indexer.fullreports.extraction import FullTextError, clean, extract_pdf, split_passages
 from indexer.languages import Lang
 from indexer.records import Collapse, Facet
 from indexer.search import search

@@ -69,7 +69,7 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer import schema
 from indexer.analysis import analyze
-from indexer.corpus import GlossaryConcept
+from indexer.corpus.load import GlossaryConcept
 from indexer.engine.termpostings import TermPostings, open_term_postings, write_term_postings
 from indexer.engine.wordtable import WordTable, open_word_table, write_word_table
 from indexer.glossary import Glossary

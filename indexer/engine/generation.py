@@ -32,7 +32,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from indexer.corpus import GlossaryConcept, Topic
+from indexer.corpus.load import GlossaryConcept, Topic
 from indexer.engine.derived import open_derived, read_columns
 from indexer.engine.layout import CURRENT, META, PASSAGES
 from indexer.engine.lru import LRUCache
@@ -214,7 +214,8 @@ class Generation:
     @property
     def passages(self) -> PassageIndex | None:
         """The full reports' passage index of this generation, opened once; ``None`` when
-        it was built without PDFs (see :mod:`indexer.fulltext`, :mod:`indexer.passages`).
+        it was built without PDFs (see :mod:`indexer.fullreports.extraction` and
+        :mod:`indexer.fullreports.passages`).
         """
         with self._glossary_lock:
             if self._passages is False:

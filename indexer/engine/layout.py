@@ -16,7 +16,8 @@ from pathlib import Path
 DEFAULT_INDEX_DIR = "var/index"  # the CLI's, the app's and the Makefile's default
 CURRENT = "current"
 META = "meta.json"
-PASSAGES = "passages"  # in a generation: the full reports' passage index (indexer.fulltext)
+# In a generation: the full reports' passage index (indexer.fullreports.extraction).
+PASSAGES = "passages"
 PDFS = "full"  # in a generation: the full-report PDFs it serves, as <doc>.pdf
 
 

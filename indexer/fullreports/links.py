@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from indexer import schema
-from indexer.corpus import Corpus, doc_id
+from indexer.corpus.load import Corpus, doc_id
 from indexer.errors import DocumentNotFound, VersionMissing
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import FullReportLink, OtherLanguage

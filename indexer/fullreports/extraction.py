@@ -9,7 +9,7 @@ main one (``<generation>/passages/``), with the same schema and so the same anal
 a passage is indexed in its language's summary and cross-script fields, with the
 report's number, language, year and topics, and its page.  Documents stay (report,
 language) pairs in the main index, so facet counts are untouched; the search side
-(:mod:`indexer.passages`) adds the best passages' scores to their documents'.
+(:mod:`indexer.fullreports.passages`) adds the best passages' scores to their documents'.
 
 pypdf was chosen over pdfminer.six after measuring both on the test PDFs (``make
 bench`` has the figures): the same Cyrillic text and ligature code points from both,
@@ -35,10 +35,10 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED
 
 from indexer import schema
-from indexer.corpus import Corpus, Report
+from indexer.corpus.load import Corpus, Report
 from indexer.engine.derived import write_derived
 from indexer.engine.layout import PASSAGES, PDFS, file_checksum
-from indexer.fullreports import full_report_meta
+from indexer.fullreports.links import full_report_meta
 from indexer.languages import Lang
 
 PAGE = "page"

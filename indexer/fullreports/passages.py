@@ -4,7 +4,8 @@ A generation built from PDFs holds a second index of passages (see
 :mod:`indexer.fullreports.extraction`), opened here as a
 :class:`~indexer.engine.generation.Generation` of its own, so the query side reuses
 everything it has: the query is planned with the passages' reader (prefixes expand to
-the passages' words), evaluated on postings arrays with BM25 (:mod:`indexer.engine.matching`), and highlighted with the same analysers.
+the passages' words), evaluated on postings arrays with BM25
+(:mod:`indexer.engine.matching`), and highlighted with the same analysers.
 
 A document (report, language) matches when its summary or one of its passages does;
 its score is its summary's plus a share of its best passages' scores

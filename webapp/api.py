@@ -18,11 +18,11 @@ from typing import Any, NamedTuple
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from indexer.citation import CITATION_FORMATS, Format, citation_text
 from indexer.engine.lru import LRUCache
 from indexer.errors import IndexUnavailable, QueryError
 from indexer.languages import ALL_LANGS
 from indexer.search import get_document
+from webapp.citation import CITATION_FORMATS, Format, citation_text
 from webapp.cite import access_date, cited_document
 from webapp.errors import unavailable
 from webapp.i18n import UI_CODES, ui_lang

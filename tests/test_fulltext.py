@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index, current_generation
+from indexer.build import build_index
 from indexer.cli import main
 from indexer.corpus.load import load_corpus
 from indexer.engine.generation import SearchIndex
+from indexer.engine.layout import current_generation
 from indexer.fullreports.extraction import FullTextError, clean, extract_pdf, split_passages
 from indexer.languages import Lang
 from indexer.records import Collapse, Facet

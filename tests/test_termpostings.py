@@ -13,8 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer import build
-from indexer.build import build_index
+from indexer.build import build_index, workers
 from indexer.engine import termpostings
 from indexer.engine.derived import scored_fields
 from indexer.engine.generation import SearchIndex
@@ -27,8 +26,8 @@ def _build(directory: Path, writers: int, monkeypatch: pytest.MonkeyPatch) -> Pa
     """The bundled corpus built with ``writers`` writer processes; its generation."""
     with monkeypatch.context() as patch:
         if writers > 1:
-            patch.setattr(build, "PARALLEL_FROM", 1)
-            patch.setattr(build.os, "sched_getaffinity", lambda _pid: set(range(writers)))
+            patch.setattr(workers, "PARALLEL_FROM", 1)
+            patch.setattr(workers.os, "sched_getaffinity", lambda _pid: set(range(writers)))
         info = build_index(CORPUS, directory)
     return info.path
 

@@ -72,7 +72,7 @@ PLAN_CACHE_BYTES = 8 * 1024 * 1024
 
 
 def _topic(data: dict[str, Any]) -> Topic:
-    """A topic as ``meta.json`` records it (see ``build._meta``)."""
+    """A topic as ``meta.json`` records it (see ``indexer.build.generations._meta``)."""
     return Topic(
         data["id"],
         {Lang(k): v for k, v in data["labels"].items()},
@@ -81,7 +81,7 @@ def _topic(data: dict[str, Any]) -> Topic:
 
 
 def _concept(data: dict[str, Any]) -> GlossaryConcept:
-    """A glossary concept as ``meta.json`` records it (see ``build._meta``)."""
+    """A glossary concept as ``meta.json`` records it (see ``indexer.build.generations._meta``)."""
     names = {Lang(k): tuple(v) for k, v in data["names"].items()}
     homonyms = {Lang(k): tuple(v) for k, v in data.get("homonyms", {}).items()}
     return GlossaryConcept(data["id"], data["kind"], names, homonyms)

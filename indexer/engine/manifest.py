@@ -236,3 +236,19 @@ def verify_generation(directory: Path) -> Verified:
         done.bytes += sum(meta.get("files", {}).values())
         done.checksums &= bool(meta.get("checksums"))
     return done
+
+
+def generation_files(directory: Path) -> dict[str, int]:
+    """Each index file of a generation with its size, recorded in ``meta.json``.
+
+    The search side checks them when it opens the generation: with one file per part of
+    a segment, a missing or truncated column would otherwise be read as default values.
+    """
+    return {
+        p.name: p.stat().st_size
+        for p in sorted(directory.iterdir())
+        if p.is_file()
+        and p.name not in (META, VERIFIED)
+        and not p.name.startswith(".")
+        and not p.name.endswith("WRITELOCK")
+    }

@@ -38,6 +38,7 @@ from indexer import schema
 from indexer.corpus.load import Corpus, Report
 from indexer.engine.derived import write_derived
 from indexer.engine.layout import PASSAGES, PDFS, file_checksum
+from indexer.engine.manifest import generation_files
 from indexer.fullreports.links import full_report_meta
 from indexer.languages import Lang
 
@@ -220,8 +221,6 @@ def write_passages(
         except BaseException:
             writer.cancel()
             raise
-        from indexer.build import generation_files
-
         derived = write_derived(target, [t.id for t in corpus.topics], corpus.glossary)
         files = generation_files(target)
         checksums = {name: file_checksum(target / name) for name in files}

@@ -62,7 +62,7 @@ def ranked(
     return [(int(final[i]), float(scores[i])) for i in order[:limit]]
 
 
-def collapse(
+def by_report(
     gen: Generation, ordered: list[tuple[int, float]], reader: Lang
 ) -> list[tuple[int, float, list[int]]]:
     """Group (docnum, score) by report keeping first-seen order: (shown, score, others).
@@ -140,7 +140,7 @@ def most_relevant(
     if not collapse:
         return [(d, s, []) for d, s in ordered[window]]
     entries = []
-    for best, score, others in collapse(gen, ordered, reader)[window]:
+    for best, score, others in by_report(gen, ordered, reader)[window]:
         # Other languages of the report that matched but ranked below the cut.
         same = matched_versions(gen, final, int(gen.reports[best]))
         below = [d for d in same if d != best and d not in others]

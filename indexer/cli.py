@@ -18,11 +18,11 @@ from indexer.corpus.glossarycheck import common_word_names
 from indexer.corpus.importer import SOURCE_URL, add_full_report, import_page
 from indexer.corpus.load import load_corpus, unaligned_paragraphs
 from indexer.corpus.page import PageError, parse_page, read_blocks
+from indexer.corpus.pdftext import FullTextError
 from indexer.engine.generation import SearchIndex
 from indexer.engine.layout import DEFAULT_INDEX_DIR, current_generation
 from indexer.engine.manifest import verify_generation
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
-from indexer.fullreports.extraction import FullTextError
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import DEFAULT_PER_PAGE, Collapse, SearchRequest, SortOrder
 from indexer.search import search

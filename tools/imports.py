@@ -4,7 +4,8 @@
 ``tools`` (a subpackage such as ``indexer.engine`` is one package; a plain module of
 ``indexer`` is its own node), the packages it imports, then every cycle between modules
 (imports inside functions count too: they are imports all the same).  Exit 1 when a
-cycle exists.  ``--modules`` prints the graph of modules instead of packages;
+cycle exists, or any back arrow: an import from a higher layer of :data:`LAYERS` (the
+README's architecture table).  ``--modules`` prints the graph of modules instead of packages;
 ``--lines`` lists the longest modules.
 """
 
@@ -51,6 +52,46 @@ def _imported(name: str, path: Path, known: set[str]) -> set[str]:
                 found.add(target)
     # ``from indexer.engine import x`` names the package and the module: keep the module.
     return {t for t in found if not any(o.startswith(t + ".") for o in found)} or found
+
+
+# The layers of the architecture (README, "Architecture"), lowest first: a module may
+# import its own layer and those below, never one above (a back arrow).  The longest
+# matching prefix names a module's layer.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("indexer.languages", "indexer.errors", "indexer.stemmer_be", "indexer.translit"),
+    ("indexer.analysis",),
+    ("indexer.corpus",),
+    ("indexer.schema", "indexer.glossary", "indexer.months", "indexer.recovery", "indexer.records"),
+    ("indexer.engine",),
+    ("indexer.query", "indexer.snippets", "indexer.timeline"),
+    ("indexer.fullreports",),
+    ("indexer.search",),
+    ("indexer.build",),
+    ("indexer.cli",),
+    ("webapp",),
+    ("bench", "tools"),
+)
+
+
+def layer_of(module: str) -> int:
+    best, found = -1, 0
+    for number, prefixes in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best:
+                best, found = len(prefix), number
+    if best < 0:
+        raise ValueError(f"{module} is in no layer of tools.imports.LAYERS")
+    return found
+
+
+def back_arrows(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Every import of a module from a higher layer than its own."""
+    return sorted(
+        (module, target)
+        for module, targets in graph.items()
+        for target in targets
+        if module != "indexer" and target != "indexer" and layer_of(target) > layer_of(module)
+    )
 
 
 def module_graph() -> dict[str, set[str]]:
@@ -136,7 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"package cycles: {len(package_cycles)}")
     for component in package_cycles:
         print("  " + " <-> ".join(component))
-    return 1 if found or package_cycles else 0
+    arrows = back_arrows(graph)
+    print(f"back arrows (an import from a higher layer): {len(arrows)}")
+    for module, target in arrows:
+        print(f"  {module} -> {target}")
+    return 1 if found or package_cycles or arrows else 0
 
 
 if __name__ == "__main__":

@@ -66,7 +66,9 @@ _ANALYSIS_SOURCES = (
     "engine/termpostings.py",
     "engine/wordtable.py",
     "fullreports/extraction.py",
+    "corpus/pdftext.py",
 )
+
 Notice = Callable[[str], None]
 # Record locks belong to a process: builds from threads of one process queue here first.
 _IN_PROCESS = threading.Lock()
@@ -224,7 +226,7 @@ def build_index(
 
     Raises :class:`~indexer.errors.CorpusError` before anything is written when the corpus
     is invalid, ``OSError`` (with the path) when the directory cannot be written, and
-    :class:`~indexer.fullreports.extraction.FullTextError` naming the file when a
+    :class:`~indexer.corpus.pdftext.FullTextError` naming the file when a
     full-report PDF cannot be read (before anything is written).  With ``if_stale``
     nothing is built when the current generation was built from the same corpus and
     analysis code.  Concurrent

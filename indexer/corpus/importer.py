@@ -23,8 +23,8 @@ import yaml
 from indexer.analysis import analyze
 from indexer.corpus.load import Corpus, Report, load_corpus
 from indexer.corpus.page import PageReport
+from indexer.corpus.pdftext import PdfText, extract_pdf
 from indexer.corpus.report_fields import FULL_DIR
-from indexer.fullreports.extraction import PdfText, extract_pdf
 from indexer.languages import ALL_LANGS, Lang
 
 SOURCE_URL = "https://iapbelarus.org/progress-reports"
@@ -310,7 +310,7 @@ def add_full_report(
 
     Returns the report file and the PDF's text.  Raises :class:`CorpusError` for an
     invalid corpus, ``LookupError`` when the report or its ``lang`` text is missing, and
-    :class:`~indexer.fullreports.extraction.FullTextError` when the PDF cannot be read.
+    :class:`~indexer.corpus.pdftext.FullTextError` when the PDF cannot be read.
     """
     root = Path(corpus_dir)
     report = next((r for r in load_corpus(root).reports if r.number == number), None)

@@ -28,7 +28,7 @@ script), its finding every language version of a report for a phrase or a name, 
 Belarusian stemmer, its proximity bonus and its spelling recovery.  Ratios are read
 with that in mind (:data:`DIFFERENCES`).
 
-Each peer's build runs in a process of its own (``python -m bench.builds SYSTEM CORPUS
+Each peer's build runs in a process of its own (``python -m bench.buildchild SYSTEM CORPUS
 OUT``, :func:`build`), so its wall time and the peak memory of its process tree are
 measured as the project's are.  The warm rounds also time the date-ordered queries of
 the mix (:data:`DATE_ORDERED`: Tantivy orders by its fast ``day`` field with

@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from whoosh import query as wq
@@ -53,9 +53,6 @@ from indexer.engine.docsets import intersect, union_parts
 from indexer.engine.lru import LRUCache
 from indexer.engine.ranking import SameReport, Versions
 from indexer.engine.termpostings import TermPostings
-
-if TYPE_CHECKING:  # the generation holds its Postings: no import at run time
-    from indexer.engine.generation import Generation
 
 K1 = scoring.BM25F().K1  # term-frequency saturation: Whoosh's default
 B = scoring.BM25F().B  # length normalisation: Whoosh's default
@@ -446,6 +443,17 @@ def _shared_words(query: wq.Query) -> frozenset[tuple[str, str]]:
                 key = (leaf.fieldname, word)
                 (shared if key in seen else seen).add(key)
     return frozenset(shared)
+
+
+class Generation(Protocol):
+    """What matching needs of an index generation
+    (:class:`~indexer.engine.generation.Generation`, which holds its :class:`Postings`
+    and so is not imported here)."""
+
+    doc_count: int
+    postings: Postings
+
+    def searcher(self) -> Searcher: ...
 
 
 def evaluate(

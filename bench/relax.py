@@ -32,7 +32,7 @@ from typing import Any
 
 from bench.queries import request
 from bench.stats import summarise
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.search import search
 
 # (name, relaxed, strict): the relaxed queries' odd words are in no summary of the

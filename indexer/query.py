@@ -6,7 +6,7 @@ each word, phrase and prefix is then analysed here with each language's analyser
 searched in that language's fields, and in the cross-script key fields at low weight;
 glossary names are expanded across names and languages.  With expansion on, what only
 one language's words can match — a phrase, a prefix, a number, a word matched in
-another script — is a :class:`~indexer.ranking.SameReport`: it finds every language
+another script — is a :class:`~indexer.engine.ranking.SameReport`: it finds every language
 version of the reports it matches.
 
 The parser is not trusted: it never raises, and marks trouble in ways that are easy
@@ -41,10 +41,10 @@ from indexer.analysis import (
     stem,
     words,
 )
+from indexer.engine.ranking import SameReport
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
 from indexer.months import MonthMention, find_months
-from indexer.ranking import SameReport
 from indexer.readings import build_words
 from indexer.snippets import Terms
 from indexer.stopwords import is_stop_word
@@ -127,9 +127,6 @@ def _text_clauses(lang: Lang, tokens: list[str], boost: float = 1.0) -> list[wq.
     return clauses
 
 
-text_clauses = _text_clauses  # for indexer.readings
-
-
 class _Malformed(Exception):
     """The parsed structure cannot be trusted; fall back to plain words."""
 
@@ -151,6 +148,10 @@ class _Builder:
     def part(self, text: str, query: wq.Query) -> None:
         """Record ``query`` as a required part of the query, typed as ``text``."""
         self.plan.parts.append((text, query))
+
+    def text_clauses(self, lang: Lang, tokens: list[str]) -> list[wq.Query]:
+        """``tokens`` in the title and summary of ``lang`` (see :func:`_text_clauses`)."""
+        return _text_clauses(lang, tokens)
 
     def _budget(self) -> bool:
         """Count one more word, phrase or prefix; False once the query has too many."""

@@ -24,7 +24,7 @@ matching (:mod:`indexer.relax`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from whoosh import query as wq
 
@@ -45,8 +45,19 @@ from indexer.numberwords import (
 )
 from indexer.stopwords import is_stop_word
 
-if TYPE_CHECKING:
-    from indexer.query import _Builder
+
+class _Builder(Protocol):
+    """What :mod:`indexer.query`'s builder gives this module (no import: it imports us)."""
+
+    plan: Any  # indexer.query.QueryPlan
+    keep_stop: bool
+
+    def _budget(self) -> bool: ...
+    def _or(self, clauses: list[wq.Query]) -> wq.Query | None: ...
+    def word(self, text: str, negated: bool) -> wq.Query | None: ...
+    def concept(self, query: wq.Query | None) -> wq.Query | None: ...
+    def part(self, text: str, query: wq.Query) -> None: ...
+    def text_clauses(self, lang: Lang, tokens: list[str]) -> list[wq.Query]: ...
 
 
 def build_words(builder: _Builder, texts: list[str]) -> list[wq.Query]:
@@ -81,8 +92,6 @@ def build_words(builder: _Builder, texts: list[str]) -> list[wq.Query]:
 def _alternatives(builder: _Builder, forms: dict[Lang, Iterable[str]]) -> list[wq.Query]:
     """Clauses for each text of ``forms`` in its language's title and summary (a
     phrase when it analyses to several words), each analysed form once."""
-    from indexer.query import text_clauses
-
     clauses: list[wq.Query] = []
     for lang, texts in forms.items():
         seen: set[tuple[str, ...]] = set()
@@ -95,7 +104,7 @@ def _alternatives(builder: _Builder, forms: dict[Lang, Iterable[str]]) -> list[w
                 builder.plan.marks[lang].add(tokens[0])
             else:
                 builder.plan.phrases[lang].add(tokens)
-            clauses.extend(text_clauses(lang, list(tokens)))
+            clauses.extend(builder.text_clauses(lang, list(tokens)))
     return clauses
 
 

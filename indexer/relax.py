@@ -36,8 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 
-from indexer.index import Generation
-from indexer.matching import evaluate
+from indexer.engine.generation import Generation
+from indexer.engine.matching import evaluate
 from indexer.query import QueryPlan
 
 MIN_PARTS = 2  # a query of fewer parts is never relaxed

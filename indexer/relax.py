@@ -11,7 +11,8 @@ applies this rule (never with ``verbatim``, which asks for every word as typed):
 1. Only a conjunction of two or more parts is relaxed (excluded words stay excluded);
    a query with ``OR`` or a single part is not.
 2. Each part is evaluated alone.  A part no document holds is **absent**; a part that
-   every report holds (in some language version) is **common**.
+   at least :data:`COMMON_SHARE` of the reports hold (in some language version) is
+   **common**: every one of the bundled six reports; "Belarus" is.
 3. **Two or more absent parts: nothing.**  A query about something the reports never
    mention (``nuclear weapons in Belarus``, «смертная казнь») stays empty.
 4. The **meaningful** parts are the present parts that are not common.  With none
@@ -43,6 +44,7 @@ from indexer.query import QueryPlan
 MIN_PARTS = 2  # a query of fewer parts is never relaxed
 MAX_ABSENT = 1  # more parts than this that no document holds: nothing
 BM25_SHARE = 0.1  # how much the parts' BM25 scores weigh against their idf in the order
+COMMON_SHARE = 0.9  # a part held by this share of the reports is common
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def relax(
     common = {
         i
         for i, (docs, _) in enumerate(matches)
-        if len(docs) and np.count_nonzero(np.bincount(gen.reports[docs])) >= reports
+        if len(docs) and np.count_nonzero(np.bincount(gen.reports[docs])) >= COMMON_SHARE * reports
     }
     meaningful = [i for i in range(len(parts)) if i not in common and i not in absent]
     if len(absent) > MAX_ABSENT or not meaningful:

@@ -4,6 +4,7 @@ lack, while a query about something absent still finds nothing (indexer.relax)."
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from indexer.languages import Lang
@@ -222,3 +223,56 @@ def test_verbatim_needs_every_word(search_index):
     result = run(search_index, q, verbatim=True)
     assert result.total == 0
     assert result.relaxed_dropped is None
+
+
+class _Gen:
+    """A generation of 20 reports with one document each, for the rule alone."""
+
+    doc_count = 20
+    reports = np.arange(20)
+    versions = None
+
+
+def _relax_with(monkeypatch, held: dict[str, list[int]]):
+    """relax() on a conjunction of parts named as ``held``'s keys, each holding the
+    documents listed."""
+    from whoosh import query as wq
+
+    from indexer import relax as module
+    from indexer.query import QueryPlan
+
+    parts = [(name, wq.Term("summary_en", name)) for name in held]
+    plan = QueryPlan(query=wq.And([q for _, q in parts]), parts=parts)
+
+    def evaluate(gen, query, deadline, versions):
+        docs = np.array(sorted(held[query.text]), dtype=np.int64)
+        return (docs, np.ones(len(docs))), True
+
+    monkeypatch.setattr(module, "evaluate", evaluate)
+    docs, _, relaxation, _ = module.relax(_Gen(), plan, deadline=0.0)
+    return set(docs.tolist()), relaxation
+
+
+def test_the_rule_two_absent_parts_find_nothing(monkeypatch):
+    docs, _ = _relax_with(monkeypatch, {"a": [1, 2], "b": [], "c": []})
+    assert docs == set()
+
+
+def test_the_rule_a_common_part_never_carries_a_match(monkeypatch):
+    # "c" is in 18 of 20 reports (90%): common; "b" is absent; "a" is meaningful.
+    common = list(range(18))
+    docs, relaxation = _relax_with(monkeypatch, {"a": [19], "b": [], "c": common})
+    assert docs == {19}
+    assert relaxation.missing(19) == ("b", "c")
+    docs, _ = _relax_with(monkeypatch, {"b": [], "c": common})
+    assert docs == set()
+
+
+def test_the_rule_a_match_holds_more_than_half_of_the_meaningful_parts(monkeypatch):
+    held = {"a": [1, 2, 3], "b": [1, 2], "c": [1, 4], "d": [5]}
+    docs, relaxation = _relax_with(monkeypatch, held)
+    assert docs == {1}  # three of four; 2 holds two, not more than half
+    held = {"a": [1, 2, 3], "b": [2, 3], "c": [3, 4]}
+    docs, relaxation = _relax_with(monkeypatch, held)
+    assert docs == {2, 3}  # two of three
+    assert relaxation.dropped == ("c",)  # the one part 2 lacks

@@ -425,7 +425,10 @@ class _Builder:
 
     def proximity(self, texts: list[str]) -> wq.Query | None:
         """A bonus for unquoted words found near each other, in order, in one field:
-        the words as a sloppy phrase (:data:`PROXIMITY_SLOP`) in each language."""
+        the words as a sloppy phrase (:data:`PROXIMITY_SLOP`) in each language.  Stop
+        words are left out of it as they are of the query: "how many" near nothing."""
+        if not self.keep_stop:
+            texts = [t for t in texts if not is_stop_word(t)]
         clauses: list[wq.Query] = []
         for lang in ALL_LANGS:
             tokens = analyze(" ".join(texts), lang)

@@ -276,3 +276,12 @@ def test_the_rule_a_match_holds_more_than_half_of_the_meaningful_parts(monkeypat
     docs, relaxation = _relax_with(monkeypatch, held)
     assert docs == {2, 3}  # two of three
     assert relaxation.dropped == ("c",)  # the one part 2 lacks
+
+
+def test_stop_words_give_no_proximity_bonus(search_index):
+    # Left out of the query, they are left out of the bonus for words near each other.
+    def ranked(q):
+        return [(hit.id, round(hit.score, 6)) for hit in run(search_index, q).hits]
+
+    assert ranked("what is the IAPB") == ranked("IAPB")
+    assert ranked("how many survivors of torture") == ranked("survivors torture")

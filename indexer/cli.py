@@ -256,9 +256,13 @@ def _search(args: argparse.Namespace) -> int:
         print("read as dates: " + ", ".join(f"{text} ({month})" for text, month in result.months))
     if result.suggestion:
         print(f"did you mean: {result.suggestion}")
+    if result.relaxed_dropped is not None and result.hits:
+        print("no report holds every word: partial matches")
     for hit in result.hits:
         print(f"\n[{hit.id}] {hit.date.isoformat()} {hit.title}  ({hit.score:.2f})")
         print(f"    {hit.snippet}")
+        if hit.missing:
+            print("    missing: " + ", ".join(hit.missing))
         for passage in hit.passages:
             print(f"    p. {passage.page}: {passage.snippet}")
     for facet, counts in result.facets.items():

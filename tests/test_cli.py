@@ -29,6 +29,14 @@ def test_search_says_which_months_it_read_as_dates(index_dir: Path, capsys) -> N
     assert "read as dates" not in capsys.readouterr().out
 
 
+def test_search_says_what_partial_matches_lack(index_dir: Path, capsys) -> None:
+    q = "how many survivors received psychosocial support"
+    assert main(["search", q, "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "no report holds every word: partial matches" in out
+    assert out.count("    missing: received\n") == 2
+
+
 def test_search_json_is_the_api_answer_with_the_filters_applied(index_dir: Path, capsys) -> None:
     argv = ["search", "ICC", "--index", str(index_dir), "--lang", "be", "--collapse", "--json"]
     assert main([*argv, "--sort", "date", "--per-page", "2", "--hl", "ru"]) == 0

@@ -285,3 +285,9 @@ def test_stop_words_give_no_proximity_bonus(search_index):
 
     assert ranked("what is the IAPB") == ranked("IAPB")
     assert ranked("how many survivors of torture") == ranked("survivors torture")
+
+
+def test_the_page_keeps_the_did_you_mean_above_partial_matches(client):
+    body = client.get("/?q=prosecutons+torture").get_data(as_text=True)
+    assert 'class="note suggestion"' in body and ">prosecutions torture</a>?" in body
+    assert '<s lang="en">prosecutons</s>' in body

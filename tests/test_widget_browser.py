@@ -398,6 +398,18 @@ def test_a_partial_match_shows_its_missing_words_struck(page, host_page, problem
     assert problems == []
 
 
+def test_partial_matches_keep_the_did_you_mean(page, host_page, problems):
+    page.goto(host_page('<iapb-search lang="en"></iapb-search>'))
+    widget = page.locator("iapb-search")
+    search(widget, "prosecutons torture")
+    expect(results(widget)).to_have_count(1)
+    expect(widget.locator('[part~="missing"]')).to_have_text("Missing: prosecutons")
+    expect(widget.locator('[part~="corrected"]')).to_have_text(
+        "Did you mean: prosecutions torture?"
+    )
+    assert problems == []
+
+
 def test_a_strict_match_shows_no_missing_words(page, host_page, problems):
     page.goto(host_page('<iapb-search lang="en"></iapb-search>'))
     widget = page.locator("iapb-search")

@@ -536,7 +536,8 @@ text-decoration:underline;border-radius:0}
         if (c.reason === "layout") parts.push(t.layout, " ");
         parts.push(...fill(t.showing, "{to}", h("strong", null, { textContent: c.to })), " ");
         parts.push(...fill(t.instead, "{from}", button(c.from, { "data-verbatim": "1" }, "em")));
-      } else if (typeof data.suggestion === "string" && !Number(data.total)) {
+      } else if (typeof data.suggestion === "string" && (!Number(data.total) || data.relaxed)) {
+        // Partial matches never hide a suggestion.
         parts = fill(t.suggest, "{s}", button(data.suggestion, { "data-q": data.suggestion }, "span"));
       }
       // Prefixes too short to search ("a*"), which the service left out.

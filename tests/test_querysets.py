@@ -74,3 +74,16 @@ def test_a_bad_queryset_file_is_named_with_what_is_wrong(tmp_path: Path, text, m
     path.write_text(text)
     with pytest.raises(QuerySetError, match=message):
         load_queryset(path)
+
+
+def test_the_tool_prints_the_scores_per_file_and_overall(index_dir: Path, capsys):
+    import json
+
+    from tools.querysets import main
+
+    assert main(["--index", str(index_dir), "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert {"questions.yaml", "overall"} <= set(scores)
+    overall = scores["overall"]
+    assert overall["queries"] == sum(len(qs.cases) for qs in SETS)
+    assert 0.0 <= overall["f1"] <= 1.0

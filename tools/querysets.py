@@ -213,7 +213,7 @@ def score(index, sets: list[QuerySet]) -> dict[str, Score]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from indexer.index import SearchIndex
+    from indexer.engine.generation import SearchIndex
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="query set files (default: all)")

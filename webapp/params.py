@@ -47,7 +47,8 @@ PARAMETERS: dict[str, str] = {
     "collapse": "report: one hit per report, the best language first",
     "expand": "1 (default) expands glossary names across languages; 0 turns it off",
     "timeline": "1 adds `timeline`: per matching report, its period, mentions and documents",
-    "verbatim": "1 searches `q` exactly as typed: no keyboard-layout or spelling correction",
+    "verbatim": "1 searches `q` exactly as typed: no keyboard-layout or spelling correction, "
+    "no partial matches",
 }
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

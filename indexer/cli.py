@@ -16,6 +16,8 @@ from pathlib import Path
 from indexer.build import build_index
 from indexer.corpus import load_corpus, unaligned_paragraphs
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
+from indexer.figures.commands import add_commands as add_figure_commands
+from indexer.figures.commands import check_figures
 from indexer.fulltext import FullTextError
 from indexer.glossarycheck import common_word_names
 from indexer.importer import SOURCE_URL, add_full_report, import_page
@@ -55,6 +57,7 @@ def _check(args: argparse.Namespace) -> int:
         unaligned = unaligned_paragraphs(corpus)
         if unaligned:
             raise CorpusError(unaligned)
+        figures = check_figures(args.corpus, corpus)
     except CorpusError as error:
         return _report_corpus_error(error)
     common = common_word_names(corpus, args.corpus)
@@ -62,7 +65,7 @@ def _check(args: argparse.Namespace) -> int:
         return _report_corpus_error(CorpusError(common))
     print(
         f"corpus OK: {len(corpus.reports)} reports, {len(corpus.topics)} topics, "
-        f"{len(corpus.glossary)} glossary concepts"
+        f"{len(corpus.glossary)} glossary concepts; {figures}"
     )
     for report in corpus.reports:
         if report.proposed:
@@ -345,6 +348,7 @@ def make_parser() -> argparse.ArgumentParser:
     find.add_argument("--hl", default=Lang.EN, type=Lang, choices=ALL_LANGS, help="label language")
     find.add_argument("--json", action="store_true", help="print the API's JSON, no links")
     find.set_defaults(run=_search)
+    add_figure_commands(commands)
     return parser
 
 

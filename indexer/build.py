@@ -78,6 +78,7 @@ from indexer import schema
 from indexer.analysis import normalise_word, plain_analyzer, token_term
 from indexer.corpus import Corpus, Parsed, Report, load_corpus, parse_reports
 from indexer.derived import scored_fields, write_derived
+from indexer.figures.loading import load_figures
 from indexer.fulltext import FullTextInfo, extract_all, write_passages
 from indexer.languages import ALL_LANGS
 from indexer.layout import CURRENT, META, PASSAGES, current_generation, read_meta
@@ -1137,6 +1138,7 @@ def build_index(
 
 def _build(corpus_dir, out_dir, if_stale, progress, notice, started, writers) -> BuildInfo:
     corpus = load_corpus(corpus_dir, parse=writers.parse if writers else parse_reports)
+    figures = load_figures(corpus_dir, corpus)  # checked against the texts, or CorpusError
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     corpus_fingerprint = fingerprint(corpus_dir)
@@ -1158,6 +1160,7 @@ def _build(corpus_dir, out_dir, if_stale, progress, notice, started, writers) ->
             # The reports' texts are needed no more once the writers have them.
             documents = write_index(corpus, tmp, progress, writers, keep_texts=False)
             meta = _meta(corpus, generation, corpus_fingerprint, documents)
+            meta["figures"] = figures.as_meta()
             meta["derived"] = write_derived(
                 tmp, [t.id for t in corpus.topics], corpus.glossary, chunks=tmp / CHUNKS
             )

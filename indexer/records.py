@@ -306,6 +306,8 @@ class SearchResult:
     timeline_truncated: bool = False  # more reports matched than the timeline lists
     # Months the query names, searched as dates: (as typed, YYYY-MM), see indexer.months.
     months: tuple[tuple[str, str], ...] = ()
+    # The figure the query asks for ("how many interviews"): indexer.figures.answer.Answer.
+    answer: Any = None
 
     @property
     def pages(self) -> int:
@@ -346,6 +348,7 @@ class SearchResult:
             "fallback": self.fallback,
             "partial": self.partial,
             "generation": self.generation,
+            "answer": self.answer.as_dict(links) if self.answer is not None else None,
         }
         if self.timeline is not None:
             data["timeline"] = [point.as_dict() for point in self.timeline]

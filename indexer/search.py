@@ -26,6 +26,7 @@ from indexer import schema
 from indexer.analysis import normalise
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.facets import count_facets, facet_masks
+from indexer.figures.answer import answer_request
 from indexer.fullreports import full_report_links, missing, other_language
 from indexer.index import READ_ERRORS, Generation, SearchIndex
 from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
@@ -394,6 +395,7 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         timings=timings,
         timeline=timeline,
         timeline_truncated=truncated,
+        answer=answer_request(gen.figures, req),
     )
 
 

@@ -9,27 +9,20 @@ build checked them against the summaries and took their quotations from the text
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from indexer.citation import CITATION_FORMATS, CitedReport, Format, citation_text, safe_cell
+from indexer.citation import CITATION_FORMATS, Format
 from indexer.corpus import doc_id
-from indexer.errors import DocumentNotFound, QueryError
+from indexer.errors import DocumentNotFound
 from indexer.figures.answer import FigureBook
 from indexer.figures.model import Basis, Figure, FigureValue, Quote
-from indexer.figures.numbers import plain
 from indexer.figures.wording import number_text, trend_text, value_text
-from indexer.languages import ALL_LANGS, Lang
-from indexer.search import get_document
-from webapp.cite import cited_document
+from indexer.languages import Lang
 from webapp.feed import ATOM, AUTHOR, CONTENT_TYPE, XML_LANG, _add, _timestamp
 from webapp.figure_chart import step_chart
 from webapp.i18n import ui_lang
@@ -37,11 +30,7 @@ from webapp.searching import current_index
 from webapp.urls import absolute, paragraph_url, report_address, with_hl
 
 bp = Blueprint("figures", __name__)
-EXPORT_FORMATS = (Format.CSV, Format.JSON)
-CSV_COLUMNS = (
-    "figure", "report", "value", "qualifier", "basis", "as_of", "date", "paragraph", "url",
-    "quote_en", "quote_be", "quote_ru",
-)  # fmt: skip
+EXPORT_FORMATS = (Format.JSON, Format.CSV)
 
 
 def current_figures() -> FigureBook:
@@ -49,7 +38,7 @@ def current_figures() -> FigureBook:
     return current_index().generation().figures
 
 
-def _figure(figure_id: str) -> Figure:
+def figure_or_404(figure_id: str) -> Figure:
     figure = current_figures().figures.get(figure_id)
     if figure is None:
         raise DocumentNotFound(f"no figure {figure_id!r}")
@@ -151,7 +140,7 @@ def index():
         "figures/index.html",
         rows=rows,
         lang=lang,
-        export_links=[(f.value.upper(), with_hl("figures.export_all", [("format", f.value)]))
+        export_links=[(f.value.upper(), url_for("figures_api.figures", format=f.value))
                       for f in EXPORT_FORMATS],
     )  # fmt: skip
 
@@ -160,7 +149,7 @@ def index():
 def figure(figure_id: str):
     """One figure: chart, table, quotations, notes, citations, exports, feed."""
     lang = ui_lang()
-    found = _figure(figure_id)
+    found = figure_or_404(figure_id)
     chart, description = chart_of(found, lang)
     return render_template(
         "figures/figure.html",
@@ -173,122 +162,18 @@ def figure(figure_id: str):
         has_period=any(p.basis is Basis.PERIOD for p in found.values),
         citation_formats=[(f.value, {Format.BIBTEX: "BibTeX", Format.RIS: "RIS",
                                      Format.CSL_JSON: "CSL-JSON"}[f]) for f in CITATION_FORMATS],
-        export_links=[(f.value.upper(), with_hl("figures.export", [("format", f.value)],
-                                                figure_id=found.id)) for f in EXPORT_FORMATS],
+        export_links=[(f.value.upper(), url_for("figures_api.figure", figure_id=found.id,
+                                                format=f.value)) for f in EXPORT_FORMATS],
         feed_url=with_hl("figures.feed", figure_id=found.id),
         language_names={Lang.EN: _("English"), Lang.BE: _("Belarusian"), Lang.RU: _("Russian")},
     )  # fmt: skip
-
-
-def cited_value(figure: Figure, point: FigureValue, lang: Lang) -> CitedReport:
-    """A value as a reference: the report's document in ``lang`` (else English) through
-    the reports' own citation record, at the value's paragraph, the quotation as note."""
-    doc, anchor = point_anchor(point, lang)
-    record = cited_document(get_document(current_index(), doc, ui_lang()))
-    quote = point.quotes[record.lang]
-    return replace(
-        record,
-        url=f"{record.url}#{anchor}" if anchor else record.url,
-        snippet=f"{figure.text(figure.label, record.lang)}: {value_text(point, record.lang)}. "
-        f"“{quote.text}”",
-    )
-
-
-@bp.get("/figures/<figure_id>/cite/<int:report>")
-def cite(figure_id: str, report: int):
-    """The value of ``figure_id`` in report ``report`` in a citation format
-    (``format=bibtex|ris|csl-json``, ``lang=`` the quotation's language)."""
-    found = _figure(figure_id)
-    point = next((p for p in found.values if p.report == report), None)
-    if point is None:
-        raise DocumentNotFound(f"figure {figure_id!r} has no value in report {report}")
-    fmt = Format.parse(request.args.get("format"), CITATION_FORMATS)
-    lang = _lang_param()
-    body = citation_text(fmt, cited_value(found, point, lang), dt.datetime.now(dt.UTC).date())
-    response = Response(body, content_type=fmt.media_type)
-    name = f"iapb-{figure_id}-r{report}.{fmt.extension}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _lang_param() -> Lang:
-    text = request.args.get("lang")
-    if text is None:
-        return ui_lang()
-    try:
-        return Lang(text.strip().lower())
-    except ValueError:
-        raise QueryError("lang", f"'lang' must be one of en, be, ru, not {text!r}") from None
-
-
-def export_rows(figures: list[Figure]) -> list[dict[str, object]]:
-    """One record per value: the figure, the value and where it is said (absolute link),
-    the quotation in each language."""
-    rows = []
-    for figure in figures:
-        for point in figure.values:
-            doc, anchor = point_anchor(point, Lang.EN)
-            rows.append(
-                {
-                    "figure": figure.id,
-                    "report": point.report,
-                    "value": plain(point.value),
-                    "qualifier": point.qualifier.value,
-                    "basis": point.basis.value,
-                    "as_of": point.as_of,
-                    "date": point.date.isoformat() if point.date else None,
-                    "paragraph": anchor,
-                    "url": f"{report_address(doc)}#{anchor}",
-                    **{
-                        f"quote_{lang.value}": point.quotes[lang].text
-                        if lang in point.quotes
-                        else None
-                        for lang in ALL_LANGS
-                    },
-                }  # fmt: skip
-            )
-    return rows
-
-
-def _export(figures: list[Figure], name: str) -> Response:
-    fmt = Format.parse(request.args.get("format"), EXPORT_FORMATS)
-    rows = export_rows(figures)
-    if fmt is Format.CSV:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: safe_cell("" if v is None else str(v)) for k, v in row.items()})
-        body = out.getvalue()
-    else:
-        body = json.dumps(
-            {"figures": [{"id": f.id, "label": {k.value: v for k, v in f.label.items()},
-                          "unit": {k.value: v for k, v in f.unit.items()}} for f in figures],
-             "values": rows},
-            ensure_ascii=False, indent=1,
-        )  # fmt: skip
-    response = Response(body, content_type=fmt.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt.extension}"'
-    return response
-
-
-@bp.get("/figures/export")
-def export_all():
-    """Every figure's values as CSV or JSON (``format=csv|json``)."""
-    return _export(list(current_figures().figures.figures), "iapb-figures")
-
-
-@bp.get("/figures/<figure_id>/export")
-def export(figure_id: str):
-    """One figure's values as CSV or JSON (``format=csv|json``)."""
-    return _export([_figure(figure_id)], f"iapb-figure-{figure_id}")
 
 
 @bp.get("/figures/<figure_id>/feed.atom")
 def feed(figure_id: str):
     """The Atom feed of one figure: an entry per value, newest first, so that a reader
     learns when a new report updates it."""
-    found = _figure(figure_id)
+    found = figure_or_404(figure_id)
     lang = ui_lang()
     self_url = absolute(with_hl("figures.feed", figure_id=found.id))
     root = ET.Element("feed", xmlns=ATOM)

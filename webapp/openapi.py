@@ -29,6 +29,7 @@ from indexer.records import (
     SortOrder,
 )
 from indexer.recovery import Reason
+from webapp import openapi_figures
 from webapp.params import PARAMETERS
 
 # Part of every ETag: a change of response shape must not be hidden by a cached answer.
@@ -290,6 +291,7 @@ def _component_schemas() -> dict[str, Any]:
                 ),
             },
             "timeline_truncated": _BOOL,
+            "answer": openapi_figures.answer_property(),
         },
         optional=("timeline", "timeline_truncated"),
     )
@@ -362,6 +364,7 @@ def _component_schemas() -> dict[str, Any]:
         "Document": document,
         "Health": health,
         "Error": error,
+        **openapi_figures.schemas(),
     }
 
 
@@ -485,6 +488,7 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
             "/api/reports/{id}": {"get": report_op},
             "/feed.atom": {"get": feed_op},
             "/export": {"get": export_op},
+            **openapi_figures.paths(_error),
             "/healthz": {
                 "get": {
                     "operationId": "health",

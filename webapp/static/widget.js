@@ -44,6 +44,9 @@
       instead: "Search instead for {from}",
       suggest: "Did you mean: {s}?",
       ignored: "Left out of the search: {p}. A prefix needs at least 2 letters before the *.",
+      asOf: "By {date}, report {n}",
+      trend: "Trend: {t}",
+      figure: "This figure over time",
     },
     be: {
       label: "Пошук па справаздачах IAPB",
@@ -68,6 +71,9 @@
       instead: "Шукаць замест гэтага {from}",
       suggest: "Магчыма, вы мелі на ўвазе: {s}?",
       ignored: "Не шукалася: {p}. Перад * трэба не менш за 2 літары.",
+      asOf: "Па стане на {date}, справаздача {n}",
+      trend: "Дынаміка: {t}",
+      figure: "Гэтая лічба ў часе",
     },
     ru: {
       label: "Поиск по отчётам IAPB",
@@ -92,6 +98,9 @@
       instead: "Искать вместо этого {from}",
       suggest: "Возможно, вы имели в виду: {s}?",
       ignored: "Не искалось: {p}. Перед * нужно не меньше 2 букв.",
+      asOf: "По состоянию на {date}, отчёт {n}",
+      trend: "Динамика: {t}",
+      figure: "Эта цифра во времени",
     },
   };
   // East Slavic plurals: 1, 21 вынік; 2-4, 22 вынікі; 5-20, 11-14 вынікаў.
@@ -170,6 +179,10 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
 [part~=corrected]{margin:0 0 var(--_space);font-size:.9em}
 [part~=correction]{font-size:1em;padding:0;border:0;background:none;color:var(--_accent);
 text-decoration:underline;border-radius:0}
+[part~=answer]{margin:0 0 var(--_space);padding:var(--_space);border:2px solid var(--_accent);border-radius:var(--_radius)}
+[part~=answer-value]{font-size:1.4em;font-weight:700;margin:0}
+[part~=answer] p{margin:.2em 0}
+[part~=answer-quote]{margin:.3em 0;padding-inline-start:.6em;border-inline-start:3px solid var(--_border)}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}`;
 
   // One constructed sheet shared by every instance: adopted sheets are not inline
@@ -310,6 +323,8 @@ text-decoration:underline;border-radius:0}
       this._facets = h("div", "facets", { role: "group", id: "facets", hidden: true });
       // What the service searched instead of the words typed, or offers instead.
       this._note = h("p", "corrected", { hidden: true });
+      // The figure the query asks for ("how many interviews"), above the hits.
+      this._answer = h("section", "answer", { hidden: true });
       this._list = h("ul", "results", { id: "results", hidden: true });
       this._more = h("a", "more", { hidden: true });
       this._wrap = h("div", "container", {}, [
@@ -317,6 +332,7 @@ text-decoration:underline;border-radius:0}
         h("div", "bar", {}, [this._status, this._clearButton, this._toggle, this._versions]),
         this._facets,
         this._note,
+        this._answer,
         this._list,
         this._more,
       ]);
@@ -512,6 +528,7 @@ text-decoration:underline;border-radius:0}
         this._toggle.setAttribute("aria-expanded", "false");
       }
       this._renderNote(failed || !data ? {} : data, t);
+      this._renderAnswer(failed || !data ? null : data.answer, t);
       this._renderResults(failed || !data ? [] : data.results, t);
       this._more.hidden = !total;
       this._more.href = this._link("./?" + this._params(q, false));
@@ -583,6 +600,35 @@ text-decoration:underline;border-radius:0}
       }
       this._facets.replaceChildren(...groups);
       if (refocus) refocus.focus();
+    }
+
+    // The answer card: the value, its date and report, the quotation (the number marked),
+    // the trend, and links to the paragraph and to the figure's page.
+    _renderAnswer(answer, t) {
+      const ok = answer && typeof answer === "object" && typeof answer.display === "string";
+      this._answer.hidden = !ok;
+      if (!ok) return this._answer.replaceChildren();
+      const [year, month] = String(answer.as_of).split("-").map(Number);
+      const day = new Date(Date.UTC(year, (month || 1) - 1, 1));
+      const date = isNaN(day)
+        ? String(answer.as_of)
+        : new Intl.DateTimeFormat(this._lang, { month: "long", year: "numeric", timeZone: "UTC" }).format(day);
+      const series = Array.isArray(answer.series) ? answer.series : [];
+      const kids = [
+        h("p", "answer-label", { textContent: String(answer.label) }),
+        h("p", "answer-value", { textContent: `${answer.display} ${answer.unit || ""}`.trim() }),
+        h("p", "meta", { textContent: t.asOf.replace("{date}", date).replace("{n}", String(answer.report)) }),
+        h("blockquote", "answer-quote", { lang: String(answer.quote_lang) }, snippet(answer.quote)),
+      ];
+      if (series.length > 1) kids.push(h("p", "answer-trend", { textContent: t.trend.replace("{t}", String(answer.trend)) }));
+      kids.push(
+        h("p", "answer-links", {}, [
+          h("a", "answer-link", { href: this._link(answer.url), textContent: `${answer.display} →` }),
+          " · ",
+          h("a", "answer-figure", { href: this._link(answer.figure_url), textContent: t.figure }),
+        ]),
+      );
+      this._answer.replaceChildren(...kids);
     }
 
     _renderResults(hits, t) {

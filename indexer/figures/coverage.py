@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from indexer.corpus import Corpus, Report
-from indexer.figures.loading import quote_of
+from indexer.figures.loading import paragraph_texts, quote_of
 from indexer.figures.model import FigureSet, Quote
 from indexer.figures.numbers import mentions
 from indexer.languages import Lang
-from indexer.paragraphs import split_paragraphs
 
 
 @dataclass(frozen=True)
@@ -50,14 +49,14 @@ def _uncovered(report: Report, figures: FigureSet) -> list[Uncovered]:
     per_lang: dict[Lang, list[tuple[int, Decimal, Quote]]] = {}
     for lang in report.langs:
         left: list[tuple[int, Decimal, Quote]] = []
-        for paragraph in split_paragraphs(report.summaries[lang].summary):
+        for position, text in enumerate(paragraph_texts(report.summaries[lang].summary), 1):
             seen: Counter = Counter()
-            for mention in mentions(paragraph.text):
-                key = (paragraph.position, mention.value)
+            for mention in mentions(text):
+                key = (position, mention.value)
                 seen[key] += 1
                 if mention.value in ignored or seen[key] <= claimed[key]:
                     continue
-                left.append((paragraph.position, mention.value, quote_of(paragraph.text, mention)))
+                left.append((position, mention.value, quote_of(text, mention)))
         per_lang[lang] = left
     # The same number in the same paragraph is one finding, with each language's sentence.
     merged: dict[tuple[int, Decimal, int], dict[Lang, Quote]] = {}

@@ -66,6 +66,8 @@ _MARKERS: dict[Qualifier, tuple[str, ...]] = {
     ),
 }
 _MARKERS[Qualifier.MORE_THAN] = _MARKERS[Qualifier.OVER]
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_ORDINARY_SPACES = re.compile(r"[ \t\r\n]+")
 _VALUE_FIELDS = ("report", "paragraph", "value")
 _VALUE_OPTIONAL = ("qualifier", "basis", "as_of", "occurrence", "note")
 
@@ -204,7 +206,7 @@ def _value(
                 f"{lang.value}.summary, not {paragraph}",
             )
             return None
-        text = paragraphs[paragraph - 1].text
+        text = paragraph_texts(report.summaries[lang].summary)[paragraph - 1]
         found = mentions(text)
         same = [m for m in found if m.value == value]
         if len(same) < occurrence:
@@ -318,6 +320,14 @@ def _said_qualifier(text: str, mention: Mention) -> Qualifier | None:
         if any(before.endswith(marker) for marker in _MARKERS[qualifier]):
             return qualifier
     return None
+
+
+def paragraph_texts(summary: str) -> list[str]:
+    """The paragraphs of ``summary`` as :func:`~indexer.paragraphs.split_paragraphs`
+    finds them, but with no-break spaces kept (inside numbers: "29\u00a0492"), only
+    line breaks and runs of ordinary spaces made one space."""
+    parts = (_ORDINARY_SPACES.sub(" ", part).strip() for part in _BLANK_LINE.split(summary))
+    return [part for part in parts if part]
 
 
 def quote_of(text: str, mention: Mention) -> Quote:

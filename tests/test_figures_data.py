@@ -247,3 +247,25 @@ def test_a_corpus_without_figures_file_has_no_figures(tmp_path) -> None:
     corpus_dir = _copy(tmp_path)
     (corpus_dir / FIGURES_FILE).unlink()
     assert load_figures(corpus_dir, load_corpus(corpus_dir)).figures == ()
+
+
+def test_a_name_two_figures_share_once_analysed_is_refused(tmp_path) -> None:
+    corpus_dir = _copy(tmp_path)
+    path = corpus_dir / FIGURES_FILE
+    text = path.read_text("utf-8").replace(
+        "en: [States that requested assistance,", "en: [requesting States,"
+    )
+    path.write_text(text, "utf-8")
+    problem = _refused(corpus_dir).problems[0]
+    assert "reads as a name of figure 'state-requests' too" in problem.message
+    line = next(i for i, t in enumerate(_lines(path), 1) if "requesting States" in t)
+    assert (problem.line, problem.field.endswith(".names.en[0]")) == (line, True)
+
+
+def test_a_name_of_question_words_only_is_refused(tmp_path) -> None:
+    corpus_dir = _copy(tmp_path)
+    path = corpus_dir / FIGURES_FILE
+    path.write_text(
+        path.read_text("utf-8").replace("ru: [уголовные расследования,", "ru: [сколько,"), "utf-8"
+    )
+    assert "names nothing" in _refused(corpus_dir).problems[0].message

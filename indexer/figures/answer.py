@@ -16,36 +16,16 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from typing import Any, Protocol
 
-from indexer.analysis import analyze
 from indexer.corpus import doc_id
 from indexer.figures.model import Figure, FigureSet, FigureValue
+from indexer.figures.names import name_terms as _terms
 from indexer.figures.numbers import plain
 from indexer.figures.wording import trend_text, value_text
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import SearchRequest
 
-# Words that ask for a number or only carry the question, per language.
-_FRAME: dict[Lang, str] = {
-    Lang.EN: (
-        "how many much number numbers of the total count amount figure figures so far to date "
-        "by now in a an what is are was were has have had did does do been there currently "
-        "iapb platform it its collected gathered conducted recorded received held stored "
-        "given got latest current"
-    ),
-    Lang.BE: (
-        "колькі колькасць лік агульная агульны усяго ўсяго iapb платформа было была былі быў "
-        "ёсць мае сабрала сабраў сабрана сабраных атрымала атрымалі атрымаў правяла "
-        "зафіксавана у ў на за па да з і якая які якія цяпер апошняя"
-    ),
-    Lang.RU: (
-        "сколько количество число общее общий всего iapb платформа было была были был есть "
-        "имеет собрала собрано собранных получила получили получил провела зафиксировано "
-        "в во на за по до с и какое какой какие сейчас последнее"
-    ),
-}
 _SYNTAX = re.compile(r"(^|\s)[-!]|\*|\b(AND|OR|NOT)\b")
 _YEAR = re.compile(r"\b(19[89][0-9]|20[0-9]{2})\b")
 _LATIN = re.compile("[A-Za-z]")
@@ -58,17 +38,6 @@ class FigureLinks(Protocol):
     def report(self, doc: str, anchor: str | None = None) -> str: ...
 
     def figure(self, figure_id: str) -> str: ...
-
-
-@lru_cache(maxsize=4096)
-def _terms(text: str, lang: Lang) -> frozenset[str]:
-    frame = _frame(lang)
-    return frozenset(t for t in analyze(text, lang) if t not in frame)
-
-
-@cache
-def _frame(lang: Lang) -> frozenset[str]:
-    return frozenset(analyze(_FRAME[lang], lang))
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from indexer.figures.model import (
     Qualifier,
     Quote,
 )
+from indexer.figures.names import name_terms
 from indexer.figures.numbers import Mention, mentions, plain
 from indexer.languages import Lang
 from indexer.paragraphs import split_paragraphs
@@ -98,8 +99,9 @@ def parse_figures(path: Path, corpus: Corpus, problems: list[CorpusProblem]) -> 
     reports = {r.number: r for r in corpus.reports}
     figures: list[Figure] = []
     seen: set[str] = set()
+    named: dict[tuple[Lang, frozenset[str]], str] = {}  # a name's terms -> its figure
     for i, node in enumerate(check.sequence(top.get("figures"), "figures")):
-        figure = _figure(check, node, f"figures[{i}]", reports)
+        figure = _figure(check, node, f"figures[{i}]", reports, named)
         if figure is None:
             continue
         if figure.id in seen:
@@ -122,7 +124,11 @@ def _lang_texts(check: Checker, node: yaml.Node | None, field: str) -> dict[Lang
 
 
 def _figure(
-    check: Checker, node: yaml.Node, field: str, reports: dict[int, Report]
+    check: Checker,
+    node: yaml.Node,
+    field: str,
+    reports: dict[int, Report],
+    named: dict[tuple[Lang, frozenset[str]], str],
 ) -> Figure | None:
     entries = check.mapping(node, field, ("id", "label", "unit", "names", "values"))
     if entries is None:
@@ -139,7 +145,7 @@ def _figure(
         (check.lang_entries(names_node, f"{field}.names") if names_node else None) or {}
     ).items():
         found = [
-            check.text(n, f"{field}.names.{code}[{j}]")
+            _name(check, n, f"{field}.names.{code}[{j}]", Lang(code), entries, named)
             for j, n in enumerate(check.sequence(lang_node, f"{field}.names.{code}"))
         ]
         names[Lang(code)] = tuple(n for n in found if n)
@@ -158,6 +164,32 @@ def _figure(
         return None
     values.sort(key=lambda v: (v.as_of_date, v.report))
     return Figure(figure_id, label, unit, names, tuple(values))
+
+
+def _name(
+    check: Checker,
+    node: yaml.Node,
+    field: str,
+    lang: Lang,
+    entries: dict[str, yaml.Node],
+    named: dict[tuple[Lang, frozenset[str]], str],
+) -> str | None:
+    """One name of a figure, which must say more than a question ("how many") and be
+    no other figure's name once analysed ("requesting States" is "State requests")."""
+    name = check.text(node, field)
+    id_node = entries.get("id")
+    owner = str(id_node.value) if isinstance(id_node, yaml.ScalarNode) else ""
+    if name is None:
+        return None
+    terms = name_terms(name, lang)
+    if not terms:
+        check.problem(node, field, f"{name!r} names nothing once question words are left out")
+        return None
+    other = named.setdefault((lang, terms), owner)
+    if other != owner:
+        check.problem(node, field, f"{name!r} reads as a name of figure {other!r} too")
+        return None
+    return name
 
 
 def _value(

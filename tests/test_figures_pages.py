@@ -39,7 +39,7 @@ def test_the_figures_index_lists_every_figure_in_the_interface_language(
 def test_the_figure_page_draws_a_step_chart_linked_to_paragraphs(client) -> None:
     html = page(client, "/figures/interviews")
     svg = html[html.index("<svg") : html.index("</svg>")]
-    assert 'role="img"' in svg and "<desc" in svg
+    assert 'role="group"' in svg and "<desc" in svg
     links = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)"', svg)
     assert [label for _, label in links] == [
         "2,637, September 2024",

@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from indexer.figures.model import Basis, FigureValue
 
-WIDTH = 640
-HEIGHT = 260
-LEFT, RIGHT, TOP, BOTTOM = 64, 24, 24, 40
+# A narrow drawing scaled to the page: its text stays readable on a phone (390 px).
+WIDTH = 420
+HEIGHT = 240
+LEFT, RIGHT, TOP, BOTTOM = 64, 36, 28, 40
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class ChartPoint:
     point: FigureValue
     label: str  # "over 3,200, September 2025"
     url: str
+    date: str  # under the point: "09.2025"
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,8 @@ def step_chart(
     drawn = []
     for p, day, label, url in zip(points, days, labels, urls, strict=True):
         x = LEFT + inner / 2 if first == last else LEFT + (day - first) / span * inner
-        drawn.append(ChartPoint(round(x, 1), _scale(p.value, top), p, label, url))
+        date = f"{p.as_of_date.month:02d}.{p.as_of_date.year}"
+        drawn.append(ChartPoint(round(x, 1), _scale(p.value, top), p, label, url, date))
     path = [
         f"M{before.x},{before.y} H{after.x} V{after.y}"
         for before, after in zip(drawn, drawn[1:], strict=False)

@@ -124,3 +124,12 @@ def test_the_card_is_in_the_interface_language(client) -> None:
 def test_no_card_on_a_search_that_asks_for_no_measure(client) -> None:
     page = client.get("/", query_string={"q": "torture"}).get_data(as_text=True)
     assert "answer-card" not in page
+
+
+def test_the_card_benchmark_reports_cost_precision_and_recall(capsys) -> None:
+    from bench.figures import main
+
+    assert main(["--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    for name in ("precision", "recall", "cold mean µs", "warm mean µs", "uncached search"):
+        assert name in out

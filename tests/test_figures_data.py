@@ -176,7 +176,8 @@ def test_a_corrupted_figure_is_refused_with_file_line_and_field(tmp_path_factory
     assert problem.field and problem.field.startswith("figures[")
     expected = {
         "value": (".value",),
-        "report": (".value", ".paragraph"),  # reports 4 and 5 have one paragraph
+        # Reports 4 and 5 have one paragraph; report 5's holds a 2 another figure has.
+        "report": (".value", ".paragraph", ".report"),
         "paragraph": (".paragraph",),
         "qualifier": (".qualifier",),
     }
@@ -269,3 +270,18 @@ def test_a_name_of_question_words_only_is_refused(tmp_path) -> None:
         path.read_text("utf-8").replace("ru: [уголовные расследования,", "ru: [сколько,"), "utf-8"
     )
     assert "names nothing" in _refused(corpus_dir).problems[0].message
+
+
+def test_a_value_moved_to_a_report_holding_the_same_number_is_refused(tmp_path) -> None:
+    # Report 5's only count is "two additional States": the two NGOs of report 6 moved
+    # there would be found in the text, but that number already backs another figure.
+    corpus_dir = _copy(tmp_path)
+    path = corpus_dir / FIGURES_FILE
+    old = "- {report: 6, paragraph: 1, value: 2, occurrence: 1}"
+    path.write_text(path.read_text("utf-8").replace(old, old.replace("6", "5", 1)), "utf-8")
+    problem = _refused(corpus_dir).problems[0]
+    assert "already the value of figure 'states-supported-in-period'" in problem.message
+    line = next(
+        i for i, t in enumerate(_lines(path), 1) if "{report: 5, paragraph: 1, value: 2, occ" in t
+    )
+    assert (problem.line, problem.field) == (line, "figures[7].values[0].report")

@@ -100,8 +100,9 @@ def parse_figures(path: Path, corpus: Corpus, problems: list[CorpusProblem]) -> 
     figures: list[Figure] = []
     seen: set[str] = set()
     named: dict[tuple[Lang, frozenset[str]], str] = {}  # a name's terms -> its figure
+    claims: dict[tuple, str] = {}  # (report, paragraph, value, occurrence) -> its figure
     for i, node in enumerate(check.sequence(top.get("figures"), "figures")):
-        figure = _figure(check, node, f"figures[{i}]", reports, named)
+        figure = _figure(check, node, f"figures[{i}]", reports, named, claims)
         if figure is None:
             continue
         if figure.id in seen:
@@ -129,6 +130,7 @@ def _figure(
     field: str,
     reports: dict[int, Report],
     named: dict[tuple[Lang, frozenset[str]], str],
+    claims: dict[tuple, str],
 ) -> Figure | None:
     entries = check.mapping(node, field, ("id", "label", "unit", "names", "values"))
     if entries is None:
@@ -150,6 +152,8 @@ def _figure(
         ]
         names[Lang(code)] = tuple(n for n in found if n)
     values: list[FigureValue] = []
+    id_node = entries.get("id")
+    this = str(id_node.value) if isinstance(id_node, yaml.ScalarNode) else field
     for j, value_node in enumerate(check.sequence(entries.get("values"), f"{field}.values")):
         value = _value(check, value_node, f"{field}.values[{j}]", reports)
         if value is None:
@@ -157,6 +161,19 @@ def _figure(
         if any(v.report == value.report for v in values):
             check.problem(
                 value_node, f"{field}.values[{j}].report", f"report {value.report} is given twice"
+            )
+            continue
+        # One number of the text backs one value: a second claim is a wrong report or
+        # paragraph that happens to hold the same number (or a missing `occurrence`).
+        key = (value.report, value.paragraph, value.value, value.occurrence)
+        owner = claims.setdefault(key, this)
+        if owner != this:
+            check.problem(
+                value_node,
+                f"{field}.values[{j}].report",
+                f"occurrence {value.occurrence} of {plain(value.value)} in paragraph "
+                f"{value.paragraph} of report {value.report} is already the value of "
+                f"figure {owner!r} (another report? or `occurrence: 2` for a second one)",
             )
             continue
         values.append(value)

@@ -615,17 +615,17 @@ text-decoration:underline;border-radius:0}
         : new Intl.DateTimeFormat(this._lang, { month: "long", year: "numeric", timeZone: "UTC" }).format(day);
       const series = Array.isArray(answer.series) ? answer.series : [];
       const kids = [
-        h("p", "answer-label", { textContent: String(answer.label) }),
+        h("p", "meta", { textContent: String(answer.label) }),
         h("p", "answer-value", { textContent: `${answer.display} ${answer.unit || ""}`.trim() }),
         h("p", "meta", { textContent: t.asOf.replace("{date}", date).replace("{n}", String(answer.report)) }),
         h("blockquote", "answer-quote", { lang: String(answer.quote_lang) }, snippet(answer.quote)),
       ];
-      if (series.length > 1) kids.push(h("p", "answer-trend", { textContent: t.trend.replace("{t}", String(answer.trend)) }));
+      if (series.length > 1) kids.push(h("p", "meta", { textContent: t.trend.replace("{t}", String(answer.trend)) }));
       kids.push(
         h("p", "answer-links", {}, [
-          h("a", "answer-link", { href: this._link(answer.url), textContent: `${answer.display} →` }),
+          h("a", null, { href: this._link(answer.url), textContent: `${answer.display} →` }),
           " · ",
-          h("a", "answer-figure", { href: this._link(answer.figure_url), textContent: t.figure }),
+          h("a", null, { href: this._link(answer.figure_url), textContent: t.figure }),
         ]),
       );
       this._answer.replaceChildren(...kids);

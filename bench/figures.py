@@ -24,9 +24,9 @@ import yaml
 
 from bench.queries import QUERY_MIX, request
 from indexer.build import build_index
+from indexer.engine.generation import SearchIndex
 from indexer.figures.answer import answer_request
 from indexer.figures.names import name_terms
-from indexer.index import SearchIndex
 from indexer.records import SearchRequest
 from indexer.search import search
 

@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 
 from indexer.build import build_index
 from indexer.cli import main
-from indexer.corpus import load_corpus
+from indexer.corpus.load import load_corpus
+from indexer.corpus.paragraphs import split_paragraphs
 from indexer.errors import CorpusError
 from indexer.figures.coverage import uncovered_numbers
 from indexer.figures.loading import FIGURES_FILE, load_figures
 from indexer.figures.numbers import mentions
 from indexer.languages import Lang
-from indexer.paragraphs import split_paragraphs
 from tests.helpers import CORPUS
 
 

@@ -16,13 +16,13 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from indexer.citation import CITATION_FORMATS, Format
-from indexer.corpus import doc_id
+from indexer.corpus.load import doc_id
 from indexer.errors import DocumentNotFound
 from indexer.figures.answer import FigureBook
 from indexer.figures.model import Basis, Figure, FigureValue, Quote
 from indexer.figures.wording import number_text, trend_text, value_text
 from indexer.languages import Lang
+from webapp.citation import CITATION_FORMATS, Format
 from webapp.feed import ATOM, AUTHOR, CONTENT_TYPE, XML_LANG, _add, _timestamp
 from webapp.figure_chart import step_chart
 from webapp.i18n import ui_lang

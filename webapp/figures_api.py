@@ -15,13 +15,13 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, request
 
-from indexer.citation import CITATION_FORMATS, CitedReport, Format, citation_text, safe_cell
 from indexer.errors import DocumentNotFound, QueryError
 from indexer.figures.model import Figure, FigureValue
 from indexer.figures.numbers import plain
 from indexer.figures.wording import value_text
 from indexer.languages import ALL_LANGS, Lang
 from indexer.search import get_document
+from webapp.citation import CITATION_FORMATS, CitedReport, Format, citation_text, safe_cell
 from webapp.cite import cited_document
 from webapp.figures import EXPORT_FORMATS, current_figures, figure_or_404, point_anchor
 from webapp.i18n import ui_lang

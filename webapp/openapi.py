@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.citation import CITATION_FORMATS
 from indexer.languages import ALL_LANGS
 from indexer.query import MIN_PREFIX
 from indexer.records import (
@@ -30,6 +29,7 @@ from indexer.records import (
 )
 from indexer.recovery import Reason
 from webapp import openapi_figures
+from webapp.citation import CITATION_FORMATS
 from webapp.params import PARAMETERS
 
 # Part of every ETag: a change of response shape must not be hidden by a cached answer.

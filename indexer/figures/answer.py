@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from indexer.corpus import doc_id
+from indexer.corpus.load import doc_id
 from indexer.figures.model import Figure, FigureSet, FigureValue
 from indexer.figures.names import name_terms as _terms
 from indexer.figures.numbers import plain

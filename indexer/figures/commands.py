@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from indexer.corpus import Corpus, load_corpus
+from indexer.corpus.load import Corpus, load_corpus
 from indexer.errors import CorpusError
 from indexer.figures.coverage import Uncovered, uncovered_numbers
 from indexer.figures.loading import FIGURES_FILE, load_figures

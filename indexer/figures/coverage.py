@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from indexer.corpus import Corpus, Report
+from indexer.corpus.load import Corpus, Report
 from indexer.figures.loading import paragraph_texts, quote_of
 from indexer.figures.model import FigureSet, Quote
 from indexer.figures.numbers import mentions

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from indexer.corpus import Corpus, Report
+from indexer.corpus.load import Corpus, Report
+from indexer.corpus.paragraphs import split_paragraphs
+from indexer.corpus.yamlcheck import Checker
 from indexer.errors import CorpusError, CorpusProblem
 from indexer.figures.model import (
     Basis,
@@ -31,8 +33,6 @@ from indexer.figures.model import (
 from indexer.figures.names import name_terms
 from indexer.figures.numbers import Mention, mentions, plain
 from indexer.languages import Lang
-from indexer.paragraphs import split_paragraphs
-from indexer.yamlcheck import Checker
 
 FIGURES_FILE = "figures.yaml"
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

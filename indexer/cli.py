@@ -150,6 +150,7 @@ def _import_page(args: argparse.Namespace) -> int:
             print(
                 f"  proposed period (not found in the summary): {period['start']}..{period['end']}"
             )
+        print(f"  its figures: iapb-index figures suggest --report {number}")
     for number, found in result.changed.items():
         action = ("would update" if args.dry_run else "updated") if args.update else "unchanged"
         print(f"report {number} differs from the page ({action}):")

@@ -244,10 +244,20 @@ def test_an_ignore_that_matches_nothing_is_refused(tmp_path) -> None:
     assert problem.field.startswith("ignore[") and "nothing to ignore" in problem.message
 
 
-def test_a_corpus_without_figures_file_has_no_figures(tmp_path) -> None:
+def test_a_corpus_without_figures_file_has_no_figures(tmp_path, capsys) -> None:
     corpus_dir = _copy(tmp_path)
     (corpus_dir / FIGURES_FILE).unlink()
     assert load_figures(corpus_dir, load_corpus(corpus_dir)).figures == ()
+    assert main(["check", "--corpus", str(corpus_dir)]) == 0
+    err = capsys.readouterr().err
+    assert "note: no figures.yaml" in err and "warning" not in err
+
+
+def test_a_generation_built_before_figures_answers_nothing() -> None:
+    from indexer.figures.answer import FigureBook
+
+    book = FigureBook.from_meta(None)
+    assert book.figures.figures == () and book.figure_of("how many interviews") is None
 
 
 def test_a_name_two_figures_share_once_analysed_is_refused(tmp_path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from indexer.corpus.load import Corpus, load_corpus
 from indexer.errors import CorpusError
@@ -21,6 +22,14 @@ def check_figures(corpus_dir: str, corpus: Corpus) -> str:
     (stderr) for each number of a summary that no figure and no ``ignore`` covers.
     """
     figures = load_figures(corpus_dir, corpus)
+    if not (Path(corpus_dir) / FIGURES_FILE).exists():
+        count = len(uncovered_numbers(corpus, figures))
+        print(
+            f"note: no {FIGURES_FILE}: the {count} numbers of the summaries are not traced "
+            "as figures (corpus/README.md, 'figures.yaml')",
+            file=sys.stderr,
+        )
+        return "no figures"
     for item in uncovered_numbers(corpus, figures):
         print(
             f"warning: {item.source}: paragraph {item.paragraph}: {plain(item.value)} is not "

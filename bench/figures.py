@@ -4,7 +4,7 @@
 
 Builds the bundled corpus into a temporary directory, then, for every query of the
 benchmark mix (:data:`bench.queries.QUERY_MIX`) and of the card's question set
-(``tests/fixtures/figure_questions.yaml``), times what the card adds to a search:
+(``tests/fixtures/figure_questions*.yaml``), times what the card adds to a search:
 :func:`indexer.figures.answer.answer_request` on the generation's figures.  "cold"
 clears the analysed-query cache before each call (a query never seen), "warm" does
 not.  Also runs every search with its card once uncached and reports the card's share.
@@ -30,30 +30,35 @@ from indexer.figures.names import name_terms
 from indexer.records import SearchRequest
 from indexer.search import search
 
-QUESTIONS = Path(__file__).parent.parent / "tests" / "fixtures" / "figure_questions.yaml"
+FIXTURES = Path(__file__).parent.parent / "tests" / "fixtures"
+SETS = {"first set": "figure_questions.yaml", "second set": "figure_questions_heldout.yaml"}
 
 
-def questions() -> list[tuple[str, str | None]]:
-    """(query, expected figure id or ``None``) of the card's question set."""
-    data = yaml.safe_load(QUESTIONS.read_text("utf-8"))
-    return [(str(item["q"]), item["figure"]) for item in data["questions"]]
+def questions(name: str | None = None) -> list[tuple[str, str | None]]:
+    """(query, expected figure id or ``None``) of one question set, or of both."""
+    out = []
+    for label, file in SETS.items():
+        if name is None or name == label:
+            data = yaml.safe_load((FIXTURES / file).read_text("utf-8"))
+            out += [(str(item["q"]), item["figure"]) for item in data["questions"]]
+    return out
 
 
-def precision_recall(index: SearchIndex) -> dict[str, float]:
-    """The card's precision and recall on the question set, through ``search``."""
+def precision_recall(index: SearchIndex, name: str) -> dict[str, float]:
+    """The card's precision and recall on one question set, through ``search``."""
     shown = right = expected = 0
-    for q, figure in questions():
+    for q, figure in questions(name):
         answer = search(index, SearchRequest(q=q)).answer
         got = answer.figure.id if answer is not None else None
         shown += got is not None
         right += got is not None and got == figure
         expected += figure is not None
     return {
-        "questions": len(questions()),
-        "without a card": sum(f is None for _, f in questions()),
-        "cards shown": shown,
-        "precision": right / shown if shown else 1.0,
-        "recall": right / expected if expected else 1.0,
+        f"{name}: questions": len(questions(name)),
+        f"{name}: without a card": sum(f is None for _, f in questions(name)),
+        f"{name}: cards shown": shown,
+        f"{name}: precision": right / shown if shown else 1.0,
+        f"{name}: recall": right / expected if expected else 1.0,
     }
 
 
@@ -95,12 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="iapb-bench-figures-") as work:
         build_index(args.corpus, Path(work))
         index = SearchIndex(Path(work))
-        quality = precision_recall(index)
+        quality = {k: v for name in SETS for k, v in precision_recall(index, name).items()}
         cost = card_cost(index, args.rounds)
         index.close()
     for name, value in {**quality, **cost}.items():
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        print(f"{name:>26}: {shown}")
+        print(f"{name:>32}: {shown}")
     return 0
 
 

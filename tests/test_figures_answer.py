@@ -11,9 +11,11 @@ import yaml
 from indexer.records import SearchRequest
 from indexer.search import search
 
-QUESTIONS = yaml.safe_load(
-    (Path(__file__).parent / "fixtures" / "figure_questions.yaml").read_text("utf-8")
-)["questions"]
+FIXTURES = Path(__file__).parent / "fixtures"
+QUESTIONS = yaml.safe_load((FIXTURES / "figure_questions.yaml").read_text("utf-8"))["questions"]
+HELD_OUT = yaml.safe_load((FIXTURES / "figure_questions_heldout.yaml").read_text("utf-8"))[
+    "questions"
+]
 
 
 def test_the_question_set_is_large_enough_and_half_of_it_gets_no_card() -> None:
@@ -29,7 +31,7 @@ def test_the_question_set_is_large_enough_and_half_of_it_gets_no_card() -> None:
     assert sum(q["figure"] is None for q in QUESTIONS) >= len(QUESTIONS) / 2
 
 
-@pytest.mark.parametrize("item", QUESTIONS, ids=lambda item: str(item["q"]))
+@pytest.mark.parametrize("item", QUESTIONS + HELD_OUT, ids=lambda item: str(item["q"]))
 def test_a_question_gets_the_card_of_its_measure_or_none(search_index, item) -> None:
     result = search(search_index, SearchRequest(q=str(item["q"])))
     got = result.answer.figure.id if result.answer is not None else None
@@ -91,6 +93,9 @@ def test_the_quote_is_in_the_reader_s_language(client) -> None:
         ({"q": "interviews", "date_to": "2025-06-30"}, 2775, 8),
         ({"q": "interviews 2024"}, 2637, 7),
         ({"q": "number of States supported", "year": "2024"}, 4, 6),
+        # "since 2020" is part of what is counted, not a time asked about.
+        ({"q": "convictions since 2020"}, 7500, 9),
+        ({"q": "приговоры с 2020 года"}, 7500, 9),
     ],
 )
 def test_a_year_filter_or_span_selects_the_value_of_that_time(client, query, value, report):

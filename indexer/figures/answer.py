@@ -28,6 +28,10 @@ from indexer.records import SearchRequest
 
 _SYNTAX = re.compile(r"(^|\s)[-!]|\*|\b(AND|OR|NOT)\b")
 _YEAR = re.compile(r"\b(19[89][0-9]|20[0-9]{2})\b")
+# "since 2020", «з 2020 года», «с 2020 года»: part of what is counted, not a time asked.
+_SINCE_YEAR = re.compile(
+    r"\b(?:since|з|с|со)\s+(?:19[89][0-9]|20[0-9]{2})(?:\s+(?:года|г\.?))?(?!\w)", re.I
+)
 _LATIN = re.compile("[A-Za-z]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
@@ -138,8 +142,9 @@ class FigureBook:
         asks for none (or uses query syntax)."""
         if not q or len(q) > 200 or _SYNTAX.search(q) or not any(self._names.values()):
             return None
-        years = tuple(int(y) for y in _YEAR.findall(q))
-        text = _YEAR.sub(" ", q)
+        text = _SINCE_YEAR.sub(" ", q)
+        years = tuple(int(y) for y in _YEAR.findall(text))
+        text = _YEAR.sub(" ", text)
         langs = ([Lang.EN] if _LATIN.search(text) else []) + (
             [Lang.BE, Lang.RU] if _CYRILLIC.search(text) else []
         )

@@ -33,7 +33,7 @@ from webapp.citation import CITATION_FORMATS
 from webapp.params import PARAMETERS
 
 # Part of every ETag: a change of response shape must not be hidden by a cached answer.
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"  # 1.1: `answer` (issue 27)
 OPENAPI_VERSION = "3.1.0"
 
 LANG_CODES = [lang.value for lang in ALL_LANGS]

@@ -68,6 +68,10 @@ _ANALYSIS_SOURCES = (
     "engine/wordtable.py",
     "fullreports/extraction.py",
     "corpus/pdftext.py",
+    # The figures stored in meta.json: how numbers are read and quotations cut.
+    "figures/numbers.py",
+    "figures/loading.py",
+    "figures/model.py",
 )
 
 Notice = Callable[[str], None]

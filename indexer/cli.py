@@ -24,7 +24,7 @@ from indexer.engine.layout import DEFAULT_INDEX_DIR, current_generation
 from indexer.engine.manifest import verify_generation
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
 from indexer.figures.commands import add_commands as add_figure_commands
-from indexer.figures.commands import check_figures
+from indexer.figures.commands import answer_line, check_figures
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import DEFAULT_PER_PAGE, Collapse, SearchRequest, SortOrder
 from indexer.search import search
@@ -260,6 +260,8 @@ def _search(args: argparse.Namespace) -> int:
         print("read as dates: " + ", ".join(f"{text} ({month})" for text, month in result.months))
     if result.suggestion:
         print(f"did you mean: {result.suggestion}")
+    if result.answer is not None:
+        print(answer_line(result.answer))
     for hit in result.hits:
         print(f"\n[{hit.id}] {hit.date.isoformat()} {hit.title}  ({hit.score:.2f})")
         print(f"    {hit.snippet}")

@@ -138,3 +138,16 @@ def test_the_card_benchmark_reports_cost_precision_and_recall(capsys) -> None:
     out = capsys.readouterr().out
     for name in ("precision", "recall", "cold mean µs", "warm mean µs", "uncached search"):
         assert name in out
+
+
+def test_the_command_line_search_prints_the_answer(index_dir, capsys) -> None:
+    from indexer.cli import main
+
+    assert main(["search", "how many interviews", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "answer: Interviews with survivors and witnesses: over 3,200 interviews "
+        "(by 2025-09, report 9; trend 2,637 → 2,775 → over 3,200)"
+    ) in out
+    assert main(["search", "torture", "--index", str(index_dir)]) == 0
+    assert "answer:" not in capsys.readouterr().out

@@ -12,6 +12,7 @@ from indexer.errors import CorpusError
 from indexer.figures.coverage import Uncovered, uncovered_numbers
 from indexer.figures.loading import FIGURES_FILE, load_figures
 from indexer.figures.numbers import plain
+from indexer.figures.wording import trend_text, value_text
 from indexer.languages import ALL_LANGS
 
 
@@ -39,6 +40,17 @@ def check_figures(corpus_dir: str, corpus: Corpus) -> str:
         )
     values = sum(len(f.values) for f in figures.figures)
     return f"{len(figures.figures)} figures with {values} values, {len(figures.ignored)} ignored"
+
+
+def answer_line(answer) -> str:
+    """The answer card of ``iapb-index search`` in one line: figure, value, date, report,
+    trend."""
+    figure, point, lang = answer.figure, answer.point, answer.lang
+    return (
+        f"answer: {figure.text(figure.label, lang)}: {value_text(point, lang)} "
+        f"{figure.text(figure.unit, lang)} (by {point.as_of}, report {point.report}; "
+        f"trend {trend_text(answer.points, lang)})"
+    )
 
 
 def _suggest(args: argparse.Namespace) -> int:

@@ -151,3 +151,18 @@ def test_the_command_line_search_prints_the_answer(index_dir, capsys) -> None:
     ) in out
     assert main(["search", "torture", "--index", str(index_dir)]) == 0
     assert "answer:" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("query", "unit"),
+    [
+        ({"q": "number of States supported", "year": "2024", "hl": "be"}, "дзяржавы"),  # 4
+        ({"q": "number of States supported", "hl": "be"}, "дзяржаў"),  # 6
+        ({"q": "number of States supported", "year": "2024", "hl": "ru"}, "государства"),
+        ({"q": "OSCE requests", "hl": "en"}, "request"),  # 1
+        ({"q": "requests", "hl": "en"}, "requests"),  # 11
+        ({"q": "interviews", "hl": "be"}, "інтэрв’ю"),  # invariable
+    ],
+)
+def test_the_unit_agrees_with_the_value(client, query, unit) -> None:
+    assert client.get("/api/search", query_string=query).json["answer"]["unit"] == unit

@@ -295,3 +295,14 @@ def test_a_value_moved_to_a_report_holding_the_same_number_is_refused(tmp_path) 
         i for i, t in enumerate(_lines(path), 1) if "{report: 5, paragraph: 1, value: 2, occ" in t
     )
     assert (problem.line, problem.field) == (line, "figures[7].values[0].report")
+
+
+def test_a_unit_with_the_wrong_number_of_forms_is_refused(tmp_path) -> None:
+    corpus_dir = _copy(tmp_path)
+    path = corpus_dir / FIGURES_FILE
+    text = path.read_text("utf-8").replace(
+        "be: [дакумент, дакументы, дакументаў]", "be: [дакумент, дакументаў]"
+    )
+    path.write_text(text, "utf-8")
+    problem = _refused(corpus_dir).problems[0]
+    assert problem.field == "figures[2].unit.be" and "one, few, many" in problem.message

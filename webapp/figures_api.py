@@ -117,7 +117,7 @@ def figure_record(figure: Figure) -> dict[str, object]:
     return {
         "id": figure.id,
         "label": {k.value: v for k, v in figure.label.items()},
-        "unit": {k.value: v for k, v in figure.unit.items()},
+        "unit": {k.value: list(v) for k, v in figure.unit.items()},
         "names": {k.value: list(v) for k, v in figure.names.items()},
         "values": export_rows([figure]),
     }

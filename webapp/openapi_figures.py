@@ -109,7 +109,12 @@ def schemas() -> dict[str, Any]:
         {
             "id": _STR,
             "label": texts,
-            "unit": texts,
+            "unit": {
+                "type": "object",
+                "description": "per language: the unit, or its plural forms (en: one, other; "
+                "be, ru: one, few, many)",
+                "additionalProperties": {"type": "array", "items": _STR},
+            },
             "names": {"type": "object", "additionalProperties": {"type": "array", "items": _STR}},
             "values": {"type": "array", "items": _ref("FigureValue")},
         }

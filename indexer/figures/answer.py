@@ -74,7 +74,7 @@ class Answer:
         return {
             "figure": self.figure.id,
             "label": self.figure.text(self.figure.label, self.lang),
-            "unit": self.figure.text(self.figure.unit, self.lang),
+            "unit": self.figure.unit_for(point.value, self.lang),
             "value": _json_number(point),
             "qualifier": point.qualifier.value,
             "basis": point.basis.value,

@@ -48,7 +48,7 @@ def answer_line(answer) -> str:
     figure, point, lang = answer.figure, answer.point, answer.lang
     return (
         f"answer: {figure.text(figure.label, lang)}: {value_text(point, lang)} "
-        f"{figure.text(figure.unit, lang)} (by {point.as_of}, report {point.report}; "
+        f"{figure.unit_for(point.value, lang)} (by {point.as_of}, report {point.report}; "
         f"trend {trend_text(answer.points, lang)})"
     )
 

@@ -124,6 +124,30 @@ def _lang_texts(check: Checker, node: yaml.Node | None, field: str) -> dict[Lang
     return {k: v for k, v in texts.items() if v}
 
 
+# How many forms a unit has in each language when it is not invariable.
+_PLURAL_FORMS = {Lang.EN: 2, Lang.BE: 3, Lang.RU: 3}
+
+
+def _units(check: Checker, node: yaml.Node | None, field: str) -> dict[Lang, tuple[str, ...]]:
+    """Per language a unit given once (invariable: «інтэрв’ю») or its plural forms
+    (en: one, other; be and ru: one, few, many)."""
+    entries = check.lang_entries(node, field) if node is not None else None
+    units: dict[Lang, tuple[str, ...]] = {}
+    for code, value in (entries or {}).items():
+        lang, where = Lang(code), f"{field}.{code}"
+        if isinstance(value, yaml.SequenceNode):
+            forms = tuple(check.text(n, f"{where}[{i}]") for i, n in enumerate(value.value))
+            if len(forms) != _PLURAL_FORMS[lang]:
+                wanted = "one, other" if lang is Lang.EN else "one, few, many"
+                check.problem(value, where, f"expected {_PLURAL_FORMS[lang]} forms ({wanted})")
+                continue
+            if all(forms):
+                units[lang] = forms  # type: ignore[assignment]
+        elif (text := check.text(value, where)) is not None:
+            units[lang] = (text,)
+    return units
+
+
 def _figure(
     check: Checker,
     node: yaml.Node,
@@ -140,7 +164,7 @@ def _figure(
         check.problem(entries["id"], f"{field}.id", f"expected a-z, 0-9 and '-', not {figure_id!r}")
         figure_id = None
     label = _lang_texts(check, entries.get("label"), f"{field}.label")
-    unit = _lang_texts(check, entries.get("unit"), f"{field}.unit")
+    unit = _units(check, entries.get("unit"), f"{field}.unit")
     names: dict[Lang, tuple[str, ...]] = {}
     names_node = entries.get("names")
     for code, lang_node in (

@@ -15,6 +15,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from babel import Locale
+
 from indexer.languages import ALL_LANGS, Lang
 
 
@@ -119,12 +121,22 @@ class Figure:
 
     id: str
     label: dict[Lang, str]
-    unit: dict[Lang, str]
+    unit: dict[Lang, tuple[str, ...]]  # plural forms: en one, other; be, ru one, few, many
     names: dict[Lang, tuple[str, ...]]
     values: tuple[FigureValue, ...]
 
     def text(self, what: dict[Lang, str], lang: Lang) -> str:
         return what.get(lang) or what.get(Lang.EN) or self.id
+
+    def unit_for(self, value: Decimal, lang: Lang) -> str:
+        """The unit agreeing with ``value`` in ``lang``: "1 request", "4 дзяржавы",
+        "6 дзяржаў" (CLDR plural rules; a unit given once never changes)."""
+        forms = self.unit.get(lang) or self.unit.get(Lang.EN) or (self.id,)
+        if len(forms) == 1:
+            return forms[0]
+        category = Locale.parse(lang.value).plural_form(value)
+        index = {"one": 0, "few": 1}.get(category, len(forms) - 1)
+        return forms[min(index, len(forms) - 1)]
 
     @property
     def latest(self) -> FigureValue:
@@ -134,7 +146,7 @@ class Figure:
         return {
             "id": self.id,
             "label": {k.value: v for k, v in self.label.items()},
-            "unit": {k.value: v for k, v in self.unit.items()},
+            "unit": {k.value: list(v) for k, v in self.unit.items()},
             "names": {k.value: list(v) for k, v in self.names.items()},
             "values": [v.as_meta() for v in self.values],
         }
@@ -144,7 +156,7 @@ class Figure:
         return cls(
             id=data["id"],
             label={Lang(k): v for k, v in data["label"].items()},
-            unit={Lang(k): v for k, v in data["unit"].items()},
+            unit={Lang(k): tuple(v) for k, v in data["unit"].items()},
             names={Lang(k): tuple(v) for k, v in data["names"].items()},
             values=tuple(FigureValue.from_meta(v) for v in data["values"]),
         )

@@ -251,6 +251,8 @@ def _search(args: argparse.Namespace) -> int:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0
     print(f"{result.total} results for {request.q!r}" + (" (as plain words)" * result.fallback))
+    if result.answer is not None:
+        print(answer_line(result.answer))
     if result.corrected:
         reason = result.corrected.reason.value
         print(f"showing results for {result.corrected.target!r} ({reason} correction)")
@@ -260,8 +262,6 @@ def _search(args: argparse.Namespace) -> int:
         print("read as dates: " + ", ".join(f"{text} ({month})" for text, month in result.months))
     if result.suggestion:
         print(f"did you mean: {result.suggestion}")
-    if result.answer is not None:
-        print(answer_line(result.answer))
     for hit in result.hits:
         print(f"\n[{hit.id}] {hit.date.isoformat()} {hit.title}  ({hit.score:.2f})")
         print(f"    {hit.snippet}")

@@ -294,6 +294,8 @@ class SearchResult:
     hits: tuple[Hit, ...]
     facets: dict[Facet, tuple[FacetCount, ...]]
     expanded: tuple[str, ...] = ()
+    # The figure the query asks for ("how many interviews"): indexer.figures.answer.Answer.
+    answer: Any = None
     suggestion: str | None = None
     corrected: Correction | None = None  # the query searched in another form, and why
     ignored: tuple[str, ...] = ()  # prefixes too short to search ("a*"), left out
@@ -306,8 +308,6 @@ class SearchResult:
     timeline_truncated: bool = False  # more reports matched than the timeline lists
     # Months the query names, searched as dates: (as typed, YYYY-MM), see indexer.months.
     months: tuple[tuple[str, str], ...] = ()
-    # The figure the query asks for ("how many interviews"): indexer.figures.answer.Answer.
-    answer: Any = None
 
     @property
     def pages(self) -> int:

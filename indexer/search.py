@@ -247,6 +247,7 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         hits=hits,
         facets=facets,
         expanded=tuple(plan.expanded),
+        answer=answer_request(gen.figures, req),
         months=tuple((m.text, m.key) for m in plan.months),
         suggestion=suggestion,
         corrected=correction,
@@ -258,7 +259,6 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         timings=timings,
         timeline=timeline,
         timeline_truncated=truncated,
-        answer=answer_request(gen.figures, req),
     )
 
 

@@ -44,9 +44,6 @@
       instead: "Search instead for {from}",
       suggest: "Did you mean: {s}?",
       ignored: "Left out of the search: {p}. A prefix needs at least 2 letters before the *.",
-      asOf: "By {date}, report {n}",
-      trend: "Trend: {t}",
-      figure: "This figure over time",
     },
     be: {
       label: "Пошук па справаздачах IAPB",
@@ -71,9 +68,6 @@
       instead: "Шукаць замест гэтага {from}",
       suggest: "Магчыма, вы мелі на ўвазе: {s}?",
       ignored: "Не шукалася: {p}. Перад * трэба не менш за 2 літары.",
-      asOf: "Па стане на {date}, справаздача {n}",
-      trend: "Дынаміка: {t}",
-      figure: "Гэтая лічба ў часе",
     },
     ru: {
       label: "Поиск по отчётам IAPB",
@@ -98,9 +92,6 @@
       instead: "Искать вместо этого {from}",
       suggest: "Возможно, вы имели в виду: {s}?",
       ignored: "Не искалось: {p}. Перед * нужно не меньше 2 букв.",
-      asOf: "По состоянию на {date}, отчёт {n}",
-      trend: "Динамика: {t}",
-      figure: "Эта цифра во времени",
     },
   };
   // East Slavic plurals: 1, 21 вынік; 2-4, 22 вынікі; 5-20, 11-14 вынікаў.
@@ -225,6 +216,21 @@ text-decoration:underline;border-radius:0}
     "year-to": ["year_to", /^\d{4}$/],
     "date-from": ["date_from", /^\d{4}-\d{2}-\d{2}$/],
     "date-to": ["date_to", /^\d{4}-\d{2}-\d{2}$/],
+  };
+
+  // The answer card's strings (see _renderAnswer), per language.
+  const ANSWER = {
+    en: { asOf: "By {date}, report {n}", trend: "Trend: {t}", figure: "This figure over time" },
+    be: {
+      asOf: "Па стане на {date}, справаздача {n}",
+      trend: "Дынаміка: {t}",
+      figure: "Гэтая лічба ў часе",
+    },
+    ru: {
+      asOf: "По состоянию на {date}, отчёт {n}",
+      trend: "Динамика: {t}",
+      figure: "Эта цифра во времени",
+    },
   };
 
   class IapbSearch extends HTMLElement {
@@ -528,7 +534,7 @@ text-decoration:underline;border-radius:0}
         this._toggle.setAttribute("aria-expanded", "false");
       }
       this._renderNote(failed || !data ? {} : data, t);
-      this._renderAnswer(failed || !data ? null : data.answer, t);
+      this._renderAnswer(failed || !data ? null : data.answer);
       this._renderResults(failed || !data ? [] : data.results, t);
       this._more.hidden = !total;
       this._more.href = this._link("./?" + this._params(q, false));
@@ -604,7 +610,8 @@ text-decoration:underline;border-radius:0}
 
     // The answer card: the value, its date and report, the quotation (the number marked),
     // the trend, and links to the paragraph and to the figure's page.
-    _renderAnswer(answer, t) {
+    _renderAnswer(answer) {
+      const t = ANSWER[this._lang] || ANSWER.en;
       const ok = answer && typeof answer === "object" && typeof answer.display === "string";
       this._answer.hidden = !ok;
       if (!ok) return this._answer.replaceChildren();

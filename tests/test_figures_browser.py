@@ -39,6 +39,8 @@ def on_first_screen(page, locator) -> bool:
     ("query", "hl", "value"),
     [
         ("how many interviews", "en", "over 3,200"),
+        ("interviews", "en", "over 3,200"),  # with hits, their timeline and notes
+        ("psychosocial support", "en", "717"),
         ("сколько документов собрано", "ru", "более 30\u00a0000"),
         ("колькі людзей атрымалі псіхасацыяльную падтрымку", "be", "717"),
     ],

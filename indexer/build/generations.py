@@ -71,6 +71,7 @@ _ANALYSIS_SOURCES = (
     # The figures stored in meta.json: how numbers are read and quotations cut.
     "figures/numbers.py",
     "figures/loading.py",
+    "figures/quotes.py",
     "figures/model.py",
 )
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from indexer.corpus.load import Corpus, Report
-from indexer.figures.loading import paragraph_texts, quote_of
 from indexer.figures.model import FigureSet, Quote
 from indexer.figures.numbers import mentions
+from indexer.figures.quotes import paragraph_texts, quote_of
 from indexer.languages import Lang
 
 

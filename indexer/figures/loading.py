@@ -28,47 +28,15 @@ from indexer.figures.model import (
     FigureValue,
     Ignored,
     Qualifier,
-    Quote,
 )
 from indexer.figures.names import name_terms
-from indexer.figures.numbers import Mention, mentions, plain
+from indexer.figures.numbers import mentions, plain
+from indexer.figures.quotes import paragraph_texts, quote_of, said_qualifier
 from indexer.languages import Lang
 
 FIGURES_FILE = "figures.yaml"
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _AS_OF_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-\d{2})?")
-# A sentence ends at . ! ? or … followed by a space and what starts a sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“«(]?[A-ZА-ЯЁІЎ0-9])")
-# Words before a number that say it is a lower bound or an estimate, normalised.
-_MARKERS: dict[Qualifier, tuple[str, ...]] = {
-    Qualifier.OVER: (
-        "over",
-        "more than",
-        "больш за",
-        "больш чым",
-        "звыш",
-        "более",
-        "больше",
-        "свыше",
-        "более чем",
-    ),
-    Qualifier.ABOUT: (
-        "about",
-        "around",
-        "approximately",
-        "nearly",
-        "some",
-        "каля",
-        "прыкладна",
-        "амаль",
-        "около",
-        "примерно",
-        "почти",
-    ),
-}
-_MARKERS[Qualifier.MORE_THAN] = _MARKERS[Qualifier.OVER]
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_ORDINARY_SPACES = re.compile(r"[ \t\r\n]+")
 _VALUE_FIELDS = ("report", "paragraph", "value")
 _VALUE_OPTIONAL = ("qualifier", "basis", "as_of", "occurrence", "note")
 
@@ -292,7 +260,7 @@ def _value(
             )
             return None
         mention = same[occurrence - 1]
-        said = _said_qualifier(text, mention)
+        said = said_qualifier(text, mention)
         if (
             said is not None
             and said is not qualifier
@@ -384,30 +352,3 @@ def _choice(check: Checker, node: yaml.Node | None, field: str, kind):
         allowed = ", ".join(k.value for k in kind)
         check.problem(node, field, f"expected one of {allowed}, not {text!r}")
         return None
-
-
-def _said_qualifier(text: str, mention: Mention) -> Qualifier | None:
-    """The qualifier the words just before ``mention`` give it, if any."""
-    before = " ".join(text[: mention.start].lower().split()[-3:])
-    for qualifier in (Qualifier.OVER, Qualifier.ABOUT):
-        if any(before.endswith(marker) for marker in _MARKERS[qualifier]):
-            return qualifier
-    return None
-
-
-def paragraph_texts(summary: str) -> list[str]:
-    """The paragraphs of ``summary`` as :func:`~indexer.paragraphs.split_paragraphs`
-    finds them, but with no-break spaces kept (inside numbers: "29\u00a0492"), only
-    line breaks and runs of ordinary spaces made one space."""
-    parts = (_ORDINARY_SPACES.sub(" ", part).strip() for part in _BLANK_LINE.split(summary))
-    return [part for part in parts if part]
-
-
-def quote_of(text: str, mention: Mention) -> Quote:
-    """The sentence of ``text`` holding ``mention``."""
-    start = 0
-    for boundary in _SENTENCE_END.finditer(text):
-        if boundary.start() >= mention.end:
-            return Quote(text[start : boundary.start()], mention.start - start, mention.end - start)
-        start = boundary.end()
-    return Quote(text[start:], mention.start - start, mention.end - start)

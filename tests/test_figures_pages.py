@@ -178,3 +178,20 @@ def test_the_feed_is_in_the_interface_language(client) -> None:
 def test_pages_escape_nothing_from_the_request_into_markup(client) -> None:
     html = page(client, "/figures", hl="<script>")
     assert "<script>" not in html.split("</head>")[1]
+
+
+def test_figure_answers_are_cacheable_and_revalidate_with_304(client) -> None:
+    first = client.get("/api/figures/interviews")
+    etag = first.headers["ETag"]
+    assert first.cache_control.public and first.cache_control.max_age is not None
+    again = client.get("/api/figures/interviews", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    other = client.get("/api/figures/interviews", query_string={"format": "csv"})
+    assert other.headers["ETag"] != etag
+
+
+def test_each_figure_page_names_its_json_twin(client) -> None:
+    assert 'type="application/json" href="/api/figures/interviews"' in page(
+        client, "/figures/interviews"
+    )
+    assert 'type="application/json" href="/api/figures"' in page(client, "/figures")

@@ -13,7 +13,7 @@ import io
 import json
 from dataclasses import replace
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from indexer.errors import DocumentNotFound, QueryError
 from indexer.figures.model import Figure, FigureValue
@@ -21,6 +21,7 @@ from indexer.figures.numbers import plain
 from indexer.figures.wording import value_text
 from indexer.languages import ALL_LANGS, Lang
 from indexer.search import get_document
+from webapp.api import etag_for
 from webapp.citation import CITATION_FORMATS, CitedReport, Format, citation_text, safe_cell
 from webapp.cite import cited_document
 from webapp.figures import EXPORT_FORMATS, current_figures, figure_or_404, point_anchor
@@ -29,6 +30,22 @@ from webapp.searching import current_index
 from webapp.urls import report_address
 
 bp = Blueprint("figures_api", __name__)
+
+
+@bp.after_request
+def _cacheable(response: Response) -> Response:
+    """Figures change only with the index generation: an ETag from it and the request,
+    a 304 to a client that holds it, public caching as for searches."""
+    if response.status_code != 200:
+        return response
+    response.set_etag(etag_for("figures", request.path, sorted(request.args.items(multi=True))))
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["API_MAX_AGE"]
+    if "lang" not in request.args and "hl" not in request.args:
+        response.vary.add("Accept-Language")  # a citation's language may come from it
+    return response.make_conditional(request)
+
+
 CSV_COLUMNS = (
     "figure", "report", "value", "qualifier", "basis", "as_of", "date", "paragraph", "url",
     "quote_en", "quote_be", "quote_ru",

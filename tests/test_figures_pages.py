@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -195,3 +198,21 @@ def test_each_figure_page_names_its_json_twin(client) -> None:
         client, "/figures/interviews"
     )
     assert 'type="application/json" href="/api/figures"' in page(client, "/figures")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    figure_id=st.text(min_size=1, max_size=20).filter(lambda t: "/" not in t and t.strip(".")),
+    hl=st.text(max_size=5),
+    fmt=st.text(max_size=8),
+)
+def test_no_figure_url_gives_a_500(app, figure_id, hl, fmt) -> None:
+    client = app.test_client()
+    for path in (
+        f"/figures/{quote(figure_id)}",
+        f"/figures/{quote(figure_id)}/feed.atom",
+        f"/api/figures/{quote(figure_id)}",
+        f"/api/figures/interviews/reports/9?format={quote(fmt)}&hl={quote(hl)}",
+        f"/figures?hl={quote(hl)}",
+    ):
+        assert client.get(path).status_code in (200, 400, 404), path

@@ -166,3 +166,11 @@ def test_the_command_line_search_prints_the_answer(index_dir, capsys) -> None:
 )
 def test_the_unit_agrees_with_the_value(client, query, unit) -> None:
     assert client.get("/api/search", query_string=query).json["answer"]["unit"] == unit
+
+
+@pytest.mark.parametrize(
+    "name", ["interviews", "testimonies", "witnesses", "сведки", "сведак", "интервью", "показания"]
+)
+def test_the_issue_s_ways_of_asking_for_interviews_get_its_card(search_index, name) -> None:
+    # «сведки»: the Belarusian word typed on a keyboard without і.
+    assert search_index.generation().figures.figure_of(name)[0].id == "interviews"

@@ -346,9 +346,6 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
     )
 
 
-PHRASE_COST = 4  # Whoosh's phrase check reads positions too: each posting counts 4 times
-
-
 def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None = None) -> int:
     """Postings a search of ``req`` would read, from its plan; 0 when its result is cached.
 
@@ -369,8 +366,8 @@ def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None
             return 0
         costs = gen.costs.get_or_compute((req.q, req.expand), lambda: _plan_costs(gen, plan.query))
         cost = costs.fixed
-        for key, postings, checked in costs.phrases:
-            cost += postings if gen.postings.cache.peek(key) else checked
+        for phrase, postings, checked in costs.phrases:
+            cost += postings if gen.postings.has_phrase(phrase) else checked
         if req.timeline:
             # Counting mentions reads word positions, which cost what a phrase check does.
             for leaf, checked in costs.positional:
@@ -382,22 +379,22 @@ def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None
 def _positions_cost(gen: Generation, reader, leaf: wq.Query, postings: int) -> int:
     """What reading the word positions of ``leaf`` (a phrase to check, or a timeline's
     term) costs, in postings: on the build's term arrays its words' postings and then
-    every one of their positions (their total frequency), each read once, whole; on
-    Whoosh (a generation without them) :data:`PHRASE_COST` times its postings."""
+    every one of their positions (their total frequency), each read once, whole; a leaf
+    of a field without term arrays (matched by Whoosh, unscored) its postings."""
     if not isinstance(leaf, wq.Term | wq.Phrase) or gen.postings.arrays(leaf.fieldname) is None:
-        return PHRASE_COST * postings
+        return postings
     return postings + sum(int(reader.frequency(f, text)) for f, text in leaf.iter_all_terms())
 
 
 class PlanCosts(NamedTuple):
     """What :func:`estimate_cost` weighs of a plan, constant for a generation: the
     postings of its leaves whose cost never changes (terms, phrases the build
-    precomputed); each other phrase's cache key with its postings and the cost of
+    precomputed); each other phrase with its postings and the cost of
     checking it (:func:`_positions_cost`); each leaf whose word positions a timeline
     reads with the cost of reading them."""
 
     fixed: int
-    phrases: tuple[tuple[tuple, int, int], ...]
+    phrases: tuple[tuple[wq.Phrase, int, int], ...]
     positional: tuple[tuple[wq.Query, int], ...]
 
 
@@ -415,8 +412,7 @@ def _plan_costs(gen: Generation, query: wq.Query) -> PlanCosts:
     for leaf in [query] if query.is_leaf() else list(query.leaves()):
         count = postings(leaf)
         if isinstance(leaf, wq.Phrase) and not gen.postings.is_known_phrase(leaf):
-            key = ("phrase", leaf.fieldname, tuple(leaf.words), leaf.slop)
-            phrases.append((key, count, _positions_cost(gen, reader, leaf, count)))
+            phrases.append((leaf, count, _positions_cost(gen, reader, leaf, count)))
         else:
             fixed += count
     positional = tuple(

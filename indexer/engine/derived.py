@@ -40,14 +40,13 @@ numbers are the ones serving sees, whatever the number of segments), before the
 generation's manifest is made; ``meta.json`` names them (``derived``) and lists each
 file with its size and checksum among the generation's ``files``, so a missing,
 truncated or altered array is damage like any other file (checked when the generation
-is opened, and before each search, see :meth:`Derived.verify`).  The serving side uses
-the same functions for a generation built before these files existed
-(:func:`read_columns`, :func:`field_lengths`), and Whoosh's postings and positional
-check for its phrases: such a generation is served as before, only slower to open and to
-search first.  A generation derived before the term arrays existed (no ``postings`` in
-``derived.json``) reads its postings and phrases from Whoosh likewise.
-A generation whose derived structures predate the date order computes it once, when it
-is opened.
+is opened, and before each search, see :meth:`Derived.verify`).
+
+Serving needs every one of them: a generation without them, or with those of another
+:data:`VERSION` (one built before they were all required), is refused with
+:class:`RebuildNeeded` ("rebuild the index"), never served from Whoosh's own postings.
+What reads Whoosh here (:func:`read_columns`, :func:`field_lengths`) runs at build time
+only.
 """
 
 from __future__ import annotations
@@ -75,7 +74,9 @@ from indexer.engine.wordtable import WordTable, open_word_table, write_word_tabl
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, LANG_INDEX
 
-VERSION = 1
+# 2: every structure required (columns with the date order, lengths, glossary phrases and
+# tables, term arrays, word table); a generation of version 1 may lack some of them.
+VERSION = 2
 INFO = "derived.json"
 PHRASE_DOCS = "phrase-docs.npy"
 PHRASE_OFFSETS = "phrase-offsets.npy"
@@ -87,7 +88,15 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 PhraseKey = tuple[str, tuple[str, ...]]  # (field, analysed words)
 
 
-# -- what serving used to compute on open: shared by the build and the fallback ------------
+class RebuildNeeded(ValueError):
+    """A generation without the derived structures serving needs (built by an older
+    version): it is not served until the index is rebuilt."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"{path}: {why}: rebuild the index (`iapb-index build`)")
+
+
+# -- building: read from Whoosh once, at build time ----------------------------------
 
 
 def read_columns(reader, topic_ids: list[str]) -> dict[str, np.ndarray]:
@@ -291,8 +300,7 @@ def derived_files(info: dict[str, Any]) -> list[str]:
     """Every file of ``info`` (a generation's ``derived.json``), itself first."""
     names = [INFO, *info["columns"].values(), info["phrases"]["docs"], info["phrases"]["offsets"]]
     names += [item["file"] for item in info["lengths"].values()]
-    names += list(info.get("postings", {}).get("files", []))
-    return names + list(info.get("words", {}).get("files", []))
+    return names + list(info["postings"]["files"]) + list(info["words"]["files"])
 
 
 # -- serving -------------------------------------------------------------------------
@@ -344,21 +352,16 @@ class Derived:
 
     def __init__(self, path: Path, entry: dict[str, Any]) -> None:
         if entry.get("version") != VERSION:
-            raise ValueError(f"derived structures of version {entry.get('version')!r}")
+            version = entry.get("version")
+            raise RebuildNeeded(path, f"derived structures of version {version!r}, not {VERSION}")
         info = json.loads((path / entry["info"]).read_text(encoding="utf-8"))
         self.path = path
         self.documents: int = int(info["documents"])
         self.topic_ids: list[str] = list(info["topic_ids"])
         self.year_values: list[int] = [int(y) for y in info["year_values"]]
-        # None in a generation built before the glossary tables were derived.
-        self.glossary_tables: dict[str, Any] | None = info.get("glossary")
+        self.glossary_tables: dict[str, Any] = info["glossary"]
         self.files: list[str] = [entry["info"]]
-        self.columns = {name: self._load(info["columns"][name]) for name in COLUMNS}
-        if all(name in info["columns"] for name in DATE_COLUMNS):
-            self.columns.update((n, self._load(info["columns"][n])) for n in DATE_COLUMNS)
-        else:  # derived before the date order: computed once, here
-            c = self.columns
-            self.columns.update(date_ranking(c["days"], c["reports"], c["langs"]))
+        self.columns = {name: self._load(info["columns"][name]) for name in COLUMNS + DATE_COLUMNS}
         self.lengths = {
             field: (self._load(item["file"]), float(item["mean"]))
             for field, item in info["lengths"].items()
@@ -377,16 +380,8 @@ class Derived:
             raise ValueError("the date order does not have a row per language")
         if len(self._phrase_offsets) != len(self._phrases) + 1:
             raise ValueError("phrase offsets do not match the phrases")
-        # None in a generation built before the term arrays were derived.
-        entry_postings = info.get("postings")
-        self.postings: TermPostings | None = None
-        if entry_postings is not None:
-            self.postings = open_term_postings(path, entry_postings, self._load)
-        # None in a generation built before the word table was derived.
-        entry_words = info.get("words")
-        self.words: WordTable | None = None
-        if entry_words is not None:
-            self.words = open_word_table(path, entry_words, self._load)
+        self.postings: TermPostings = open_term_postings(path, info["postings"], self._load)
+        self.words: WordTable = open_word_table(path, info["words"], self._load)
 
     def _load(self, name: str) -> np.ndarray:
         self.files.append(name)
@@ -404,8 +399,14 @@ class Derived:
         return (field, tuple(words)) in self._phrases
 
 
-def open_derived(path: Path, meta: dict[str, Any]) -> Derived | None:
-    """The derived structures of the generation at ``path``; ``None`` for a generation
-    built before they existed (its ``meta.json`` names none)."""
+def open_derived(path: Path, meta: dict[str, Any]) -> Derived:
+    """The derived structures of the generation at ``path``.
+
+    Raises :class:`RebuildNeeded` for a generation built before they existed (its
+    ``meta.json`` names none) or of another :data:`VERSION`; ``OSError``, ``KeyError`` or
+    ``ValueError`` for damaged ones.
+    """
     entry = meta.get("derived")
-    return None if entry is None else Derived(path, entry)
+    if entry is None:
+        raise RebuildNeeded(path, "no derived structures (built by an older version)")
+    return Derived(path, entry)

@@ -260,20 +260,17 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     )
 
 
-def search(index: SearchIndex, req: SearchRequest, gen: Generation | None = None) -> SearchResult:
+def search(index: SearchIndex, req: SearchRequest) -> SearchResult:
     """Run ``req`` on the current generation of ``index``.
 
     Results are cached per generation and request.  A search that hits a cost limit
     (query size, prefix expansion, ``index.time_limit`` seconds) answers with what it
     found so far and ``partial`` set.  Raises :class:`QueryError` for an
     unknown topic or a page past the last one, :class:`IndexUnavailable` when no index
-    can be opened.
-
-    ``gen``: the generation ``index.generation()`` gave this thread for the request
-    being served, when the caller already asked for it (each call of it checks the
-    generation's memory-mapped files: once per request is enough).
+    can be opened.  Searches ``index.generation()``: the generation a web request
+    pinned (:meth:`~indexer.engine.generation.SearchIndex.pin`), else the current one.
     """
-    gen = gen if gen is not None else index.generation()
+    gen = index.generation()
     _check(gen, req)
     key = (gen.number, req.cache_key())
     with _reading(index, gen):
@@ -346,17 +343,17 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
     )
 
 
-def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None = None) -> int:
+def estimate_cost(index: SearchIndex, req: SearchRequest) -> int:
     """Postings a search of ``req`` would read, from its plan; 0 when its result is cached.
 
     Cheap to compute: the plan is parsed once per generation, and the document
     frequencies of its terms are summed once per generation and plan
     (:func:`_plan_costs`).  A phrase whose matches are already cached or were
     precomputed by the build (a glossary name) costs its words' postings; one still to
-    be checked costs what checking it reads (:func:`_positions_cost`).  ``gen`` as for
-    :func:`search`.  Raises what :func:`search` raises for a bad request.
+    be checked costs what checking it reads (:func:`_positions_cost`).  Raises what
+    :func:`search` raises for a bad request.
     """
-    gen = gen if gen is not None else index.generation()
+    gen = index.generation()
     _check(gen, req)
     if index.cache.peek((gen.number, req.cache_key())):
         return 0

@@ -360,10 +360,14 @@ class SearchIndex:
         """The current generation, reopened when the ``current`` link has moved.
 
         Call it once per search: the calling thread's searcher on the generation it
-        searched before is closed here when that generation has been replaced.
+        searched before is closed here when that generation has been replaced.  While
+        this thread has one pinned (:meth:`pin`), that one, unchecked.
         Raises :class:`IndexUnavailable` when neither the current generation nor an
         older one can be served.
         """
+        pinned = getattr(self._held, "pinned", None)
+        if pinned is not None:
+            return pinned
         target = self._current_target()
         current = self._generation
         if current is None or target != self._target:
@@ -382,6 +386,19 @@ class SearchIndex:
                 held.release()
             self._held.generation = current
         return current
+
+    def pin(self) -> Generation:
+        """:meth:`generation`, kept for this thread until :meth:`unpin`: what a request
+        is served from, checked once, whatever it asks of the index meanwhile (a web
+        request pins it on first use and unpins it when done)."""
+        self._held.pinned = None
+        gen = self.generation()
+        self._held.pinned = gen
+        return gen
+
+    def unpin(self) -> None:
+        """Forget this thread's pinned generation (the next :meth:`generation` checks)."""
+        self._held.pinned = None
 
     def check(self, gen: Generation, mapped: bool = False) -> None:
         """Verify ``gen``'s files (only its memory-mapped ones with ``mapped``); when one

@@ -25,10 +25,9 @@ from bench import synth
 from bench.fresh import strip_derived
 from bench.queries import QUERY_MIX, request
 from indexer import schema, snippets
-from indexer import search as search_module
 from indexer.analysis import _WORD_RE, normalise_word, spans
 from indexer.build import build_index
-from indexer.engine import ordering, termpostings, wordtable
+from indexer.engine import facade, ordering, termpostings, wordtable
 from indexer.engine.derived import VERSION, date_ranking, scored_fields
 from indexer.engine.generation import SearchIndex
 from indexer.engine.layout import META, current_generation
@@ -281,7 +280,7 @@ def test_date_ordered_pages_are_the_sorted_order(built, monkeypatch) -> None:
     ]
     expected = []
     with monkeypatch.context() as patch:
-        patch.setattr(search_module, "newest_first", _sorted_by_date)
+        patch.setattr(facade, "newest_first", _sorted_by_date)
         for req in requests:
             try:
                 expected.append(_answer(sorting, req))

@@ -63,7 +63,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("indexer.corpus",),
     ("indexer.schema", "indexer.glossary", "indexer.months", "indexer.recovery", "indexer.records"),
     ("indexer.engine",),
-    ("indexer.query", "indexer.snippets", "indexer.timeline"),
+    ("indexer.query", "indexer.snippets"),
     ("indexer.fullreports",),
     ("indexer.search",),
     ("indexer.build",),

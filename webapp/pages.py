@@ -49,6 +49,7 @@ def _globals() -> dict[str, Any]:
     return {
         "hl": ui_lang().value,
         "interface_languages": [(lang.value, SUPPORT[lang].native_name) for lang in ALL_LANGS],
+        "max_query_length": MAX_QUERY_LENGTH,  # the search box's maxlength: the API's limit
     }
 
 

@@ -27,6 +27,7 @@ from bench.queries import QUERY_MIX, request
 from indexer import schema, snippets
 from indexer.analysis import _WORD_RE, normalise_word, spans
 from indexer.build import build_index
+from indexer.cli import main
 from indexer.engine import facade, ordering, termpostings, wordtable
 from indexer.engine.derived import VERSION, date_ranking, scored_fields
 from indexer.engine.generation import SearchIndex
@@ -128,6 +129,19 @@ def test_a_generation_built_by_an_older_version_is_refused_rebuild_it(
     error = response.get_json()["error"]
     assert error["code"] == "index_unavailable" and "rebuild the index" in error["message"]
     assert client.get("/healthz").status_code == 503
+
+
+def test_the_command_line_says_to_rebuild_an_older_index(built, tmp_path, capsys) -> None:
+    assert main(["verify", "--index", str(built.directory)]) == 0
+    capsys.readouterr()
+    copy = _older(built, tmp_path, _derived_version(1))
+    # Its files are intact (verify hashes them), but it is not served: verify says so.
+    assert main(["verify", "--index", str(copy)]) == 1
+    out = capsys.readouterr()
+    assert "checksums match" in out.out
+    assert f"derived structures of version 1, not {VERSION}: rebuild the index" in out.err
+    assert main(["search", "--index", str(copy), "ICC"]) == 1
+    assert "rebuild the index (`iapb-index build`)" in capsys.readouterr().err
 
 
 def test_a_generation_of_a_later_derived_version_is_refused_too(built, tmp_path) -> None:

@@ -347,13 +347,24 @@ def _mapped(path: Path) -> np.ndarray:
     return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
 
 
+def outdated(meta: dict[str, Any]) -> str | None:
+    """Why a generation (its ``meta.json``) cannot be served until the index is rebuilt,
+    or ``None``: it has no derived structures, or of another :data:`VERSION`."""
+    entry = meta.get("derived")
+    if entry is None:
+        return "no derived structures (built by an older version)"
+    if entry.get("version") != VERSION:
+        return f"derived structures of version {entry.get('version')!r}, not {VERSION}"
+    return None
+
+
 class Derived:
     """A generation's derived structures, memory-mapped (see the module)."""
 
     def __init__(self, path: Path, entry: dict[str, Any]) -> None:
-        if entry.get("version") != VERSION:
-            version = entry.get("version")
-            raise RebuildNeeded(path, f"derived structures of version {version!r}, not {VERSION}")
+        why = outdated({"derived": entry})
+        if why is not None:
+            raise RebuildNeeded(path, why)
         info = json.loads((path / entry["info"]).read_text(encoding="utf-8"))
         self.path = path
         self.documents: int = int(info["documents"])
@@ -406,7 +417,7 @@ def open_derived(path: Path, meta: dict[str, Any]) -> Derived:
     ``meta.json`` names none) or of another :data:`VERSION`; ``OSError``, ``KeyError`` or
     ``ValueError`` for damaged ones.
     """
-    entry = meta.get("derived")
-    if entry is None:
-        raise RebuildNeeded(path, "no derived structures (built by an older version)")
-    return Derived(path, entry)
+    why = outdated(meta)
+    if why is not None:
+        raise RebuildNeeded(path, why)
+    return Derived(path, meta["derived"])

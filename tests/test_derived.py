@@ -27,6 +27,7 @@ from bench.queries import QUERY_MIX, request
 from indexer import schema, snippets
 from indexer.analysis import _WORD_RE, normalise_word, spans
 from indexer.build import build_index
+from indexer.build.writer import term_postings
 from indexer.cli import main
 from indexer.engine import facade, ordering, termpostings, wordtable
 from indexer.engine.derived import VERSION, date_ranking, scored_fields
@@ -417,7 +418,7 @@ def test_term_arrays_read_back_from_the_index_are_the_build_s_bytes(built, tmp_p
     # instead (what the passage index does), they are the same bytes.
     gen = built.generation()
     fields = scored_fields(gen.searcher().schema)
-    info = termpostings.write_term_postings(tmp_path, gen.searcher(), fields)
+    info = termpostings.write_term_postings(tmp_path, gen.searcher(), fields, term_postings)
     assert info == {"fields": sorted(fields), "files": list(termpostings.FILES)}
     for name in termpostings.FILES:
         assert (tmp_path / name).read_bytes() == (gen.path / name).read_bytes(), name

@@ -31,6 +31,7 @@ from bench.queries import QUERY_MIX
 from indexer import schema
 from indexer.analysis import analyze
 from indexer.build import build_index
+from indexer.build.writer import WHOOSH_READS, segment_lengths
 from indexer.engine.derived import field_lengths, read_columns, scored_fields
 from indexer.engine.generation import Generation, SearchIndex
 from indexer.engine.matching import bm25_scores, evaluate
@@ -123,7 +124,7 @@ def test_the_field_lengths_are_whoosh_s_length_codes(gen: Generation) -> None:
     searcher = gen.searcher()
     for field in scored_fields(searcher.schema):
         lengths, mean = gen.postings.lengths(field)
-        whoosh_lengths, whoosh_mean = field_lengths(searcher, field)
+        whoosh_lengths, whoosh_mean = field_lengths(searcher, field, WHOOSH_READS)
         assert lengths.tolist() == whoosh_lengths.tolist(), field
         assert mean == whoosh_mean, field
 
@@ -132,14 +133,12 @@ def test_the_field_lengths_are_whoosh_s_length_codes(gen: Generation) -> None:
     "field", [schema.summary_field(Lang.BE), schema.title_field(Lang.EN), "key_ru"]
 )
 def test_field_lengths_read_whole_equal_whoosh_s_per_document_lengths(bundled, field) -> None:
-    from indexer.engine.derived import _segment_lengths
-
     for leaf, _ in bundled.searcher().leaf_searchers():
         reader = leaf.reader()
         expected = [
             reader.doc_field_length(d, field, 0) or 0 for d in range(reader.doc_count_all())
         ]
-        assert _segment_lengths(reader, field).tolist() == expected
+        assert segment_lengths(reader, field).tolist() == expected
         assert any(expected)
 
 

@@ -46,7 +46,8 @@ Serving needs every one of them: a generation without them, or with those of ano
 :data:`VERSION` (one built before they were all required), is refused with
 :class:`RebuildNeeded` ("rebuild the index"), never served from Whoosh's own postings.
 What reads Whoosh here (:func:`read_columns`, :func:`field_lengths`) runs at build time
-only.
+only; what reads it through attributes Whoosh does not publish (length codes, postings
+blocks) is the build writer's (:class:`WhooshReads`), passed in by the build.
 """
 
 from __future__ import annotations
@@ -55,16 +56,13 @@ import json
 import math
 import mmap
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.columns import NumericColumn
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
 
 from indexer import schema
 from indexer.analysis import analyze
@@ -153,39 +151,21 @@ def date_ranking(days: np.ndarray, reports: np.ndarray, langs: np.ndarray) -> di
     return {"date_order": order, "date_rank": rank}
 
 
-# Whoosh stores a document's field length as one byte (a logarithmic code).
-_LENGTH_OF_CODE = np.array([0] + [byte_to_length(code) for code in range(1, 256)], dtype=np.float64)
+class WhooshReads(NamedTuple):
+    """How the build reads back what Whoosh wrote, whole: with Whoosh's private
+    attributes, so the functions are :mod:`indexer.build.writer`'s (``WHOOSH_READS``), the
+    one module that uses them, and given to :func:`write_derived` by the build."""
+
+    # (segment reader, field) -> every document's length in the field, as floats
+    segment_lengths: Callable[[Any, str], np.ndarray]
+    # (leaves, field, term) -> docs, weights, position gaps and counts (see termpostings)
+    term_postings: Callable[[list, str, bytes, bool], tuple]
 
 
-def _segment_lengths(reader, field: str) -> np.ndarray:
-    """Every document's length in ``field`` in one segment, as floats.
-
-    Whoosh quirk: ``doc_field_length`` costs microseconds per call, a second per field
-    of 100,000 documents.  The W3 codec keeps the length codes as one byte per document
-    in a column; read it whole (private attributes, checked for), else ask per document.
-    """
-    count = reader.doc_count_all()
-    perdoc = getattr(reader, "_perdoc", None)
-    column = None
-    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-    if isinstance(column, NumericColumn.Reader) and getattr(column, "_typecode", "") == "B":
-        stored = min(column._count, count)
-        codes = np.zeros(count, dtype=np.uint8)
-        if stored:
-            raw = column._dbfile.get(column._basepos, stored)
-            codes[:stored] = np.frombuffer(raw, dtype=np.uint8)
-        return _LENGTH_OF_CODE[codes]
-    return np.fromiter(
-        (reader.doc_field_length(d, field, 0) or 0 for d in range(count)),
-        dtype=np.float64,
-        count=count,
-    )
-
-
-def field_lengths(searcher: Searcher, field: str) -> tuple[np.ndarray, float]:
+def field_lengths(searcher: Searcher, field: str, reads: WhooshReads) -> tuple[np.ndarray, float]:
     """Every document's length in ``field`` and the mean length of the non-empty ones."""
-    parts = [_segment_lengths(leaf.reader(), field) for leaf, _ in searcher.leaf_searchers()]
+    leaves = searcher.leaf_searchers()
+    parts = [reads.segment_lengths(leaf.reader(), field) for leaf, _ in leaves]
     lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
     filled = lengths[lengths > 0]
     return lengths, float(filled.mean()) if len(filled) else 1.0
@@ -247,12 +227,14 @@ def write_derived(
     directory: Path,
     topic_ids: list[str],
     concepts: Iterable[GlossaryConcept],
+    reads: WhooshReads,
     chunks: Path | None = None,
 ) -> dict[str, Any]:
     """Derive the structures of the Whoosh index in ``directory`` and write them there.
 
     ``topic_ids`` and ``concepts`` are the generation's topics (in ``meta.json`` order)
-    and glossary; ``chunks`` holds the term chunks the build's writers saved, of which
+    and glossary; ``reads`` reads the index's length codes and postings back whole;
+    ``chunks`` holds the term chunks the build's writers saved, of which
     the term arrays are made (:func:`indexer.engine.termpostings.write_term_postings`; without
     it, or them, the arrays are read from the index).  Returns what ``meta.json``
     records under ``derived``.
@@ -272,13 +254,15 @@ def write_derived(
         }
         info["lengths"] = {}
         for field in scored_fields(fields):
-            lengths, mean = field_lengths(searcher, field)
+            lengths, mean = field_lengths(searcher, field, reads)
             info["lengths"][field] = {
                 "file": _save(directory, f"len-{field}.npy", lengths),
                 "mean": mean,
             }
         scored = scored_fields(fields)
-        info["postings"] = write_term_postings(directory, searcher, scored, chunks)
+        info["postings"] = write_term_postings(
+            directory, searcher, scored, reads.term_postings, chunks
+        )
         info["words"] = write_word_table(directory, reader)
         postings = open_term_postings(directory, info["postings"], lambda n: _mapped(directory / n))
         keys = [k for k in glossary_phrases(concepts) if k[0] in scored]

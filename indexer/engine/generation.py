@@ -19,6 +19,7 @@ by no one) closes the searchers left, those of threads that never came back.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import struct
@@ -41,6 +42,7 @@ from indexer.engine.manifest import check_files, read_manifest
 from indexer.engine.matching import Postings
 from indexer.engine.ranking import Versions
 from indexer.errors import IndexUnavailable
+from indexer.figures.answer import FigureBook
 from indexer.glossary import Glossary
 from indexer.languages import Lang
 
@@ -212,6 +214,12 @@ class Generation:
             if self._glossary is None:
                 self._glossary = Glossary.from_tables(self.concepts, self.derived.glossary_tables)
             return self._glossary
+
+    @functools.cached_property
+    def figures(self) -> FigureBook:
+        """The figures the build stored with this generation (none before they
+        existed), ready for answering questions (:mod:`indexer.figures.answer`)."""
+        return FigureBook.from_meta(self.meta.get("figures"))
 
     @property
     def passages(self) -> PassageIndex | None:

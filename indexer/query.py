@@ -101,7 +101,7 @@ class QueryPlan:
     # Stop words left out of what a document must hold, as typed (indexer.stopwords).
     stopped: list[str] = field(default_factory=list)
     # Each required part of the query (a word, a number, a name, a phrase, a month) with
-    # the text typed for it: what relaxed matching may leave out (indexer.relax).
+    # the text typed for it: what relaxed matching may leave out (indexer.engine.relax).
     parts: list[tuple[str, wq.Query]] = field(default_factory=list)
 
     def snippet_terms(self, lang: Lang) -> Terms:

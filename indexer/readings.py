@@ -18,7 +18,7 @@ required words outside any glossary name:
   «ст.» -> статья); one standing for a stop word («г.» -> год) is a stop word.
 
 Each part is recorded in ``plan.parts`` with the text typed for it, for relaxed
-matching (:mod:`indexer.relax`).
+matching (:mod:`indexer.engine.relax`).
 """
 
 from __future__ import annotations

@@ -235,7 +235,7 @@ class Hit:
     passages: tuple[PassageHit, ...] = ()  # best matching passages of its full report
     paragraph: int | None = None  # position of the summary paragraph holding the snippet
     anchor: str | None = None  # that paragraph's anchor (see indexer.corpus.paragraphs)
-    # A relaxed hit (see indexer.relax): the parts of the query it lacks, as typed.
+    # A relaxed hit (see indexer.engine.relax): the parts of the query it lacks, as typed.
     missing: tuple[str, ...] = ()
 
     @property
@@ -271,7 +271,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class TimelinePoint:
-    """One report in a query's timeline (see :mod:`indexer.timeline`)."""
+    """One report in a query's timeline (see :mod:`indexer.engine.timeline`)."""
 
     report: int
     period_start: str
@@ -313,7 +313,7 @@ class SearchResult:
     # Months the query names, searched as dates: (as typed, YYYY-MM), see indexer.months.
     months: tuple[tuple[str, str], ...] = ()
     # The strict query found nothing: the parts of the query some hit lacks (its hits
-    # are partial matches, see indexer.relax); None for a strict answer.
+    # are partial matches, see indexer.engine.relax); None for a strict answer.
     relaxed_dropped: tuple[str, ...] | None = None
 
     @property

@@ -1,6 +1,6 @@
 """Questions and sentences (issue 24 §1): stop words are never required, and a query
 that finds nothing as a whole falls back to ranked partial matches that say what they
-lack, while a query about something absent still finds nothing (indexer.relax)."""
+lack, while a query about something absent still finds nothing (indexer.engine.relax)."""
 
 from __future__ import annotations
 
@@ -238,18 +238,17 @@ def _relax_with(monkeypatch, held: dict[str, list[int]]):
     documents listed."""
     from whoosh import query as wq
 
-    from indexer import relax as module
-    from indexer.query import QueryPlan
+    from indexer.engine import relax as module
 
     parts = [(name, wq.Term("summary_en", name)) for name in held]
-    plan = QueryPlan(query=wq.And([q for _, q in parts]), parts=parts)
 
     def evaluate(gen, query, deadline, versions):
         docs = np.array(sorted(held[query.text]), dtype=np.int64)
         return (docs, np.ones(len(docs))), True
 
     monkeypatch.setattr(module, "evaluate", evaluate)
-    docs, _, relaxation, _ = module.relax(_Gen(), plan, deadline=0.0)
+    query = wq.And([q for _, q in parts])
+    docs, _, relaxation, _ = module.relax(_Gen(), query, parts, deadline=0.0)
     return set(docs.tolist()), relaxation
 
 

@@ -2,8 +2,9 @@
 documents holding most of it, best first, and say what each lacks.
 
 A query's parts are what a document must hold under the strict reading: each
-meaningful word, number, glossary name, quoted phrase, prefix and month
-(``plan.parts``; stop words are never parts, :mod:`indexer.stopwords`).  When the
+meaningful word, number, glossary name, quoted phrase, prefix and month (the query
+plan's ``parts``, :mod:`indexer.query`; stop words are never parts,
+:mod:`indexer.stopwords`).  When the
 strict query finds no document, and did-you-mean and layout/spelling recovery have run
 (a correction is searched first; a suggestion stays on the answer), :func:`relax`
 applies this rule (never with ``verbatim``, which asks for every word as typed):
@@ -39,7 +40,8 @@ from whoosh import query as wq
 
 from indexer.engine.generation import Generation
 from indexer.engine.matching import evaluate
-from indexer.query import QueryPlan
+
+Parts = list[tuple[str, wq.Query]]  # each required part of a query with its text as typed
 
 MIN_PARTS = 2  # a query of fewer parts is never relaxed
 MAX_ABSENT = 1  # more parts than this that no document holds: nothing
@@ -65,16 +67,16 @@ class Relaxation:
         return tuple(t for t, has in zip(self.texts, self.held[:, at], strict=True) if not has)
 
 
-def _conjuncts(plan: QueryPlan) -> tuple[list[tuple[str, wq.Query]], wq.Query | None] | None:
+def _conjuncts(query: wq.Query, recorded: Parts) -> tuple[Parts, wq.Query | None] | None:
     """The query's required parts with their typed texts, and its excluded part; None
-    when the query is not a conjunction of recorded parts."""
-    query, negative = plan.query, None
+    when the query is not a conjunction of ``recorded`` parts."""
+    negative = None
     if isinstance(query, wq.AndNot):
         query, negative = query.a, query.b
     if isinstance(query, wq.AndMaybe):  # the proximity bonus: no part of its own
         query = query.a
     children = list(query.subqueries) if isinstance(query, wq.And) else [query]
-    texts = {id(q): text for text, q in plan.parts}
+    texts = {id(q): text for text, q in recorded}
     if len(children) < MIN_PARTS or any(id(child) not in texts for child in children):
         return None
     return [(texts[id(child)], child) for child in children], negative
@@ -85,14 +87,14 @@ def _idf(doc_count: int, n: int) -> float:
 
 
 def relax(
-    gen: Generation, plan: QueryPlan, deadline: float
+    gen: Generation, query: wq.Query | None, recorded: Parts, deadline: float
 ) -> tuple[np.ndarray, np.ndarray, Relaxation, bool] | None:
-    """The relaxed matches of ``plan`` on ``gen`` (see the module for the rule):
-    ``(docs, scores, relaxation, complete)``, docs sorted; None when the query is not
-    relaxed (rule 1).  Nothing found is ``docs`` empty."""
-    if plan.query is None:
+    """The relaxed matches of ``query`` (its plan's ``recorded`` parts) on ``gen`` (see
+    the module for the rule): ``(docs, scores, relaxation, complete)``, docs sorted;
+    None when the query is not relaxed (rule 1).  Nothing found is ``docs`` empty."""
+    if query is None:
         return None
-    conjuncts = _conjuncts(plan)
+    conjuncts = _conjuncts(query, recorded)
     if conjuncts is None:
         return None
     parts, negative = conjuncts

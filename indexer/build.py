@@ -77,12 +77,12 @@ from whoosh.writing import SegmentWriter
 from indexer import schema
 from indexer.analysis import normalise_word, plain_analyzer, token_term
 from indexer.corpus import Corpus, Parsed, Report, load_corpus, parse_reports
+from indexer.dates import report_date_keys
 from indexer.derived import scored_fields, write_derived
 from indexer.fulltext import FullTextInfo, extract_all, write_passages
 from indexer.languages import ALL_LANGS
 from indexer.layout import CURRENT, META, PASSAGES, current_generation, read_meta
 from indexer.manifest import VERIFIED, Stamper, check_files, read_manifest
-from indexer.months import report_months
 from indexer.termpostings import CHUNKS, TermChunk, run_gaps, value_gaps
 
 LOCK = ".lock"
@@ -96,6 +96,7 @@ PIPE_BYTES = 1 << 20  # the command pipe of a writer process holds a few batches
 _ANALYSIS_SOURCES = (
     "analysis.py",
     "months.py",
+    "dates.py",
     "stemmer_be.py",
     "translit.py",
     "schema.py",
@@ -241,7 +242,7 @@ def _documents(report: Report) -> Iterator[dict]:
             schema.PERIOD_START: report.period_start,
             schema.PERIOD_END: report.period_end,
             schema.MONTHS: ",".join(
-                report_months(report.period_start, report.period_end, report.date)
+                report_date_keys(report.period_start, report.period_end, report.date)
             ),
             schema.PROVENANCE: text.provenance_note,
             schema.TRANSLATED: text.translated,

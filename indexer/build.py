@@ -97,6 +97,7 @@ _ANALYSIS_SOURCES = (
     "analysis.py",
     "months.py",
     "dates.py",
+    "seasons.py",
     "stemmer_be.py",
     "translit.py",
     "schema.py",

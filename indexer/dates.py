@@ -37,6 +37,7 @@ from indexer.analysis import words
 from indexer.languages import Lang
 from indexer.months import _ENGLISH, FORMS, report_months
 from indexer.records import MAX_YEAR, MIN_YEAR, DateSpan
+from indexer.seasons import SEASON_FORMS, SEASON_STARTS
 
 PERIOD_PREFIX = "period:"  # a month of a report's reporting period: period:2024-10
 PUBLISHED_PREFIX = "published:"  # the day a report was published: published:2024-11-07
@@ -50,21 +51,6 @@ _TO_WORDS = frozenset(
     {"to", "till", "until", "through", "and", "по", "па", "до", "да", "-", "–", "—"}
 )
 _OF_WORDS = frozenset({"of", "the"})
-
-# Seasons: every form a query may use, lower case, ё as е, ў as у (as words() gives them).
-_SEASON_STARTS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
-SEASON_FORMS: dict[str, str] = {
-    **{w: "spring" for w in ("spring", "весна", "весны", "весне", "весну", "весной", "весною")},
-    **{w: "spring" for w in ("вясна", "вясны", "вясне", "вясну", "вясной", "вясною", "увесну")},
-    **{w: "summer" for w in ("summer", "лето", "лета", "лету", "летом", "лете")},
-    **{w: "summer" for w in ("летам", "леце", "улетку", "улета")},
-    **{w: "autumn" for w in ("autumn", "fall", "осень", "осени", "осенью")},
-    **{w: "autumn" for w in ("восень", "восені", "восенню", "увосень")},
-    **{w: "winter" for w in ("winter", "зима", "зимы", "зиме", "зиму", "зимой", "зимою")},
-    **{w: "winter" for w in ("зіма", "зімы", "зіме", "зіму", "зімой", "зімою", "узімку")},
-}  # fmt: skip
-# The forms that only say "in spring" (never the name «Весна»/«Вясна» of a concept).
-SEASON_ADVERBS = frozenset({"весной", "весною", "вясной", "вясною", "увесну", "весну", "вясну"})
 
 _ORDINALS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (1, ("first", "1st", "i", "1", "перв", "перш")),
@@ -291,7 +277,7 @@ class _Reader:
             return None
         if year is None or word not in SEASON_FORMS:
             return None
-        start = _SEASON_STARTS[SEASON_FORMS[word]]
+        start = SEASON_STARTS[SEASON_FORMS[word]]
         first, last = _month_span(year - 1 if start == 12 else year, start, 3)
         return self.year_end(end), first, last, False
 

@@ -181,12 +181,34 @@ class _Builder:
                 # A word typed in another script ("pytki" for «пытки») names what
                 # the other versions of the report say in their own words.
                 if latin != (lang is Lang.EN):
+                    if self.own_word(text, latin):
+                        continue  # "approach" is not «апрача» romanised
                     romanised = self.concept(romanised)
                 clauses.append(romanised)
         if not negated:
             self.plan.words.extend(words(text))
         found = self._or(clauses)
         return self.concept(found) if _NUMBER_RE.fullmatch(text) else found
+
+    def own_word(self, text: str, latin: bool) -> bool:
+        """Whether ``text`` is a word of the corpus in its own script's languages
+        (English for Latin letters, Belarusian or Russian for Cyrillic): such a word
+        means itself, and its cross-script key would find false friends ("approach"
+        and «апрача», "except", share a key).  Names in both scripts are the
+        glossary's to join: a glossary name, or any word when names are not expanded
+        (``expand`` off), is still searched by its key."""
+        if self.reader is None or self.glossary is None or self.glossary.lookup([text]):
+            return False
+        own = (Lang.EN,) if latin else (Lang.BE, Lang.RU)
+        for lang in own:
+            for token in analyze(text, lang):
+                field = schema.summary_field(lang)
+                if (field, token) in self.reader or (
+                    schema.title_field(lang),
+                    token,
+                ) in self.reader:
+                    return True
+        return False
 
     def phrase(self, text: str, langs: tuple[Lang, ...], negated: bool, boost: float = 1.0):
         if boost == 1.0 and not self._budget():

@@ -25,7 +25,7 @@ from bench import synth
 from bench.stats import summarise
 from indexer.build import build_index
 from indexer.dates import find_dates
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.records import SearchRequest
 from indexer.search import search
 

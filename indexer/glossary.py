@@ -18,7 +18,7 @@ from typing import Any
 
 from indexer.analysis import analyze
 from indexer.analysis import words as analyze_plain
-from indexer.corpus import GlossaryConcept
+from indexer.corpus.load import GlossaryConcept
 from indexer.languages import ALL_LANGS, Lang
 from indexer.seasons import SEASON_ADVERBS
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from indexer.dates import find_dates, report_date_keys
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.languages import Lang
 from indexer.query import plan_query
 from indexer.records import SearchRequest

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from indexer.analysis import words
 from indexer.languages import Lang
-from indexer.months import _ENGLISH, FORMS, report_months
+from indexer.months import ENGLISH_MONTHS, FORMS, report_months
 from indexer.records import MAX_YEAR, MIN_YEAR, DateSpan
 from indexer.seasons import SEASON_FORMS, SEASON_STARTS
 
@@ -120,7 +120,7 @@ class DateMention:
         year, month, day = self.first.year, self.first.month, self.first.day
         forms = [f for f, m in FORMS[lang].items() if m == month]
         if lang is Lang.EN:
-            forms = [_ENGLISH[month - 1]]  # texts spell the month out
+            forms = [ENGLISH_MONTHS[month - 1]]  # texts spell the month out
         if not self.day:
             return [f"{form} {year}" for form in forms]
         found = [f"{day} {form} {year}" for form in forms]

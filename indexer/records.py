@@ -325,7 +325,7 @@ class SearchResult:
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     timeline: tuple[TimelinePoint, ...] | None = None  # only when the request asks for it
     timeline_truncated: bool = False  # more reports matched than the timeline lists
-    # Months the query names, searched as dates: (as typed, YYYY-MM), see indexer.months.
+    # The dates the query names that are one month: (as typed, YYYY-MM), see indexer.dates.
     months: tuple[tuple[str, str], ...] = ()
     dates: tuple[DateSpan, ...] = ()  # every date the query was read as (indexer.dates)
 

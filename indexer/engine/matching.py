@@ -19,7 +19,7 @@ leaf by leaf, on arrays:
   together;
 - ``Or``/``And``/``Not``/``AndNot``/``AndMaybe`` are set operations on sorted arrays,
   scores added as BM25F adds them across fields;
-- a ``ConstantScoreQuery`` (a month of a query: :mod:`indexer.months`) is its child's
+- a ``ConstantScoreQuery`` (a date of a query: :mod:`indexer.dates`) is its child's
   documents, each scored the constant;
 - a :class:`~indexer.engine.ranking.SameReport` concept adds the other language versions of
   the reports it matches, when the caller gives the generation's versions.

@@ -292,6 +292,23 @@ class _Reader:
             return found
         return until[0], found[1], until[2], False
 
+    def days_until(self, i: int, month: int = 0, day: int = 0, date: dt.date | None = None):
+        """A span of days from ``date`` (or ``day`` of ``month`` in the end's year, the
+        year before if that would come after the end) to a day after a "to"/«по» at
+        ``i``: "1 October 2023 to 31 March 2024", «з 1 красавіка па 30 верасня 2025»."""
+        if not self.is_to(i):
+            return None
+        until = self.one_named(i + 1)
+        if until is None or not until[3]:
+            return None
+        last = until[2]
+        first = date or _day(last.year, month, day)
+        if first is not None and date is None and first > last:
+            first = _day(last.year - 1, month, day)
+        if first is None or first > last:
+            return None
+        return until[0], first, last, first == last
+
     def is_to(self, i: int) -> bool:
         return _word(self.at(i)) in _TO_WORDS or self.at(i).strip() in _TO_WORDS
 
@@ -303,7 +320,11 @@ class _Reader:
         if day is not None and (month := _month_of(self.at(i + 1))):
             year = _year_of(self.at(i + 2))
             date = _day(year, month, day) if year else None
-            return (self.year_end(i + 3), date, date, True) if date else None
+            if date is None:
+                # "1 April to 30 September 2025": the year is the end's.
+                return self.days_until(i + 2, month, day)
+            end = self.year_end(i + 3)
+            return self.days_until(end, date=date) or (end, date, date, True)
         if (year := _year_of(self.at(i))) is not None and (month := _month_of(self.at(i + 1))):
             first, last = _month_span(year, month)
             return self.year_end(i + 2), first, last, False
@@ -352,7 +373,7 @@ def _read_at(reader: _Reader, i: int) -> DateMention | None:
     texts = reader.texts
     lead = _word(texts[i])
     body = i + 1 if lead in _PREPOSITIONS or lead in _FROM_WORDS else i
-    if body != i and _word(reader.at(body)) in _OF_WORDS:  # "in the second half of 2023"
+    if _word(reader.at(body)) in _OF_WORDS:  # "(in) the second half of 2023"
         body += 1
     for read in _READERS:
         found = read(reader, body)

@@ -104,6 +104,25 @@ def test_each_query_of_the_set_finds_its_reports(search_index: SearchIndex, case
             "October 2024 to March 2025",
             [("October 2024 to March 2025", D(2024, 10, 1), D(2025, 3, 31))],
         ),
+        # Spans of days; the start's year may be left to the end.
+        (
+            "1 October 2023 to 31 March 2024",
+            [("1 October 2023 to 31 March 2024", D(2023, 10, 1), D(2024, 3, 31))],
+        ),
+        (
+            "between 1 October 2023 and 31 March 2024",
+            [("between 1 October 2023 and 31 March 2024", D(2023, 10, 1), D(2024, 3, 31))],
+        ),
+        (
+            "з 1 красавіка па 30 верасня 2025 года",
+            [("з 1 красавіка па 30 верасня 2025 года", D(2025, 4, 1), D(2025, 9, 30))],
+        ),
+        (
+            "30 September to 1 April 2025",
+            [("30 September to 1 April 2025", D(2024, 9, 30), D(2025, 4, 1))],
+        ),
+        ("II полугодие 2023", [("II полугодие 2023", D(2023, 7, 1), D(2023, 12, 31))]),
+        ("the second half of 2023", [("the second half of 2023", D(2023, 7, 1), D(2023, 12, 31))]),
         # The other words stay words; each date is read where it stands.
         (
             "torture in the first quarter of 2024",
@@ -128,6 +147,8 @@ def test_each_query_of_the_set_finds_its_reports(search_index: SearchIndex, case
         ("весной", []),
         ("Q5 2024", []),
         ("third half of 2024", []),
+        ("the torture", []),
+        ("1 April to 2025", []),
     ],
 )
 def test_dates_are_read_among_the_typed_words(typed: str, read: list[tuple]) -> None:

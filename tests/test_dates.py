@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.dates import find_dates, report_date_keys
 from indexer.engine.generation import SearchIndex
@@ -213,3 +215,27 @@ def test_a_season_next_to_a_year_is_never_viasna(search_index: SearchIndex) -> N
         assert search(search_index, SearchRequest(q=q)).expanded == (), q
     assert "Viasna" in search(search_index, SearchRequest(q="Вясна")).expanded
     assert "Viasna" in search(search_index, SearchRequest(q='"весна"')).expanded
+
+
+_DATE_WORDS = (
+    "1 01 31 2023 2024 2025 1899 3000 April апреля красавіка October кастрычніку May мая "
+    "Q3 H2 III 3-й second вторая другім half половина паўгоддзі quarter квартал autumn "
+    "осенью увосень весной winter to по па з с from between and the of in в у ў за года г. "
+    "10.2024 1.4.2025 31.02.2025 2025-04-01 4/13/2025 13/13/2025 2024/10 torture ICC - –"
+).split()
+
+
+@given(st.lists(st.sampled_from(_DATE_WORDS) | st.text(max_size=12), max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_any_words_give_ordered_non_overlapping_dates(typed: list[str]) -> None:
+    end = 0
+    for mention in find_dates(typed):
+        assert end <= mention.start < mention.end <= len(typed)
+        assert mention.text == " ".join(typed[mention.start : mention.end])
+        end = mention.end
+        if mention.first is None:
+            assert mention.last is None and 1 <= mention.month <= 12
+        else:
+            assert mention.first <= mention.last
+            assert mention.keys()
+        assert mention.span.as_dict()["text"] == mention.text

@@ -239,3 +239,16 @@ def test_any_words_give_ordered_non_overlapping_dates(typed: list[str]) -> None:
             assert mention.first <= mention.last
             assert mention.keys()
         assert mention.span.as_dict()["text"] == mention.text
+
+
+def test_dates_stay_whole_beside_operators(search_index: SearchIndex) -> None:
+    # Whoosh binds OR tighter than words: without grouping, "September 2024 OR May 2023"
+    # was September AND (2024 OR May) AND 2023 and found nothing.  September 2024 is in
+    # report 7's period; May 2023 in 5's, and 4 was published then.
+    assert reports(search_index, "September 2024 OR May 2023") == {4, 5, 7}
+    assert reports(search_index, "Q3 2024 OR Q4 2024") == {7, 8}
+    assert [m.text for m in plan_query("torture OR в октябре 2024").dates] == ["в октябре 2024"]
+    # NOT applies to the whole date: the ICC's reports (7, 8, 9) but 9.
+    assert reports(search_index, "ICC NOT 1 April 2025") == {7, 8}
+    # Quoted text is left alone: the phrase "May 2023" is in no text.
+    assert reports(search_index, '"May 2023" OR torture') == {9}

@@ -385,6 +385,41 @@ def _read_at(reader: _Reader, i: int) -> DateMention | None:
     return None
 
 
+def bracket_dates(text: str, operators: frozenset[str], syntax: re.Pattern[str]) -> str:
+    """``text`` with each date of several words bracketed when the query has operators.
+
+    Whoosh binds ``OR`` tighter than the words around it: "September 2024 OR May 2023"
+    would be September AND (2024 OR May) AND 2023, and no date would be left to read.
+    A date in brackets stays one operand.  Without ``operators`` in the query nothing
+    changes; quoted text is left as it is (a quoted date is a phrase of words); a token
+    holding query ``syntax`` or starting with ``+``/``-`` ends a run of words.
+    """
+    tokens = text.split()
+    if '"' in text or not operators & set(tokens):
+        return text
+    grouped: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        i = 0
+        for mention in find_dates(run):
+            grouped.extend(run[i : mention.start])
+            date = run[mention.start : mention.end]
+            grouped.append(f"({' '.join(date)})" if len(date) > 1 else date[0])
+            i = mention.end
+        grouped.extend(run[i:])
+        run.clear()
+
+    for token in tokens:
+        if token in operators or syntax.search(token) or token[:1] in "+-":
+            flush()
+            grouped.append(token)
+        else:
+            run.append(token)
+    flush()
+    return " ".join(grouped)
+
+
 def report_date_keys(period_start: str, period_end: str, published: dt.date) -> list[str]:
     """The keywords of a report's dates, each searched by :meth:`DateMention.keys`: the
     months of its period and of its publication (``YYYY-MM``, as before), the same months

@@ -41,7 +41,7 @@ from indexer.analysis import (
     stem,
     words,
 )
-from indexer.dates import DateMention, find_dates
+from indexer.dates import DateMention, bracket_dates, find_dates
 from indexer.engine.ranking import SameReport
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
@@ -491,40 +491,6 @@ def _has_terms(node: wq.Query) -> bool:
     return any(_has_terms(child) for child in node.children())
 
 
-def _group_dates(text: str) -> str:
-    """``text`` with each date of several words bracketed when the query has operators.
-
-    Whoosh binds ``OR`` tighter than the words around it: "September 2024 OR May 2023"
-    would be September AND (2024 OR May) AND 2023, and no date would be left to read.
-    A date in brackets stays one operand.  Without operators nothing changes; quoted
-    text is left as it is (a quoted date is a phrase of words).
-    """
-    tokens = text.split()
-    if '"' in text or not OPERATORS & set(tokens):
-        return text
-    grouped: list[str] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        i = 0
-        for mention in find_dates(run):
-            grouped.extend(run[i : mention.start])
-            date = run[mention.start : mention.end]
-            grouped.append(f"({' '.join(date)})" if len(date) > 1 else date[0])
-            i = mention.end
-        grouped.extend(run[i:])
-        run.clear()
-
-    for token in tokens:
-        if token in OPERATORS or _SYNTAX_RE.search(token) or token[:1] in "+-":
-            flush()
-            grouped.append(token)
-        else:
-            run.append(token)
-    flush()
-    return " ".join(grouped)
-
-
 def _balanced(text: str) -> bool:
     depth = 0
     for ch in text:
@@ -548,7 +514,7 @@ def plan_query(
     plan = QueryPlan()
     if not text.strip():
         return plan
-    text = _group_dates(join_digit_groups(text))
+    text = bracket_dates(join_digit_groups(text), OPERATORS, _SYNTAX_RE)
     try:
         if not _balanced(text):
             raise _Malformed("unbalanced")

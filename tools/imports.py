@@ -70,6 +70,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "indexer.recovery",
         "indexer.records",
     ),
+    ("indexer.figures",),
     ("indexer.engine",),
     ("indexer.query", "indexer.snippets", "indexer.timeline"),
     ("indexer.fullreports",),

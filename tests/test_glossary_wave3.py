@@ -161,3 +161,12 @@ def test_the_old_term_of_report_7_is_a_homonym() -> None:
     concept = next(c for c in load_corpus(CORPUS).glossary if c.id == "icc-preliminary-examination")
     assert concept.homonyms[RU] == ("предварительное расследование",)
     assert concept.homonyms[BE] == ("папярэдняе расследаванне",)
+
+
+def test_no_break_spaces_stay_in_snippets_and_paragraphs(search_index: SearchIndex) -> None:
+    from indexer.corpus.paragraphs import split_paragraphs
+
+    hits = search(search_index, SearchRequest(q="29492", langs=(BE,))).hits
+    assert [h.report for h in hits] == [7]
+    assert f"<mark>29{NBSP}492</mark>" in hits[0].snippet
+    assert f"30{NBSP}000" in split_paragraphs(text(8, BE))[1].text

@@ -74,7 +74,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from indexer import schema
+from indexer import morph_ru, schema
 from indexer.analysis import normalise_word, plain_analyzer, token_term
 from indexer.corpus import Corpus, Parsed, Report, load_corpus, parse_reports
 from indexer.derived import scored_fields, write_derived
@@ -97,6 +97,7 @@ _ANALYSIS_SOURCES = (
     "analysis.py",
     "months.py",
     "stemmer_be.py",
+    "morph_ru.py",
     "translit.py",
     "schema.py",
     "build.py",
@@ -140,6 +141,8 @@ def fingerprint(corpus_dir: str | Path) -> str:
     here = Path(__file__).parent
     for name in _ANALYSIS_SOURCES:
         digest.update((here / name).read_bytes())
+    # The Russian terms are the dictionary's lemmas: a new dictionary is new analysis.
+    digest.update(morph_ru.dictionary_version().encode())
     return digest.hexdigest()
 
 

@@ -233,20 +233,21 @@ def stem(word: str, lang: Lang | str) -> str:
 
 @lru_cache(maxsize=200_000)
 def key_en(word: str) -> str:
-    """Cross-script key of an English word: its stem, romanised and folded."""
-    return translit.key(stem_en(word))
+    """Cross-script key of an English word: its stem, romanised and folded (a word in
+    Łacinka is written in Cyrillic first, :func:`indexer.translit.from_lacinka`)."""
+    return translit.key(stem_en(translit.from_lacinka(word)))
 
 
 @lru_cache(maxsize=200_000)
 def key_be(word: str) -> str:
     """Cross-script key of a Belarusian word: its stem, romanised and folded."""
-    return translit.key(stem_be(word))
+    return translit.key(stem_be(translit.from_lacinka(word)))
 
 
 @lru_cache(maxsize=200_000)
 def key_ru(word: str) -> str:
     """Cross-script key of a Russian word: its stem, romanised and folded."""
-    return translit.key(stem_ru(word))
+    return translit.key(stem_ru(translit.from_lacinka(word)))
 
 
 _KEYERS = {Lang.EN: key_en, Lang.BE: key_be, Lang.RU: key_ru}

@@ -95,8 +95,12 @@ class Glossary:
             concept = self._by_key.get(key)
             if concept is not None:
                 return concept, key in self._homonyms
-        # A Belarusian or Russian name typed in Latin letters ("MUS", "OON").
-        for lang, reading in cyrillic_readings(text):
+        # A Belarusian or Russian name typed in Latin letters ("MUS", "OON"), or a
+        # Belarusian one typed with a Russian keyboard's и for і («катаванни»).
+        readings = cyrillic_readings(text)
+        if "и" in text:
+            readings.append((Lang.BE, text.replace("и", "і")))
+        for lang, reading in readings:
             key = (lang, _key(lang, reading))
             concept = self._by_key.get(key)
             if concept is not None:

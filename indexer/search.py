@@ -33,7 +33,8 @@ from indexer.matching import evaluate
 from indexer.paragraphs import paragraph_of_snippet
 from indexer.passages import Planner, add_passages, passage_hits
 from indexer.query import QueryPlan, plan_query
-from indexer.ranking import LANGUAGE_MARGIN, query_language
+from indexer.querylang import reader_language
+from indexer.ranking import LANGUAGE_MARGIN
 from indexer.records import (
     Collapse,
     Document,
@@ -234,7 +235,7 @@ def _page_of_hits(
     if start >= total:
         return total, []
     window = slice(start, start + req.per_page)
-    reader = query_language(q, req.ui_lang)
+    reader = reader_language(q, req.ui_lang, gen.searcher().reader())
     # Only excluded words ("-torture") score nothing: newest first, as browsing is.
     if req.sort is SortOrder.DATE or plan.query is None or plan.only_excluded:
         return total, _newest_first(gen, final, reader, collapse, window)

@@ -78,6 +78,11 @@ def _lacinka_converter():
     return LatCyrConverter
 
 
+def is_lacinka(text: str) -> bool:
+    """Whether ``text`` has a letter only Łacinka (or Polish) writes."""
+    return _LACINKA_RE.search(text) is not None
+
+
 def from_lacinka(word: str) -> str:
     """``word`` in Cyrillic when it is written in Łacinka or with Polish letters (see
     the module), else unchanged; lower case."""

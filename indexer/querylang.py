@@ -1,0 +1,68 @@
+"""The language of a Cyrillic query, from the index's own vocabulary.
+
+Letters decide little: most Cyrillic words are written with the letters Belarusian and
+Russian share («доказательства», «апрель», «пракурор», «катаванне»), and a Belarusian
+typing on a Russian keyboard writes и for і («катаванни»).  So each Cyrillic word of
+the query is looked up in both languages' indexed terms (title and summary fields) as
+that language's analyser makes it: its Russian lemma among the Russian terms, its
+Belarusian stem among the Belarusian ones, and there also with и read as і.  A word
+found in one language only is a vote for it; the language with more votes is the
+query's.  Words found in both (``суд``) or in neither, numbers, and Latin words vote
+for nothing; with no majority the letters decide, as before
+(:func:`indexer.ranking.query_language`).  Latin words with Łacinka letters
+(``Łukašenka``, ``katavańni``) are Belarusian.
+
+The reader's language then comes first among a report's versions, as for any query
+whose language is known (:mod:`indexer.ranking`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+from indexer import schema, translit
+from indexer.analysis import stem, words
+from indexer.languages import Lang
+from indexer.ranking import query_language
+
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+MAX_WORDS = 16  # words of a query looked up; a longer query is decided by its first ones
+
+# What holds the index's terms: a Whoosh reader, ``(field, term) in terms``.
+Terms = Container[tuple[str, str]]
+
+
+def _known(word: str, lang: Lang, terms: Terms) -> bool:
+    spellings = [word]
+    if lang is Lang.BE and "и" in word:
+        spellings.append(word.replace("и", "і"))  # a Russian keyboard's и for і
+    fields = (schema.title_field(lang), schema.summary_field(lang))
+    return any((f, stem(w, lang)) in terms for w in spellings for f in fields)
+
+
+def vocabulary_language(text: str, terms: Terms) -> Lang | None:
+    """Belarusian or Russian, when more of the Cyrillic words of ``text`` are terms of
+    that language only; ``None`` when the vocabulary does not decide."""
+    votes = {Lang.BE: 0, Lang.RU: 0}
+    cyrillic = [w for w in words(text) if _CYRILLIC_RE.search(w)][:MAX_WORDS]
+    for word in cyrillic:
+        found = [lang for lang in votes if _known(word, lang, terms)]
+        if len(found) == 1:
+            votes[found[0]] += 1
+    if votes[Lang.BE] == votes[Lang.RU]:
+        return None
+    return Lang.BE if votes[Lang.BE] > votes[Lang.RU] else Lang.RU
+
+
+def reader_language(text: str, interface: Lang, terms: Terms | None = None) -> Lang:
+    """The language a query is typed in: from the index's vocabulary for Cyrillic
+    words (:func:`vocabulary_language`); Belarusian for Latin words with Łacinka letters
+    (ł, ŭ, ś ...: ``Łukašenka``); else from its letters, else ``interface``."""
+    if translit.is_lacinka(text) and not _CYRILLIC_RE.search(text):
+        return Lang.BE
+    if terms is not None:
+        found = vocabulary_language(text, terms)
+        if found is not None:
+            return found
+    return query_language(text, interface)

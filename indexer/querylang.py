@@ -9,11 +9,11 @@ Belarusian stem among the Belarusian ones, and there also with и read as і.  A
 found in one language only is a vote for it; the language with more votes is the
 query's.  Words found in both (``суд``) or in neither, numbers, and Latin words vote
 for nothing; with no majority the letters decide, as before
-(:func:`indexer.ranking.query_language`).  Latin words with Łacinka letters
+(:func:`indexer.engine.ranking.query_language`).  Latin words with Łacinka letters
 (``Łukašenka``, ``katavańni``) are Belarusian.
 
 The reader's language then comes first among a report's versions, as for any query
-whose language is known (:mod:`indexer.ranking`).
+whose language is known (:mod:`indexer.engine.ranking`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from collections.abc import Container
 
 from indexer import schema, translit
 from indexer.analysis import stem, words
+from indexer.engine.ranking import query_language
 from indexer.languages import Lang
-from indexer.ranking import query_language
 
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 MAX_WORDS = 16  # words of a query looked up; a longer query is decided by its first ones

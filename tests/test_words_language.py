@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.languages import Lang
 from indexer.querylang import reader_language, vocabulary_language
 from indexer.records import SearchRequest

@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.languages import Lang
 from indexer.records import SearchRequest
 from indexer.search import search

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.languages import Lang
 from indexer.records import SearchRequest
 from indexer.search import search

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.languages import Lang
 from indexer.records import SearchRequest
 from indexer.romanised import cyrillic_readings

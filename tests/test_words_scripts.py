@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from indexer import translit
 from indexer.analysis import cross_script_keys
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import SearchRequest
 from indexer.search import search

@@ -23,6 +23,7 @@ from indexer.analysis import analyze
 from indexer.corpus.load import GlossaryConcept
 from indexer.languages import ALL_LANGS, Lang
 from indexer.romanised import cyrillic_readings
+from indexer.translit import from_lacinka, is_lacinka
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class Glossary:
         # A Belarusian or Russian name typed in Latin letters ("MUS", "OON"), or a
         # Belarusian one typed with a Russian keyboard's и for і («катаванни»).
         readings = cyrillic_readings(text)
+        if is_lacinka(text):  # Belarusian in Łacinka ("palitviaźni")
+            readings.append((Lang.BE, from_lacinka(text)))
         if "и" in text:
             readings.append((Lang.BE, text.replace("и", "і")))
         for lang, reading in readings:

@@ -27,7 +27,7 @@ _LATIN_WORDS_RE = re.compile(r"[a-z]+(?: [a-z]+)*")
 # Shared by both readings, longest first.
 _COMMON = {
     "shch": "щ", "sch": "щ", "zh": "ж", "kh": "х", "ch": "ч", "sh": "ш", "ts": "ц",
-    "tz": "ц", "ya": "я", "ja": "я", "yu": "ю", "ju": "ю", "yo": "ё", "jo": "ё",
+    "ya": "я", "ja": "я", "yu": "ю", "ju": "ю", "yo": "ё", "jo": "ё",
     "ye": "е", "je": "е",
     "a": "а", "b": "б", "v": "в", "g": "г", "d": "д", "e": "е", "z": "з", "j": "й",
     "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "r": "р", "s": "с",
@@ -54,6 +54,9 @@ _BELARUSIAN_U_RE = re.compile("(?<=[аеёіоуыэюя])у")
 # Russian writes no ы after к, г, х: a word-final "y" there is the adjective ending
 # «-ий» ("moskovsky" -> «московский»; "ugolovny" -> «уголовны» the dictionary reads).
 _RUSSIAN_Y_END_RE = re.compile(r"(?<=[кгх])ы\b")
+# A final "ye" after a consonant is the plural ending «-ые» ("politzaklyuchennye"),
+# elsewhere «е» ("Yeltsin", "Belyaev").
+_PLURAL_YE_RE = re.compile(r"(?<=[bcdfgklmnpqrstvwxz])ye\b")
 
 
 def cyrillic_readings(text: str) -> list[tuple[Lang, str]]:
@@ -62,7 +65,7 @@ def cyrillic_readings(text: str) -> list[tuple[Lang, str]]:
     text = text.lower()
     if not _LATIN_WORDS_RE.fullmatch(text):
         return []
-    russian = _RUSSIAN_RE.sub(lambda m: _RUSSIAN[m.group()], text)
+    russian = _RUSSIAN_RE.sub(lambda m: _RUSSIAN[m.group()], _PLURAL_YE_RE.sub("ыe", text))
     russian = _RUSSIAN_Y_END_RE.sub("ий", russian)
     belarusian = _BELARUSIAN_RE.sub(lambda m: _BELARUSIAN[m.group()], text)
     belarusian = _BELARUSIAN_U_RE.sub("ў", belarusian)

@@ -34,6 +34,8 @@ def reports_saying(text: str, lang: Lang) -> set[int]:
         ("Moskovsky mekhanizm", "московский механизм", "московскы механізм"),
         ("Maskouski", "маскоуски", "маскоўскі"),
         ("Tsikhanouskaya", "циханоуская", "ціханоўская"),
+        ("politzaklyuchennye", "политзаключенные", "політзаключенне"),
+        ("Yeltsin", "елцин", "елцін"),
     ],
 )
 def test_latin_words_are_read_in_russian_and_belarusian(
@@ -84,3 +86,22 @@ def test_latin_words_that_name_no_concept_expand_to_nothing(
     # «он», «но», «нет», «да», «суд» are words, not names; «весна» next to a year is
     # the season, not the human rights centre (a homonym, as typed in Cyrillic).
     assert search(search_index, SearchRequest(q=q, per_page=50)).expanded == ()
+
+
+@pytest.mark.parametrize(
+    ("typed", "cyrillic"),
+    [
+        # A plural adjective ending "-ye" is «-ые».
+        ("politzaklyuchennye", "политзаключённые"),
+        # Łacinka: the glossary reads the name in Cyrillic by latynkatar's rules.
+        ("palitviaźni", "палітвязні"),
+        ("Pałityčnyja viaźni", "палітычныя вязні"),
+    ],
+)
+def test_a_romanised_term_finds_what_the_cyrillic_term_finds(
+    search_index: SearchIndex, typed: str, cyrillic: str
+) -> None:
+    expected = search(search_index, SearchRequest(q=cyrillic, per_page=50))
+    assert expected.total, "the Cyrillic term finds nothing: the case tests nothing"
+    result = search(search_index, SearchRequest(q=typed, per_page=50))
+    assert {(h.report, h.lang) for h in result.hits} == {(h.report, h.lang) for h in expected.hits}

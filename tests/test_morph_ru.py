@@ -114,3 +114,31 @@ def test_the_build_parses_each_distinct_word_once(
         morph_ru.lemma.cache_clear()
     assert calls, "the build analysed no Russian word"
     assert max(calls.values()) == 1, calls.most_common(3)
+
+
+def test_threads_share_one_analyser_and_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Serving threads lemmatise at once: one analyser is loaded, and every thread gets
+    what one thread alone gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = ["пыток", "доказательствами", "свидетелей", "преследования", "выборах"] * 20
+    alone = [morph_ru.lemma.__wrapped__(w) for w in words]
+    monkeypatch.setattr(morph_ru, "_analyzer", None)
+    morph_ru.lemma.cache_clear()
+    loads: list[int] = []
+    import pymorphy3
+
+    original = pymorphy3.MorphAnalyzer
+
+    def counting(*args, **kwargs):
+        loads.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pymorphy3, "MorphAnalyzer", counting)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            together = list(pool.map(morph_ru.lemma, words))
+    finally:
+        morph_ru.lemma.cache_clear()
+    assert together == alone
+    assert len(loads) == 1

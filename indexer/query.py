@@ -56,6 +56,7 @@ PROXIMITY_BOOST = 0.5  # the weight of the words again, when they are near each 
 MAX_CLAUSES = 600  # glossary expansion stops adding names past this many clauses
 MAX_TERMS = 32  # words, phrases and prefixes searched; the rest of a query is ignored
 MAX_PREFIX_TERMS = 64  # indexed terms one prefix may stand for, per field
+MAX_PREFIX_WORDS = 256  # corpus words a prefix is matched against (their terms as above)
 MONTH_SCORE = 1.0  # the score of a report for being of a month the query names
 _SYNTAX_RE = re.compile(r'["()*?]')
 _LATIN_RE = re.compile(r"[A-Za-z]")
@@ -162,15 +163,13 @@ class _Builder:
         and summary, normalised, unstemmed) that begin with ``prefix``, at most a few."""
         if self.reader is None or schema.SPELLING not in self.reader.schema:
             return []
-        found = [
+        # Past MAX_PREFIX_WORDS the prefix is short ("pr*") and the words' terms begin
+        # with it (a stem or lemma of two letters or more begins like its word): the
+        # expansion of the terms finds them, so the rest are not needed.
+        return [
             t.decode("utf-8") if isinstance(t, bytes) else t
-            for t in islice(
-                self.reader.expand_prefix(schema.SPELLING, prefix), MAX_PREFIX_TERMS + 1
-            )
+            for t in islice(self.reader.expand_prefix(schema.SPELLING, prefix), MAX_PREFIX_WORDS)
         ]
-        if len(found) > MAX_PREFIX_TERMS:
-            self.plan.truncated = True
-        return found[:MAX_PREFIX_TERMS]
 
     # -- leaves ---------------------------------------------------------------------
 
@@ -255,7 +254,9 @@ class _Builder:
                 # prefix may stand for is bounded ("a*" would otherwise be every word).
                 terms = self._prefix_terms(name, candidates)
                 terms += [t for t in of_words if t not in terms and (name, t) in self.reader]
-                clauses.extend(wq.Term(name, t, boost=boost) for t in terms)
+                if len(terms) > MAX_PREFIX_TERMS:
+                    self.plan.truncated = True
+                clauses.extend(wq.Term(name, t, boost=boost) for t in terms[:MAX_PREFIX_TERMS])
         if not negated:
             self.plan.words.append(base)
         return self._or(clauses)

@@ -242,6 +242,8 @@ class _Builder:
             # The terms of the corpus's words that begin with the prefix: "prosecuti*"
             # names "prosecutions", whose stem "prosecut" is shorter than the prefix.
             of_words = sorted({stem(w, lang) for w in corpus_words} - {""})
+            # Those the terms' own expansion does not find (most begin with the prefix).
+            beyond = [t for t in of_words if not t.startswith(tuple(candidates))]
             if not negated:
                 self.plan.prefixes[lang].update(candidates)
                 self.plan.marks[lang].update(of_words)
@@ -253,7 +255,7 @@ class _Builder:
                 # Expanded here rather than by Whoosh, so that the number of terms a
                 # prefix may stand for is bounded ("a*" would otherwise be every word).
                 terms = self._prefix_terms(name, candidates)
-                terms += [t for t in of_words if t not in terms and (name, t) in self.reader]
+                terms += [t for t in beyond if t not in terms and (name, t) in self.reader]
                 if len(terms) > MAX_PREFIX_TERMS:
                     self.plan.truncated = True
                 clauses.extend(wq.Term(name, t, boost=boost) for t in terms[:MAX_PREFIX_TERMS])

@@ -38,6 +38,12 @@ def terms(search_index: SearchIndex):
         ("2024", Lang.RU, Lang.RU),
         # Łacinka is Belarusian.
         ("Łukašenka", Lang.RU, Lang.BE),
+        # A Latin word no English text has votes by its Cyrillic reading.
+        ("MUS", Lang.EN, Lang.RU),  # ru «МУС», be «МКС»
+        ("MKS", Lang.RU, Lang.BE),
+        ("pytki", Lang.BE, Lang.RU),  # ru «пытки»
+        ("katavanni", Lang.RU, Lang.BE),  # be «катаванні»
+        ("on", Lang.RU, Lang.EN),  # an English word: its letters decide
     ],
 )
 def test_the_query_language_comes_from_the_vocabulary(
@@ -59,6 +65,8 @@ def test_the_majority_of_words_decides(terms) -> None:
         ("пракурор", Lang.RU, Lang.BE),
         ("Łukašenka", Lang.EN, Lang.BE),
         ("апрель 2024", Lang.BE, Lang.RU),
+        ("MUS", Lang.EN, Lang.RU),
+        ("pytki", Lang.EN, Lang.RU),
     ],
 )
 def test_the_readers_language_comes_first(

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("indexer", "webapp", "bench", "tools")
 
 
-def _modules() -> Iterator[tuple[str, Path]]:
+def modules() -> Iterator[tuple[str, Path]]:
     for top in PACKAGES:
         for path in sorted((ROOT / top).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
@@ -58,7 +58,14 @@ def _imported(name: str, path: Path, known: set[str]) -> set[str]:
 # import its own layer and those below, never one above (a back arrow).  The longest
 # matching prefix names a module's layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("indexer.languages", "indexer.errors", "indexer.stemmer_be", "indexer.translit"),
+    (
+        "indexer.languages",
+        "indexer.errors",
+        "indexer.stemmer_be",
+        "indexer.morph_ru",
+        "indexer.translit",
+        "indexer.romanised",
+    ),
     ("indexer.analysis",),
     ("indexer.corpus",),
     (
@@ -72,7 +79,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),
     ("indexer.figures",),
     ("indexer.engine",),
-    ("indexer.query", "indexer.snippets", "indexer.timeline"),
+    ("indexer.query", "indexer.querylang", "indexer.snippets"),
     ("indexer.fullreports",),
     ("indexer.search",),
     ("indexer.build",),
@@ -104,9 +111,9 @@ def back_arrows(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
 
 
 def module_graph() -> dict[str, set[str]]:
-    modules = dict(_modules())
-    known = set(modules)
-    return {name: _imported(name, path, known) for name, path in modules.items()}
+    found = dict(modules())
+    known = set(found)
+    return {name: _imported(name, path, known) for name, path in found.items()}
 
 
 def package_of(module: str) -> str:
@@ -173,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = sorted(
             (
                 (len(path.read_text(encoding="utf-8").splitlines()), name)
-                for name, path in _modules()
+                for name, path in modules()
             ),
             reverse=True,
         )

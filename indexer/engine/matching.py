@@ -276,6 +276,10 @@ class _Evaluator:
         """The documents matching ``query``, unscored (a term's postings, no BM25)."""
         if isinstance(query, wq.Term):
             return self.postings.term(query.fieldname, query.text, self.searcher)[0]
+        if isinstance(query, wq.Or):
+            # A date's keys (indexer.dates): keywords of a field with no lengths to score.
+            parts = [self._docs(sub) for sub in query.subqueries]
+            return np.unique(np.concatenate(parts)) if parts else _EMPTY_DOCS
         return self.evaluate(query)[0]
 
     def _or(self, subqueries: list[wq.Query]) -> Matches:

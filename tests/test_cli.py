@@ -30,11 +30,23 @@ def test_search_says_which_months_it_read_as_dates(index_dir: Path, capsys) -> N
 
 
 def test_search_says_what_partial_matches_lack(index_dir: Path, capsys) -> None:
-    q = "how many survivors received psychosocial support"
+    q = "how many survivors demanded psychosocial support"
     assert main(["search", q, "--index", str(index_dir)]) == 0
     out = capsys.readouterr().out
     assert "no report holds every word: partial matches" in out
-    assert out.count("    missing: received\n") == 2
+    assert out.count("    missing: demanded\n") == 2
+
+
+def test_search_says_which_days_spans_and_months_of_any_year_it_read(
+    index_dir: Path, capsys
+) -> None:
+    # 1 April 2025 opens report 9's period; Q3 2024 is inside report 7's; every October
+    # is in the periods of 4, 6 and 8.
+    assert main(["search", "1.4.2025 OR (Q3 2024) OR (за октябрь)", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "1.4.2025 (2025-04-01)" in out
+    assert "Q3 2024 (2024-07-01..2024-09-30)" in out
+    assert "за октябрь (month 10 of any year)" in out
 
 
 def test_search_json_is_the_api_answer_with_the_filters_applied(index_dir: Path, capsys) -> None:

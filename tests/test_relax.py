@@ -74,9 +74,9 @@ def test_a_query_of_stop_words_only_is_searched_as_typed(search_index):
 @pytest.mark.parametrize(
     ("q", "expected", "dropped"),
     [
-        ("how many survivors received psychosocial support", {8, 9}, ["received"]),
-        ("сколько пострадавших получили психосоциальную поддержку", {8, 9}, ["получили"]),
-        ("колькі пацярпелых атрымалі псіхасацыяльную падтрымку", {8, 9}, ["атрымалі"]),
+        ("how many survivors demanded psychosocial support", {8, 9}, ["demanded"]),
+        ("сколько пострадавших потребовали психосоциальную поддержку", {8, 9}, ["потребовали"]),
+        ("колькі пацярпелых запатрабавалі псіхасацыяльную падтрымку", {8, 9}, ["запатрабавалі"]),
         ("what requests came from national authorities", {6, 7, 9}, ["national", "authorities"]),
         ("сколько свидетелей опрошено", {7, 8, 9}, ["опрошено"]),
         ("колькі сведак апытана", {7, 8, 9}, ["апытана"]),
@@ -140,23 +140,23 @@ def test_a_correction_comes_before_relaxation(search_index):
 
 
 def test_excluded_words_stay_excluded_in_a_relaxed_search(search_index):
-    result = run(search_index, "how many survivors received psychosocial support -clinical")
+    result = run(search_index, "how many survivors demanded psychosocial support -clinical")
     assert reports(result) == {8}
-    assert result.relaxed_dropped == ("received",)
+    assert result.relaxed_dropped == ("demanded",)
 
 
 def test_filters_apply_to_partial_matches(search_index):
-    result = run(search_index, "how many survivors received psychosocial support", years=(2025,))
+    result = run(search_index, "how many survivors demanded psychosocial support", years=(2025,))
     assert reports(result) == {8, 9}
     result = run(search_index, "what requests came from national authorities", years=(2024,))
     assert reports(result) == {6, 7}
 
 
 def test_the_api_says_what_was_relaxed(client):
-    body = client.get("/api/search?q=how+many+survivors+received+psychosocial+support").json
-    assert body["relaxed"] == {"dropped": ["received"]}
+    body = client.get("/api/search?q=how+many+survivors+demanded+psychosocial+support").json
+    assert body["relaxed"] == {"dropped": ["demanded"]}
     assert body["total"] == 2
-    assert all(hit["missing"] == ["received"] for hit in body["results"])
+    assert all(hit["missing"] == ["demanded"] for hit in body["results"])
 
 
 def test_the_api_answers_null_when_strict(client):
@@ -183,10 +183,10 @@ def test_openapi_describes_relaxed_and_missing(client):
     ],
 )
 def test_the_page_strikes_the_missing_words_in_the_interface_language(client, hl, label, note):
-    page = client.get(f"/?q=how+many+survivors+received+psychosocial+support&hl={hl}")
+    page = client.get(f"/?q=how+many+survivors+demanded+psychosocial+support&hl={hl}")
     body = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert body.count(f'<p class="hit-missing">{label} <s lang="en">received</s></p>') == 2
+    assert body.count(f'<p class="hit-missing">{label} <s lang="en">demanded</s></p>') == 2
     assert note in body
 
 
@@ -219,7 +219,7 @@ def test_a_question_typed_on_the_wrong_layout_reads_back(search_index):
 
 
 def test_verbatim_needs_every_word(search_index):
-    q = "how many survivors received psychosocial support"
+    q = "how many survivors demanded psychosocial support"
     result = run(search_index, q, verbatim=True)
     assert result.total == 0
     assert result.relaxed_dropped is None

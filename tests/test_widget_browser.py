@@ -389,12 +389,12 @@ def test_a_span_attribute_limits_the_searches_and_the_see_all_link(
 def test_a_partial_match_shows_its_missing_words_struck(page, host_page, problems, lang, label):
     page.goto(host_page(f'<iapb-search lang="{lang}"></iapb-search>'))
     widget = page.locator("iapb-search")
-    search(widget, "how many survivors received psychosocial support")
+    search(widget, "how many survivors demanded psychosocial support")
     expect(results(widget)).to_have_count(2)
     missing = widget.locator('[part~="missing"]')
     expect(missing).to_have_count(2)
-    expect(missing.first).to_have_text(f"{label} received")
-    expect(missing.first.locator("s")).to_have_text("received")
+    expect(missing.first).to_have_text(f"{label} demanded")
+    expect(missing.first.locator("s")).to_have_text("demanded")
     assert problems == []
 
 
@@ -416,4 +416,24 @@ def test_a_strict_match_shows_no_missing_words(page, host_page, problems):
     search(widget, "psychosocial support")
     expect(results(widget)).to_have_count(2)
     expect(widget.locator('[part~="missing"]')).to_have_count(0)
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "q", "said"),
+    [
+        ("en", "Q3 2024", "Reports covering July – September 2024."),
+        ("en", "1.4.2025", "Reports covering April 1, 2025."),
+        ("ru", "за октябрь", "Отчёты за октябрь (любого года)."),
+    ],
+    ids=["quarter", "day", "any-year"],
+)
+def test_the_widget_says_which_dates_it_read(page, host_page, problems, lang, q, said):
+    page.goto(host_page(f'<iapb-search lang="{lang}"></iapb-search>'))
+    widget = page.locator("iapb-search")
+    search(widget, q)
+    expect(widget.locator('[part~="corrected"]')).to_contain_text(said)
+    search(widget, "torture")
+    expect(widget.get_by_role("status")).to_have_text(re.compile(r"^1 "))
+    expect(widget.locator('[part~="corrected"]')).to_be_hidden()
     assert problems == []

@@ -58,7 +58,14 @@ def _imported(name: str, path: Path, known: set[str]) -> set[str]:
 # import its own layer and those below, never one above (a back arrow).  The longest
 # matching prefix names a module's layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("indexer.languages", "indexer.errors", "indexer.stemmer_be", "indexer.translit"),
+    (
+        "indexer.languages",
+        "indexer.errors",
+        "indexer.stemmer_be",
+        "indexer.morph_ru",
+        "indexer.translit",
+        "indexer.romanised",
+    ),
     ("indexer.analysis",),
     ("indexer.corpus",),
     (
@@ -67,12 +74,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "indexer.months",
         "indexer.numberwords",
         "indexer.stopwords",
+        "indexer.seasons",
+        "indexer.dates",
         "indexer.recovery",
         "indexer.records",
     ),
     ("indexer.figures",),
     ("indexer.engine",),
-    ("indexer.query", "indexer.readings", "indexer.snippets"),
+    ("indexer.query", "indexer.querylang", "indexer.readings", "indexer.snippets"),
     ("indexer.fullreports",),
     ("indexer.search",),
     ("indexer.build",),

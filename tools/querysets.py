@@ -152,8 +152,9 @@ def load_queryset(path: Path) -> QuerySet:
         unknown = set(entry) - {"q", "expect", "note", "lang", "year", "known_gap"}
         if unknown:
             raise QuerySetError(f"{where}: unknown keys {sorted(unknown)}")
+        lang = entry.get("lang") or []
         try:
-            langs = tuple(Lang(x) for x in entry.get("lang") or [])
+            langs = tuple(Lang(x) for x in (lang if isinstance(lang, list) else [lang]))
         except ValueError as exc:
             raise QuerySetError(f"{where}: {exc}") from exc
         cases.append(

@@ -27,6 +27,7 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 # recovery.po: corrected queries (keyboard layout, spelling) and query notes;
 # figures.po: the figures' pages and the answer card;
 # relax.po: partial matches ("Missing: ...", pages/hit_missing.html, pages/relaxed_note.html).
+# dates.po: the dates a query was read as (pages/_dates.html, webapp/dates.py).
 DOMAINS = (
     "messages",
     "widget",
@@ -37,6 +38,7 @@ DOMAINS = (
     "recovery",
     "figures",
     "relax",
+    "dates",
 )
 UI_CODES = frozenset(lang.value for lang in ALL_LANGS)
 _UI_CODE_LIST = [lang.value for lang in ALL_LANGS]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -23,6 +24,7 @@ __all__ = [
     "SIZES",
     "LiveServer",
     "axe_violations",
+    "end_group",
     "free_port",
     "http_get",
     "nu_checker_messages",
@@ -44,8 +46,9 @@ def start_server(
 ) -> tuple[subprocess.Popen, int]:
     """``python -m webapp.serve`` (the production server) on a free loopback port.
 
-    Not waited for (see :func:`wait_for_health`); the caller stops it and closes its
-    ``stderr`` pipe.
+    Not waited for (see :func:`wait_for_health`); the caller stops it (:func:`stop_process`,
+    or its own signal then :func:`end_group`) and closes its ``stderr`` pipe.  It runs in
+    a session of its own, so that whatever it leaves can be found and ended.
     """
     port = free_port()
     process = subprocess.Popen(
@@ -54,8 +57,19 @@ def start_server(
         env=dict(os.environ, IAPB_INDEX_DIR=str(index_dir)),
         stdout=stdout,
         stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     return process, port
+
+
+def end_group(process: subprocess.Popen) -> None:
+    """Kill whatever is left of the process group of ``process`` (started by
+    :func:`start_server`, its master already stopped): the tests leave no process behind,
+    even when a test fails before the server's own clean-up is checked."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def wait_for_health(
@@ -88,6 +102,7 @@ def stop_process(process: subprocess.Popen, timeout: float = 15.0) -> None:
         process.kill()
         process.wait()
     finally:
+        end_group(process)
         process.stderr.close()
 
 

@@ -22,7 +22,8 @@ core: ``--workers`` processes (default: one per CPU this process may use) with
 start, only to check the settings (a bad one stops the start with a message, exit 2);
 each worker builds its own app (:func:`worker_app`) and opens the index on its first
 request, following the ``current`` link on every request.  The master restarts a worker
-that dies, and its workers die with it (a parent-death signal).
+that dies, and its workers, replacements included, die with it (a parent-death
+signal, :func:`tie_to_master`).
 
 **Errors of the HTTP layer** (a malformed request, headers too large) are answered by
 hyper with the status alone (400, 431, ...), an empty body and ``Connection: close``:
@@ -91,9 +92,17 @@ def _die_with_parent(sig: int) -> None:
 
 
 def tie_to_master() -> None:
-    """In a worker: get SIGTERM when the master dies, and end at once if the master died
-    before the worker could ask for that."""
-    _die_with_parent(signal.SIGTERM)
+    """In a worker: be killed when the master dies, and end at once if the master died
+    before the worker could ask for that.
+
+    The signal is SIGKILL, not SIGTERM: a forked worker inherits the master's handlers
+    until granian installs its own, and a SIGTERM arriving around that moment (a
+    replacement worker starting as the master dies) was swallowed or left the worker
+    half-stopped, orphaned, holding the port.  A master that dies outright has nobody
+    left to finish requests for; a master stopped by a signal stops its workers
+    gracefully itself before it exits.
+    """
+    _die_with_parent(signal.SIGKILL)
     master = os.environ.get(MASTER_ENV)
     if master and os.getppid() != int(master):
         os._exit(0)

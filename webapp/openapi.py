@@ -325,6 +325,8 @@ def _component_schemas() -> dict[str, Any]:
             "reports": {"type": ["integer", "null"]},
             "built_at": _NULLABLE_STR,
             "process": _INT,
+            # Generations this process found damaged (not served again), by name.
+            "damaged": {"type": "array", "items": _STR},
         }
     )
     error = _object(

@@ -44,12 +44,12 @@ import sys
 from collections.abc import Sequence
 
 from flask import Flask
-from granian import Granian
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
 from webapp import create_app
+from webapp.supervisor import Supervisor
 
 # Measured on 2 cores (docs/deploy.md, "One server" and "Per-request cost"): 2 threads
 # per worker keep the tail short; 1 thread serves fewer searches (the worker idles while
@@ -125,13 +125,14 @@ def check_address(host: str, port: int) -> None:
 
 def make_server(
     host: str, port: int, workers: int, threads: int, target: str = f"{__name__}:worker_app"
-) -> Granian:
-    """Granian serving :func:`worker_app` over HTTP/1.1 on ``host:port``.
+) -> Supervisor:
+    """Granian (:class:`~webapp.supervisor.Supervisor`: restarts dying workers with a
+    growing pause, never exits for them) serving :func:`worker_app` over HTTP/1.1 on ``host:port``.
 
     ``target`` (``module:factory``) serves another app with the same settings: the
     benchmarks' wrapper over Tantivy (``bench/tantivy_app.py``) is served this way.
     """
-    return Granian(
+    return Supervisor(
         target,
         address=host,
         port=port,

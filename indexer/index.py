@@ -2,12 +2,13 @@
 
 :class:`SearchIndex` follows the ``current`` link of an index directory (see
 :mod:`indexer.build`).  Each generation is opened once; its per-document facet columns,
-field lengths and glossary phrases are memory-mapped from the arrays the build derived
-(:mod:`indexer.derived`; read from Whoosh for a generation built before them); each
-thread gets its own Whoosh searcher on it.  Opening checks every file against the
-generation's manifest: its size, and its SHA-256 unless its ``stat`` still matches the
-one recorded when it was last hashed (:mod:`indexer.manifest`).  Searches
-are cached per generation, so a rebuild invalidates the cache by construction.
+field lengths and glossary phrases are read into memory from the arrays the build
+derived (:mod:`indexer.derived`, never memory-mapped; read from Whoosh for a generation
+built before them); each thread gets its own Whoosh searcher on it.  Opening checks
+every file against the generation's manifest: its size, and its SHA-256 unless its
+``stat`` still matches the one recorded when it was last hashed
+(:mod:`indexer.manifest`).  Searches are cached per generation, so a rebuild
+invalidates the cache by construction.
 
 Searchers hold open files, and a generation is retired while other threads may still
 be searching it, so nothing closes a searcher under its thread: a thread closes its own
@@ -227,7 +228,7 @@ class Generation:
             return self._passages
 
     def _load_columns(self, path: Path) -> None:
-        """The per-document columns: memory-mapped from the derived structures the build
+        """The per-document columns: read from the derived structures the build
         wrote (see :mod:`indexer.derived`), or read from Whoosh for a generation built
         before them."""
         self.topics: dict[str, Topic] = {t["id"]: _topic(t) for t in self.meta["topics"]}

@@ -210,8 +210,10 @@ def to_json(records: Iterable[CitedReport], meta: dict[str, object]) -> Iterator
 
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # Not \{ and \}: BibTeX counts braces whatever precedes them, so a lone one would
+    # end the field (or the entry) early; these commands keep every value balanced.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -223,9 +225,22 @@ _BIBTEX_SPECIAL = {
 _BIBTEX_RE = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
 
 
+# What a comment may keep of text it quotes (a query): letters, digits, spaces and a few
+# marks.  BibTeX counts braces whatever precedes them (``\}`` closes a brace too), and
+# parsers differ on where an ``@comment`` ends, so escaping cannot be trusted there.
+_COMMENT_UNSAFE = re.compile(r"[^\w\s\"'*.,:;!?+/-]+")
+
+
 def bibtex_text(text: str) -> str:
     """``text`` with TeX's special characters escaped, on one line."""
     return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], " ".join(text.split()))
+
+
+def bibtex_comment(text: str) -> str:
+    """``text`` made safe for the inside of an ``@comment{...}``: on one line, every
+    character but letters, digits, spaces and ``"'*.,:;!?+/-`` made a space (no brace,
+    ``@``, backslash or parenthesis can end the comment or start an entry)."""
+    return " ".join(_COMMENT_UNSAFE.sub(" ", text).split())
 
 
 def bibtex_entry(record: CitedReport, accessed: dt.date) -> str:
@@ -262,7 +277,7 @@ def bibtex_entry(record: CitedReport, accessed: dt.date) -> str:
 def to_bibtex(records: Iterable[CitedReport], accessed: dt.date, note: str = "") -> Iterator[str]:
     """BibTeX entries, one per record, after an optional ``@comment``."""
     if note:
-        yield f"@comment{{{bibtex_text(note)}}}\n\n"
+        yield f"@comment{{{bibtex_comment(note)}}}\n\n"
     for i, record in enumerate(records):
         yield ("\n" if i else "") + bibtex_entry(record, accessed)
 

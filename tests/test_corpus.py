@@ -356,3 +356,26 @@ def test_bundled_translation_notes_say_who_translated_and_when() -> None:
         for lang in (Lang.BE, Lang.RU):
             note = report.summaries[lang].provenance_note
             assert "iapb-search" in note and "2026" in note, (report.number, lang)
+
+
+# (file, text before the character, where it lands: line, column)
+CONTROL = {
+    "report summary": ("reports/01.yaml", "    Evidence was provided to the ", 10, 34),
+    "glossary name, after Cyrillic": ("glossary.yaml", "      be: [Міжнародны крымінальны ", 6, 35),
+}
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\x7f", "\x9b"])
+@pytest.mark.parametrize("case", list(CONTROL))
+def test_a_raw_control_character_is_reported_with_file_line_and_column(
+    mini: Path, case: str, char: str
+) -> None:
+    name, before, line, column = CONTROL[case]
+    _edit(mini / name, before, before + char)
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(mini)
+    (problem,) = [p for p in raised.value.problems if p.file.endswith(name)]
+    assert (problem.line, problem.column) == (line, column), str(problem)
+    assert f"U+{ord(char):04X}" in problem.message
+    assert f"{name}:{line}:{column}:" in str(raised.value)
+    assert "position" not in str(raised.value)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
-from indexer.layout import current_generation
+from indexer.engine.layout import current_generation
 from tests.helpers import ROOT, http_get, start_server, stop_process, wait_for_health
 
 QUERIES = ["torture", "ICC", "выборы", "Lukashenka", '"political prisoners"', "evidence*"]

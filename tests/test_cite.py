@@ -19,8 +19,8 @@ import jsonschema
 import pytest
 import rispy
 
-from indexer.citation import AUTHOR
 from webapp import create_app
+from webapp.citation import AUTHOR
 
 CSL_SCHEMA = json.loads((Path(__file__).parent / "fixtures/csl/csl-data.json").read_text())
 

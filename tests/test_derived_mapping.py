@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer import derived
 from indexer.build import build_index
-from indexer.derived import _loaded
-from indexer.layout import current_generation
+from indexer.engine import derived
+from indexer.engine.derived import _loaded
+from indexer.engine.layout import current_generation
 from tests.helpers import CORPUS, ROOT
 
 ARRAYS = {
@@ -81,7 +81,7 @@ _READ_AFTER_TRUNCATION = """
 import sys
 from pathlib import Path
 import numpy as np
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 gen = SearchIndex(sys.argv[1]).generation()
 for path in gen.path.glob("*.npy"):
     with open(path, "r+b") as handle:

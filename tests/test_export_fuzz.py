@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.database import parse_string as pybtex_parse
 
-from indexer.citation import (
+from indexer.languages import Lang
+from webapp.citation import (
     CitedReport,
     safe_cell,
     to_bibtex,
@@ -30,7 +31,6 @@ from indexer.citation import (
     to_json,
     to_ris,
 )
-from indexer.languages import Lang
 
 CSL_SCHEMA = json.loads(
     (Path(__file__).parent / "fixtures" / "csl" / "csl-data.json").read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
 from indexer.query import MIN_PREFIX
-from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchRequest
+from indexer.records import MAX_PAGE, Collapse, Facet, SearchRequest
 from indexer.search import get_document
 from webapp.citation import CITATION_FORMATS, URL_RE, Format
 from webapp.cite import access_date, cited_document, reading_citations
@@ -31,7 +31,7 @@ from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import NO_YEAR_SPAN, facet_options, page_links, search_links, toggle_url
 from webapp.params import parse_search
 from webapp.reading import Comparison, compare_report, query_terms, shown_paragraphs
-from webapp.searching import current_index, run_search
+from webapp.searching import admitted_reading, current_index, reading_query, run_search
 from webapp.urls import compare_url, page_params, reference_url, report_address, with_hl
 from webapp.years import CHART_BAR_WIDTH, TIMELINE_BAR_WIDTH, span_chips, timeline_chart, year_chart
 
@@ -206,11 +206,12 @@ def report(doc: str):
     Raises ``DocumentNotFound`` (a 404 page) for an unknown id.
     """
     index = current_index()
+    q = reading_query()
     document = get_document(index, doc, ui_lang())
-    q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
-    paragraphs = shown_paragraphs(
-        document.summary, document.lang, query_terms(index, q, document.lang)
-    )
+    with admitted_reading(q):
+        paragraphs = shown_paragraphs(
+            document.summary, document.lang, query_terms(index, q, document.lang)
+        )
     period = tuple(period_bound(value) for value in (document.period_start, document.period_end))
     return render_template(
         "pages/report.html",
@@ -235,8 +236,9 @@ def compare(number: int):
 
     Raises ``DocumentNotFound`` (a 404 page) when no report has this number.
     """
-    q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
-    comparison = compare_report(current_index(), number, q, ui_lang())
+    q = reading_query()
+    with admitted_reading(q):
+        comparison = compare_report(current_index(), number, q, ui_lang())
     first = first_language(comparison)
     return render_template(
         "pages/compare.html",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from flask import current_app, request
 
 from indexer.engine.generation import Generation, SearchIndex
+from indexer.errors import QueryError
 from indexer.records import SearchRequest, SearchResult
 from indexer.search import estimate_cost, search
 from webapp.admission import admission
 from webapp.i18n import ui_lang
-from webapp.params import parse_search
+from webapp.params import one_value, parse_search
 
 EXTENSION = "iapb_index"
 
@@ -39,3 +43,27 @@ def run_search(req: SearchRequest | None = None, gen: Generation | None = None) 
     gen = gen if gen is not None else index.generation()
     with admission().admit(estimate_cost(index, req, gen)):
         return search(index, req, gen)
+
+
+def reading_query() -> str:
+    """The ``q`` of a reading page (a report, a comparison, a page of a full report): the
+    words to mark, checked as a search's ``q`` is (length, NUL).  Raises ``QueryError``
+    (400) naming ``q``."""
+    q = one_value(request.args.getlist, "q") or ""
+    if "\x00" in q:
+        raise QueryError("q", "the query contains a NUL character")
+    return SearchRequest(q=q.strip()).check().q
+
+
+@contextlib.contextmanager
+def admitted_reading(q: str) -> Iterator[None]:
+    """Run the block (marking ``q`` in a page) under admission control as a search of
+    ``q`` would run: the query is parsed and expanded the same way, and a costly one is
+    refused with ``Overloaded`` when the process is busy."""
+    if not q:
+        yield
+        return
+    index = current_index()
+    gen = index.generation()
+    with admission().admit(estimate_cost(index, SearchRequest(q=q), gen)):
+        yield

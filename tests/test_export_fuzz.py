@@ -135,7 +135,7 @@ def _export(client, query: str, fmt: str):
 def _check_headers(response, query: str) -> None:
     for name, value in response.headers.items():
         assert _HEADER_SAFE.fullmatch(value), (name, value)
-        if re.search(r"[^\w\s]", query) and len(query.strip()) > 3:
+        if re.search(r"[^\w\s-]", query) and len(query.strip()) > 3:
             assert query.strip() not in value, (name, value)
 
 

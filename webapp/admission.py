@@ -11,6 +11,11 @@ postings its plan would read, 0 when its result is cached).  Then, per process:
   last :data:`BUDGET_WINDOW` seconds (the per-process time budget, on top of the
   per-search ``SEARCH_TIME_LIMIT``); past it they are refused.
 
+Exports (``/export``) are their own class: an export runs only when the process is
+idle (no search and no other export running) and is refused at once otherwise; once
+admitted, its searches run under it, outside the costly budget, so an export of a
+common word on an idle server is always served.  It counts as one running search.
+
 A refused search gets 503 with ``Retry-After`` in the JSON error shape (code
 ``overloaded``) at once.  Cheap searches always get through while the process has a
 free slot, whatever the costly ones do.
@@ -50,6 +55,7 @@ class Admission:
         self.costly_from = costly_from
         self.costly_share = costly_share
         self.running = 0
+        self.exporting = False
         self.costly_running = False
         self.costly_started = 0.0
         self.refused = 0
@@ -90,6 +96,22 @@ class Admission:
                     now = time.monotonic()
                     self._spent.append((now, now - self.costly_started))
                     self.costly_running = False
+
+    @contextlib.contextmanager
+    def admit_export(self) -> Iterator[None]:
+        """Run the block as an export, or raise :class:`Overloaded` unless the process
+        is idle (see the module)."""
+        with self._lock:
+            if self.running or self.exporting:
+                raise self._refuse("this server is busy: exports run when it is idle")
+            self.exporting = True
+            self.running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.running -= 1
+                self.exporting = False
 
 
 def admission() -> Admission:

@@ -452,7 +452,9 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
         "description": (
             "Takes the search parameters of /api/search; page and per_page are ignored: the "
             "export holds every match, up to the EXPORT_MAX setting (10,000 by default). "
-            "Past it the export is cut, and X-Export-Truncated says so."
+            "Past it the export is cut, and X-Export-Truncated says so. The body is at "
+            "most EXPORT_MAX_BYTES (32 MiB by default): past it, 413. An export runs only "
+            "when the server is idle: otherwise 503 with Retry-After, at once."
         ),
         "parameters": [*search_parameters(topics), _EXPORT_FORMAT],
         "responses": {
@@ -468,6 +470,7 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
                 },
             },
             "400": _error("a bad parameter (named in `param`), `format` included"),
+            "413": _error("the export would pass EXPORT_MAX_BYTES; `message` names it"),
             "503": _error("no index is available, or the server is busy"),
         },
     }

@@ -164,6 +164,13 @@ SETTINGS: tuple[Setting, ...] = (
         _count(1),
         "records one `/export` holds at most; past it the export is cut and says so",
     ),
+    Setting(
+        "EXPORT_MAX_BYTES",
+        32 * 1024 * 1024,
+        _count(1024),
+        "bytes one `/export` body may have (built whole in memory, then sent); past it "
+        "the export is refused with 413 naming the limit",
+    ),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 
 from flask import current_app, request
@@ -12,6 +13,7 @@ from indexer.errors import QueryError
 from indexer.records import SearchRequest, SearchResult
 from indexer.search import estimate_cost, search
 from webapp.admission import admission
+from webapp.costmodel import search_kind
 from webapp.i18n import ui_lang
 from webapp.params import one_value, parse_search
 
@@ -41,8 +43,14 @@ def run_search(req: SearchRequest | None = None, gen: Generation | None = None) 
     req = req if req is not None else search_request()
     index = current_index()
     gen = gen if gen is not None else index.generation()
-    with admission().admit(estimate_cost(index, req, gen)):
-        return search(index, req, gen)
+    control = admission()
+    cost = estimate_cost(index, req, gen)
+    kind = search_kind(req)
+    with control.admit(cost, control.model.predict(gen.number, kind, cost)):
+        started = time.perf_counter()
+        result = search(index, req, gen)
+        control.model.learn(gen.number, kind, cost, time.perf_counter() - started)
+        return result
 
 
 def reading_query() -> str:

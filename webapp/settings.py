@@ -139,6 +139,14 @@ SETTINGS: tuple[Setting, ...] = (
         "estimated postings from which a search is costly: one at a time per process",
     ),
     Setting(
+        "COSTLY_SEARCH_SECONDS",
+        0.1,
+        _seconds,
+        "predicted time from which a search is costly (learned per kind of search and "
+        "index generation, see webapp/costmodel.py); until a kind is learned, "
+        "COSTLY_SEARCH_POSTINGS decides",
+    ),
+    Setting(
         "COSTLY_SEARCH_SHARE",
         0.25,
         _share,

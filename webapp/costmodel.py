@@ -8,7 +8,8 @@ hundreds; the postings bound refused 80-95 % of the honest ones under load (issu
 
 So each process learns, per index generation and per *kind* of search
 (:func:`search_kind`: quoted phrases, prefixes, operators, a timeline, the order, the
-filters, the number of words), the seconds a search takes per posting it reads: an
+filters, the number of words), the seconds a search takes per posting it reads (CPU
+seconds of its thread: under load the wall clock adds the wait for the GIL): an
 exponentially weighted mean over the searches of that kind that read at least
 :data:`LEARN_FROM` postings (below that the fixed cost of a search dominates and says
 nothing of the rate).  A search's predicted time is that rate times its postings; it is

@@ -47,9 +47,12 @@ def run_search(req: SearchRequest | None = None, gen: Generation | None = None) 
     cost = estimate_cost(index, req, gen)
     kind = search_kind(req)
     with control.admit(cost, control.model.predict(gen.number, kind, cost)):
-        started = time.perf_counter()
+        # The thread's CPU time, not the wall clock: under load a search waits for the
+        # GIL, and learning that wait would call every search costly exactly when the
+        # server is busiest.
+        started = time.thread_time()
         result = search(index, req, gen)
-        control.model.learn(gen.number, kind, cost, time.perf_counter() - started)
+        control.model.learn(gen.number, kind, cost, time.thread_time() - started)
         return result
 
 

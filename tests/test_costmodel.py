@@ -44,14 +44,16 @@ def test_a_kind_is_predicted_only_once_learned_from_searches_that_read_enough():
     assert model.predict(1, "words1", 100) == pytest.approx(0.0001)
     model.learn(1, "words1", 20_000, 0.06)  # 3 µs: the mean moves by WEIGHT
     assert model.predict(1, "words1", 1_000_000) == pytest.approx(1.0 + WEIGHT * 2.0)
-    assert model.predict(1, "phrase+words2", 50_000) is None  # each kind its own
+    # A kind not learned yet is predicted at the slowest rate learned.
+    model.learn(1, "phrase+words2", 20_000, 0.2)  # 10 µs
+    assert model.predict(1, "prefix+words1", 10_000) == pytest.approx(0.1)
 
 
 def test_a_new_generation_learns_afresh_and_late_searches_of_the_old_one_teach_nothing():
     model = CostModel()
     model.learn(1, "words1", 20_000, 0.02)
     model.learn(2, "words2", 20_000, 0.04)
-    assert model.predict(2, "words1", 20_000) is None
+    assert model.predict(2, "words1", 20_000) == pytest.approx(0.04)  # the prior
     assert model.predict(1, "words1", 20_000) is None  # generation 1 is gone
     model.learn(1, "words2", 20_000, 100.0)
     assert model.predict(2, "words2", 20_000) == pytest.approx(0.04)

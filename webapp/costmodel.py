@@ -14,8 +14,9 @@ exponentially weighted mean over the searches of that kind that read at least
 :data:`LEARN_FROM` postings (below that the fixed cost of a search dominates and says
 nothing of the rate).  A search's predicted time is that rate times its postings; it is
 costly when the prediction reaches ``COSTLY_SEARCH_SECONDS``.  A kind not learned yet
-falls back to the postings bound.  A new generation starts learning afresh (its
-postings differ).
+is predicted with the slowest rate learned for any kind (a pessimistic prior: refused
+only when even that says costly), and while no kind is learned the postings bound
+decides.  A new generation starts learning afresh (its postings differ).
 """
 
 from __future__ import annotations
@@ -57,13 +58,16 @@ class CostModel:
         self._lock = threading.Lock()
 
     def predict(self, generation: int, kind: str, postings: int) -> float | None:
-        """Seconds a search of ``kind`` reading ``postings`` should take; ``None`` when
-        the kind is not learned yet (in this generation)."""
+        """Seconds a search of ``kind`` reading ``postings`` should take (for a kind not
+        learned yet, at the slowest rate learned); ``None`` while nothing is learned in
+        this generation."""
         with self._lock:
-            if generation != self._generation:
+            if generation != self._generation or not self._rates:
                 return None
             rate = self._rates.get(kind)
-        return None if rate is None else rate * postings
+            if rate is None:
+                rate = max(self._rates.values())
+        return rate * postings
 
     def learn(self, generation: int, kind: str, postings: int, seconds: float) -> None:
         """Record that a search of ``kind`` reading ``postings`` took ``seconds``."""

@@ -254,3 +254,24 @@ def test_a_bug_on_intact_files_is_not_called_damage(tmp_path, monkeypatch):
     monkeypatch.undo()
     health = client.get("/healthz").get_json()
     assert (health["status"], health["generation"]) == ("ok", 1)
+
+
+def test_hard_links_made_to_the_files_served_are_not_damage(tmp_path):
+    # A new generation of hard links to this one's files (cp -al, rsync --link-dest)
+    # changes their change time and link count, never their bytes.
+    index_dir = tmp_path / "index"
+    build_index(MINI, index_dir)
+    client = _client(index_dir)
+    assert client.get("/api/search?q=OSCE").status_code == 200
+    generation = current_generation(index_dir)
+    linked = tmp_path / "links"
+    linked.mkdir()
+    for path in generation.iterdir():
+        if path.is_file():
+            os.link(path, linked / path.name)
+    for url in ("/api/search?q=evidence", "/healthz", "/api/search?q=torture"):
+        assert client.get(url).status_code == 200, url
+    # An overwrite in place made with a link at once is still seen (the bytes differ).
+    victim = sorted(generation.glob("*.pst"))[0]
+    _overwrite_in_place(victim)
+    assert client.get("/healthz").status_code == 503

@@ -117,6 +117,10 @@ def plan_costs_bytes(costs: Any) -> int:
     return 200 + 100 * (len(costs.phrases) + len(costs.positional))
 
 
+def _links(path: Path) -> int:
+    return os.stat(path).st_nlink
+
+
 def _close_searchers(searchers: list[Searcher], lock: threading.Lock) -> None:
     with lock:
         for searcher in searchers:
@@ -143,6 +147,10 @@ class Generation:
             # The manifest itself: truncated, deleted or replaced while serving is damage
             # too (read above, so its stat now is the one of the bytes read, or newer).
             self._stamps[META] = stamp_of(os.stat(path / META))
+            # Each file's link count: a hard link made or removed (a generation of links
+            # to this one's files, the pruning of such a generation) changes a file's
+            # change time and its link count, not its bytes (see verify).
+            self._links = {name: _links(path / name) for name in self._stamps}
             # Each file's path as a string: verify() stats them before every search.
             self._files = {name: os.path.join(path, name) for name in self._stamps}
             self.ix = whoosh_index.open_dir(str(path))
@@ -175,18 +183,23 @@ class Generation:
         ``names``, default all, ``meta.json`` included) with those seen (and checksummed)
         when the generation was opened.  The change time is what catches an overwrite in
         place that keeps the size and sets the modification time back (``rsync -a
-        --inplace``): no tool can set it back.  Raises :class:`IndexUnavailable` naming
-        the first changed file in its ``detail``.
+        --inplace``): no tool can set it back.  A change time that moved with the link
+        count alone (a hard link made or removed) is taken as it is.  Raises
+        :class:`IndexUnavailable` naming the first changed file in its ``detail``.
         """
         stamps = self._stamps if names is None else {n: self._stamps[n] for n in names}
         for name, stamp in stamps.items():
             try:
-                now = stamp_of(os.stat(self._files[name]))
+                info = os.stat(self._files[name])
+                now = stamp_of(info)
             except OSError as exc:
                 now = None
                 problem = f"{exc.strerror}"
             else:
                 problem = "changed since it was opened"
+                if now != stamp and now[:3] == stamp[:3] and info.st_nlink != self._links[name]:
+                    self._stamps[name], self._links[name] = now, info.st_nlink
+                    continue
             if now != stamp:
                 raise IndexUnavailable(
                     "the index is damaged",

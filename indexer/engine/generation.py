@@ -35,9 +35,15 @@ from whoosh.searching import Searcher
 
 from indexer.corpus.load import GlossaryConcept, Topic
 from indexer.engine.derived import open_derived, read_columns
-from indexer.engine.layout import CURRENT, META, PASSAGES
+from indexer.engine.layout import CURRENT, META, PASSAGES, file_checksum
 from indexer.engine.lru import LRUCache
-from indexer.engine.manifest import check_files, read_manifest, stamp_of, verify_generation
+from indexer.engine.manifest import (
+    check_files,
+    meta_digest,
+    read_manifest,
+    stamp_of,
+    verify_generation,
+)
 from indexer.engine.matching import Postings
 from indexer.engine.ranking import Versions
 from indexer.errors import IndexUnavailable
@@ -117,10 +123,6 @@ def plan_costs_bytes(costs: Any) -> int:
     return 200 + 100 * (len(costs.phrases) + len(costs.positional))
 
 
-def _links(path: Path) -> int:
-    return os.stat(path).st_nlink
-
-
 def _close_searchers(searchers: list[Searcher], lock: threading.Lock) -> None:
     with lock:
         for searcher in searchers:
@@ -147,10 +149,7 @@ class Generation:
             # The manifest itself: truncated, deleted or replaced while serving is damage
             # too (read above, so its stat now is the one of the bytes read, or newer).
             self._stamps[META] = stamp_of(os.stat(path / META))
-            # Each file's link count: a hard link made or removed (a generation of links
-            # to this one's files, the pruning of such a generation) changes a file's
-            # change time and its link count, not its bytes (see verify).
-            self._links = {name: _links(path / name) for name in self._stamps}
+            self._meta_digest = meta_digest(raw)
             # Each file's path as a string: verify() stats them before every search.
             self._files = {name: os.path.join(path, name) for name in self._stamps}
             self.ix = whoosh_index.open_dir(str(path))
@@ -183,28 +182,43 @@ class Generation:
         ``names``, default all, ``meta.json`` included) with those seen (and checksummed)
         when the generation was opened.  The change time is what catches an overwrite in
         place that keeps the size and sets the modification time back (``rsync -a
-        --inplace``): no tool can set it back.  A change time that moved with the link
-        count alone (a hard link made or removed) is taken as it is.  Raises
-        :class:`IndexUnavailable` naming the first changed file in its ``detail``.
+        --inplace``): no tool can set it back.  But a hard link made or removed (a
+        generation of links to this one's files, its pruning), a ``chmod`` or a ``touch``
+        back also move it: when the change time alone moved, the file is hashed (once)
+        against what was verified, and taken as it is when the bytes are the same.
+        Raises :class:`IndexUnavailable` naming the first changed file in its ``detail``.
         """
         stamps = self._stamps if names is None else {n: self._stamps[n] for n in names}
         for name, stamp in stamps.items():
             try:
-                info = os.stat(self._files[name])
-                now = stamp_of(info)
+                now = stamp_of(os.stat(self._files[name]))
             except OSError as exc:
                 now = None
                 problem = f"{exc.strerror}"
             else:
                 problem = "changed since it was opened"
-                if now != stamp and now[:3] == stamp[:3] and info.st_nlink != self._links[name]:
-                    self._stamps[name], self._links[name] = now, info.st_nlink
+                if now != stamp and now[:3] == stamp[:3] and self._same_bytes(name):
+                    self._stamps[name] = now
                     continue
             if now != stamp:
                 raise IndexUnavailable(
                     "the index is damaged",
                     f"index generation {self.path}: {name} {problem}",
                 )
+
+    def _same_bytes(self, name: str) -> bool:
+        """Whether file ``name`` still has the bytes verified when the generation opened
+        (its SHA-256: the manifest's, or for ``meta.json`` the one read then)."""
+        expected = self._meta_digest if name == META else self.meta.get("checksums", {}).get(name)
+        if expected is None:
+            return False
+        try:
+            if name == META:
+                with open(self._files[name], "rb") as handle:
+                    return meta_digest(handle.read()) == expected
+            return file_checksum(Path(self._files[name])) == expected
+        except OSError:
+            return False
 
     def verify_mapped(self) -> None:
         """:meth:`verify` for ``meta.json`` and the derived structures only, the files

@@ -19,10 +19,13 @@ from indexer.corpus.importer import SOURCE_URL, add_full_report, import_page
 from indexer.corpus.load import load_corpus, unaligned_paragraphs
 from indexer.corpus.page import PageError, parse_page, read_page_blocks
 from indexer.corpus.pdftext import FullTextError
+from indexer.engine.derived import outdated
 from indexer.engine.generation import SearchIndex
-from indexer.engine.layout import DEFAULT_INDEX_DIR, current_generation
+from indexer.engine.layout import DEFAULT_INDEX_DIR, current_generation, read_meta
 from indexer.engine.manifest import verify_generation
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
+from indexer.figures.commands import add_commands as add_figure_commands
+from indexer.figures.commands import answer_line, check_figures
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import DEFAULT_PER_PAGE, Collapse, SearchRequest, SortOrder
 from indexer.search import search
@@ -55,6 +58,7 @@ def _check(args: argparse.Namespace) -> int:
         unaligned = unaligned_paragraphs(corpus)
         if unaligned:
             raise CorpusError(unaligned)
+        figures = check_figures(args.corpus, corpus)
     except CorpusError as error:
         return _report_corpus_error(error)
     common = common_word_names(corpus, args.corpus)
@@ -62,7 +66,7 @@ def _check(args: argparse.Namespace) -> int:
         return _report_corpus_error(CorpusError(common))
     print(
         f"corpus OK: {len(corpus.reports)} reports, {len(corpus.topics)} topics, "
-        f"{len(corpus.glossary)} glossary concepts"
+        f"{len(corpus.glossary)} glossary concepts; {figures}"
     )
     for report in corpus.reports:
         if report.proposed:
@@ -149,6 +153,7 @@ def _import_page(args: argparse.Namespace) -> int:
             print(
                 f"  proposed period (not found in the summary): {period['start']}..{period['end']}"
             )
+        print(f"  its figures: iapb-index figures suggest --report {number}")
     for number, found in result.changed.items():
         action = ("would update" if args.dry_run else "updated") if args.update else "unchanged"
         print(f"report {number} differs from the page ({action}):")
@@ -190,7 +195,7 @@ def _verify(args: argparse.Namespace) -> int:
         (p for p in directory.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp")),
         reverse=True,
     )
-    problems = 0
+    problems = outdated_found = 0
     if current is not None and not current.is_dir():
         print(f"error: {directory}/current names {current.name}, which is missing", file=sys.stderr)
         problems += 1
@@ -210,14 +215,22 @@ def _verify(args: argparse.Namespace) -> int:
             continue
         how = "checksums match" if done.checksums else "sizes match (built without checksums)"
         print(f"{label}: {how}, {done.files} files, {done.bytes / 1e6:.1f} MB")
+        why = outdated(read_meta(generation))
+        if why is not None:
+            print(f"error: {label} is not served: {why}: rebuild the index", file=sys.stderr)
+            outdated_found += 1
     if problems:
         print(
             "a damaged generation is not served (the newest older intact one is); a process "
             "that opened it earlier serves it until it restarts: run iapb-index build",
             file=sys.stderr,
         )
-        return 1
-    return 0
+    if outdated_found:
+        print(
+            "run: iapb-index build (a generation built by an older version is not served)",
+            file=sys.stderr,
+        )
+    return 1 if problems or outdated_found else 0
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -249,6 +262,8 @@ def _search(args: argparse.Namespace) -> int:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0
     print(f"{result.total} results for {request.q!r}" + (" (as plain words)" * result.fallback))
+    if result.answer is not None:
+        print(answer_line(result.answer))
     if result.corrected:
         reason = result.corrected.reason.value
         print(f"showing results for {result.corrected.target!r} ({reason} correction)")
@@ -347,6 +362,7 @@ def make_parser() -> argparse.ArgumentParser:
     find.add_argument("--hl", default=Lang.EN, type=Lang, choices=ALL_LANGS, help="label language")
     find.add_argument("--json", action="store_true", help="print the API's JSON, no links")
     find.set_defaults(run=_search)
+    add_figure_commands(commands)
     return parser
 
 

@@ -110,7 +110,7 @@ def test_a_generation_damaged_before_it_is_opened_is_never_served(tmp_path):
 def test_a_truncated_memory_mapped_array_gives_503_then_the_previous_generation(
     tmp_path, caplog, array
 ):
-    # The derived arrays are memory-mapped: reading a truncated one would kill the
+    # The derived arrays were memory-mapped: reading a truncated one killed the
     # process, so they are checked before each use, and the change is damage.
     index_dir = tmp_path / "index"
     build_index(MINI, index_dir)

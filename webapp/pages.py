@@ -23,7 +23,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
 from indexer.query import MIN_PREFIX
-from indexer.records import MAX_PAGE, Collapse, Facet, SearchRequest
+from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchRequest
 from indexer.search import get_document
 from webapp.citation import CITATION_FORMATS, URL_RE, Format
 from webapp.cite import access_date, cited_document, reading_citations
@@ -31,7 +31,13 @@ from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import NO_YEAR_SPAN, facet_options, page_links, search_links, toggle_url
 from webapp.params import parse_search
 from webapp.reading import Comparison, compare_report, query_terms, shown_paragraphs
-from webapp.searching import admitted_reading, current_index, reading_query, run_search
+from webapp.searching import (
+    admitted_reading,
+    current_generation,
+    current_index,
+    reading_query,
+    run_search,
+)
 from webapp.urls import compare_url, page_params, reference_url, report_address, with_hl
 from webapp.years import CHART_BAR_WIDTH, TIMELINE_BAR_WIDTH, span_chips, timeline_chart, year_chart
 
@@ -49,6 +55,7 @@ def _globals() -> dict[str, Any]:
     return {
         "hl": ui_lang().value,
         "interface_languages": [(lang.value, SUPPORT[lang].native_name) for lang in ALL_LANGS],
+        "max_query_length": MAX_QUERY_LENGTH,  # the search box's maxlength: the API's limit
     }
 
 
@@ -92,7 +99,7 @@ def page_request() -> tuple[SearchRequest, int | None]:
 def _glossary_languages() -> dict[str, str]:
     """Each glossary name with its language (a few hundred names: made per request)."""
     names: dict[str, str] = {}
-    for concept in current_index().generation().concepts:
+    for concept in current_generation().concepts:
         for lang, name in concept.all_names():
             names.setdefault(name, lang.value)
     return names

@@ -40,7 +40,7 @@ from webapp.cite import access_date, source_url
 from webapp.errors import error_response
 from webapp.feed import plain_snippet
 from webapp.params import one_value
-from webapp.searching import current_index, search_request
+from webapp.searching import current_generation, current_index, search_request
 from webapp.urls import report_address
 
 bp = Blueprint("export", __name__)
@@ -111,14 +111,14 @@ def export_hits(limit: int) -> tuple[int, list[Hit]]:
     per_page = min(CHUNK, limit)
     base = replace(search_request(), per_page=per_page)
     index = current_index()
-    gen = index.generation()
-    result = search(index, replace(base, page=1), gen)
+    current_generation()  # this request's, pinned: every chunk searches the same one
+    result = search(index, replace(base, page=1))
     hits = list(result.hits)
     wanted = min(result.total, limit)
     page = 1
     while len(hits) < wanted:
         page += 1
-        more = search(index, replace(base, page=page), gen).hits
+        more = search(index, replace(base, page=page)).hits
         if not more:  # a rebuild with fewer matches landed meanwhile
             break
         hits.extend(more)

@@ -4,9 +4,14 @@ Every name of every concept is analysed with each language's analyser and regist
 under the resulting term sequence, so a query word matches a name in any case and any
 inflection ("МУСа" finds the concept of "МУС"), whatever script the user typed.
 
+A Belarusian or Russian name typed in Latin letters (``MUS``, ``OON``, ``ABSE``,
+``Mezhdunarodny ugolovny sud``) is read back into Cyrillic (:mod:`indexer.romanised`)
+when the words as typed name no concept.
+
 A name that is also a common word (a concept's ``homonyms``: «Весна» is the season as
 well as the human rights centre) is not taken for the concept when a number stands
-next to it in the query («весна 2023», "2023 Вясна").
+next to it in the query («весна 2023», "2023 Вясна"), nor in a form that only the
+common word takes («весной», «вясной»: "in spring", see :data:`SEASON_ADVERBS`).
 """
 
 from __future__ import annotations
@@ -16,8 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from indexer.analysis import analyze
+from indexer.analysis import words as analyze_plain
 from indexer.corpus.load import GlossaryConcept
 from indexer.languages import ALL_LANGS, Lang
+from indexer.romanised import cyrillic_readings
+from indexer.seasons import SEASON_ADVERBS
+from indexer.translit import from_lacinka, is_lacinka
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,18 @@ class Glossary:
             concept = self._by_key.get(key)
             if concept is not None:
                 return concept, key in self._homonyms
+        # A Belarusian or Russian name typed in Latin letters ("MUS", "OON"), or a
+        # Belarusian one typed with a Russian keyboard's и for і («катаванни»).
+        readings = cyrillic_readings(text)
+        if is_lacinka(text):  # Belarusian in Łacinka ("palitviaźni")
+            readings.append((Lang.BE, from_lacinka(text)))
+        if "и" in text:
+            readings.append((Lang.BE, text.replace("и", "і")))
+        for lang, reading in readings:
+            key = (lang, _key(lang, reading))
+            concept = self._by_key.get(key)
+            if concept is not None:
+                return concept, key in self._homonyms
         return None, False
 
     def find(self, words: Sequence[str]) -> list[GlossaryMatch]:
@@ -99,7 +120,7 @@ class Glossary:
         while i < len(words):
             for end in range(min(len(words), i + self.max_words), i, -1):
                 concept, homonym = self._match(words[i:end])
-                if homonym and _next_to_number(words, i, end):
+                if homonym and (_next_to_number(words, i, end) or _adverb(words[i:end])):
                     continue
                 if concept is not None:
                     matches.append(GlossaryMatch(i, end, concept))
@@ -114,3 +135,8 @@ def _next_to_number(words: Sequence[str], start: int, end: int) -> bool:
     """Whether the word before ``start`` or the word at ``end`` contains a digit."""
     around = words[max(start - 1, 0) : start] + words[end : end + 1]
     return any(ch.isdigit() for word in around for ch in word)
+
+
+def _adverb(words: Sequence[str]) -> bool:
+    """Whether ``words`` hold a form only the common word of a homonym takes («весной»)."""
+    return any(found in SEASON_ADVERBS for word in words for found in analyze_plain(word))

@@ -25,8 +25,19 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 # reading.po: paragraph links and the three languages side by side;
 # cite.po: export links and citations;
 # recovery.po: corrected queries (keyboard layout, spelling) and query notes;
-# figures.po: the figures' pages and the answer card.
-DOMAINS = ("messages", "widget", "fulltext", "years", "reading", "cite", "recovery", "figures")
+# figures.po: the figures' pages and the answer card;
+# dates.po: the dates a query was read as (pages/_dates.html, webapp/dates.py).
+DOMAINS = (
+    "messages",
+    "widget",
+    "fulltext",
+    "years",
+    "reading",
+    "cite",
+    "recovery",
+    "figures",
+    "dates",
+)
 UI_CODES = frozenset(lang.value for lang in ALL_LANGS)
 _UI_CODE_LIST = [lang.value for lang in ALL_LANGS]
 

@@ -24,8 +24,9 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 # years.po: spans of years, months read as dates and the term over time (the search page);
 # reading.po: paragraph links and the three languages side by side;
 # cite.po: export links and citations;
-# recovery.po: corrected queries (keyboard layout, spelling) and query notes.
-DOMAINS = ("messages", "widget", "fulltext", "years", "reading", "cite", "recovery")
+# recovery.po: corrected queries (keyboard layout, spelling) and query notes;
+# results.po: the results-first search page (active filters, empty states, way back).
+DOMAINS = ("messages", "widget", "fulltext", "years", "reading", "cite", "recovery", "results")
 UI_CODES = frozenset(lang.value for lang in ALL_LANGS)
 _UI_CODE_LIST = [lang.value for lang in ALL_LANGS]
 

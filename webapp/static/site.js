@@ -15,12 +15,11 @@
     box.select();
   });
 
-  // The filters and a query's timeline: open on wide screens, closed disclosures on
-  // narrow ones ("Filters (n)", "Mentions of ... per report"), so that the results come
-  // first on a phone (the same breakpoint as site.css).
+  // The filters: open on wide screens, a closed disclosure on narrow ones ("Filters (n)"),
+  // so that the results come first on a phone (the same breakpoint as site.css).
   if (window.matchMedia) {
     var wide = window.matchMedia("(min-width: 48.01rem)");
-    ["filters", "timeline"].forEach(function (id) {
+    ["filters"].forEach(function (id) {
       var disclosure = document.getElementById(id);
       if (!disclosure) return;
       var follow = function () {

@@ -148,9 +148,7 @@ def test_the_active_filters_are_removable_chips_above_the_hits(screen, live_serv
     screenshot(screen, SCREENSHOTS, "chips", full_page=False)
 
 
-def test_a_correction_names_the_word_searched_and_offers_the_one_typed(
-    screen, live_server
-) -> None:
+def test_a_correction_names_the_word_searched_and_offers_the_one_typed(screen, live_server) -> None:
     screen.goto(f"{live_server.url}/?q=torure&hl=en")
     expect(screen.locator("#results-title")).to_have_text("Results for “torture”")
     instead = screen.locator(".note.corrected")

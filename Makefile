@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORPUS ?= corpus
 # Empty (and IAPB_INDEX_DIR unset): the CLI's and the app's own default, defined once in
-# indexer/layout.py (var/index).  `make serve INDEX_DIR=...` chooses another.
+# indexer/engine/layout.py (var/index).  `make serve INDEX_DIR=...` chooses another.
 INDEX_DIR ?= $(IAPB_INDEX_DIR)
 HOST ?= 127.0.0.1
 PORT ?= 8000

@@ -6,7 +6,7 @@ Runs :func:`indexer.build.build_index` on ``CORPUS`` into ``--out`` (default: a
 temporary directory, removed after) with each phase timed: the functions the build
 calls are wrapped here, nothing in the build changes.  The phases:
 
-- ``load corpus``: reading and validating the YAML (:func:`indexer.corpus.load_corpus`);
+- ``load corpus``: reading and validating the YAML (:func:`indexer.corpus.load.load_corpus`);
 - ``fingerprint``: hashing the corpus files and the analysis code;
 - ``spelling``: counting the words of every text for the spelling field, in a build
   before the writers counted them as they index (not shown when the build has no pass
@@ -15,7 +15,7 @@ calls are wrapped here, nothing in the build changes.  The phases:
   the building process's waits for them; in one process, the analysis and the posting
   pool);
 - ``commit``: the writers finishing (sorting postings, writing the segments);
-- ``derived: *``: :func:`indexer.derived.write_derived` (columns, field lengths, term
+- ``derived: *``: :func:`indexer.engine.derived.write_derived` (columns, field lengths, term
   arrays, word table, glossary phrases, the glossary tables);
 - ``passages``: the full reports' passage index; ``manifest``: hashing every file.
 
@@ -47,8 +47,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.builds import TreeMemory
-from indexer import build, derived
 from indexer import glossary as glossary_module
+from indexer.build import generations, workers, writer
+from indexer.engine import derived
 
 
 class Phases:
@@ -81,10 +82,10 @@ class Phases:
 
 
 def _instrument(phases: Phases) -> None:
-    phases.wrap(build, "load_corpus", "load corpus")
-    phases.wrap(build, "fingerprint", "fingerprint")
-    phases.wrap(build, "count_words", "spelling")
-    phases.wrap(build, "extract_all", "full reports (PDF text)")
+    phases.wrap(generations, "load_corpus", "load corpus")
+    phases.wrap(generations, "fingerprint", "fingerprint")
+    phases.wrap(writer, "count_words", "spelling")
+    phases.wrap(generations, "extract_all", "full reports (PDF text)")
     phases.wrap(derived, "read_columns", "derived: columns")
     phases.wrap(derived, "field_lengths", "derived: field lengths")
     phases.wrap(derived, "glossary_phrases", "derived: glossary phrases")
@@ -92,13 +93,13 @@ def _instrument(phases: Phases) -> None:
     phases.wrap(derived, "write_term_postings", "derived: term arrays")
     phases.wrap(derived, "write_word_table", "derived: word table")
     phases.wrap(glossary_module.Glossary, "tables", "derived: glossary tables")
-    phases.wrap(build, "write_passages", "passages")
-    phases.wrap(build, "file_checksum", "manifest (checksums)")
-    phases.wrap(build, "_write_manifest", "manifest (checksums)")
+    phases.wrap(generations, "write_passages", "passages")
+    phases.wrap(generations, "file_checksum", "manifest (checksums)")
+    phases.wrap(generations, "_write_manifest", "manifest (checksums)")
     # The writer: from its start to progress(total, total), which comes just before the
     # segments are written ("add documents", less the spelling count inside it), then
     # to its end ("commit").
-    original_write = build.write_index
+    original_write = generations.write_index
 
     def write_index(corpus, directory, progress=None, *args, **kwargs):
         phases.order.extend(["add documents", "commit"])
@@ -117,12 +118,12 @@ def _instrument(phases: Phases) -> None:
             phases.seconds["add documents"] += adding - (phases.seconds["spelling"] - spelling)
             phases.seconds["commit"] += ended - (marks[0] if marks else ended)
 
-    build.write_index = write_index
+    generations.write_index = write_index
 
 
 def _profile_children(directory: Path) -> None:
     """Make each writer process write a cProfile of its run into ``directory``."""
-    original = getattr(build, "_worker", None)
+    original = getattr(workers, "_worker", None)
     if original is None:  # another version of the build
         return
 
@@ -135,7 +136,7 @@ def _profile_children(directory: Path) -> None:
             profile.disable()
             profile.dump_stats(directory / f"writer-{os.getpid()}.prof")
 
-    build._worker = worker
+    workers._worker = worker
 
 
 def _print_profile(paths: list[Path], title: str, limit: int = 25) -> None:
@@ -155,9 +156,9 @@ def profile_build(
     phases = Phases()
     _instrument(phases)
     if procs == 1:
-        build.PARALLEL_FROM = sys.maxsize
+        workers.PARALLEL_FROM = sys.maxsize
     elif procs:
-        build.os.sched_getaffinity = lambda _pid: set(range(procs))
+        workers.os.sched_getaffinity = lambda _pid: set(range(procs))
     if cprofile is not None:
         cprofile.mkdir(parents=True, exist_ok=True)
         _profile_children(cprofile)
@@ -166,7 +167,7 @@ def profile_build(
         started = time.perf_counter()
         if profile is not None:
             profile.enable()
-        info = build.build_index(corpus, out)
+        info = generations.build_index(corpus, out)
         if profile is not None:
             profile.disable()
             profile.dump_stats(cprofile / "parent.prof")

@@ -1,7 +1,7 @@
 """Builds measured as processes: wall time and peak resident memory of the process tree.
 
 Each build (the project's, each peer's) runs in a new Python process,
-``python -m bench.builds SYSTEM CORPUS OUT``, which loads the corpus, builds the index
+``python -m bench.buildchild SYSTEM CORPUS OUT``, which loads the corpus, builds the index
 and prints what it built as JSON.  The parent polls ``/proc`` every
 :data:`POLL_SECONDS` for that process and all its descendants (the project's build
 forks writer processes) and keeps the largest sum of their resident memory (VmRSS):
@@ -19,7 +19,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -136,50 +135,10 @@ def measure(system: str, corpus: Path, out: Path) -> dict[str, Any]:
     Raises ``subprocess.CalledProcessError`` when the build fails (its messages went
     to this process's standard error).
     """
-    command = [sys.executable, "-m", "bench.builds", system, str(corpus), str(out)]
+    command = [sys.executable, "-m", "bench.buildchild", system, str(corpus), str(out)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     with TreeMemory(process.pid) as memory:
         stdout, _ = process.communicate()
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command)
     return {**json.loads(stdout.strip().splitlines()[-1]), **memory.figures()}
-
-
-_shown = [0.0]  # when the child last printed its progress
-
-
-def _progress(done: int, total: int) -> None:
-    now = time.monotonic()
-    if now - _shown[0] >= 5 or done >= total:
-        _shown[0] = now
-        print(f"  {done:,}/{total:,} documents", file=sys.stderr, flush=True)
-
-
-def _child(system: str, corpus: Path, out: Path) -> dict[str, Any]:
-    if system == "project":
-        import shutil
-
-        from indexer.build import build_index
-
-        shutil.rmtree(out, ignore_errors=True)
-        started = time.perf_counter()
-        info = build_index(corpus, out, progress=_progress)
-        seconds = time.perf_counter() - started
-        return {"documents": info.documents, "seconds": round(seconds, 2)}
-    from bench import peers
-
-    return peers.build(system, corpus, out)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m bench.builds SYSTEM CORPUS OUT``: build, print the figures as JSON."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 3:
-        print("usage: python -m bench.builds {project,tantivy,fts5} CORPUS OUT", file=sys.stderr)
-        return 2
-    print(json.dumps(_child(args[0], Path(args[1]), Path(args[2]))))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

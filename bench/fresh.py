@@ -10,7 +10,7 @@ Tantivy+g the same way (:mod:`bench.peers`: its index opened, the query given th
 glossary names searched once).
 
 ``--without-derived`` also measures a copy of each index stripped of the structures the
-build derives for serving (:mod:`indexer.derived`): what a generation built before them
+build derives for serving (:mod:`indexer.engine.derived`): what a generation built before them
 costs, the same code reading Whoosh as it did then::
 
     python -m bench.fresh /tmp/index-10000 --without-derived --rounds 3
@@ -31,8 +31,8 @@ from typing import Any
 
 from bench.queries import QUERY_MIX
 from bench.stats import summarise
-from indexer.derived import INFO, derived_files
-from indexer.layout import META, PASSAGES, current_generation, read_meta
+from indexer.engine.derived import INFO, derived_files
+from indexer.engine.layout import META, PASSAGES, current_generation, read_meta
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,7 +61,7 @@ def strip_derived(index_dir: Path) -> None:
 def _child(index_dir: str, query: int) -> None:
     """In the fresh process: open, search once, print the timings as JSON."""
     from bench.queries import request
-    from indexer.index import SearchIndex
+    from indexer.engine.generation import SearchIndex
     from indexer.search import search
 
     req = request(QUERY_MIX[query][1])

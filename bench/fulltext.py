@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.pdfs import text_pages, write_pdf
 from indexer.build import build_index
-from indexer.corpus import load_corpus
+from indexer.corpus.load import load_corpus
 from indexer.languages import ALL_LANGS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from typing import Any
 
 from bench.queries import QUERY_MIX, request
 from bench.stats import summarise
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.search import search
 
 

@@ -1,7 +1,7 @@
 """Peers: the synthetic corpus indexed and searched by Tantivy and SQLite FTS5, side by side.
 
 The same corpus directory (:mod:`bench.synth`) is loaded with the project's own loader
-(:func:`indexer.corpus.load_corpus`, counted in each build, as it is in the project's)
+(:func:`indexer.corpus.load.load_corpus`, counted in each build, as it is in the project's)
 and indexed by
 
 - **Tantivy** (PyPI ``tantivy``, the ``bench`` extra): one document per (report,
@@ -28,7 +28,7 @@ script), its finding every language version of a report for a phrase or a name, 
 Belarusian stemmer, its proximity bonus and its spelling recovery.  Ratios are read
 with that in mind (:data:`DIFFERENCES`).
 
-Each peer's build runs in a process of its own (``python -m bench.builds SYSTEM CORPUS
+Each peer's build runs in a process of its own (``python -m bench.buildchild SYSTEM CORPUS
 OUT``, :func:`build`), so its wall time and the peak memory of its process tree are
 measured as the project's are.  The warm rounds also time the date-ordered queries of
 the mix (:data:`DATE_ORDERED`: Tantivy orders by its fast ``day`` field with
@@ -60,9 +60,9 @@ from bench import builds
 from bench.queries import QUERY_MIX, Params, request
 from bench.stats import summarise
 from indexer.analysis import analyze
-from indexer.corpus import load_corpus
+from indexer.corpus.load import load_corpus
+from indexer.engine.generation import SearchIndex
 from indexer.glossary import Glossary
-from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.search import search
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from bench.queries import request
 from bench.stats import summarise
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.search import search
 
 # (name, typed, meant): words of the bundled corpus (and so of the synthetic ones made

@@ -4,7 +4,7 @@ The production server runs on an index directory of its own (``index-swap`` unde
 work directory) whose generations are copies of the synthetic index's current one: the
 first a real copy, each later one a new ``gen-NNNNNN`` of hard links to the first's
 files (a copy where linking fails), its ``meta.json`` renumbering it and its files
-hashed and stamped as a build stamps them (:mod:`indexer.manifest`: opening it trusts
+hashed and stamped as a build stamps them (:mod:`indexer.engine.manifest`: opening it trusts
 them, as it trusts a fresh build's), made current by renaming a new ``current`` link
 over the old one, as :func:`indexer.build.build_index` does.  Every worker sees the
 link move on its next request and opens the new generation from scratch (its columns,
@@ -36,8 +36,8 @@ from typing import Any
 from bench.load import run_load
 from bench.queries import QUERY_MIX, distinct_variants, path
 from bench.server import Server
-from indexer.layout import CURRENT, META, PASSAGES, current_generation
-from indexer.manifest import VERIFIED, check_files, read_manifest
+from indexer.engine.layout import CURRENT, META, PASSAGES, current_generation
+from indexer.engine.manifest import VERIFIED, check_files, read_manifest
 
 
 def add_generation(index_dir: Path, source: Path, number: int, link: bool = True) -> str:
@@ -61,7 +61,7 @@ def add_generation(index_dir: Path, source: Path, number: int, link: bool = True
         (directory / VERIFIED).unlink(missing_ok=True)
     (target / META).unlink()
     (target / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    time.sleep(0.05)  # past the file system's clock tick: see indexer.manifest
+    time.sleep(0.05)  # past the file system's clock tick: see indexer.engine.manifest
     for directory in (target, target / PASSAGES):
         if (directory / META).exists():
             check_files(directory, *read_manifest(directory), trust_stamps=False)

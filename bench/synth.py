@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.corpus import Corpus, load_corpus
+from indexer.corpus.load import Corpus, load_corpus
 from indexer.errors import CorpusError
 from indexer.languages import ALL_LANGS, Lang
 

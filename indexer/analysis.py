@@ -388,7 +388,7 @@ def spans(text: str, lang: Lang | str, table=None) -> tuple[list[Span], list[Spa
     tokenizer's matches, each mapped by :func:`token_term`, in one pass over the words
     without Whoosh's token pipeline (snippets tokenise every summary they show, and the
     pipeline would be most of their cost; ``tests/test_analysis.py`` compares).  With
-    ``table`` (a generation's :class:`~indexer.wordtable.WordTable`) each distinct word
+    ``table`` (a generation's :class:`~indexer.engine.wordtable.WordTable`) each distinct word
     is looked up in what the build analysed, and analysed here only when missing.
     """
     return spans_of_texts([text], lang, table)[0]

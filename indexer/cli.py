@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from indexer.build import build_index
-from indexer.corpus import load_corpus, unaligned_paragraphs
+from indexer.corpus.glossarycheck import common_word_names
+from indexer.corpus.importer import SOURCE_URL, add_full_report, import_page
+from indexer.corpus.load import load_corpus, unaligned_paragraphs
+from indexer.corpus.page import PageError, parse_page, read_blocks
+from indexer.corpus.pdftext import FullTextError
+from indexer.engine.generation import SearchIndex
+from indexer.engine.layout import DEFAULT_INDEX_DIR, current_generation
+from indexer.engine.manifest import verify_generation
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
-from indexer.fulltext import FullTextError
-from indexer.glossarycheck import common_word_names
-from indexer.importer import SOURCE_URL, add_full_report, import_page
-from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
-from indexer.layout import DEFAULT_INDEX_DIR, current_generation
-from indexer.manifest import verify_generation
-from indexer.page import PageError, parse_page, read_blocks
 from indexer.records import DEFAULT_PER_PAGE, Collapse, SearchRequest, SortOrder
 from indexer.search import search
 

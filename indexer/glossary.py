@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from indexer.analysis import analyze
-from indexer.corpus import GlossaryConcept
+from indexer.corpus.load import GlossaryConcept
 from indexer.languages import ALL_LANGS, Lang
 
 

@@ -6,7 +6,7 @@ each word, phrase and prefix is then analysed here with each language's analyser
 searched in that language's fields, and in the cross-script key fields at low weight;
 glossary names are expanded across names and languages.  With expansion on, what only
 one language's words can match — a phrase, a prefix, a number, a word matched in
-another script — is a :class:`~indexer.ranking.SameReport`: it finds every language
+another script — is a :class:`~indexer.engine.ranking.SameReport`: it finds every language
 version of the reports it matches.
 
 The parser is not trusted: it never raises, and marks trouble in ways that are easy
@@ -41,10 +41,10 @@ from indexer.analysis import (
     stem,
     words,
 )
+from indexer.engine.ranking import SameReport
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
 from indexer.months import MonthMention, find_months
-from indexer.ranking import SameReport
 from indexer.snippets import Terms
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})

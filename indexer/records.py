@@ -234,7 +234,7 @@ class Hit:
     other_languages: tuple[OtherLanguage, ...] = ()
     passages: tuple[PassageHit, ...] = ()  # best matching passages of its full report
     paragraph: int | None = None  # position of the summary paragraph holding the snippet
-    anchor: str | None = None  # that paragraph's anchor (see indexer.paragraphs)
+    anchor: str | None = None  # that paragraph's anchor (see indexer.corpus.paragraphs)
 
     @property
     def year(self) -> int:

@@ -26,7 +26,7 @@ from indexer.analysis import analyzer, key_analyzer, plain_analyzer
 from indexer.languages import ALL_LANGS, Lang
 
 if TYPE_CHECKING:
-    from indexer.corpus import Report
+    from indexer.corpus.load import Report
 
 ID_FIELD = "id"
 REPORT = "report"

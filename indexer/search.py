@@ -1,7 +1,7 @@
 """The search API: ``search(index, SearchRequest) -> SearchResult``, pure Python, no Flask.
 
-One search evaluates the query once (:mod:`indexer.matching`) to get every matching
-document with its BM25F score; facet counts (:mod:`indexer.facets`), filtering,
+One search evaluates the query once (:mod:`indexer.engine.matching`) to get every matching
+document with its BM25F score; facet counts (:mod:`indexer.engine.facets`), filtering,
 relevance and date order and collapsing are then computed on numpy arrays, and only
 the page's documents are loaded and highlighted.
 
@@ -24,16 +24,23 @@ from whoosh import query as wq
 
 from indexer import schema
 from indexer.analysis import normalise
+from indexer.corpus.paragraphs import paragraph_of_snippet
+from indexer.engine.facets import count_facets, facet_masks
+from indexer.engine.generation import READ_ERRORS, Generation, SearchIndex
+from indexer.engine.matching import evaluate
+from indexer.engine.ordering import (
+    PageEntry,
+    most_relevant,
+    newest_first,
+    other_versions,
+    report_count,
+)
+from indexer.engine.ranking import query_language
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
-from indexer.facets import count_facets, facet_masks
-from indexer.fullreports import full_report_links, missing, other_language
-from indexer.index import READ_ERRORS, Generation, SearchIndex
-from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
-from indexer.matching import evaluate
-from indexer.paragraphs import paragraph_of_snippet
-from indexer.passages import Planner, add_passages, passage_hits
+from indexer.fullreports.links import full_report_links, missing, other_language
+from indexer.fullreports.passages import Planner, add_passages, passage_hits
+from indexer.languages import Lang
 from indexer.query import QueryPlan, plan_query
-from indexer.ranking import LANGUAGE_MARGIN, query_language
 from indexer.records import (
     Collapse,
     Document,
@@ -50,52 +57,6 @@ from indexer.snippets import make_snippet, tokenise_page
 from indexer.timeline import is_positional, positions_cached, positive_leaves, term_timeline
 
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
-
-
-DENSE = 64  # a set of more than 1/DENSE of the documents is found by walking the order
-WALK = 8192  # documents of the precomputed date order looked at in one step of the walk
-
-
-def _date_order(gen: Generation, docs: np.ndarray, reader: Lang, limit: int) -> np.ndarray:
-    """The first ``limit`` of ``docs`` (sorted document numbers) newest first; within a
-    report the reader's language first (the generation's date order, see
-    :func:`indexer.derived.date_ranking`): a selection, never a sort of ``docs``."""
-    limit = min(limit, len(docs))
-    order = gen.date_order[LANG_INDEX[reader]]
-    if len(docs) == gen.doc_count:  # every document (a generation has no deleted ones)
-        return order[:limit].astype(np.int64)
-    if len(docs) * DENSE > gen.doc_count:
-        # Many documents: most of them are among the first of the order; walk it.
-        wanted = np.zeros(gen.doc_count, dtype=bool)
-        wanted[docs] = True
-        found: list[np.ndarray] = []
-        count = 0
-        for start in range(0, gen.doc_count, WALK):
-            step = order[start : start + WALK]
-            found.append(step[wanted[step]])
-            count += len(found[-1])
-            if count >= limit:
-                break
-        return np.concatenate(found)[:limit].astype(np.int64)
-    ranks = gen.date_rank[LANG_INDEX[reader]][docs]
-    if limit < len(docs):
-        cut = np.argpartition(ranks, limit - 1)[:limit] if limit else ranks[:0]
-        return docs[cut[np.argsort(ranks[cut])]]
-    return docs[np.argsort(ranks)]
-
-
-def _ranked(
-    gen: Generation, final: np.ndarray, scores: np.ndarray, limit: int, reader: Lang
-) -> list[tuple[int, float]]:
-    """The best ``limit`` of ``final`` as (docnum, score): by score, the reader's version
-    of a report first among its equally relevant ones (:mod:`indexer.ranking`), then
-    the other languages, then index order."""
-    ordering = gen.versions.reading_scores(final, scores, reader)
-    if limit < len(final):
-        cut = np.argpartition(-ordering, limit - 1)[:limit]
-        final, scores, ordering = final[cut], scores[cut], ordering[cut]
-    order = np.lexsort((final, gen.versions.language_rank(final, reader), -ordering))
-    return [(int(final[i]), float(scores[i])) for i in order[:limit]]
 
 
 def _matching(
@@ -140,43 +101,10 @@ def query_planner(q: str, expand: bool = True) -> Planner:
     return lambda generation: _plan(generation, q, expand)
 
 
-def _collapse(
-    gen: Generation, ordered: list[tuple[int, float]], reader: Lang
-) -> list[tuple[int, float, list[int]]]:
-    """Group (docnum, score) by report keeping first-seen order: (shown, score, others).
-
-    The document shown for a report is the reader's language's when it scores close to
-    the best (:data:`~indexer.ranking.LANGUAGE_MARGIN`), else the best-scoring one.
-    """
-    groups: dict[int, list[tuple[int, float]]] = {}
-    for docnum, score in ordered:
-        groups.setdefault(int(gen.reports[docnum]), []).append((docnum, score))
-    out = []
-    for members in groups.values():
-        top = max(score for _, score in members)
-
-        def rank(item: tuple[int, float], top: float = top) -> tuple[bool, bool, float, int]:
-            docnum, score = item
-            close = score >= LANGUAGE_MARGIN * top
-            lang = int(gen.langs[docnum])
-            return (not close, ALL_LANGS[lang] != reader, -score, lang)
-
-        members.sort(key=rank)
-        best, score = members[0]
-        out.append((best, score, [d for d, _ in members[1:]]))
-    return out
-
-
 def _other_languages(gen: Generation, docnums: Iterable[int]) -> tuple[OtherLanguage, ...]:
     """The language versions ``docnums`` as a hit or a document lists them."""
     searcher = gen.searcher()
     return tuple(other_language(searcher.stored_fields(int(d))) for d in docnums)
-
-
-def _versions(gen: Generation, docnum: int) -> list[int]:
-    """The other language versions of ``docnum``'s report, in language order."""
-    same = np.flatnonzero(gen.reports == gen.reports[docnum])
-    return sorted((int(d) for d in same if d != docnum), key=lambda d: int(gen.langs[d]))
 
 
 def _summary(stored: dict) -> tuple[str, Lang]:
@@ -209,16 +137,6 @@ def _hit(stored: dict, gen: Generation, score: float, plan: QueryPlan, others: l
     )
 
 
-PageEntry = tuple[int, float, list[int]]  # (docnum shown, score, its report's other matches)
-
-
-def _report_count(gen: Generation, docs: np.ndarray) -> int:
-    """The number of reports ``docs`` belong to (no sort: a mark per report)."""
-    seen = np.zeros(gen.versions.report_count, dtype=bool)
-    seen[gen.reports[docs]] = True
-    return int(np.count_nonzero(seen))
-
-
 def _page_of_hits(
     gen: Generation,
     plan: QueryPlan,
@@ -229,7 +147,7 @@ def _page_of_hits(
 ) -> tuple[int, list[PageEntry]]:
     """(total, the page's entries); ``q`` is the text searched."""
     collapse = req.collapse is Collapse.REPORT
-    total = _report_count(gen, final) if collapse else len(final)
+    total = report_count(gen, final) if collapse else len(final)
     start = (req.page - 1) * req.per_page
     if start >= total:
         return total, []
@@ -237,63 +155,8 @@ def _page_of_hits(
     reader = query_language(q, req.ui_lang)
     # Only excluded words ("-torture") score nothing: newest first, as browsing is.
     if req.sort is SortOrder.DATE or plan.query is None or plan.only_excluded:
-        return total, _newest_first(gen, final, reader, collapse, window)
-    return total, _most_relevant(gen, final, scores, reader, collapse, window)
-
-
-def _newest_first(
-    gen: Generation, final: np.ndarray, reader: Lang, collapse: bool, window: slice
-) -> list[PageEntry]:
-    """The ``window`` of ``final`` by date (of its reports, when collapsing)."""
-    if not collapse or not len(final):
-        return [(int(d), 0.0, []) for d in _date_order(gen, final, reader, window.stop)[window]]
-    # A report's documents are adjacent in date order (a report has one date), its
-    # reader's-language one first, and a report has at most one document per language:
-    # the first `stop` reports are whole among the first `stop * languages` documents.
-    dated = _date_order(gen, final, reader, window.stop * len(ALL_LANGS))
-    reports = gen.reports[dated]
-    starts = np.flatnonzero(np.concatenate([[True], reports[1:] != reports[:-1]]))
-    ends = np.append(starts[1:], len(dated))
-    return [
-        (int(dated[start]), 0.0, [int(d) for d in dated[start + 1 : end]])
-        for start, end in list(zip(starts, ends, strict=True))[window]
-    ]
-
-
-def _most_relevant(
-    gen: Generation,
-    final: np.ndarray,
-    scores: np.ndarray,
-    reader: Lang,
-    collapse: bool,
-    window: slice,
-) -> list[PageEntry]:
-    """The ``window`` of ``final`` by score (of its reports, when collapsing)."""
-    # A report has at most one document per language, so the best `end` reports
-    # are among the best `end * languages` documents.
-    limit = window.stop * len(ALL_LANGS) if collapse else window.stop
-    ordered = _ranked(gen, final, scores, limit, reader)
-    if not collapse:
-        return [(d, s, []) for d, s in ordered[window]]
-    entries = []
-    for best, score, others in _collapse(gen, ordered, reader)[window]:
-        # Other languages of the report that matched but ranked below the cut.
-        same = _matched_versions(gen, final, int(gen.reports[best]))
-        below = [d for d in same if d != best and d not in others]
-        entries.append((best, score, others + below))
-    return entries
-
-
-def _matched_versions(gen: Generation, final: np.ndarray, report: int) -> list[int]:
-    """The documents of ``report`` among ``final`` (sorted), in document order."""
-    versions = gen.versions
-    lo = np.searchsorted(versions.sorted_reports, report, side="left")
-    hi = np.searchsorted(versions.sorted_reports, report, side="right")
-    docs = np.sort(versions.order[lo:hi])
-    if not len(final):
-        return []
-    at = np.minimum(np.searchsorted(final, docs), len(final) - 1)
-    return [int(d) for d in docs[final[at] == docs]]
+        return total, newest_first(gen, final, reader, collapse, window)
+    return total, most_relevant(gen, final, scores, reader, collapse, window)
 
 
 def _vocabulary(gen: Generation) -> Vocabulary:
@@ -478,7 +341,7 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
         topics=topics,
         provenance=stored[schema.PROVENANCE],
         translated=bool(stored[schema.TRANSLATED]),
-        other_languages=_other_languages(gen, _versions(gen, docnum)),
+        other_languages=_other_languages(gen, other_versions(gen, docnum)),
         full_reports=full_report_links(gen, number),
     )
 

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from indexer.analysis import normalise_word, spans, spans_of_texts
+from indexer.engine.lru import LRUCache
 from indexer.languages import Lang
-from indexer.lru import LRUCache
 
 MAX_CHARS = 280
 TOKEN_CACHE_SIZE = 4096  # tokenised summaries kept: a page of hits re-reads the same ones
@@ -66,7 +66,7 @@ def _tokens(text: str, lang: Lang, table=None) -> tuple[tuple[Span, ...], tuple[
     Tokenising is most of a snippet's cost and the same summaries come back page after
     page, so it is cached (by text: a new index generation with new text misses),
     bounded in entries and in bytes.  ``table`` is the generation's
-    :class:`~indexer.wordtable.WordTable` (the words the build analysed), if it has one:
+    :class:`~indexer.engine.wordtable.WordTable` (the words the build analysed), if it has one:
     the spans are the same with or without it.
     """
     return _TOKENS.get_or_compute((text, lang), lambda: _tokenise(text, lang, table))

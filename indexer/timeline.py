@@ -16,7 +16,7 @@ stands.  A report's mentions add up those of its matching documents: the languag
 filters leave.
 
 **Cost.**  Word positions are read once per index generation and word (cached with the
-postings, see :mod:`indexer.matching`), so the work is linear in the postings of the
+postings, see :mod:`indexer.engine.matching`), so the work is linear in the postings of the
 query's words, as the matching itself; phrases are found with sorted-array lookups, and
 mentions are counted per document in one pass over the sorted positions.  The deadline
 of the search applies: past it, the words left are not counted (and the search says it
@@ -33,8 +33,8 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer import schema
-from indexer.facets import facet_masks
-from indexer.index import Generation
+from indexer.engine.facets import facet_masks
+from indexer.engine.generation import Generation
 from indexer.languages import ALL_LANGS
 from indexer.records import Facet, SearchRequest, TimelinePoint
 
@@ -91,7 +91,7 @@ def _read_positions(searcher: Searcher, field: str, text: str) -> np.ndarray:
 
 def positions(gen: Generation, field: str, text: str) -> np.ndarray:
     """The position keys of ``text`` in ``field``, read once per generation (from the
-    build's term arrays, :mod:`indexer.termpostings`, when the generation has them)."""
+    build's term arrays, :mod:`indexer.engine.termpostings`, when the generation has them)."""
     arrays = gen.postings.arrays(field)
     if arrays is not None:
         return gen.postings.cache.get_or_compute(

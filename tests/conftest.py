@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from tests.helpers import CORPUS, SIZES, LiveServer
 
 CHROMIUM = "/usr/bin/chromium"

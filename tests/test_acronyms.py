@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import load_corpus
-from indexer.index import SearchIndex
+from indexer.corpus.load import load_corpus
+from indexer.engine.generation import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import SearchRequest
 from indexer.search import search

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from bench.fresh import strip_derived
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.records import SearchRequest
 from indexer.search import PHRASE_COST, _plan, estimate_cost, search
 from webapp import admission as admission_module

@@ -22,7 +22,7 @@ from indexer.analysis import (
     stem,
     words,
 )
-from indexer.corpus import load_corpus
+from indexer.corpus.load import load_corpus
 from indexer.languages import ALL_LANGS, SUPPORT, Lang, parse_lang
 from tests.helpers import CORPUS
 

@@ -19,10 +19,10 @@ from bench.queries import QUERY_MIX, distinct_variants, path, request
 from bench.recovery import RECOVERY_PAIRS
 from bench.run import main
 from indexer.build import build_index
-from indexer.corpus import load_corpus
+from indexer.corpus.load import load_corpus
+from indexer.engine.generation import SearchIndex
+from indexer.engine.manifest import meta_digest, read_manifest, read_stamps
 from indexer.glossary import Glossary
-from indexer.index import SearchIndex
-from indexer.manifest import meta_digest, read_manifest, read_stamps
 from indexer.query import plan_query
 from indexer.search import search
 

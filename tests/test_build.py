@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer import build
 from indexer.analysis import words
-from indexer.build import KEEP_GENERATIONS, build_index, is_stale
+from indexer.build import KEEP_GENERATIONS, build_index, generations, is_stale, workers, writer
 from indexer.cli import main
-from indexer.corpus import load_corpus, parse_reports
+from indexer.corpus.load import load_corpus, parse_reports
+from indexer.engine.generation import SearchIndex
+from indexer.engine.layout import current_generation, read_meta
 from indexer.errors import CorpusError, IndexUnavailable
-from indexer.index import SearchIndex
-from indexer.layout import current_generation, read_meta
 from indexer.records import SearchRequest
 from indexer.schema import SPELLING
 from indexer.search import search
@@ -119,8 +118,8 @@ def test_a_bad_corpus_leaves_the_served_index_byte_for_byte_unchanged(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     if writers > 1:  # writer processes, which parse report files while the corpus loads
-        monkeypatch.setattr(build, "PARALLEL_FROM", 1)
-        monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: set(range(writers)))
+        monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: set(range(writers)))
     out = tmp_path / "index"
     build_index(corpus, out)
     before = _tree_digest(out)
@@ -172,9 +171,9 @@ def test_a_parallel_build_writes_several_segments_that_search_like_one(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serial = build_index(corpus, tmp_path / "serial")
-    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(build, "FEED_BATCH", 2)
-    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "FEED_BATCH", 2)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: {0, 1})
     parallel = build_index(corpus, tmp_path / "parallel")
     assert len(list(parallel.path.glob("*.trm"))) > 1 == len(list(serial.path.glob("*.trm")))
     for q in ["torture", "detainees", "ICC", "tortue", "пыткі"]:
@@ -186,10 +185,10 @@ def test_a_parallel_build_writes_several_segments_that_search_like_one(
 
 def test_the_spelling_vocabulary_is_the_plain_analysers_words_counted() -> None:
     corpus = load_corpus(ROOT / "corpus")
-    texts = list(build._texts(corpus))
+    texts = list(writer._texts(corpus))
     expected = Counter(word for text in texts for word in words(text))
-    assert build.count_words(texts) == expected
-    assert build.count_words(["Ё-моё, 7,500 пы́ткі\u00ad; ICC's ICC"]) == Counter(
+    assert writer.count_words(texts) == expected
+    assert writer.count_words(["Ё-моё, 7,500 пы́ткі\u00ad; ICC's ICC"]) == Counter(
         words("Ё-моё, 7,500 пы́ткі\u00ad; ICC's ICC")
     )
 
@@ -198,7 +197,7 @@ def test_the_spelling_field_holds_each_word_once_with_its_corpus_frequency(
     corpus: Path, tmp_path: Path
 ) -> None:
     info = build_index(corpus, tmp_path / "index")
-    counts = build.count_words(build._texts(load_corpus(corpus)))
+    counts = writer.count_words(writer._texts(load_corpus(corpus)))
     with SearchIndex(tmp_path / "index").generation().ix.reader() as reader:
         assert {t.decode() for t in reader.lexicon(SPELLING)} == set(counts)
         for word, count in counts.items():
@@ -223,19 +222,19 @@ def test_writer_processes_are_forked_before_the_corpus_is_loaded(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Forked after it, each writer's resident memory would count the whole corpus again.
-    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
-    started = build._Writers.__init__
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: {0, 1})
+    started = workers._Writers.__init__
     events: list[str] = []
 
     def writers(self, count):
         events.append(f"fork {count}")
         started(self, count)
 
-    load = build.load_corpus
-    monkeypatch.setattr(build._Writers, "__init__", writers)
+    load = generations.load_corpus
+    monkeypatch.setattr(workers._Writers, "__init__", writers)
     monkeypatch.setattr(
-        build, "load_corpus", lambda d, **kw: (events.append("load"), load(d, **kw))[1]
+        generations, "load_corpus", lambda d, **kw: (events.append("load"), load(d, **kw))[1]
     )
     info = build_index(corpus, tmp_path / "index")
     assert events == ["fork 2", "load"]
@@ -245,8 +244,8 @@ def test_writer_processes_are_forked_before_the_corpus_is_loaded(
 def test_a_bad_corpus_ends_the_writer_processes_forked_for_it(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: {0, 1})
     report = sorted((corpus / "reports").glob("*.yaml"))[0]
     report.write_text(report.read_text(encoding="utf-8").replace("number:", "numbr:"), "utf-8")
     with pytest.raises(CorpusError):
@@ -259,7 +258,7 @@ def test_a_bad_corpus_ends_the_writer_processes_forked_for_it(
 def test_report_files_parsed_by_writer_processes_are_those_parsed_here(writers: int) -> None:
     paths = sorted((ROOT / "corpus" / "reports").glob("*.yaml"))
     topic_ids = {topic.id for topic in load_corpus(ROOT / "corpus").topics}
-    pool = build._Writers(writers)
+    pool = workers._Writers(writers)
     try:
         assert pool.parse(paths, topic_ids) == parse_reports(paths, topic_ids)
     finally:
@@ -269,16 +268,16 @@ def test_report_files_parsed_by_writer_processes_are_those_parsed_here(writers: 
 def test_a_writer_process_failing_to_parse_fails_the_build_and_leaves_nothing(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
-    parent, parse = os.getpid(), build.parse_reports
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: {0, 1})
+    parent, parse = os.getpid(), workers.parse_reports
 
     def fails_in_a_writer(paths, topic_ids):
         if os.getpid() != parent:
             raise OSError("disk read error")
         return parse(paths, topic_ids)
 
-    monkeypatch.setattr(build, "parse_reports", fails_in_a_writer)
+    monkeypatch.setattr(workers, "parse_reports", fails_in_a_writer)
     with pytest.raises(RuntimeError, match="disk read error"):
         build_index(corpus, tmp_path / "index")
     assert not multiprocessing.active_children()

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer import build
-from indexer.build import build_index
+from indexer.build import build_index, generations
 from indexer.cli import main
-from indexer.layout import current_generation
+from indexer.engine.layout import current_generation
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -28,14 +27,13 @@ CORPUS = ROOT / "corpus"
 # documents) that stops just before writing its segments, with its writers alive.
 STALLED_BUILD = """
 import os, sys, time
-from indexer import build
-build.PARALLEL_FROM = 1
-build.PARALLEL_BATCH = 2
+from indexer.build import build_index, workers
+workers.PARALLEL_FROM = 1
 def progress(done, total):
     if done >= total:
         print("writing", flush=True)
         time.sleep(120)
-build.build_index(sys.argv[1], sys.argv[2], progress=progress)
+build_index(sys.argv[1], sys.argv[2], progress=progress)
 """
 
 
@@ -117,8 +115,8 @@ def test_a_lock_held_by_a_running_build_is_waited_for_not_broken(tmp_path: Path)
         [
             sys.executable,
             "-c",
-            "import sys, time\nfrom pathlib import Path\nfrom indexer import build\n"
-            "with build._build_lock(Path(sys.argv[1]), print):\n"
+            "import sys, time\nfrom pathlib import Path\nfrom indexer.build import generations\n"
+            "with generations._build_lock(Path(sys.argv[1]), print):\n"
             "    print('locked', flush=True)\n    time.sleep(1.5)\n",
             str(out),
         ],
@@ -153,7 +151,7 @@ def test_a_full_or_read_only_directory_ends_with_one_line_and_status_1(
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(build, "write_index", fail)
+    monkeypatch.setattr(generations, "write_index", fail)
     status = main(["build", "--corpus", str(CORPUS), "--out", str(tmp_path / "index")])
     lines = capsys.readouterr().err.strip().splitlines()
     assert status == 1

@@ -10,6 +10,7 @@ lengths and stored values.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
-from indexer import build, schema
+from indexer import schema
 from indexer.analysis import cross_script_keys, plain_analyzer
-from indexer.corpus import load_corpus
+from indexer.build import workers
+from indexer.build import writer as build_writer
+from indexer.corpus.load import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 TRICKY = [
@@ -36,9 +39,9 @@ def _plain_index(corpus, directory: Path) -> None:
     directory.mkdir()
     ix = whoosh_index.create_in(str(directory), schema.build_schema())
     writer = ix.writer(compound=False)
-    spelling = {schema.SPELLING: build.count_words(build._texts(corpus))}
+    spelling = {schema.SPELLING: build_writer.count_words(build_writer._texts(corpus))}
     for report in corpus.reports:
-        for doc in build._documents(report):
+        for doc in build_writer._documents(report):
             writer.add_document(**doc, **spelling)
             spelling = {}
     writer.commit()
@@ -84,10 +87,10 @@ def test_a_build_indexes_exactly_what_whoosh_writes(
     corpus = load_corpus(ROOT / "corpus")
     _plain_index(corpus, tmp_path / "plain")
     if parallel:
-        monkeypatch.setattr(build, "PARALLEL_FROM", 1)
-        monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1, 2})
+        monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: {0, 1, 2})
     (tmp_path / "built").mkdir()
-    build.write_index(corpus, tmp_path / "built")
+    workers.write_index(corpus, tmp_path / "built")
     segments = len(list((tmp_path / "built").glob("*.trm")))
     assert segments == (3 if parallel else 1)
     assert _contents(tmp_path / "built") == _contents(tmp_path / "plain")
@@ -99,7 +102,7 @@ def test_a_segments_postings_and_terms_files_are_whooshs_byte_for_byte(tmp_path:
     corpus = load_corpus(ROOT / "corpus")
     _plain_index(corpus, tmp_path / "plain")
     (tmp_path / "built").mkdir()
-    build.write_index(corpus, tmp_path / "built")
+    workers.write_index(corpus, tmp_path / "built")
     for ext in ("pst", "trm"):
         (plain,) = (tmp_path / "plain").glob(f"*.{ext}")
         (built,) = (tmp_path / "built").glob(f"*.{ext}")
@@ -111,23 +114,23 @@ def test_block_writing_is_used_and_has_a_per_posting_fallback(
 ) -> None:
     corpus = load_corpus(ROOT / "corpus")
     blocks: list[int] = []
-    original = build._BlockWriter.write
+    original = build_writer._BlockWriter.write
     monkeypatch.setattr(
-        build._BlockWriter, "write", lambda self, *a: (blocks.append(1), original(self, *a))
+        build_writer._BlockWriter, "write", lambda self, *a: (blocks.append(1), original(self, *a))
     )
     (tmp_path / "blocks").mkdir()
-    build.write_index(corpus, tmp_path / "blocks")
+    workers.write_index(corpus, tmp_path / "blocks")
     assert blocks
-    monkeypatch.setattr(build._BlockWriter, "of", classmethod(lambda cls, writer: None))
+    monkeypatch.setattr(build_writer._BlockWriter, "of", classmethod(lambda cls, writer: None))
     (tmp_path / "postings").mkdir()
-    build.write_index(corpus, tmp_path / "postings")
+    workers.write_index(corpus, tmp_path / "postings")
     assert _contents(tmp_path / "postings") == _contents(tmp_path / "blocks")
 
 
 def _field_terms():
     fields = schema.build_schema()
     for name in fields.names():
-        fast = build._FieldTerms.of(fields[name])
+        fast = build_writer._FieldTerms.of(fields[name])
         if fast is not None:
             yield name, fields[name], fast
 
@@ -172,7 +175,7 @@ def test_a_texts_tokens_joined_by_a_newline_are_each_parts_tokens(head: str, tai
 
 def test_a_joined_field_with_another_text_is_tokenized_on_its_own(tmp_path: Path) -> None:
     ix = whoosh_index.create_in(str(tmp_path), schema.build_schema())
-    writer = build._BuildWriter(ix, joined=build._joined_fields(), counted=["key_en"])
+    writer = build_writer._BuildWriter(ix, joined=build_writer._joined_fields(), counted=["key_en"])
     title, summary = "Viasna ICC", "torture trials"
     writer.add_document(id="a", title_en=title, summary_en=summary, key_en=f"{title}\n{summary}")
     writer.add_document(id="b", title_en=title, summary_en=summary, key_en="Lukashenka")
@@ -192,13 +195,23 @@ def test_a_build_that_drops_the_texts_sent_to_its_writers_indexes_the_same(
 ) -> None:
     corpus = load_corpus(ROOT / "corpus")
     _plain_index(corpus, tmp_path / "plain")
-    monkeypatch.setattr(build, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(build, "FEED_BATCH", 1)
-    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "FEED_BATCH", 1)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: {0, 1})
     (tmp_path / "built").mkdir()
-    build.write_index(corpus, tmp_path / "built", keep_texts=False)
+    workers.write_index(corpus, tmp_path / "built", keep_texts=False)
     assert _contents(tmp_path / "built") == _contents(tmp_path / "plain")
     texts = [t for r in corpus.reports for t in r.summaries.values()]
     assert texts and all(t.title == t.summary == t.provenance_note == "" for t in texts)
     again = load_corpus(ROOT / "corpus")
     assert [r.langs for r in corpus.reports] == [r.langs for r in again.reports]
+
+
+def test_the_writer_refuses_any_whoosh_but_the_pinned_one() -> None:
+    pinned = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "whoosh-reloaded==2.7.5" in pinned["project"]["dependencies"]
+    assert build_writer.WHOOSH_VERSION == (2, 7, 5)
+    build_writer.check_whoosh((2, 7, 5))
+    for other in ((2, 7, 4), (2, 7, 6), (3, 0, 0)):
+        with pytest.raises(RuntimeError, match=r"whoosh-reloaded==2\.7\.5"):
+            build_writer.check_whoosh(other)

@@ -16,9 +16,9 @@ import pytest
 
 from indexer.build import build_index
 from indexer.cli import main
-from indexer.corpus import load_corpus, unaligned_paragraphs
+from indexer.corpus.load import load_corpus, unaligned_paragraphs
+from indexer.corpus.paragraphs import split_paragraphs
 from indexer.languages import ALL_LANGS, Lang
-from indexer.paragraphs import split_paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "fixtures" / "mini"

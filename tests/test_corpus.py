@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.cli import main
-from indexer.corpus import load_corpus
+from indexer.corpus.load import load_corpus
 from indexer.errors import CorpusError
 from indexer.languages import ALL_LANGS, Lang
 

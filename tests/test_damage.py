@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
-from indexer.layout import current_generation
+from indexer.engine.layout import current_generation
 from webapp import create_app
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -21,7 +21,7 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 def _truncate_postings(index_dir: Path, pattern: str = "post-docs.npy") -> Path:
     """Truncate a file of postings: by default the term arrays searches read
-    (:mod:`indexer.termpostings`), with ``pattern="*.pst"`` Whoosh's own."""
+    (:mod:`indexer.engine.termpostings`), with ``pattern="*.pst"`` Whoosh's own."""
     generation = current_generation(index_dir)
     assert generation is not None
     (victim,) = sorted(generation.glob(pattern))[:1]

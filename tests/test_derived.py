@@ -1,4 +1,4 @@
-"""What the build derives for serving (indexer.derived) changes no result, and is used.
+"""What the build derives for serving (indexer.engine.derived) changes no result, and is used.
 
 Each index is searched twice: as built, and as a copy stripped of its derived structures
 (what a build before them wrote), which serving reads from Whoosh as it always did.
@@ -22,21 +22,22 @@ from whoosh import query as wq
 from bench import synth
 from bench.fresh import strip_derived
 from bench.queries import QUERY_MIX, request
-from indexer import schema, snippets, termpostings, wordtable
+from indexer import schema, snippets
 from indexer import search as search_module
 from indexer.analysis import _WORD_RE, analyze, normalise_word, spans
 from indexer.build import build_index
-from indexer.derived import DATE_COLUMNS, INFO, date_ranking, scored_fields
+from indexer.engine import ordering, termpostings, wordtable
+from indexer.engine.derived import DATE_COLUMNS, INFO, date_ranking, scored_fields
+from indexer.engine.generation import SearchIndex
+from indexer.engine.layout import META, current_generation
+from indexer.engine.matching import Postings
+from indexer.engine.ranking import Versions
+from indexer.engine.wordtable import WordTable
 from indexer.errors import QueryError
-from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
-from indexer.layout import META, current_generation
-from indexer.matching import Postings
-from indexer.ranking import Versions
 from indexer.records import Collapse, SearchRequest, SortOrder
 from indexer.search import search
 from indexer.timeline import _read_positions
-from indexer.wordtable import WordTable
 from tests.helpers import CORPUS
 
 SYNTH_DOCS = 2000
@@ -168,7 +169,7 @@ def test_the_glossary_matcher_comes_from_the_build_s_tables(pair, monkeypatch) -
 
 def _sorted_by_date(gen, final: np.ndarray, reader: Lang, collapse: bool, window: slice) -> list:
     """What date order was before the precomputed one: a sort of every search's documents
-    (the specification ``search._newest_first`` must keep, ties included)."""
+    (the specification ``indexer.engine.ordering.newest_first`` must keep, ties included)."""
     lang_rank = gen.versions.language_rank(final, reader)
     dated = final[np.lexsort((lang_rank, -gen.reports[final], -gen.days[final]))]
     if not collapse:
@@ -230,13 +231,13 @@ def test_date_order_is_the_sorted_order_ties_included(
     expected = _sorted_by_date(gen, final, reader, collapse, window)
     for dense in (1, 64, 10**9):  # every document walks the order, some, none
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(search_module, "DENSE", dense)
-            patch.setattr(search_module, "WALK", walk)
-            assert search_module._newest_first(gen, final, reader, collapse, window) == expected
-    assert search_module._report_count(gen, final) == len(np.unique(gen.reports[final]))
+            patch.setattr(ordering, "DENSE", dense)
+            patch.setattr(ordering, "WALK", walk)
+            assert ordering.newest_first(gen, final, reader, collapse, window) == expected
+    assert ordering.report_count(gen, final) == len(np.unique(gen.reports[final]))
     for report in np.unique(gen.reports)[:5]:
         same = final[gen.reports[final] == report].tolist()
-        assert search_module._matched_versions(gen, final, int(report)) == same
+        assert ordering.matched_versions(gen, final, int(report)) == same
 
 
 def test_a_report_with_two_dates_is_refused() -> None:
@@ -256,7 +257,7 @@ def test_date_ordered_pages_are_the_sorted_order(pair, monkeypatch) -> None:
     ]
     expected = []
     with monkeypatch.context() as patch:
-        patch.setattr(search_module, "_newest_first", _sorted_by_date)
+        patch.setattr(search_module, "newest_first", _sorted_by_date)
         for req in requests:
             try:
                 expected.append(_answer(old, req))

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer import derived
 from indexer.build import build_index
-from indexer.derived import _mapped
-from indexer.layout import current_generation
+from indexer.engine import derived
+from indexer.engine.derived import _mapped
+from indexer.engine.layout import current_generation
 from tests.helpers import CORPUS
 
 ARRAYS = {

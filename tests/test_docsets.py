@@ -1,4 +1,4 @@
-"""The set operations of indexer.docsets are the numpy calls they replace."""
+"""The set operations of indexer.engine.docsets are the numpy calls they replace."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.docsets import distinct, intersect, sort_unique, union_parts
+from indexer.engine.docsets import distinct, intersect, sort_unique, union_parts
 
 _DOCS = st.sets(st.integers(0, 3000), max_size=400).map(
     lambda s: np.array(sorted(s), dtype=np.int64)

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.records import SearchRequest, SortOrder
 from indexer.search import search
 

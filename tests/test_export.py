@@ -19,9 +19,9 @@ import jsonschema
 import pytest
 import rispy
 
-from indexer.citation import AUTHOR, CitedReport, to_csv
 from indexer.languages import Lang
 from webapp import create_app
+from webapp.citation import AUTHOR, CitedReport, to_csv
 
 CSL_SCHEMA = json.loads((Path(__file__).parent / "fixtures/csl/csl-data.json").read_text())
 # Reports whose summaries mention the International Criminal Court, read from corpus/
@@ -127,7 +127,7 @@ def test_bibtex_is_read_by_bibtexparser(client) -> None:
 
 
 def test_bibtex_escapes_tex_specials() -> None:
-    from indexer.citation import bibtex_entry
+    from webapp.citation import bibtex_entry
 
     record = CitedReport(
         id="r1-en", report=1, lang=Lang.EN, title="50% of {cases} & #1_a",

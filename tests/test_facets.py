@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.facets import _topic_counts, _unique_reports, _year_counts
+from indexer.engine.facets import _topic_counts, _unique_reports, _year_counts
 
 
 @given(

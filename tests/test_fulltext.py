@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index, current_generation
+from indexer.build import build_index
 from indexer.cli import main
-from indexer.corpus import load_corpus
-from indexer.fulltext import FullTextError, clean, extract_pdf, split_passages
-from indexer.index import SearchIndex
+from indexer.corpus.load import load_corpus
+from indexer.corpus.pdftext import FullTextError, clean, extract_pdf
+from indexer.engine.generation import SearchIndex
+from indexer.engine.layout import current_generation
+from indexer.fullreports.extraction import split_passages
 from indexer.languages import Lang
 from indexer.records import Collapse, Facet
 from indexer.search import search

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from indexer.cli import main
-from indexer.corpus import load_corpus
-from indexer.importer import find_period, propose_topics
+from indexer.corpus.importer import find_period, propose_topics
+from indexer.corpus.load import load_corpus
+from indexer.corpus.page import PageError, parse_page, read_blocks, report_number, text_blocks
 from indexer.languages import Lang
-from indexer.page import PageError, parse_page, read_blocks, report_number, text_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "tests" / "fixtures" / "page" / "progress-reports.txt"

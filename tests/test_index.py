@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
+from indexer.engine.generation import SearchIndex
+from indexer.engine.layout import current_generation, read_meta
 from indexer.errors import IndexUnavailable
-from indexer.index import SearchIndex
-from indexer.layout import current_generation, read_meta
 from indexer.records import SearchRequest
 from indexer.search import get_document, search
 
@@ -39,7 +39,7 @@ def _damage(path: Path, how: str) -> None:
 
 
 def _index_files(generation: Path) -> list[str]:
-    # verified.json (indexer.manifest) is the files' verified stamps, not in the manifest.
+    # verified.json (indexer.engine.manifest) is the files' verified stamps, not in the manifest.
     skip = ("verified.json",)
     return sorted(
         p.name
@@ -59,7 +59,7 @@ def test_every_index_file_is_recorded_with_its_size(pristine: Path) -> None:
 # Segments are written one file per part (terms, postings, stored fields, one file per
 # column): each kind of part is damaged in turn, the columns included, which Whoosh
 # would otherwise read as default values.
-# The arrays the build derives (indexer.derived) are parts too.
+# The arrays the build derives (indexer.engine.derived) are parts too.
 PARTS = [".toc", ".trm", ".pst", "_stored.col", ".day.col", ".lang.col", "_summary_en_len.col"]
 PARTS += ["col-years.npy", "col-topics.npy", "len-summary_en.npy", "phrase-docs.npy"]
 PARTS += ["phrase-offsets.npy", "derived.json"]

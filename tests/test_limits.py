@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
-from indexer.corpus import load_corpus
-from indexer.index import SearchIndex
+from indexer.corpus.load import load_corpus
+from indexer.engine.generation import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.query import MAX_PREFIX_TERMS, MAX_TERMS, QueryPlan, plan_query
 from indexer.records import MAX_QUERY_LENGTH, SearchRequest

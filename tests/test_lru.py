@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from indexer.lru import LRUCache
+from indexer.engine.lru import LRUCache
 
 
 def test_the_least_recently_used_value_goes_first() -> None:
@@ -69,7 +69,7 @@ def test_threads_never_exceed_the_bounds() -> None:
 
 def test_every_cache_of_the_service_is_bounded_in_bytes(index_dir):
     from indexer import snippets
-    from indexer.index import SearchIndex
+    from indexer.engine.generation import SearchIndex
     from indexer.records import SearchRequest
     from indexer.search import search
     from webapp import create_app

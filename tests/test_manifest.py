@@ -2,7 +2,7 @@
 
 The build stamps each file it checksummed (size, mtime, inode, ctime) in
 ``verified.json``; opening trusts a file whose ``stat`` still matches and hashes the
-others against the manifest (see :mod:`indexer.manifest`).  Hashing is counted by
+others against the manifest (see :mod:`indexer.engine.manifest`).  Hashing is counted by
 replacing ``file_checksum``, never timed.
 """
 
@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer import manifest
 from indexer.build import build_index
 from indexer.cli import main
+from indexer.engine import manifest
+from indexer.engine.generation import Generation, SearchIndex
+from indexer.engine.layout import PASSAGES, current_generation, read_meta
+from indexer.engine.manifest import VERIFIED, Stamper, meta_digest, stamp_of
 from indexer.errors import IndexUnavailable
-from indexer.index import Generation, SearchIndex
-from indexer.layout import PASSAGES, current_generation, read_meta
-from indexer.manifest import VERIFIED, Stamper, meta_digest, stamp_of
 from tests import pdfcorpus
 
 MINI = Path(__file__).parent / "fixtures" / "mini"

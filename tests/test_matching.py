@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from indexer import schema
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
+from indexer.engine.matching import _shared_words, evaluate
 from indexer.languages import Lang
-from indexer.matching import _shared_words, evaluate
 from indexer.query import plan_query
 
 FAR = 1e12  # a deadline that never passes
@@ -140,7 +140,7 @@ def test_a_negated_left_side_excludes_the_right_side(generation) -> None:
     "field", [schema.summary_field(Lang.BE), schema.title_field(Lang.EN), "key_ru"]
 )
 def test_field_lengths_read_whole_equal_whoosh_s_per_document_lengths(generation, field) -> None:
-    from indexer.derived import _segment_lengths
+    from indexer.engine.derived import _segment_lengths
 
     for leaf, _ in generation.searcher().leaf_searchers():
         reader = leaf.reader()
@@ -154,7 +154,7 @@ def test_field_lengths_read_whole_equal_whoosh_s_per_document_lengths(generation
 def test_a_phrase_whose_words_never_meet_skips_the_positional_check(
     generation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import indexer.matching as matching
+    import indexer.engine.matching as matching
 
     def positional_check(*args, **kwargs):
         raise AssertionError("Whoosh's phrase check was asked")
@@ -183,7 +183,7 @@ def _analysed(gen, field: str, word: str) -> str:
 
 def _term_scores(gen, field: str, text: str, mean: float) -> dict[int, float]:
     """Our numpy BM25 of one term with the given average field length, by docnum."""
-    from indexer.matching import bm25_scores
+    from indexer.engine.matching import bm25_scores
 
     searcher = gen.searcher()
     docs, tf = gen.postings.term(field, text, searcher)
@@ -225,7 +225,7 @@ def test_a_term_is_scored_with_the_average_over_documents_that_have_the_field(
 
 
 def test_the_postings_cache_grows_with_the_generation_within_its_bounds() -> None:
-    from indexer.matching import (
+    from indexer.engine.matching import (
         CACHE_BYTES,
         CACHE_MAX_BYTES,
         CACHE_SHARE,
@@ -244,8 +244,8 @@ def test_the_postings_cache_grows_with_the_generation_within_its_bounds() -> Non
 def test_a_generation_sizes_its_postings_cache_on_its_first_search(
     search_index: SearchIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import indexer.matching as matching
-    from indexer.derived import scored_fields
+    import indexer.engine.matching as matching
+    from indexer.engine.derived import scored_fields
 
     monkeypatch.setattr(matching, "CACHE_BYTES", 1000)  # the bundled corpus is small
     gen = SearchIndex(search_index.directory).generation()  # opened anew: not searched
@@ -260,8 +260,8 @@ def test_a_generation_sizes_its_postings_cache_on_its_first_search(
 def test_the_idf_from_a_term_s_postings_is_whoosh_s(generation):
     """Given a term's postings, its idf is Whoosh's formula on their number: the same
     scores as asking Whoosh's term dictionary, for every term of the scored fields."""
-    from indexer.derived import scored_fields
-    from indexer.matching import bm25_scores
+    from indexer.engine.derived import scored_fields
+    from indexer.engine.matching import bm25_scores
 
     searcher = generation.searcher()
     checked = 0

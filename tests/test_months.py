@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.months import find_months, report_months
 from indexer.query import MONTH_SCORE, plan_query

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
-from indexer.paragraphs import paragraph_anchor, paragraph_of_snippet, split_paragraphs
+from indexer.corpus.paragraphs import paragraph_anchor, paragraph_of_snippet, split_paragraphs
 from tests.helpers import CORPUS
 
 ANCHOR_RE = re.compile(r"^p\d+-[0-9a-f]{6}$")

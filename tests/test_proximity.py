@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.records import SearchRequest
 from indexer.search import search
 

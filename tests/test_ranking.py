@@ -1,12 +1,12 @@
-"""The ranking helpers of indexer.ranking on their own: query language, version spreading."""
+"""The ranking helpers of indexer.engine.ranking on their own: query language, version spreading."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from indexer.engine.ranking import SIBLING_WEIGHT, Versions, query_language
 from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
-from indexer.ranking import SIBLING_WEIGHT, Versions, query_language
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.query import plan_query
 from indexer.records import Collapse, Facet, SearchRequest, SortOrder

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import SearchRequest
 from indexer.search import search

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.build import build_index
+from indexer.engine.generation import SearchIndex
 from indexer.errors import DocumentNotFound, QueryError
-from indexer.index import SearchIndex
 from indexer.languages import Lang
 from indexer.records import Collapse, Facet, SearchRequest, SortOrder
 from indexer.search import get_document, search

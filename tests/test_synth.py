@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench import synth
-from indexer.corpus import load_corpus
+from indexer.corpus.load import load_corpus
 from indexer.languages import ALL_LANGS
 
 MINI = Path(__file__).parent / "fixtures" / "mini"

@@ -1,4 +1,4 @@
-"""The term arrays (indexer.termpostings): joined from the build's writer chunks.
+"""The term arrays (indexer.engine.termpostings): joined from the build's writer chunks.
 
 Each writer process saves its segment's postings as a chunk while Whoosh writes them;
 the build joins the chunks into the arrays serving maps.  The same arrays read back from
@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer import build, termpostings
-from indexer.build import build_index
-from indexer.derived import scored_fields
-from indexer.index import SearchIndex
-from indexer.layout import META
-from indexer.termpostings import TermChunk, TermPostings, join_chunks, load_chunk
+from indexer.build import build_index, workers
+from indexer.engine import termpostings
+from indexer.engine.derived import scored_fields
+from indexer.engine.generation import SearchIndex
+from indexer.engine.layout import META
+from indexer.engine.termpostings import TermChunk, TermPostings, join_chunks, load_chunk
 from tests.helpers import CORPUS
 
 
@@ -26,8 +26,8 @@ def _build(directory: Path, writers: int, monkeypatch: pytest.MonkeyPatch) -> Pa
     """The bundled corpus built with ``writers`` writer processes; its generation."""
     with monkeypatch.context() as patch:
         if writers > 1:
-            patch.setattr(build, "PARALLEL_FROM", 1)
-            patch.setattr(build.os, "sched_getaffinity", lambda _pid: set(range(writers)))
+            patch.setattr(workers, "PARALLEL_FROM", 1)
+            patch.setattr(workers.os, "sched_getaffinity", lambda _pid: set(range(writers)))
         info = build_index(CORPUS, directory)
     return info.path
 

@@ -25,7 +25,7 @@ import pytest
 from test_pages import get_page, query
 
 from indexer import timeline as timeline_module
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from indexer.query import plan_query
 from indexer.records import SearchRequest
 from indexer.search import estimate_cost, search

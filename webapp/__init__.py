@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 
-from indexer.index import SearchIndex
+from indexer.engine.generation import SearchIndex
 from webapp import (
     admission,
     api,

@@ -5,7 +5,7 @@ and the normalised request *before* searching, so a matching ``If-None-Match`` c
 no search.  A new index generation changes every ETag.
 
 Repeated searches skip the search and the JSON encoding: the encoded body and ETag of
-recent answers are kept per app (an :class:`~indexer.lru.LRUCache` bounded in count and
+recent answers are kept per app (an :class:`~indexer.engine.lru.LRUCache` bounded in count and
 bytes), keyed by the index generation and the normalised request (which includes the
 interface language); answers of replaced generations age out.
 """
@@ -18,11 +18,11 @@ from typing import Any, NamedTuple
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from indexer.citation import CITATION_FORMATS, Format, citation_text
+from indexer.engine.lru import LRUCache
 from indexer.errors import IndexUnavailable, QueryError
 from indexer.languages import ALL_LANGS
-from indexer.lru import LRUCache
 from indexer.search import get_document
+from webapp.citation import CITATION_FORMATS, Format, citation_text
 from webapp.cite import access_date, cited_document
 from webapp.errors import unavailable
 from webapp.i18n import UI_CODES, ui_lang

@@ -4,7 +4,7 @@ A report page offers its document as a ready citation in two styles, written in 
 language of that version (``r9-be`` is cited in Belarusian: its dates and the phrases
 around the access date are Belarusian, whatever the interface language), with today's
 date as the access date.  ``GET /api/reports/<id>?format=bibtex|ris|csl-json`` answers
-the same record as an export of that one document (:func:`indexer.citation.citation_text`).
+the same record as an export of that one document (:func:`webapp.citation.citation_text`).
 
 The author is the institution, written whole; the title is kept as the report writes it
 (no case conversion: it would break proper names).  A translation made for this service
@@ -21,9 +21,9 @@ from babel.dates import format_skeleton
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from indexer.citation import AUTHOR, CitedReport, first_url
 from indexer.records import Document
 from indexer.search import get_document
+from webapp.citation import AUTHOR, CitedReport, first_url
 from webapp.searching import current_index
 from webapp.urls import report_address
 

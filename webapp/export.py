@@ -5,7 +5,7 @@ export holds every match) and runs the same search in chunks of :data:`CHUNK` hi
 through admission control like any search, up to ``EXPORT_MAX`` records; past that the
 export is cut and says so (``X-Export-Truncated``, and in the JSON and BibTeX bodies).
 The records are kept (bounded by ``EXPORT_MAX``) and the body is streamed from them.
-Formatting is :mod:`indexer.citation`'s.
+Formatting is :mod:`webapp.citation`'s.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
 
-from indexer.citation import (
+from indexer.records import Hit
+from indexer.search import get_document
+from webapp.citation import (
     CitedReport,
     Format,
     to_bibtex,
@@ -28,8 +30,6 @@ from indexer.citation import (
     to_json,
     to_ris,
 )
-from indexer.records import Hit
-from indexer.search import get_document
 from webapp.cite import access_date, source_url
 from webapp.feed import plain_snippet
 from webapp.params import one_value

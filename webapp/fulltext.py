@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request, send_file
 
 from indexer.errors import DocumentNotFound, VersionMissing
-from indexer.passages import pdf_path, report_page
+from indexer.fullreports.passages import pdf_path, report_page
 from indexer.records import MAX_QUERY_LENGTH
 from indexer.search import get_document, query_planner
 from webapp.errors import wants_json

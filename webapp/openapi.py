@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.citation import CITATION_FORMATS
 from indexer.languages import ALL_LANGS
 from indexer.query import MIN_PREFIX
 from indexer.records import (
@@ -29,6 +28,7 @@ from indexer.records import (
     SortOrder,
 )
 from indexer.recovery import Reason
+from webapp.citation import CITATION_FORMATS
 from webapp.params import PARAMETERS
 
 # Part of every ETag: a change of response shape must not be hidden by a cached answer.

@@ -20,17 +20,17 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from indexer.citation import CITATION_FORMATS, URL_RE, Format
 from indexer.errors import QueryError
 from indexer.languages import ALL_LANGS, SUPPORT, Lang
 from indexer.query import MIN_PREFIX
-from indexer.reading import Comparison, compare_report, query_terms, shown_paragraphs
 from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchRequest
 from indexer.search import get_document
+from webapp.citation import CITATION_FORMATS, URL_RE, Format
 from webapp.cite import access_date, cited_document, reading_citations
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import NO_YEAR_SPAN, facet_options, page_links, search_links, toggle_url
 from webapp.params import parse_search
+from webapp.reading import Comparison, compare_report, query_terms, shown_paragraphs
 from webapp.results import (
     BACK_PARAM,
     back_url,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from indexer.index import Generation, SearchIndex
+from indexer.engine.generation import Generation, SearchIndex
 from indexer.records import SearchRequest, SearchResult
 from indexer.search import estimate_cost, search
 from webapp.admission import admission

@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.index import RESULT_CACHE_SIZE, SEARCH_TIME_LIMIT
+from indexer.engine.generation import RESULT_CACHE_SIZE, SEARCH_TIME_LIMIT
+from indexer.engine.layout import DEFAULT_INDEX_DIR
 from indexer.languages import parse_lang
-from indexer.layout import DEFAULT_INDEX_DIR
 
 # Measured on the 100,000-document synthetic index (docs/deploy.md, "Admission control").
 COSTLY_SEARCH_POSTINGS = 150_000

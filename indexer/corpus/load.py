@@ -21,11 +21,11 @@ from pathlib import Path
 
 import yaml
 
+from indexer.corpus.paragraphs import split_paragraphs
+from indexer.corpus.report_fields import FullReport, load_full_reports, load_proposed
+from indexer.corpus.yamlcheck import YAML_LOADER, Checker
 from indexer.errors import CorpusError, CorpusProblem
 from indexer.languages import ALL_LANGS, Lang
-from indexer.paragraphs import split_paragraphs
-from indexer.report_fields import FullReport, load_full_reports, load_proposed
-from indexer.yamlcheck import YAML_LOADER, Checker
 
 PROVENANCE_KINDS = ("original", "unofficial-translation")
 CONCEPT_KINDS = (

@@ -8,27 +8,27 @@ the operating system shares the pages between worker processes.
 
 - **Columns** (``col-*.npy``): per document its year, day, report number and language,
   its topics (a boolean matrix, one column per topic of ``meta.json``), and the order of
-  the documents by report (what :class:`~indexer.ranking.Versions` sorts).
+  the documents by report (what :class:`~indexer.engine.ranking.Versions` sorts).
 - **Date order** (``col-date_order.npy``, ``col-date_rank.npy``): for each reader's
   language, every document newest first as date-ordered results and browsing list them
   (:func:`date_ranking`), and each document's position in that order, so ordering by
   date is a selection over a precomputed order, never a sort per search.
 - **Field lengths** (``len-<field>.npy``): per scored field, every document's length as
   Whoosh scores it (its one-byte length code, decoded), and in ``derived.json`` the mean
-  length of the documents that have the field (see :mod:`indexer.matching`).
+  length of the documents that have the field (see :mod:`indexer.engine.matching`).
 - **Glossary phrases** (``phrase-docs.npy``, ``phrase-offsets.npy``): for every name of
   several words of every glossary concept, analysed by each language's analyser, and
   each of that language's title and summary fields, the documents holding the name as a
   phrase (each word right after the one before, what the query side's ``slop=1``
   phrases ask).  Serving reads these instead of Whoosh's per-document positional check.
   ``derived.json`` lists the (field, words) keys in the order of the offsets.
-- **Term arrays** (``post-*.npy``, :mod:`indexer.termpostings`): per term of every
+- **Term arrays** (``post-*.npy``, :mod:`indexer.engine.termpostings`): per term of every
   scored field its documents and frequencies, and in the title and summary fields its
   word positions, so a first search reads arrays instead of decoding Whoosh's postings
   blocks, and checks any phrase (quoted, or the proximity bonus's sloppy one) on whole
   arrays instead of Whoosh's per-document positional check.  ``derived.json`` lists
   their files and fields (``postings``).
-- **Word table** (``words*.npy``, :mod:`indexer.wordtable`): every word of the corpus
+- **Word table** (``words*.npy``, :mod:`indexer.engine.wordtable`): every word of the corpus
   with its term and cross-script key in each language, so the snippets of a fresh
   process look up the words of the summaries they show instead of analysing them.
 - **Glossary matcher** (in ``derived.json``): every name of every concept as each
@@ -69,11 +69,11 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer import schema
 from indexer.analysis import analyze
-from indexer.corpus import GlossaryConcept
+from indexer.corpus.load import GlossaryConcept
+from indexer.engine.termpostings import TermPostings, open_term_postings, write_term_postings
+from indexer.engine.wordtable import WordTable, open_word_table, write_word_table
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, LANG_INDEX
-from indexer.termpostings import TermPostings, open_term_postings, write_term_postings
-from indexer.wordtable import WordTable, open_word_table, write_word_table
 
 VERSION = 1
 INFO = "derived.json"
@@ -117,7 +117,7 @@ def date_ranking(days: np.ndarray, reports: np.ndarray, langs: np.ndarray) -> di
 
     Row ``i`` of ``date_order`` is every document newest first; among a day's, the higher
     report number first; within a report, the reader's language (``ALL_LANGS[i]``) first,
-    then the others in the order :meth:`~indexer.ranking.Versions.language_rank` gives;
+    then the others in the order :meth:`~indexer.engine.ranking.Versions.language_rank` gives;
     then by document number.  ``date_rank[i, d]`` is the position of document ``d`` in
     row ``i``.  The date order of any set of documents is their order here.
 
@@ -244,7 +244,7 @@ def write_derived(
 
     ``topic_ids`` and ``concepts`` are the generation's topics (in ``meta.json`` order)
     and glossary; ``chunks`` holds the term chunks the build's writers saved, of which
-    the term arrays are made (:func:`indexer.termpostings.write_term_postings`; without
+    the term arrays are made (:func:`indexer.engine.termpostings.write_term_postings`; without
     it, or them, the arrays are read from the index).  Returns what ``meta.json``
     records under ``derived``.
     """

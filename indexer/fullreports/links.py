@@ -13,13 +13,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from indexer import schema
-from indexer.corpus import Corpus, doc_id
+from indexer.corpus.load import Corpus, doc_id
 from indexer.errors import DocumentNotFound, VersionMissing
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import FullReportLink, OtherLanguage
 
-if TYPE_CHECKING:  # indexer.index imports indexer.build, which imports this module
-    from indexer.index import Generation
+if TYPE_CHECKING:  # indexer.engine.generation imports indexer.build, which imports this module
+    from indexer.engine.generation import Generation
 
 _DOC_ID = re.compile(r"r([1-9]\d{0,5})-([a-z]{2})")  # as doc_id writes it: no leading zero
 

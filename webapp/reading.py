@@ -1,7 +1,7 @@
 """Reading a report: its paragraphs with their anchors, a query's matches marked.
 
 The report page shows a summary paragraph by paragraph, each with its permalink
-(:mod:`indexer.paragraphs`); opened from a search (``?q=ICC``) it marks the query's
+(:mod:`indexer.corpus.paragraphs`); opened from a search (``?q=ICC``) it marks the query's
 matches with the same analysers and highlighter as the snippets, so stems, glossary
 names and cross-script keys match there as they do in the results.  The compare page
 (:func:`compare_report`) shows a report's language versions side by side the same way,
@@ -13,11 +13,11 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from indexer.corpus import doc_id
+from indexer.corpus.load import doc_id
+from indexer.corpus.paragraphs import split_paragraphs
+from indexer.engine.generation import SearchIndex
 from indexer.errors import VersionMissing
-from indexer.index import SearchIndex
 from indexer.languages import ALL_LANGS, Lang
-from indexer.paragraphs import split_paragraphs
 from indexer.records import Document
 from indexer.search import get_document, query_planner
 from indexer.snippets import Terms, mark_all

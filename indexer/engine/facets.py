@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from indexer.index import Generation
+from indexer.engine.generation import Generation
 from indexer.languages import ALL_LANGS, LANG_INDEX, SUPPORT
 from indexer.records import Collapse, Facet, FacetCount, SearchRequest
 

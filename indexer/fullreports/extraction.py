@@ -1,24 +1,18 @@
 """Full reports at build time: PDF text page by page, split into passages, indexed.
 
 A report's YAML may name a PDF of its full report per language
-(``full_report.en.file: full/09-en.pdf``).  The build extracts each page's text with
-pypdf, mends what PDF text extraction breaks (words hyphenated across lines,
-typographic ligatures such as ``ﬁ``), splits every page into passages (paragraphs,
+(``full_report.en.file: full/09-en.pdf``).  The build extracts each page's text
+(:mod:`indexer.corpus.pdftext`), splits every page into passages (paragraphs,
 long ones cut at sentence ends), and writes them into a second Whoosh index beside the
 main one (``<generation>/passages/``), with the same schema and so the same analysers:
 a passage is indexed in its language's summary and cross-script fields, with the
 report's number, language, year and topics, and its page.  Documents stay (report,
 language) pairs in the main index, so facet counts are untouched; the search side
-(:mod:`indexer.passages`) adds the best passages' scores to their documents'.
-
-pypdf was chosen over pdfminer.six after measuring both on the test PDFs (``make
-bench`` has the figures): the same Cyrillic text and ligature code points from both,
-but pdfminer's layout analysis interleaved the lines of a two-column page where pypdf
-follows the page's own text order, and pypdf was about 3-4 times faster per page.
+(:mod:`indexer.fullreports.passages`) adds the best passages' scores to their documents'.
 
 A PDF without any extractable text (a scan) is reported by name and page count; a PDF
-that cannot be read fails the build with :class:`FullTextError` naming the file, before
-the new generation is swapped in.
+that cannot be read fails the build with :class:`~indexer.corpus.pdftext.FullTextError`
+naming the file, before the new generation is swapped in.
 """
 
 from __future__ import annotations
@@ -26,7 +20,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,38 +28,21 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED
 
 from indexer import schema
-from indexer.corpus import Corpus, Report
-from indexer.derived import write_derived
-from indexer.fullreports import full_report_meta
+from indexer.corpus.load import Corpus, Report
+from indexer.corpus.pdftext import PdfText, extract_pdf
+from indexer.engine.derived import write_derived
+from indexer.engine.layout import PASSAGES, PDFS, file_checksum
+from indexer.engine.manifest import generation_files
+from indexer.fullreports.links import full_report_meta
 from indexer.languages import Lang
-from indexer.layout import PASSAGES, PDFS, file_checksum
 
 PAGE = "page"
 PASSAGE = "passage"  # the passage's position on its page, from 1
 PAGE_KEY = "page_key"  # "r9-en/14": every passage of one page
 DOC = "doc"  # the (report, language) document a passage belongs to
 MAX_WORDS = 120  # a longer paragraph is cut at sentence ends into passages of about this
-_LIGATURES = re.compile("[\ufb00-\ufb06]")
-# A word broken by a hyphen at the end of a line: "accounta-\nbility" -> "accountability".
-_HYPHENATED = re.compile(r"(\w)[-\u00ad\u2010]\n(?=[a-zа-яёіў])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…»”])\s+(?=[A-ZА-ЯЁІЎ0-9«“(])")
 _PARAGRAPH_END = re.compile(r"[.!?…:»”)]$")
-
-
-class FullTextError(ValueError):
-    """A full-report PDF cannot be read; the message names the file."""
-
-
-@dataclass
-class PdfText:
-    """The text of one PDF, page by page (page 1 first)."""
-
-    path: Path
-    pages: list[str]
-
-    @property
-    def empty_pages(self) -> int:
-        return sum(1 for page in self.pages if not page.strip())
 
 
 @dataclass
@@ -79,28 +55,6 @@ class FullTextInfo:
     # PDFs and pages without extractable text: "full/04-en.pdf: 12 pages, no extractable text"
     scans: list[str] = field(default_factory=list)
     pages_by_doc: dict[str, int] = field(default_factory=dict)
-
-
-def clean(text: str) -> str:
-    """A page's extracted text mended: ligatures spelt out, line-break hyphens joined."""
-    text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _HYPHENATED.sub(r"\1", text)
-
-
-def extract_pdf(path: Path) -> PdfText:
-    """The text of every page of the PDF at ``path``; raises :class:`FullTextError`."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(str(path), strict=False)
-        pages = [clean(page.extract_text() or "") for page in reader.pages]
-    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise FullTextError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    if not pages:
-        raise FullTextError(f"{path}: the PDF has no pages")
-    return PdfText(path, pages)
 
 
 def split_passages(page: str) -> list[str]:
@@ -177,7 +131,8 @@ def full_report_pdfs(corpus: Corpus) -> Iterator[tuple[Report, Lang, Path]]:
 
 
 def extract_all(corpus: Corpus) -> list[tuple[Report, Lang, PdfText]]:
-    """The text of every full-report PDF; raises :class:`FullTextError` for a bad one."""
+    """The text of every full-report PDF; raises
+    :class:`~indexer.corpus.pdftext.FullTextError` for a bad one."""
     return [(r, lang, extract_pdf(path)) for r, lang, path in full_report_pdfs(corpus)]
 
 
@@ -220,8 +175,6 @@ def write_passages(
         except BaseException:
             writer.cancel()
             raise
-        from indexer.build import generation_files
-
         derived = write_derived(target, [t.id for t in corpus.topics], corpus.glossary)
         files = generation_files(target)
         checksums = {name: file_checksum(target / name) for name in files}

@@ -1,6 +1,6 @@
 """``iapb-index import-page``: new reports from the IAPB's page into the corpus.
 
-For each report on the page (:mod:`indexer.page`) that the corpus does not have, a
+For each report on the page (:mod:`indexer.corpus.page`) that the corpus does not have, a
 ``reports/NN.yaml`` is written with the page's language only: date, title, summary,
 provenance, the full-report downloads the page lists, a reporting period read from the
 summary, and topics proposed from the topic descriptions and the glossary.  Guessed
@@ -21,11 +21,11 @@ from typing import Any
 import yaml
 
 from indexer.analysis import analyze
-from indexer.corpus import Corpus, Report, load_corpus
-from indexer.fulltext import PdfText, extract_pdf
+from indexer.corpus.load import Corpus, Report, load_corpus
+from indexer.corpus.page import PageReport
+from indexer.corpus.pdftext import PdfText, extract_pdf
+from indexer.corpus.report_fields import FULL_DIR
 from indexer.languages import ALL_LANGS, Lang
-from indexer.page import PageReport
-from indexer.report_fields import FULL_DIR
 
 SOURCE_URL = "https://iapbelarus.org/progress-reports"
 _NOTES = {
@@ -310,7 +310,7 @@ def add_full_report(
 
     Returns the report file and the PDF's text.  Raises :class:`CorpusError` for an
     invalid corpus, ``LookupError`` when the report or its ``lang`` text is missing, and
-    :class:`~indexer.fulltext.FullTextError` when the PDF cannot be read.
+    :class:`~indexer.corpus.pdftext.FullTextError` when the PDF cannot be read.
     """
     root = Path(corpus_dir)
     report = next((r for r in load_corpus(root).reports if r.number == number), None)

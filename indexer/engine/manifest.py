@@ -2,7 +2,7 @@
 
 The build lists in ``meta.json`` every file of a generation with its size (``files``)
 and SHA-256 (``checksums``): a file that is missing, truncated or altered after the
-build is damage, and the generation is not served (see :mod:`indexer.index`).
+build is damage, and the generation is not served (see :mod:`indexer.engine.generation`).
 
 Hashing every file on every open costs half a second at 100,000 documents, so a
 generation also carries ``verified.json`` (not in the manifest): for each file that was
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer.layout import META, PASSAGES, file_checksum
+from indexer.engine.layout import META, PASSAGES, file_checksum
 
 VERIFIED = "verified.json"
 VERSION = 1
@@ -236,3 +236,19 @@ def verify_generation(directory: Path) -> Verified:
         done.bytes += sum(meta.get("files", {}).values())
         done.checksums &= bool(meta.get("checksums"))
     return done
+
+
+def generation_files(directory: Path) -> dict[str, int]:
+    """Each index file of a generation with its size, recorded in ``meta.json``.
+
+    The search side checks them when it opens the generation: with one file per part of
+    a segment, a missing or truncated column would otherwise be read as default values.
+    """
+    return {
+        p.name: p.stat().st_size
+        for p in sorted(directory.iterdir())
+        if p.is_file()
+        and p.name not in (META, VERIFIED)
+        and not p.name.startswith(".")
+        and not p.name.endswith("WRITELOCK")
+    }

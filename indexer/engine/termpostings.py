@@ -3,7 +3,7 @@
 Whoosh keeps a term's postings in compressed blocks that a process decodes on first use
 (a Python call per block, a pickle per posting's positions), and checks a phrase by
 stepping through its words' positions document by document.  For the fields a query
-scores (:func:`indexer.derived.scored_fields`) the build writes the same data once more
+scores (:func:`indexer.engine.derived.scored_fields`) the build writes the same data once more
 as flat arrays, so that a fresh process reads a term's documents, frequencies and
 positions with a few numpy operations, and checks any phrase (``slop`` 1 or more) on
 whole arrays (:meth:`TermPostings.phrase`).

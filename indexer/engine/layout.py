@@ -2,7 +2,7 @@
 
 An index directory holds numbered generations and a ``current`` symbolic link to the
 one in service; each generation carries a ``meta.json`` (see :mod:`indexer.build`), whose
-manifest :mod:`indexer.manifest` checks when the generation is opened.
+manifest :mod:`indexer.engine.manifest` checks when the generation is opened.
 Serving reads the directory through this module only, so it never imports the builder.
 """
 
@@ -16,7 +16,8 @@ from pathlib import Path
 DEFAULT_INDEX_DIR = "var/index"  # the CLI's, the app's and the Makefile's default
 CURRENT = "current"
 META = "meta.json"
-PASSAGES = "passages"  # in a generation: the full reports' passage index (indexer.fulltext)
+# In a generation: the full reports' passage index (indexer.fullreports.extraction).
+PASSAGES = "passages"
 PDFS = "full"  # in a generation: the full-report PDFs it serves, as <doc>.pdf
 
 

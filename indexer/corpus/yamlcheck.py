@@ -2,7 +2,7 @@
 
 :class:`Checker` walks the nodes of one file (composed, not loaded, so that each value
 keeps its line) and collects :class:`~indexer.errors.CorpusProblem` records; the corpus
-loader (:mod:`indexer.corpus`) raises them together.
+loader (:mod:`indexer.corpus.load`) raises them together.
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
 :class:`SearchIndex` follows the ``current`` link of an index directory (see
 :mod:`indexer.build`).  Each generation is opened once; its per-document facet columns,
 field lengths and glossary phrases are memory-mapped from the arrays the build derived
-(:mod:`indexer.derived`; read from Whoosh for a generation built before them); each
+(:mod:`indexer.engine.derived`; read from Whoosh for a generation built before them); each
 thread gets its own Whoosh searcher on it.  Opening checks every file against the
 generation's manifest: its size, and its SHA-256 unless its ``stat`` still matches the
-one recorded when it was last hashed (:mod:`indexer.manifest`).  Searches
+one recorded when it was last hashed (:mod:`indexer.engine.manifest`).  Searches
 are cached per generation, so a rebuild invalidates the cache by construction.
 
 Searchers hold open files, and a generation is retired while other threads may still
@@ -32,16 +32,16 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from indexer.corpus import GlossaryConcept, Topic
-from indexer.derived import open_derived, read_columns
+from indexer.corpus.load import GlossaryConcept, Topic
+from indexer.engine.derived import open_derived, read_columns
+from indexer.engine.layout import CURRENT, META, PASSAGES
+from indexer.engine.lru import LRUCache
+from indexer.engine.manifest import check_files, read_manifest
+from indexer.engine.matching import Postings
+from indexer.engine.ranking import Versions
 from indexer.errors import IndexUnavailable
 from indexer.glossary import Glossary
 from indexer.languages import Lang
-from indexer.layout import CURRENT, META, PASSAGES
-from indexer.lru import LRUCache
-from indexer.manifest import check_files, read_manifest
-from indexer.matching import Postings
-from indexer.ranking import Versions
 
 # What a damaged or half-deleted file raises when read (short reads, truncated pickles,
 # garbage where compressed data or a structure was expected): a search or a document
@@ -72,7 +72,7 @@ PLAN_CACHE_BYTES = 8 * 1024 * 1024
 
 
 def _topic(data: dict[str, Any]) -> Topic:
-    """A topic as ``meta.json`` records it (see ``build._meta``)."""
+    """A topic as ``meta.json`` records it (see ``indexer.build.generations._meta``)."""
     return Topic(
         data["id"],
         {Lang(k): v for k, v in data["labels"].items()},
@@ -81,7 +81,7 @@ def _topic(data: dict[str, Any]) -> Topic:
 
 
 def _concept(data: dict[str, Any]) -> GlossaryConcept:
-    """A glossary concept as ``meta.json`` records it (see ``build._meta``)."""
+    """A glossary concept as ``meta.json`` records it (see ``indexer.build.generations._meta``)."""
     names = {Lang(k): tuple(v) for k, v in data["names"].items()}
     homonyms = {Lang(k): tuple(v) for k, v in data.get("homonyms", {}).items()}
     return GlossaryConcept(data["id"], data["kind"], names, homonyms)
@@ -128,7 +128,7 @@ class Generation:
 
     What the query side derives from a generation lives and dies with it: ``plans``
     (parsed queries), ``costs`` (their postings, for cost estimates), ``postings``
-    (postings arrays, see :mod:`indexer.matching`) and ``glossary`` (the concepts
+    (postings arrays, see :mod:`indexer.engine.matching`) and ``glossary`` (the concepts
     indexed for matching, made on first use).
     """
 
@@ -136,7 +136,7 @@ class Generation:
         try:
             self.meta, raw = read_manifest(path)
             # Hashes only the files whose stat differs from the build's (or a previous
-            # open's) verified stamp; see indexer.manifest.
+            # open's) verified stamp; see indexer.engine.manifest.
             stamps = check_files(path, self.meta, raw)
             self._stamps: FileStamps = {name: s[:3] for name, s in stamps.items()}
             # Each file's path as a string: verify() stats them before every search.
@@ -214,7 +214,8 @@ class Generation:
     @property
     def passages(self) -> PassageIndex | None:
         """The full reports' passage index of this generation, opened once; ``None`` when
-        it was built without PDFs (see :mod:`indexer.fulltext`, :mod:`indexer.passages`).
+        it was built without PDFs (see :mod:`indexer.fullreports.extraction` and
+        :mod:`indexer.fullreports.passages`).
         """
         with self._glossary_lock:
             if self._passages is False:
@@ -224,7 +225,7 @@ class Generation:
 
     def _load_columns(self, path: Path) -> None:
         """The per-document columns: memory-mapped from the derived structures the build
-        wrote (see :mod:`indexer.derived`), or read from Whoosh for a generation built
+        wrote (see :mod:`indexer.engine.derived`), or read from Whoosh for a generation built
         before them."""
         self.topics: dict[str, Topic] = {t["id"]: _topic(t) for t in self.meta["topics"]}
         self.concepts = [_concept(c) for c in self.meta["glossary"]]

@@ -1,8 +1,8 @@
 """A bounded, thread-safe least-recently-used cache.
 
 One implementation for every cache of the service: search results per index
-(:mod:`indexer.index`), parsed plans and postings arrays per generation
-(:mod:`indexer.search`, :mod:`indexer.matching`), encoded API answers (:mod:`webapp.api`).
+(:mod:`indexer.engine.generation`), parsed plans and postings arrays per generation
+(:mod:`indexer.search`, :mod:`indexer.engine.matching`), encoded API answers (:mod:`webapp.api`).
 """
 
 from __future__ import annotations

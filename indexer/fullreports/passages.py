@@ -1,10 +1,11 @@
 """Full-report passages at search time: ranking with them, showing them, one page of them.
 
 A generation built from PDFs holds a second index of passages (see
-:mod:`indexer.fulltext`), opened here as a :class:`~indexer.index.Generation` of its
-own, so the query side reuses everything it has: the query is planned with the
-passages' reader (prefixes expand to the passages' words), evaluated on postings arrays
-with BM25 (:mod:`indexer.matching`), and highlighted with the same analysers.
+:mod:`indexer.fullreports.extraction`), opened here as a
+:class:`~indexer.engine.generation.Generation` of its own, so the query side reuses
+everything it has: the query is planned with the passages' reader (prefixes expand to
+the passages' words), evaluated on postings arrays with BM25
+(:mod:`indexer.engine.matching`), and highlighted with the same analysers.
 
 A document (report, language) matches when its summary or one of its passages does;
 its score is its summary's plus a share of its best passages' scores
@@ -21,12 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer import schema
+from indexer.engine.generation import Generation, SearchIndex
+from indexer.engine.layout import PDFS
+from indexer.engine.matching import evaluate
 from indexer.errors import DocumentNotFound
-from indexer.fulltext import DOC, PAGE, PAGE_KEY, PASSAGE
-from indexer.index import Generation, SearchIndex
+from indexer.fullreports.extraction import DOC, PAGE, PAGE_KEY, PASSAGE
 from indexer.languages import Lang
-from indexer.layout import PDFS
-from indexer.matching import evaluate
 from indexer.query import QueryPlan
 from indexer.records import PassageHit
 from indexer.snippets import Terms, make_snippet, mark_all

@@ -25,10 +25,10 @@ from pathlib import Path
 import yaml
 
 from indexer.analysis import analyze
-from indexer.corpus import Corpus
+from indexer.corpus.load import Corpus
+from indexer.corpus.yamlcheck import YAML_LOADER
 from indexer.errors import CorpusProblem
 from indexer.languages import ALL_LANGS, Lang
-from indexer.yamlcheck import YAML_LOADER
 
 COMMON_SHARE = 0.25
 COMMON_MIN_DOCUMENTS = 2

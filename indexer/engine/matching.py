@@ -6,14 +6,14 @@ counts, then the scores of the filtered ones).  Here a query plan is evaluated o
 leaf by leaf, on arrays:
 
 - a ``Term`` is its postings list (document numbers and term frequencies), read from
-  the build's memory-mapped term arrays (:mod:`indexer.termpostings`; decoded from
+  the build's memory-mapped term arrays (:mod:`indexer.engine.termpostings`; decoded from
   Whoosh's blocks for a generation without them) once per index generation and kept
   in a cache bounded by the generation's size (:func:`cache_bytes`), scored with
   Whoosh's own BM25
   formula (``whoosh.scoring.bm25``) and idf, applied to the whole array at once;
 - a ``Phrase`` (quoted, a glossary name, or the proximity bonus's sloppy phrase)
   takes the documents holding the words in order from the build's precomputed
-  glossary phrases when it is one (:mod:`indexer.derived`), else from its words'
+  glossary phrases when it is one (:mod:`indexer.engine.derived`), else from its words'
   positions in the term arrays, checked on whole arrays (Whoosh's own positional check
   for a generation without them), cached the same way, and scores like its words
   together;
@@ -21,7 +21,7 @@ leaf by leaf, on arrays:
   scores added as BM25F adds them across fields;
 - a ``ConstantScoreQuery`` (a month of a query: :mod:`indexer.months`) is its child's
   documents, each scored the constant;
-- a :class:`~indexer.ranking.SameReport` concept adds the other language versions of
+- a :class:`~indexer.engine.ranking.SameReport` concept adds the other language versions of
   the reports it matches, when the caller gives the generation's versions.
 
 Any other query type falls back to Whoosh's own matcher, matched without a score.
@@ -41,21 +41,18 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from indexer.derived import Derived, field_lengths, scored_fields
-from indexer.docsets import intersect, union_parts
-from indexer.lru import LRUCache
-from indexer.ranking import SameReport, Versions
-from indexer.termpostings import TermPostings
-
-if TYPE_CHECKING:  # the generation holds its Postings: no import at run time
-    from indexer.index import Generation
+from indexer.engine.derived import Derived, field_lengths, scored_fields
+from indexer.engine.docsets import intersect, union_parts
+from indexer.engine.lru import LRUCache
+from indexer.engine.ranking import SameReport, Versions
+from indexer.engine.termpostings import TermPostings
 
 K1 = scoring.BM25F().K1  # term-frequency saturation: Whoosh's default
 B = scoring.BM25F().B  # length normalisation: Whoosh's default
@@ -78,7 +75,7 @@ class OutOfTime(Exception):
 class Postings:
     """The arrays of one index generation: postings, field lengths, statistics.
 
-    Each :class:`~indexer.index.Generation` holds one (``gen.postings``), with the
+    Each :class:`~indexer.engine.generation.Generation` holds one (``gen.postings``), with the
     generation's derived structures when the build wrote them (field lengths and
     glossary phrases, memory-mapped: nothing to compute).
     """
@@ -130,7 +127,7 @@ class Postings:
         return docs, weights.astype(np.float64, copy=False)
 
     def arrays(self, field: str) -> TermPostings | None:
-        """The build's term arrays (:mod:`indexer.termpostings`) when they cover ``field``."""
+        """The build's term arrays (:mod:`~indexer.engine.termpostings`) if they cover ``field``."""
         arrays = self.derived.postings if self.derived is not None else None
         return arrays if arrays is not None and arrays.covers(field) else None
 
@@ -154,7 +151,7 @@ class Postings:
 
     def precomputed_phrase(self, query: wq.Phrase) -> np.ndarray | None:
         """The documents matching ``query`` when the build precomputed them (a glossary
-        name's phrase, see :mod:`indexer.derived`), else ``None``."""
+        name's phrase, see :mod:`indexer.engine.derived`), else ``None``."""
         if self.derived is None or query.slop != 1:
             return None
         return self.derived.phrase(query.fieldname, query.words)
@@ -446,6 +443,17 @@ def _shared_words(query: wq.Query) -> frozenset[tuple[str, str]]:
                 key = (leaf.fieldname, word)
                 (shared if key in seen else seen).add(key)
     return frozenset(shared)
+
+
+class Generation(Protocol):
+    """What matching needs of an index generation
+    (:class:`~indexer.engine.generation.Generation`, which holds its :class:`Postings`
+    and so is not imported here)."""
+
+    doc_count: int
+    postings: Postings
+
+    def searcher(self) -> Searcher: ...
 
 
 def evaluate(

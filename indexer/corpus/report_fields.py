@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from indexer.corpus.yamlcheck import Checker
 from indexer.languages import ALL_LANGS, Lang
-from indexer.yamlcheck import Checker
 
 PROPOSABLE = ("topics", "period")  # fields an import may guess (``proposed: [topics]``)
 FULL_DIR = "full"  # full-report PDFs: <corpus>/full/NN-<lang>.pdf

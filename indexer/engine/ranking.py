@@ -28,7 +28,7 @@ import re
 import numpy as np
 from whoosh import query as wq
 
-from indexer.docsets import distinct, intersect, sort_unique
+from indexer.engine.docsets import distinct, intersect, sort_unique
 from indexer.languages import ALL_LANGS, LANG_INDEX, Lang
 
 LANGUAGE_MARGIN = 0.7  # the reader's version counts as equally relevant from 70% of the best
@@ -42,7 +42,7 @@ _ACRONYM_RE = re.compile(r"\b[A-Z]{2,}\b")
 
 class SameReport(wq.WrappingQuery):
     """One concept of a query, matching every language version of a report that one
-    version matches (see the module docstring).  Outside :mod:`indexer.matching` it
+    version matches (see the module docstring).  Outside :mod:`indexer.engine.matching` it
     behaves as its child."""
 
     def __repr__(self) -> str:

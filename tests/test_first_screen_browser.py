@@ -206,6 +206,22 @@ def test_the_search_is_kept_on_the_way_to_a_report_and_back(screen, live_server)
     expect(screen.locator("#q")).to_have_value("ICC")
 
 
+def test_the_widget_names_the_corrected_word_when_filters_hide_it(page, live_server) -> None:
+    page.goto(f"{live_server.url}/widget?hl=en")
+    widget = page.locator("iapb-search")
+    widget.get_by_role("searchbox").fill("ICC")
+    expect(widget.locator('[part~="result"]')).to_have_count(3)
+    widget.locator('[part~="filters-toggle"]').click()
+    widget.locator('[part~="chip"][data-f="year"]', has_text="2024").click()
+    expect(widget.locator('[part~="result"]')).to_have_count(1)
+    widget.get_by_role("searchbox").fill("torure")  # corrected to torture: only in 2025
+    status = widget.get_by_role("status")
+    expect(status).to_have_text(
+        "No report matches “torture” with the selected filters; 1 without them."
+    )
+    expect(widget.locator('[part~="corrected"]')).to_contain_text("Showing results for torture")
+
+
 @pytest.mark.parametrize(
     "url",
     [

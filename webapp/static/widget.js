@@ -494,10 +494,13 @@ text-decoration:underline;border-radius:0}
       const total = failed || !data ? 0 : Number(data.total) || 0;
       this._wrap.removeAttribute("aria-busy");
       const excluded = !failed && data && !total && Number(data.unfiltered) > 0;
+      // After a correction ("torure" searched as "torture") the status names what was searched.
+      const fixed = data && data.corrected && typeof data.corrected.to === "string";
+      const said = fixed ? data.corrected.to : q;
       let status = "";
       if (failed) status = t.error;
-      else if (excluded) status = t.excluded.replace("{q}", q).replace("{n}", num.format(data.unfiltered));
-      else if (searched && !total) status = t.none.replace("{q}", q);
+      else if (excluded) status = t.excluded.replace("{q}", said).replace("{n}", num.format(data.unfiltered));
+      else if (searched && !total) status = t.none.replace("{q}", said);
       else if (searched) status = t.results[PLURAL[lang](total)].replace("{n}", num.format(total));
       this._status.textContent = status;
       this._status.setAttribute("part", failed ? "status error" : "status");

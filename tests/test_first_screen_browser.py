@@ -236,3 +236,34 @@ def test_the_widget_names_the_corrected_word_when_filters_hide_it(page, live_ser
 def test_axe_with_the_experimental_rules_finds_no_violation(screen, live_server, url) -> None:
     screen.goto(live_server.url + url)
     assert axe_violations(screen) == []
+
+
+def test_search_as_you_type_updates_the_results_and_the_address(screen, live_server) -> None:
+    screen.goto(f"{live_server.url}/?topic=icc&hl=en")
+    requests: list[str] = []
+    screen.on(
+        "request",
+        lambda request: requests.append(request.url) if "/?" in request.url else None,
+    )
+    box = screen.locator("#q")
+    box.click()
+    box.press_sequentially("torture", delay=30)  # faster than the pause: one request
+    title = screen.locator("#results-title")
+    expect(title).to_have_text("Results for “torture”")
+    # Torture is named in report 9 (corpus/reports/09.yaml), which has the ICC topic.
+    expect(screen.locator(".result-count")).to_have_text(re.compile(r"^\s*1 report"))
+    expect(screen.locator("#live-count")).to_have_text("Results for “torture”: 1 report")
+    assert "q=torture" in screen.url and "topic=icc" in screen.url  # a permalink
+    assert len(requests) == 1, requests
+    # The first hit is on the first screen, and the arrow keys reach it; Enter opens it.
+    expect(screen.locator("li.hit .hit-title").first).to_be_in_viewport()
+    box.press("ArrowDown")
+    expect(screen.locator("a.hit-link").first).to_be_focused()
+    screen.keyboard.press("ArrowUp")
+    expect(box).to_be_focused()
+    box.press("ArrowDown")
+    screen.keyboard.press("Enter")
+    screen.wait_for_url(re.compile(r"/reports/r9-"))
+    # Back from the report: the address kept the search.
+    screen.go_back()
+    expect(screen.locator("#q")).to_have_value("torture")

@@ -154,3 +154,14 @@ def test_latest_reports_lists_each_report_once(client) -> None:
         query(a["href"]) and a["href"].split("?")[0][:-3] for a in page.find("a", class_="hit-link")
     ]
     assert len(reports) == len(set(reports)) == 6
+
+
+@pytest.mark.parametrize("hl", ["be", "ru"])
+def test_full_report_lines_are_in_the_interface_language(client, hl: str) -> None:
+    # Report 5 lists its full reports on the IAPB's page without a recorded address; the
+    # source's English link texts ("Download the full report in …") are not shown.
+    body, page = get_page(client, f"/reports/r5-{hl}?hl={hl}")
+    (section,) = page.find("section", class_="full-reports")
+    assert "Download the full report" not in body
+    listed = {"be": "пазначана на старонцы IAPB", "ru": "указан на странице IAPB"}[hl]
+    assert page.text.count(listed) == 3

@@ -267,3 +267,37 @@ def test_search_as_you_type_updates_the_results_and_the_address(screen, live_ser
     # Back from the report: the address kept the search.
     screen.go_back()
     expect(screen.locator("#q")).to_have_value("torture")
+
+
+def test_next_and_previous_match_step_through_the_marks(screen, live_server) -> None:
+    # Report 8's English summary names survivors three times (paragraphs 2 and 3).
+    screen.goto(f"{live_server.url}/reports/r8-en?q=survivor&hl=en")
+    nav = screen.get_by_role("navigation", name="Matches of the search")
+    expect(nav).to_be_visible()
+    status = nav.get_by_role("status")
+    expect(status).to_have_text("3 matches")
+    current = screen.locator("mark.current-match")
+    nav.get_by_role("button", name="Next match").click()
+    expect(status).to_have_text("Match 1 of 3")
+    expect(current).to_have_count(1)
+    expect(current).to_be_in_viewport()
+    first = current.evaluate("el => el.closest('p').id")
+    nav.get_by_role("button", name="Next match").click()
+    nav.get_by_role("button", name="Next match").click()
+    expect(status).to_have_text("Match 3 of 3")
+    assert current.evaluate("el => el.closest('p').id") != first  # another paragraph
+    nav.get_by_role("button", name="Next match").click()  # round to the first again
+    expect(status).to_have_text("Match 1 of 3")
+    nav.get_by_role("button", name="Previous match").click()
+    expect(status).to_have_text("Match 3 of 3")
+    assert axe_violations(screen) == []
+
+
+def test_a_phrase_is_one_match_and_a_page_without_a_query_has_no_match_steps(
+    screen, live_server
+) -> None:
+    screen.goto(f"{live_server.url}/reports/r9-en?q=%22International+Criminal+Court%22&hl=en")
+    nav = screen.locator(".match-nav")
+    expect(nav.get_by_role("status")).to_have_text("1 match")
+    screen.goto(f"{live_server.url}/reports/r9-en?hl=en")
+    expect(screen.locator(".match-nav")).to_have_count(0)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from test_pages import Page, get_page, query
@@ -165,3 +167,19 @@ def test_full_report_lines_are_in_the_interface_language(client, hl: str) -> Non
     assert "Download the full report" not in body
     listed = {"be": "пазначана на старонцы IAPB", "ru": "указан на странице IAPB"}[hl]
     assert page.text.count(listed) == 3
+
+
+def test_a_hit_shows_its_other_matching_paragraphs_and_its_matches(client) -> None:
+    # Report 8's English summary names survivors in its second paragraph ("survivor and
+    # witness testimonies") and twice in its third ("survivor-centered", "88 survivors").
+    body, page = get_page(client, "/?q=survivor&lang=en&hl=en")
+    (hit,) = [h for h in body.split('<li class="hit">')[1:] if 'href="/reports/r8-en' in h]
+    title = re.search(r'class="hit-link" href="([^"]+)"', hit).group(1)
+    more = re.findall(r'class="passage-para" href="([^"]+)"', hit)
+    assert len(more) == 1
+    anchors = {urlsplit(html.unescape(url)).fragment[:3] for url in (title, more[0])}
+    assert anchors == {"p2-", "p3-"}  # the snippet's paragraph and the other one
+    assert "back=" in more[0]  # the way back to these results, as from the title
+    excerpt = re.search(r'<ul class="more-passages".*?</ul>', hit, re.S).group(0)
+    assert "<mark>" in excerpt.lower()
+    assert "3 matches in this report's summary" in html.unescape(hit)

@@ -27,6 +27,7 @@ from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchR
 from indexer.search import get_document
 from webapp.citation import CITATION_FORMATS, URL_RE, Format
 from webapp.cite import access_date, cited_document, reading_citations
+from webapp.hitpassages import count_matches, hit_passages
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import NO_YEAR_SPAN, facet_options, page_links, search_links, toggle_url
 from webapp.params import parse_search
@@ -219,6 +220,7 @@ def index():
         topic_labels=topic_labels,
         unfiltered=unfiltered(result, run_search),
         hit_url=lambda url: with_back(url, back),
+        passages_of=lambda hit: hit_passages(hit, result.searched),
         topic_url=lambda topic: toggle_url(req, Facet.TOPIC, topic),
         language_names=language_names(),
         text_lang=text_lang,
@@ -244,6 +246,7 @@ def report(doc: str):
     return render_template(
         "pages/report.html",
         back_to_results=results,
+        match_total=count_matches(paragraph.html for paragraph in paragraphs),
         # The other language versions keep the query (its marks) and the way back.
         version_url=lambda other: with_back(paragraph_url(other, None, q), back if results else ""),
         doc=document,

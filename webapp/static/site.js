@@ -203,6 +203,45 @@
     pre.after(bar);
   });
 
+  // Next and previous match on a report page: the marks of the search in reading order
+  // (a phrase's words, marked one by one, are one match), the current one outlined.
+  var matchNav = document.querySelector(".match-nav");
+  if (matchNav) {
+    var groups = [];
+    document.querySelectorAll(".summary mark").forEach(function (mark) {
+      var before = mark.previousSibling;
+      var joined =
+        before && before.nodeType === 3 && !before.textContent.trim() && before.previousSibling;
+      var last = groups[groups.length - 1];
+      if (last && (joined === last[last.length - 1] || before === last[last.length - 1])) {
+        last.push(mark);
+      } else {
+        groups.push([mark]);
+      }
+    });
+    var status = matchNav.querySelector(".match-status");
+    var current = -1;
+    var show = function (index) {
+      if (!groups.length) return;
+      if (current >= 0) groups[current].forEach(function (m) { m.classList.remove("current-match"); });
+      current = (index + groups.length) % groups.length;
+      groups[current].forEach(function (m) { m.classList.add("current-match"); });
+      groups[current][0].scrollIntoView({ block: "center" });
+      status.textContent = (matchNav.getAttribute("data-of") || "{index}/{total}")
+        .replace("{index}", String(current + 1))
+        .replace("{total}", String(groups.length));
+    };
+    if (groups.length) {
+      matchNav.hidden = false;  // its status says the number of matches until a step
+      matchNav.querySelector(".match-next").addEventListener("click", function () {
+        show(current + 1);
+      });
+      matchNav.querySelector(".match-prev").addEventListener("click", function () {
+        show(current < 0 ? groups.length - 1 : current - 1);
+      });
+    }
+  }
+
   // The compare page on a phone shows one language per paragraph: a link to a paragraph
   // of another language (#p2-…) switches its row to that language.
   var showTarget = function () {

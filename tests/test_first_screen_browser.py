@@ -301,3 +301,45 @@ def test_a_phrase_is_one_match_and_a_page_without_a_query_has_no_match_steps(
     expect(nav.get_by_role("status")).to_have_text("1 match")
     screen.goto(f"{live_server.url}/reports/r9-en?hl=en")
     expect(screen.locator(".match-nav")).to_have_count(0)
+
+
+def test_the_widget_lists_the_other_versions_natively_in_one_order(page, live_server) -> None:
+    page.goto(f"{live_server.url}/widget?hl=ru")
+    widget = page.locator("iapb-search")
+    widget.get_by_role("searchbox").fill("ICC")
+    expect(widget.locator('[part~="result"]')).to_have_count(3)
+    for line in widget.locator('[part~="languages"]').all():
+        links = line.locator("a")
+        langs = [links.nth(i).get_attribute("lang") for i in range(links.count())]
+        assert langs == sorted(langs, key=["en", "be", "ru"].index)
+        names = {"en": "English", "be": "Беларуская", "ru": "Русский"}
+        assert links.all_text_contents() == [names[lang] for lang in langs]
+
+
+@pytest.mark.parametrize(
+    "state",
+    ["filters-open", "widget-results", "widget-empty", "error-404", "missing-version"],
+)
+def test_axe_finds_no_violation_in_the_other_states(screen, live_server, state) -> None:
+    if state == "filters-open":
+        screen.goto(f"{live_server.url}/?q=ICC&year_from=2024&year_to=2025&topic=icc&hl=be")
+        if screen.size_name == "phone":
+            screen.locator("summary.filters-toggle").click()
+        expect(screen.locator(".year-chart")).to_be_visible()
+    elif state.startswith("widget"):
+        screen.goto(f"{live_server.url}/widget?hl=en")
+        widget = screen.locator("iapb-search")
+        widget.get_by_role("searchbox").fill("ICC")
+        expect(widget.locator('[part~="result"]')).to_have_count(3)
+        widget.locator('[part~="filters-toggle"]').click()
+        if state == "widget-empty":  # a correction next to an empty filtered state
+            widget.locator('[part~="chip"][data-f="year"]', has_text="2024").click()
+            widget.get_by_role("searchbox").fill("torure")
+            expect(widget.get_by_role("status")).to_contain_text("with the selected filters")
+    elif state == "error-404":
+        screen.goto(f"{live_server.url}/reports/r99-en?q=ICC&hl=ru")
+        expect(screen.locator("#site-q")).to_have_value("ICC")
+    else:
+        screen.goto(f"{live_server.url}/reports/r4-xx?hl=en")
+    screenshot(screen, SCREENSHOTS, f"axe-{state}", full_page=False)
+    assert axe_violations(screen) == []

@@ -183,3 +183,22 @@ def test_a_hit_shows_its_other_matching_paragraphs_and_its_matches(client) -> No
     excerpt = re.search(r'<ul class="more-passages".*?</ul>', hit, re.S).group(0)
     assert "<mark>" in excerpt.lower()
     assert "3 matches in this report's summary" in html.unescape(hit)
+
+
+@pytest.mark.parametrize("hl", ["en", "be", "ru"])
+def test_also_in_names_the_other_versions_natively_in_one_order(client, hl: str) -> None:
+    body, _ = get_page(client, f"/?q=ICC&hl={hl}")
+    lines = re.findall(r'<p class="other-languages meta-line">(.*?)</p>', body, re.S)
+    assert len(lines) == 3  # reports 7, 8 and 9 name the ICC
+    native = {"en": "English", "be": "Беларуская", "ru": "Русский"}
+    for line in lines:
+        links = re.findall(r'hreflang="(\w+)" lang="\w+">([^<]+)</a>', line)
+        langs = [lang for lang, _ in links]
+        assert langs == sorted(langs, key=["en", "be", "ru"].index)
+        assert all(name == native[lang] for lang, name in links)
+        assert "·" not in line  # separators are drawn by CSS, never left dangling
+    report, _ = get_page(client, f"/reports/r9-be?hl={hl}")
+    lead = re.search(r'<p class="report-lead meta-line".*?</p>', report, re.S).group(0)
+    assert "·" not in lead
+    versions = re.search(r'<nav class="report-languages".*?</nav>', report, re.S).group(0)
+    assert re.findall(r'lang="(\w+)">(?:English|Русский)</a>', versions) == ["en", "ru"]

@@ -619,7 +619,12 @@ text-decoration:underline;border-radius:0}
           const link = h("a", "page", { href: this._link(passage.url), textContent: label });
           item.append(h("p", "passage", { lang: hl }, [link, " ", ...snippet(passage.snippet)]));
         }
-        const others = Array.isArray(hit.other_languages) ? hit.other_languages : [];
+        // "Also in": native names in one fixed order (en, be, ru), as on the pages.
+        const order = Object.keys(LANG_NAMES);
+        const rank = (o) => (order.indexOf(String(o.lang)) + order.length + 1) % (order.length + 1);
+        const others = (Array.isArray(hit.other_languages) ? hit.other_languages : [])
+          .slice()
+          .sort((a, b) => rank(a) - rank(b));
         if (others.length) {
           const links = others.map((o) =>
             h("a", "language", {
@@ -630,7 +635,8 @@ text-decoration:underline;border-radius:0}
               textContent: LANG_NAMES[o.lang] || String(o.lang),
             }),
           );
-          item.append(h("p", "languages", {}, [t.also, ...links.flatMap((a) => [" ", a])]));
+          const listed = links.flatMap((a, i) => (i ? [", ", a] : [" ", a]));
+          item.append(h("p", "languages", {}, [t.also, ...listed]));
         }
         return item;
       });

@@ -202,3 +202,14 @@ def test_also_in_names_the_other_versions_natively_in_one_order(client, hl: str)
     assert "·" not in lead
     versions = re.search(r'<nav class="report-languages".*?</nav>', report, re.S).group(0)
     assert re.findall(r'lang="(\w+)">(?:English|Русский)</a>', versions) == ["en", "ru"]
+
+
+def test_the_compare_view_keeps_the_way_back_and_the_title_names_the_correction(client) -> None:
+    body, page = get_page(client, "/?q=torure&year_from=2025&hl=en")
+    assert "<title>torture – search" in body  # what was searched, as the heading says
+    (compare,) = [a["href"] for a in page.find("a", class_="compare-link")]
+    side, side_page = get_page(client, compare)
+    (back,) = side_page.find("a", class_="back-to-results")
+    assert query(back["href"]) == {"q": ["torure"], "year_from": ["2025"], "hl": ["en"]}
+    versions = [a["href"] for a in side_page.find("a", hreflang="be")]
+    assert versions and all("back=" in href and "q=torture" in href for href in versions)

@@ -273,6 +273,8 @@ def compare(number: int):
     q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
     comparison = compare_report(current_index(), number, q, ui_lang())
     first = first_language(comparison)
+    back = request.args.get(BACK_PARAM, "")
+    results = back_url(back)
     return render_template(
         "pages/compare.html",
         comparison=comparison,
@@ -281,7 +283,8 @@ def compare(number: int):
         switch_order=sorted(comparison.available, key=lambda v: v.lang is not first),
         cell_ids=cell_ids(comparison),
         page_url=compare_url(number, q),
-        version_url=lambda doc: paragraph_url(doc, None, q),
+        version_url=lambda doc: with_back(paragraph_url(doc, None, q), back if results else ""),
+        back_to_results=results,
         language_names=language_names(),
     )
 

@@ -23,6 +23,8 @@ from indexer.engine.generation import SearchIndex
 from indexer.engine.layout import DEFAULT_INDEX_DIR, current_generation
 from indexer.engine.manifest import verify_generation
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
+from indexer.figures.commands import add_commands as add_figure_commands
+from indexer.figures.commands import answer_line, check_figures
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import DEFAULT_PER_PAGE, Collapse, SearchRequest, SortOrder
 from indexer.search import search
@@ -55,6 +57,7 @@ def _check(args: argparse.Namespace) -> int:
         unaligned = unaligned_paragraphs(corpus)
         if unaligned:
             raise CorpusError(unaligned)
+        figures = check_figures(args.corpus, corpus)
     except CorpusError as error:
         return _report_corpus_error(error)
     common = common_word_names(corpus, args.corpus)
@@ -62,7 +65,7 @@ def _check(args: argparse.Namespace) -> int:
         return _report_corpus_error(CorpusError(common))
     print(
         f"corpus OK: {len(corpus.reports)} reports, {len(corpus.topics)} topics, "
-        f"{len(corpus.glossary)} glossary concepts"
+        f"{len(corpus.glossary)} glossary concepts; {figures}"
     )
     for report in corpus.reports:
         if report.proposed:
@@ -147,6 +150,7 @@ def _import_page(args: argparse.Namespace) -> int:
             print(
                 f"  proposed period (not found in the summary): {period['start']}..{period['end']}"
             )
+        print(f"  its figures: iapb-index figures suggest --report {number}")
     for number, found in result.changed.items():
         action = ("would update" if args.dry_run else "updated") if args.update else "unchanged"
         print(f"report {number} differs from the page ({action}):")
@@ -247,6 +251,8 @@ def _search(args: argparse.Namespace) -> int:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0
     print(f"{result.total} results for {request.q!r}" + (" (as plain words)" * result.fallback))
+    if result.answer is not None:
+        print(answer_line(result.answer))
     if result.corrected:
         reason = result.corrected.reason.value
         print(f"showing results for {result.corrected.target!r} ({reason} correction)")
@@ -345,6 +351,7 @@ def make_parser() -> argparse.ArgumentParser:
     find.add_argument("--hl", default=Lang.EN, type=Lang, choices=ALL_LANGS, help="label language")
     find.add_argument("--json", action="store_true", help="print the API's JSON, no links")
     find.set_defaults(run=_search)
+    add_figure_commands(commands)
     return parser
 
 

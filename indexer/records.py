@@ -294,6 +294,8 @@ class SearchResult:
     hits: tuple[Hit, ...]
     facets: dict[Facet, tuple[FacetCount, ...]]
     expanded: tuple[str, ...] = ()
+    # The figure the query asks for ("how many interviews"): indexer.figures.answer.Answer.
+    answer: Any = None
     suggestion: str | None = None
     corrected: Correction | None = None  # the query searched in another form, and why
     ignored: tuple[str, ...] = ()  # prefixes too short to search ("a*"), left out
@@ -346,6 +348,7 @@ class SearchResult:
             "fallback": self.fallback,
             "partial": self.partial,
             "generation": self.generation,
+            "answer": self.answer.as_dict(links) if self.answer is not None else None,
         }
         if self.timeline is not None:
             data["timeline"] = [point.as_dict() for point in self.timeline]

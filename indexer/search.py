@@ -37,6 +37,7 @@ from indexer.engine.ordering import (
 )
 from indexer.engine.ranking import query_language
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
+from indexer.figures.answer import answer_request
 from indexer.fullreports.links import full_report_links, missing, other_language
 from indexer.fullreports.passages import Planner, add_passages, passage_hits
 from indexer.languages import Lang
@@ -244,6 +245,7 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
         request=req,
         total=total,
         hits=hits,
+        answer=answer_request(gen.figures, req),
         facets=facets,
         expanded=tuple(plan.expanded),
         months=tuple((m.text, m.key) for m in plan.months),

@@ -129,6 +129,12 @@ OPERATIONS = [
     ("/feed.atom", GenerationMode.NEGATIVE, 40),
     ("/export", GenerationMode.POSITIVE, 30),
     ("/export", GenerationMode.NEGATIVE, 30),
+    ("/api/figures", GenerationMode.POSITIVE, 10),
+    ("/api/figures", GenerationMode.NEGATIVE, 10),
+    ("/api/figures/{figure_id}", GenerationMode.POSITIVE, 30),
+    ("/api/figures/{figure_id}", GenerationMode.NEGATIVE, 30),
+    ("/api/figures/{figure_id}/reports/{report}", GenerationMode.POSITIVE, 40),
+    ("/api/figures/{figure_id}/reports/{report}", GenerationMode.NEGATIVE, 40),
 ]
 
 

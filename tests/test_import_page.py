@@ -88,6 +88,7 @@ def test_importing_the_page_into_an_empty_corpus_gives_the_bundled_english(
     out = capsys.readouterr().out
     assert "new report 9: wrote reports/09.yaml (en only)" in out
     assert "proposed topics (review them): " in out
+    assert "its figures: iapb-index figures suggest --report 9" in out
     assert main(["check", "--corpus", str(empty_corpus)]) == 0
 
 

@@ -62,6 +62,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("indexer.analysis",),
     ("indexer.corpus",),
     ("indexer.schema", "indexer.glossary", "indexer.months", "indexer.recovery", "indexer.records"),
+    ("indexer.figures",),
     ("indexer.engine",),
     ("indexer.query", "indexer.snippets", "indexer.timeline"),
     ("indexer.fullreports",),

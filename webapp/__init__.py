@@ -21,6 +21,8 @@ from webapp import (
     errors,
     export,
     feed,
+    figures,
+    figures_api,
     fulltext,
     headers,
     i18n,
@@ -55,7 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     urls.init_app(app)
     api.init_app(app)
-    for module in (pages, feed, widget, fulltext, export):
+    for module in (pages, feed, widget, fulltext, export, figures, figures_api):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     admission.init_app(app)

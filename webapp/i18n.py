@@ -25,8 +25,19 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 # reading.po: paragraph links and the three languages side by side;
 # cite.po: export links and citations;
 # recovery.po: corrected queries (keyboard layout, spelling) and query notes;
-# results.po: the results-first search page (active filters, empty states, way back).
-DOMAINS = ("messages", "widget", "fulltext", "years", "reading", "cite", "recovery", "results")
+# results.po: the results-first search page (active filters, empty states, way back);
+# figures.po: the figures' pages and the answer card.
+DOMAINS = (
+    "messages",
+    "widget",
+    "fulltext",
+    "years",
+    "reading",
+    "cite",
+    "recovery",
+    "results",
+    "figures",
+)
 UI_CODES = frozenset(lang.value for lang in ALL_LANGS)
 _UI_CODE_LIST = [lang.value for lang in ALL_LANGS]
 

@@ -28,11 +28,12 @@ from indexer.records import (
     SortOrder,
 )
 from indexer.recovery import Reason
+from webapp import openapi_figures
 from webapp.citation import CITATION_FORMATS
 from webapp.params import PARAMETERS
 
 # Part of every ETag: a change of response shape must not be hidden by a cached answer.
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"  # 1.1: `answer` (issue 27)
 OPENAPI_VERSION = "3.1.0"
 
 LANG_CODES = [lang.value for lang in ALL_LANGS]
@@ -290,6 +291,7 @@ def _component_schemas() -> dict[str, Any]:
                 ),
             },
             "timeline_truncated": _BOOL,
+            "answer": openapi_figures.answer_property(),
         },
         optional=("timeline", "timeline_truncated"),
     )
@@ -362,6 +364,7 @@ def _component_schemas() -> dict[str, Any]:
         "Document": document,
         "Health": health,
         "Error": error,
+        **openapi_figures.schemas(),
     }
 
 
@@ -487,6 +490,7 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
             "/api/reports/{id}": {"get": report_op},
             "/feed.atom": {"get": feed_op},
             "/export": {"get": export_op},
+            **openapi_figures.paths(_error),
             "/healthz": {
                 "get": {
                     "operationId": "health",

@@ -123,6 +123,10 @@ class ApiLinks:
             "fulltext.passage_page", doc=doc, page=page, q=q or None, _anchor=f"passage-{position}"
         )
 
+    def figure(self, figure_id: str) -> str:
+        """The page of the figure ``figure_id`` (``/figures/<id>``)."""
+        return url_for("figures.figure", figure_id=figure_id)
+
 
 API_LINKS = ApiLinks()
 

@@ -144,6 +144,12 @@ PARTS: tuple[ReferenceEntry, ...] = (
     ReferenceEntry("languages", "", _l("Links to the other language versions.")),
     ReferenceEntry("language", "", _l("One of those links.")),
     ReferenceEntry("more", "", _l("The link to all results on this site.")),
+    ReferenceEntry(
+        "answer", "", _l("The answer card above the results, when the query asks for a figure.")
+    ),
+    ReferenceEntry("answer-value", "", _l("The figure's value in the answer card.")),
+    ReferenceEntry("answer-quote", "", _l("The sentence of the report the value comes from.")),
+    ReferenceEntry("answer-links", "", _l("Links to the paragraph and to the figure's page.")),
 )
 
 

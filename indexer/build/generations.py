@@ -48,6 +48,7 @@ from indexer.engine.derived import write_derived
 from indexer.engine.layout import CURRENT, META, PASSAGES, current_generation, read_meta
 from indexer.engine.manifest import Stamper, check_files, generation_files, read_manifest
 from indexer.engine.termpostings import CHUNKS
+from indexer.figures.loading import load_figures
 from indexer.fullreports.extraction import FullTextInfo, extract_all, write_passages
 
 LOCK = ".lock"
@@ -67,6 +68,11 @@ _ANALYSIS_SOURCES = (
     "engine/wordtable.py",
     "fullreports/extraction.py",
     "corpus/pdftext.py",
+    # The figures stored in meta.json: how numbers are read and quotations cut.
+    "figures/numbers.py",
+    "figures/loading.py",
+    "figures/quotes.py",
+    "figures/model.py",
 )
 
 Notice = Callable[[str], None]
@@ -241,6 +247,7 @@ def build_index(
 
 def _build(corpus_dir, out_dir, if_stale, progress, notice, started, writers) -> BuildInfo:
     corpus = load_corpus(corpus_dir, parse=writers.parse if writers else parse_reports)
+    figures = load_figures(corpus_dir, corpus)  # checked against the texts, or CorpusError
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     corpus_fingerprint = fingerprint(corpus_dir)
@@ -262,6 +269,7 @@ def _build(corpus_dir, out_dir, if_stale, progress, notice, started, writers) ->
             # The reports' texts are needed no more once the writers have them.
             documents = write_index(corpus, tmp, progress, writers, keep_texts=False)
             meta = _meta(corpus, generation, corpus_fingerprint, documents)
+            meta["figures"] = figures.as_meta()
             meta["derived"] = write_derived(
                 tmp, [t.id for t in corpus.topics], corpus.glossary, chunks=tmp / CHUNKS
             )

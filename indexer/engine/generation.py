@@ -18,6 +18,7 @@ by no one) closes the searchers left, those of threads that never came back.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import struct
@@ -40,6 +41,7 @@ from indexer.engine.manifest import check_files, read_manifest
 from indexer.engine.matching import Postings
 from indexer.engine.ranking import Versions
 from indexer.errors import IndexUnavailable
+from indexer.figures.answer import FigureBook
 from indexer.glossary import Glossary
 from indexer.languages import Lang
 
@@ -210,6 +212,12 @@ class Generation:
             elif self._glossary is None:
                 self._glossary = Glossary(self.concepts)
             return self._glossary
+
+    @functools.cached_property
+    def figures(self) -> FigureBook:
+        """The figures the build stored with this generation (none before they
+        existed), ready for answering questions (:mod:`indexer.figures.answer`)."""
+        return FigureBook.from_meta(self.meta.get("figures"))
 
     @property
     def passages(self) -> PassageIndex | None:

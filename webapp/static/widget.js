@@ -170,6 +170,10 @@ mark{background:var(--_mark-bg);color:var(--_mark);border-radius:2px;padding:0 .
 [part~=corrected]{margin:0 0 var(--_space);font-size:.9em}
 [part~=correction]{font-size:1em;padding:0;border:0;background:none;color:var(--_accent);
 text-decoration:underline;border-radius:0}
+[part~=answer]{margin:0 0 var(--_space);padding:var(--_space);border:2px solid var(--_accent);border-radius:var(--_radius)}
+[part~=answer-value]{font-size:1.4em;font-weight:700;margin:0}
+[part~=answer] p{margin:.2em 0}
+[part~=answer-quote]{margin:.3em 0;padding-inline-start:.6em;border-inline-start:3px solid var(--_border)}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}`;
 
   // One constructed sheet shared by every instance: adopted sheets are not inline
@@ -212,6 +216,21 @@ text-decoration:underline;border-radius:0}
     "year-to": ["year_to", /^\d{4}$/],
     "date-from": ["date_from", /^\d{4}-\d{2}-\d{2}$/],
     "date-to": ["date_to", /^\d{4}-\d{2}-\d{2}$/],
+  };
+
+  // The answer card's strings (see _renderAnswer), per language.
+  const ANSWER = {
+    en: { asOf: "By {date}, report {n}", trend: "Trend: {t}", figure: "This figure over time" },
+    be: {
+      asOf: "Па стане на {date}, справаздача {n}",
+      trend: "Дынаміка: {t}",
+      figure: "Гэтая лічба ў часе",
+    },
+    ru: {
+      asOf: "По состоянию на {date}, отчёт {n}",
+      trend: "Динамика: {t}",
+      figure: "Эта цифра во времени",
+    },
   };
 
   class IapbSearch extends HTMLElement {
@@ -310,6 +329,8 @@ text-decoration:underline;border-radius:0}
       this._facets = h("div", "facets", { role: "group", id: "facets", hidden: true });
       // What the service searched instead of the words typed, or offers instead.
       this._note = h("p", "corrected", { hidden: true });
+      // The figure the query asks for ("how many interviews"), above the hits.
+      this._answer = h("section", "answer", { hidden: true });
       this._list = h("ul", "results", { id: "results", hidden: true });
       this._more = h("a", "more", { hidden: true });
       this._wrap = h("div", "container", {}, [
@@ -317,6 +338,7 @@ text-decoration:underline;border-radius:0}
         h("div", "bar", {}, [this._status, this._clearButton, this._toggle, this._versions]),
         this._facets,
         this._note,
+        this._answer,
         this._list,
         this._more,
       ]);
@@ -515,6 +537,7 @@ text-decoration:underline;border-radius:0}
         this._toggle.setAttribute("aria-expanded", "false");
       }
       this._renderNote(failed || !data ? {} : data, t);
+      this._renderAnswer(failed || !data ? null : data.answer);
       this._renderResults(failed || !data ? [] : data.results, t);
       this._more.hidden = !total;
       this._more.href = this._link("./?" + this._params(q, false));
@@ -586,6 +609,36 @@ text-decoration:underline;border-radius:0}
       }
       this._facets.replaceChildren(...groups);
       if (refocus) refocus.focus();
+    }
+
+    // The answer card: the value, its date and report, the quotation (the number marked),
+    // the trend, and links to the paragraph and to the figure's page.
+    _renderAnswer(answer) {
+      const t = ANSWER[this._lang] || ANSWER.en;
+      const ok = answer && typeof answer === "object" && typeof answer.display === "string";
+      this._answer.hidden = !ok;
+      if (!ok) return this._answer.replaceChildren();
+      const [year, month] = String(answer.as_of).split("-").map(Number);
+      const day = new Date(Date.UTC(year, (month || 1) - 1, 1));
+      const date = isNaN(day)
+        ? String(answer.as_of)
+        : new Intl.DateTimeFormat(this._lang, { month: "long", year: "numeric", timeZone: "UTC" }).format(day);
+      const series = Array.isArray(answer.series) ? answer.series : [];
+      const kids = [
+        h("p", "meta", { textContent: String(answer.label) }),
+        h("p", "answer-value", { textContent: `${answer.display} ${answer.unit || ""}`.trim() }),
+        h("p", "meta", { textContent: t.asOf.replace("{date}", date).replace("{n}", String(answer.report)) }),
+        h("blockquote", "answer-quote", { lang: String(answer.quote_lang) }, snippet(answer.quote)),
+      ];
+      if (series.length > 1) kids.push(h("p", "meta", { textContent: t.trend.replace("{t}", String(answer.trend)) }));
+      kids.push(
+        h("p", "answer-links", {}, [
+          h("a", null, { href: this._link(answer.url), textContent: `${answer.display} →` }),
+          " · ",
+          h("a", null, { href: this._link(answer.figure_url), textContent: t.figure }),
+        ]),
+      );
+      this._answer.replaceChildren(...kids);
     }
 
     _renderResults(hits, t) {

@@ -12,7 +12,7 @@ IAPB_REFDATA ?= ../shared/data
 STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: help install test lint format check index serve dev eval-analysis bench browser fonts nginx clean
+.PHONY: help install test test-fast lint format check index serve dev eval-analysis bench browser fonts nginx clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -52,6 +52,9 @@ format: $(STAMP)  ## apply ruff's formatting and safe fixes
 
 test: $(STAMP) browser fonts nginx lint  ## lint, then the whole test suite (browser tests included)
 	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP) lint  ## lint, then every test but the browser and slow ones (the inner loop)
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
 check: $(RUNTIME_STAMP)  ## validate the corpus
 	$(BIN)/iapb-index check --corpus $(CORPUS)

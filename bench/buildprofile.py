@@ -48,7 +48,7 @@ from pathlib import Path
 
 from bench.builds import TreeMemory
 from indexer import glossary as glossary_module
-from indexer.build import generations, workers, writer
+from indexer.build import generations, workers
 from indexer.engine import derived
 
 
@@ -84,7 +84,7 @@ class Phases:
 def _instrument(phases: Phases) -> None:
     phases.wrap(generations, "load_corpus", "load corpus")
     phases.wrap(generations, "fingerprint", "fingerprint")
-    phases.wrap(writer, "count_words", "spelling")
+    phases.wrap(workers, "count_words", "spelling")
     phases.wrap(generations, "extract_all", "full reports (PDF text)")
     phases.wrap(derived, "read_columns", "derived: columns")
     phases.wrap(derived, "field_lengths", "derived: field lengths")

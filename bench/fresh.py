@@ -9,21 +9,19 @@ figures are medians and percentiles over every round.  ``make bench`` samples
 Tantivy+g the same way (:mod:`bench.peers`: its index opened, the query given the
 glossary names searched once).
 
-``--without-derived`` also measures a copy of each index stripped of the structures the
-build derives for serving (:mod:`indexer.engine.derived`): what a generation built before them
-costs, the same code reading Whoosh as it did then::
+(A generation without the structures the build derives for serving,
+:mod:`indexer.engine.derived`, is no longer served, so there is no "without derived" to
+measure; :func:`strip_derived` makes one, for the tests of that refusal.)
 
-    python -m bench.fresh /tmp/index-10000 --without-derived --rounds 3
+    python -m bench.fresh /tmp/index-10000 --rounds 3
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -168,11 +166,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--child-tantivy", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("index", nargs="*", type=Path, help="index directories")
     parser.add_argument("--rounds", type=int, default=1, help="times over the query mix")
-    parser.add_argument(
-        "--without-derived",
-        action="store_true",
-        help="also measure a copy of each index without its derived structures",
-    )
     args = parser.parse_args(argv)
     if args.child:
         _child(args.child[0], int(args.child[1]))
@@ -183,14 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.index:
         parser.error("give at least one index directory")
     indexes = {str(path): path for path in args.index}
-    with tempfile.TemporaryDirectory(prefix="fresh-") as tmp:
-        if args.without_derived:
-            for path in args.index:
-                copy = Path(tmp) / f"{path.name}-without-derived"
-                shutil.copytree(path, copy, symlinks=True)
-                strip_derived(copy)
-                indexes[f"{path} without derived"] = copy
-        results = measure(indexes, args.rounds, lambda m: print(m, file=sys.stderr))
+    results = measure(indexes, args.rounds, lambda m: print(m, file=sys.stderr))
     print(table(results))
     print(json.dumps(results, indent=1))
     return 0

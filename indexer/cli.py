@@ -19,8 +19,9 @@ from indexer.corpus.importer import SOURCE_URL, add_full_report, import_page
 from indexer.corpus.load import load_corpus, unaligned_paragraphs
 from indexer.corpus.page import PageError, parse_page, read_blocks
 from indexer.corpus.pdftext import FullTextError
+from indexer.engine.derived import outdated
 from indexer.engine.generation import SearchIndex
-from indexer.engine.layout import DEFAULT_INDEX_DIR, current_generation
+from indexer.engine.layout import DEFAULT_INDEX_DIR, current_generation, read_meta
 from indexer.engine.manifest import verify_generation
 from indexer.errors import CorpusError, IndexUnavailable, QueryError
 from indexer.figures.commands import add_commands as add_figure_commands
@@ -192,7 +193,7 @@ def _verify(args: argparse.Namespace) -> int:
         (p for p in directory.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp")),
         reverse=True,
     )
-    problems = 0
+    problems = outdated_found = 0
     if current is not None and not current.is_dir():
         print(f"error: {directory}/current names {current.name}, which is missing", file=sys.stderr)
         problems += 1
@@ -212,14 +213,22 @@ def _verify(args: argparse.Namespace) -> int:
             continue
         how = "checksums match" if done.checksums else "sizes match (built without checksums)"
         print(f"{label}: {how}, {done.files} files, {done.bytes / 1e6:.1f} MB")
+        why = outdated(read_meta(generation))
+        if why is not None:
+            print(f"error: {label} is not served: {why}: rebuild the index", file=sys.stderr)
+            outdated_found += 1
     if problems:
         print(
             "a damaged generation is not served (the newest older intact one is); a process "
             "that opened it earlier serves it until it restarts: run iapb-index build",
             file=sys.stderr,
         )
-        return 1
-    return 0
+    if outdated_found:
+        print(
+            "run: iapb-index build (a generation built by an older version is not served)",
+            file=sys.stderr,
+        )
+    return 1 if problems or outdated_found else 0
 
 
 def _search(args: argparse.Namespace) -> int:

@@ -267,7 +267,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class TimelinePoint:
-    """One report in a query's timeline (see :mod:`indexer.timeline`)."""
+    """One report in a query's timeline (see :mod:`indexer.engine.timeline`)."""
 
     report: int
     period_start: str

@@ -1,9 +1,9 @@
 """The search API: ``search(index, SearchRequest) -> SearchResult``, pure Python, no Flask.
 
-One search evaluates the query once (:mod:`indexer.engine.matching`) to get every matching
-document with its BM25F score; facet counts (:mod:`indexer.engine.facets`), filtering,
-relevance and date order and collapsing are then computed on numpy arrays, and only
-the page's documents are loaded and highlighted.
+One search plans the query (:mod:`indexer.query`), then asks the engine, through its one
+door (:mod:`indexer.engine.facade`), for every matching document with its BM25F score
+once, the facet counts and the filtered matches, and one page of them in relevance or
+date order, collapsed or not; only the page's documents are loaded and highlighted.
 
 Facet counts are disjunctive: the counts of a facet apply every other facet's
 selection but not its own, so several values of one facet can be combined (OR within
@@ -19,23 +19,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import NamedTuple
 
-import numpy as np
 from whoosh import query as wq
 
 from indexer import schema
 from indexer.analysis import normalise
 from indexer.corpus.paragraphs import paragraph_of_snippet
-from indexer.engine.facets import count_facets, facet_masks
+from indexer.engine import facade
+from indexer.engine.facade import Matches, PageEntry, PassageMatches
 from indexer.engine.generation import READ_ERRORS, Generation, SearchIndex
-from indexer.engine.matching import evaluate
-from indexer.engine.ordering import (
-    PageEntry,
-    most_relevant,
-    newest_first,
-    other_versions,
-    report_count,
-)
 from indexer.engine.ranking import query_language
+from indexer.engine.timeline import is_positional, positions_cached, positive_leaves
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.figures.answer import answer_request
 from indexer.fullreports.links import full_report_links, missing, other_language
@@ -45,7 +38,6 @@ from indexer.query import QueryPlan, plan_query
 from indexer.records import (
     Collapse,
     Document,
-    Facet,
     FacetCount,
     Hit,
     OtherLanguage,
@@ -55,23 +47,8 @@ from indexer.records import (
 )
 from indexer.recovery import Correction, Vocabulary, recover
 from indexer.snippets import make_snippet, tokenise_page
-from indexer.timeline import is_positional, positions_cached, positive_leaves, term_timeline
 
 SUGGEST_BELOW = 1  # suggest a spelling when a query finds fewer documents than this
-
-
-def _matching(
-    gen: Generation, plan: QueryPlan, deadline: float
-) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Every document matching the plan's query, its score, and whether all were found.
-
-    A generation is always built fresh, so it has no deleted documents to leave out.
-    """
-    if plan.query is None:
-        docs = np.arange(gen.doc_count, dtype=np.int64)
-        return docs, np.zeros(len(docs)), True
-    (docs, scores), complete = evaluate(gen, plan.query, deadline, gen.versions)
-    return docs, scores, complete
 
 
 def _plan(gen: Generation, q: str, expand: bool) -> QueryPlan:
@@ -86,14 +63,16 @@ def _plan(gen: Generation, q: str, expand: bool) -> QueryPlan:
     )
 
 
-def _match(gen: Generation, q: str, expand: bool, deadline: float):
-    """The plan of ``q``, its planner, and every summary and passage matching it:
-    (plan, planner, docs, scores, passages, complete)."""
+def _match(
+    gen: Generation, q: str, expand: bool, deadline: float
+) -> tuple[QueryPlan, Planner, Matches, PassageMatches]:
+    """The plan of ``q``, its planner, every summary and passage matching it, and each
+    document's best passages."""
     plan = _plan(gen, q, expand)
-    docs, scores, complete = _matching(gen, plan, deadline)
+    matches = facade.match(gen, plan.query, deadline)
     planner = query_planner(q, expand)
-    docs, scores, passages, passages_complete = add_passages(gen, planner, docs, scores, deadline)
-    return plan, planner, docs, scores, passages, complete and passages_complete
+    matches, passages = add_passages(gen, planner, matches, deadline)
+    return plan, planner, matches, passages
 
 
 def query_planner(q: str, expand: bool = True) -> Planner:
@@ -104,8 +83,7 @@ def query_planner(q: str, expand: bool = True) -> Planner:
 
 def _other_languages(gen: Generation, docnums: Iterable[int]) -> tuple[OtherLanguage, ...]:
     """The language versions ``docnums`` as a hit or a document lists them."""
-    searcher = gen.searcher()
-    return tuple(other_language(searcher.stored_fields(int(d))) for d in docnums)
+    return tuple(other_language(fields) for fields in facade.stored(gen, docnums))
 
 
 def _summary(stored: dict) -> tuple[str, Lang]:
@@ -139,25 +117,15 @@ def _hit(stored: dict, gen: Generation, score: float, plan: QueryPlan, others: l
 
 
 def _page_of_hits(
-    gen: Generation,
-    plan: QueryPlan,
-    req: SearchRequest,
-    q: str,
-    final: np.ndarray,
-    scores: np.ndarray,
+    gen: Generation, plan: QueryPlan, req: SearchRequest, q: str, final: Matches
 ) -> tuple[int, list[PageEntry]]:
     """(total, the page's entries); ``q`` is the text searched."""
-    collapse = req.collapse is Collapse.REPORT
-    total = report_count(gen, final) if collapse else len(final)
-    start = (req.page - 1) * req.per_page
-    if start >= total:
-        return total, []
-    window = slice(start, start + req.per_page)
     reader = query_language(q, req.ui_lang)
     # Only excluded words ("-torture") score nothing: newest first, as browsing is.
-    if req.sort is SortOrder.DATE or plan.query is None or plan.only_excluded:
-        return total, newest_first(gen, final, reader, collapse, window)
-    return total, most_relevant(gen, final, scores, reader, collapse, window)
+    by_date = req.sort is SortOrder.DATE or plan.query is None or plan.only_excluded
+    start = (req.page - 1) * req.per_page
+    collapse = req.collapse is Collapse.REPORT
+    return facade.page(gen, final, start, req.per_page, reader, by_date, collapse)
 
 
 def _vocabulary(gen: Generation) -> Vocabulary:
@@ -166,7 +134,7 @@ def _vocabulary(gen: Generation) -> Vocabulary:
 
 def _finds_something(gen: Generation, q: str, expand: bool, deadline: float) -> bool:
     plan = _plan(gen, q, expand)
-    return plan.query is not None and len(_matching(gen, plan, deadline)[0]) > 0
+    return plan.query is not None and len(facade.match(gen, plan.query, deadline)) > 0
 
 
 def _recover(
@@ -201,32 +169,29 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     started = time.perf_counter()
     deadline = time.monotonic() + time_limit
     q = req.q
-    plan, planner, docs, scores, passages, complete = _match(gen, q, req.expand, deadline)
+    plan, planner, matches, passages = _match(gen, q, req.expand, deadline)
     correction, suggestion = None, None
     # Recovery is for words that match nothing, not for filters that exclude all.
-    if q and len(docs) < SUGGEST_BELOW:
+    if q and len(matches) < SUGGEST_BELOW:
         correction, suggestion = _recover(gen, req, plan, deadline)
         timings["recover"] = time.perf_counter() - started
         if correction is not None:
             q = correction.target
-            plan, planner, docs, scores, passages, complete = _match(gen, q, req.expand, deadline)
+            plan, planner, matches, passages = _match(gen, q, req.expand, deadline)
     timings["match"] = time.perf_counter() - started
-    masks = facet_masks(gen, docs, req)
-    facets = count_facets(gen, docs, req, masks)
-    selected = masks[Facet.YEAR] & masks[Facet.LANG] & masks[Facet.TOPIC]
-    final = docs[selected]
+    facets, final = facade.filtered(gen, matches, req)
+    complete = final.complete
     timings["facets"] = time.perf_counter() - started
     timeline, truncated = None, False
     if req.timeline:
-        timeline, counted, truncated = term_timeline(gen, req, plan.query, final, deadline)
+        timeline, counted, truncated = facade.timeline(gen, req, plan.query, final, deadline)
         complete = complete and counted
         timings["timeline"] = time.perf_counter() - started
-    total, page = _page_of_hits(gen, plan, req, q, final, scores[selected])
+    total, page = _page_of_hits(gen, plan, req, q, final)
     if req.page > 1 and not page:
         pages = max(1, -(-total // req.per_page))
         raise QueryError("page", f"page {req.page} is past the last page ({pages})", "out_of_range")
-    searcher = gen.searcher()
-    stored = [searcher.stored_fields(d) for d, _, _ in page]
+    stored = facade.stored(gen, (d for d, _, _ in page))
     # The summaries the page's snippets mark words in, tokenised together: one look-up.
     shown = (_summary(fields) for fields in stored)
     tokenise_page(((text, lang) for text, lang in shown if plan.snippet_terms(lang)), gen.words)
@@ -262,20 +227,17 @@ def _compute(gen: Generation, req: SearchRequest, time_limit: float) -> SearchRe
     )
 
 
-def search(index: SearchIndex, req: SearchRequest, gen: Generation | None = None) -> SearchResult:
+def search(index: SearchIndex, req: SearchRequest) -> SearchResult:
     """Run ``req`` on the current generation of ``index``.
 
     Results are cached per generation and request.  A search that hits a cost limit
     (query size, prefix expansion, ``index.time_limit`` seconds) answers with what it
     found so far and ``partial`` set.  Raises :class:`QueryError` for an
     unknown topic or a page past the last one, :class:`IndexUnavailable` when no index
-    can be opened.
-
-    ``gen``: the generation ``index.generation()`` gave this thread for the request
-    being served, when the caller already asked for it (each call of it checks the
-    generation's memory-mapped files: once per request is enough).
+    can be opened.  Searches ``index.generation()``: the generation a web request
+    pinned (:meth:`~indexer.engine.generation.SearchIndex.pin`), else the current one.
     """
-    gen = gen if gen is not None else index.generation()
+    gen = index.generation()
     _check(gen, req)
     key = (gen.number, req.cache_key())
     with _reading(index, gen):
@@ -343,25 +305,22 @@ def _document(gen: Generation, doc: str, ui_lang: Lang) -> Document:
         topics=topics,
         provenance=stored[schema.PROVENANCE],
         translated=bool(stored[schema.TRANSLATED]),
-        other_languages=_other_languages(gen, other_versions(gen, docnum)),
+        other_languages=_other_languages(gen, facade.other_versions(gen, docnum)),
         full_reports=full_report_links(gen, number),
     )
 
 
-PHRASE_COST = 4  # Whoosh's phrase check reads positions too: each posting counts 4 times
-
-
-def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None = None) -> int:
+def estimate_cost(index: SearchIndex, req: SearchRequest) -> int:
     """Postings a search of ``req`` would read, from its plan; 0 when its result is cached.
 
     Cheap to compute: the plan is parsed once per generation, and the document
     frequencies of its terms are summed once per generation and plan
     (:func:`_plan_costs`).  A phrase whose matches are already cached or were
     precomputed by the build (a glossary name) costs its words' postings; one still to
-    be checked costs what checking it reads (:func:`_positions_cost`).  ``gen`` as for
-    :func:`search`.  Raises what :func:`search` raises for a bad request.
+    be checked costs what checking it reads (:func:`_positions_cost`).  Raises what
+    :func:`search` raises for a bad request.
     """
-    gen = gen if gen is not None else index.generation()
+    gen = index.generation()
     _check(gen, req)
     if index.cache.peek((gen.number, req.cache_key())):
         return 0
@@ -371,8 +330,8 @@ def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None
             return 0
         costs = gen.costs.get_or_compute((req.q, req.expand), lambda: _plan_costs(gen, plan.query))
         cost = costs.fixed
-        for key, postings, checked in costs.phrases:
-            cost += postings if gen.postings.cache.peek(key) else checked
+        for phrase, postings, checked in costs.phrases:
+            cost += postings if gen.postings.has_phrase(phrase) else checked
         if req.timeline:
             # Counting mentions reads word positions, which cost what a phrase check does.
             for leaf, checked in costs.positional:
@@ -384,22 +343,22 @@ def estimate_cost(index: SearchIndex, req: SearchRequest, gen: Generation | None
 def _positions_cost(gen: Generation, reader, leaf: wq.Query, postings: int) -> int:
     """What reading the word positions of ``leaf`` (a phrase to check, or a timeline's
     term) costs, in postings: on the build's term arrays its words' postings and then
-    every one of their positions (their total frequency), each read once, whole; on
-    Whoosh (a generation without them) :data:`PHRASE_COST` times its postings."""
+    every one of their positions (their total frequency), each read once, whole; a leaf
+    of a field without term arrays (matched by Whoosh, unscored) its postings."""
     if not isinstance(leaf, wq.Term | wq.Phrase) or gen.postings.arrays(leaf.fieldname) is None:
-        return PHRASE_COST * postings
+        return postings
     return postings + sum(int(reader.frequency(f, text)) for f, text in leaf.iter_all_terms())
 
 
 class PlanCosts(NamedTuple):
     """What :func:`estimate_cost` weighs of a plan, constant for a generation: the
     postings of its leaves whose cost never changes (terms, phrases the build
-    precomputed); each other phrase's cache key with its postings and the cost of
+    precomputed); each other phrase with its postings and the cost of
     checking it (:func:`_positions_cost`); each leaf whose word positions a timeline
     reads with the cost of reading them."""
 
     fixed: int
-    phrases: tuple[tuple[tuple, int, int], ...]
+    phrases: tuple[tuple[wq.Phrase, int, int], ...]
     positional: tuple[tuple[wq.Query, int], ...]
 
 
@@ -417,8 +376,7 @@ def _plan_costs(gen: Generation, query: wq.Query) -> PlanCosts:
     for leaf in [query] if query.is_leaf() else list(query.leaves()):
         count = postings(leaf)
         if isinstance(leaf, wq.Phrase) and not gen.postings.is_known_phrase(leaf):
-            key = ("phrase", leaf.fieldname, tuple(leaf.words), leaf.slop)
-            phrases.append((key, count, _positions_cost(gen, reader, leaf, count)))
+            phrases.append((leaf, count, _positions_cost(gen, reader, leaf, count)))
         else:
             fixed += count
     positional = tuple(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from indexer.analysis import words
-from indexer.build import KEEP_GENERATIONS, build_index, generations, is_stale, workers, writer
+from indexer.build import KEEP_GENERATIONS, build_index, generations, is_stale, workers
 from indexer.cli import main
 from indexer.corpus.load import load_corpus, parse_reports
 from indexer.engine.generation import SearchIndex
@@ -185,10 +185,10 @@ def test_a_parallel_build_writes_several_segments_that_search_like_one(
 
 def test_the_spelling_vocabulary_is_the_plain_analysers_words_counted() -> None:
     corpus = load_corpus(ROOT / "corpus")
-    texts = list(writer._texts(corpus))
+    texts = list(workers._texts(corpus))
     expected = Counter(word for text in texts for word in words(text))
-    assert writer.count_words(texts) == expected
-    assert writer.count_words(["Ё-моё, 7,500 пы́ткі\u00ad; ICC's ICC"]) == Counter(
+    assert workers.count_words(texts) == expected
+    assert workers.count_words(["Ё-моё, 7,500 пы́ткі\u00ad; ICC's ICC"]) == Counter(
         words("Ё-моё, 7,500 пы́ткі\u00ad; ICC's ICC")
     )
 
@@ -197,7 +197,7 @@ def test_the_spelling_field_holds_each_word_once_with_its_corpus_frequency(
     corpus: Path, tmp_path: Path
 ) -> None:
     info = build_index(corpus, tmp_path / "index")
-    counts = writer.count_words(writer._texts(load_corpus(corpus)))
+    counts = workers.count_words(workers._texts(load_corpus(corpus)))
     with SearchIndex(tmp_path / "index").generation().ix.reader() as reader:
         assert {t.decode() for t in reader.lexicon(SPELLING)} == set(counts)
         for word, count in counts.items():

@@ -39,9 +39,9 @@ def _plain_index(corpus, directory: Path) -> None:
     directory.mkdir()
     ix = whoosh_index.create_in(str(directory), schema.build_schema())
     writer = ix.writer(compound=False)
-    spelling = {schema.SPELLING: build_writer.count_words(build_writer._texts(corpus))}
+    spelling = {schema.SPELLING: workers.count_words(workers._texts(corpus))}
     for report in corpus.reports:
-        for doc in build_writer._documents(report):
+        for doc in workers._documents(report):
             writer.add_document(**doc, **spelling)
             spelling = {}
     writer.commit()

@@ -1,8 +1,11 @@
-"""What the build derives for serving (indexer.engine.derived) changes no result, and is used.
+"""What the build derives for serving (indexer.engine.derived) is required, and used.
 
-Each index is searched twice: as built, and as a copy stripped of its derived structures
-(what a build before them wrote), which serving reads from Whoosh as it always did.
-Hits, scores, snippets, facets and expansions must be identical.
+Serving reads every structure from the derived arrays, memory-mapped; a generation without
+them, or derived by an older version, is refused ("rebuild the index", a 503 on the
+server).  That they hold what Whoosh holds, and match what Whoosh matches, is
+``tests/test_oracle.py``'s; here: they are used (Whoosh's positional check and the
+glossary's and snippets' analysis are never asked for), and the date order is the sort
+it replaces.
 """
 
 from __future__ import annotations
@@ -17,50 +20,46 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from whoosh import query as wq
 
 from bench import synth
 from bench.fresh import strip_derived
 from bench.queries import QUERY_MIX, request
 from indexer import schema, snippets
-from indexer import search as search_module
-from indexer.analysis import _WORD_RE, analyze, normalise_word, spans
+from indexer.analysis import _WORD_RE, normalise_word, spans
 from indexer.build import build_index
-from indexer.engine import ordering, termpostings, wordtable
-from indexer.engine.derived import DATE_COLUMNS, INFO, date_ranking, scored_fields
+from indexer.build.writer import term_postings
+from indexer.cli import main
+from indexer.engine import facade, ordering, termpostings, wordtable
+from indexer.engine.derived import VERSION, date_ranking, scored_fields
 from indexer.engine.generation import SearchIndex
 from indexer.engine.layout import META, current_generation
 from indexer.engine.matching import Postings
 from indexer.engine.ranking import Versions
 from indexer.engine.wordtable import WordTable
-from indexer.errors import QueryError
+from indexer.errors import IndexUnavailable, QueryError
+from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import Collapse, SearchRequest, SortOrder
 from indexer.search import search
-from indexer.timeline import _read_positions
 from tests.helpers import CORPUS
+from webapp import create_app
 
-SYNTH_DOCS = 2000
+SYNTH_DOCS = 1200
 
 
-# The synthetic corpus (about a minute here, mostly Whoosh's positional checks on the old
-# path) runs with the slow tests; the bundled corpus with every run.
+# The synthetic corpus runs with the slow tests; the bundled corpus with every run.
 @pytest.fixture(
     scope="module", params=["bundled", pytest.param("synthetic", marks=pytest.mark.slow)]
 )
-def pair(request, tmp_path_factory) -> tuple[SearchIndex, SearchIndex, Path]:
-    """(index as built, the same stripped of its derived structures, its corpus)."""
+def built(request, tmp_path_factory) -> SearchIndex:
+    """An index as built (uncached searches)."""
     root = tmp_path_factory.mktemp(request.param)
     corpus = CORPUS
     if request.param == "synthetic":
         corpus = root / "corpus"
         synth.generate(SYNTH_DOCS, corpus, seed=3, source=CORPUS)
-    built = root / "built"
-    build_index(corpus, built)
-    old = root / "old"
-    shutil.copytree(built, old, symlinks=True)
-    strip_derived(old)
-    return SearchIndex(built, cache_size=0), SearchIndex(old, cache_size=0), corpus
+    build_index(corpus, root / "built")
+    return SearchIndex(root / "built", cache_size=0)
 
 
 def _answer(index: SearchIndex, req: SearchRequest) -> dict:
@@ -90,42 +89,83 @@ def _maps_a_file(array: np.ndarray) -> bool:
     return base is not None
 
 
-def test_the_old_build_is_served_from_whoosh_the_new_from_its_arrays(pair) -> None:
-    built, old, _ = pair
-    new_gen, old_gen = built.generation(), old.generation()
-    assert old_gen.derived is None and new_gen.derived is not None
-    # Memory-mapped, read-only: pages shared between worker processes, never copied.
-    for column in (new_gen.years, new_gen.topic_matrix, new_gen.versions.order):
-        assert _maps_a_file(column) and not column.flags.writeable
-    for name in ("years", "days", "reports", "langs", "topic_matrix", "year_values"):
-        assert np.array_equal(getattr(new_gen, name), getattr(old_gen, name)), name
-    assert np.array_equal(new_gen.versions.order, old_gen.versions.order)
-    assert new_gen.doc_count == old_gen.doc_count
+def _older(built: SearchIndex, tmp_path: Path, change) -> Path:
+    """A copy of ``built`` whose current generation ``change(generation)`` made older."""
+    copy = tmp_path / "index"
+    shutil.copytree(built.directory, copy, symlinks=True)
+    change(current_generation(copy))
+    return copy
 
 
-def test_every_precomputed_phrase_is_whoosh_s_phrase_match(pair) -> None:
-    built, _, _ = pair
+def _derived_version(version: int):
+    def change(generation: Path) -> None:
+        meta = json.loads((generation / META).read_text("utf-8"))
+        meta["derived"]["version"] = version
+        (generation / META).write_text(json.dumps(meta), "utf-8")
+
+    return change
+
+
+@pytest.mark.parametrize("older", ["without derived structures", "derived version 1"])
+def test_a_generation_built_by_an_older_version_is_refused_rebuild_it(
+    built, tmp_path, older
+) -> None:
+    if older == "without derived structures":
+        copy = tmp_path / "index"
+        shutil.copytree(built.directory, copy, symlinks=True)
+        strip_derived(copy)
+    else:
+        copy = _older(built, tmp_path, _derived_version(1))
+    with pytest.raises(IndexUnavailable) as refused:
+        SearchIndex(copy).generation()
+    assert str(refused.value) == (
+        "the index was built by an older version: rebuild the index (iapb-index build)"
+    )
+    assert "rebuild the index (`iapb-index build`)" in refused.value.detail
+    assert str(current_generation(copy)) in refused.value.detail
+    # The server says so with a 503, as for a damaged index; never a 500, never served.
+    client = create_app({"TESTING": True, "INDEX_DIR": str(copy)}).test_client()
+    response = client.get("/api/search?q=ICC")
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    error = response.get_json()["error"]
+    assert error["code"] == "index_unavailable" and "rebuild the index" in error["message"]
+    assert client.get("/healthz").status_code == 503
+
+
+def test_the_command_line_says_to_rebuild_an_older_index(built, tmp_path, capsys) -> None:
+    assert main(["verify", "--index", str(built.directory)]) == 0
+    capsys.readouterr()
+    copy = _older(built, tmp_path, _derived_version(1))
+    # Its files are intact (verify hashes them), but it is not served: verify says so.
+    assert main(["verify", "--index", str(copy)]) == 1
+    out = capsys.readouterr()
+    assert "checksums match" in out.out
+    assert f"derived structures of version 1, not {VERSION}: rebuild the index" in out.err
+    assert main(["search", "--index", str(copy), "ICC"]) == 1
+    assert "rebuild the index (`iapb-index build`)" in capsys.readouterr().err
+
+
+def test_a_generation_of_a_later_derived_version_is_refused_too(built, tmp_path) -> None:
+    copy = _older(built, tmp_path, _derived_version(VERSION + 1))
+    with pytest.raises(IndexUnavailable, match="rebuild the index"):
+        SearchIndex(copy).generation()
+
+
+def test_a_rebuild_of_a_refused_index_is_served(built, tmp_path) -> None:
+    copy = _older(built, tmp_path, _derived_version(1))
+    index = SearchIndex(copy)
+    with pytest.raises(IndexUnavailable):
+        index.generation()
+    build_index(CORPUS, copy)  # the bundled corpus: what the session's index holds
+    gen = index.generation()
+    assert gen.derived is not None and search(index, SearchRequest(q="ICC")).total > 0
+
+
+def test_the_columns_are_served_memory_mapped(built) -> None:
     gen = built.generation()
-    searcher = gen.searcher()
-    keys = list(gen.derived._phrases)
-    assert len(keys) > 100
-    found = 0
-    for field, words in keys:
-        expected = sorted(set(searcher.docs_for_query(wq.Phrase(field, list(words), slop=1))))
-        assert gen.derived.phrase(field, words).tolist() == expected, (field, words)
-        found += bool(expected)
-    assert found > 10
-
-
-def test_every_glossary_name_and_the_query_mix_find_the_same_with_and_without(pair) -> None:
-    built, old, _ = pair
-    requests = [request(params) for _, params in QUERY_MIX]
-    names = _names(built)
-    requests += [SearchRequest(q=name) for name in names]
-    requests += [SearchRequest(q=f'"{name}"', per_page=50) for name in names[::7]]
-    requests.append(SearchRequest(q="ICC", timeline=True))
-    for req in requests:
-        assert _answer(built, req) == _answer(old, req), req.q
+    # Memory-mapped, read-only: pages shared between worker processes, never copied.
+    for column in (gen.years, gen.topic_matrix, gen.versions.order, gen.date_order):
+        assert _maps_a_file(column) and not column.flags.writeable
 
 
 def _refuse_whoosh_positions(monkeypatch) -> None:
@@ -137,8 +177,7 @@ def _refuse_whoosh_positions(monkeypatch) -> None:
     monkeypatch.setattr(Postings, "whoosh_docs", refuse)
 
 
-def test_glossary_names_are_never_checked_by_whoosh_positions(pair, monkeypatch) -> None:
-    built, _, _ = pair
+def test_glossary_names_are_never_checked_by_whoosh_positions(built, monkeypatch) -> None:
     built.generation()
     _refuse_whoosh_positions(monkeypatch)
     for q in ("ICC", "OSCE", "OHCHR", "МУС", "Viasna", "International Criminal Court"):
@@ -146,10 +185,9 @@ def test_glossary_names_are_never_checked_by_whoosh_positions(pair, monkeypatch)
         assert any(" " in name for name in result.expanded), q
 
 
-def test_the_glossary_matcher_comes_from_the_build_s_tables(pair, monkeypatch) -> None:
-    built, old, _ = pair
-    expected = old.generation().glossary  # analysed name by name, as before
+def test_the_glossary_matcher_comes_from_the_build_s_tables(built, monkeypatch) -> None:
     gen = built.generation()
+    expected = Glossary(gen.concepts)  # every name analysed, one by one
     gen._glossary = None
 
     def refuse(lang, text):
@@ -245,8 +283,8 @@ def test_a_report_with_two_dates_is_refused() -> None:
         date_ranking(np.array([5, 6, 5]), np.array([1, 1, 2]), np.array([0, 1, 0]))
 
 
-def test_date_ordered_pages_are_the_sorted_order(pair, monkeypatch) -> None:
-    built, old, _ = pair
+def test_date_ordered_pages_are_the_sorted_order(built, monkeypatch) -> None:
+    sorting = SearchIndex(built.directory, cache_size=0)  # its own caches
     requests = [
         SearchRequest(q=q, sort=SortOrder.DATE, page=page, collapse=collapse, ui_lang=ui, **f)
         for q in ("", "torture", "пытки", "катаванні", "-torture")
@@ -257,10 +295,10 @@ def test_date_ordered_pages_are_the_sorted_order(pair, monkeypatch) -> None:
     ]
     expected = []
     with monkeypatch.context() as patch:
-        patch.setattr(search_module, "newest_first", _sorted_by_date)
+        patch.setattr(facade, "newest_first", _sorted_by_date)
         for req in requests:
             try:
-                expected.append(_answer(old, req))
+                expected.append(_answer(sorting, req))
             except QueryError:
                 expected.append(None)
     for req, answer in zip(requests, expected, strict=True):
@@ -271,28 +309,6 @@ def test_date_ordered_pages_are_the_sorted_order(pair, monkeypatch) -> None:
     gen = built.generation()
     for column in (gen.date_order, gen.date_rank):
         assert _maps_a_file(column) and not column.flags.writeable
-
-
-def test_derived_structures_without_the_date_order_compute_it_when_opened(pair, tmp_path) -> None:
-    built, _, _ = pair
-    copy = tmp_path / "index"
-    shutil.copytree(built.directory, copy, symlinks=True)
-    generation = current_generation(copy)
-    info = json.loads((generation / INFO).read_text("utf-8"))
-    meta = json.loads((generation / META).read_text("utf-8"))
-    for name in DATE_COLUMNS:
-        file = info["columns"].pop(name)
-        (generation / file).unlink()
-        meta["files"].pop(file)
-        meta["checksums"].pop(file, None)
-    (generation / INFO).write_text(json.dumps(info), "utf-8")
-    meta["files"][INFO] = (generation / INFO).stat().st_size
-    meta["checksums"].pop(INFO, None)
-    (generation / META).write_text(json.dumps(meta), "utf-8")
-    older, gen = SearchIndex(copy).generation(), built.generation()
-    assert older.derived is not None
-    assert np.array_equal(older.date_order, gen.date_order)
-    assert np.array_equal(older.date_rank, gen.date_rank)
 
 
 def _phrases_of_the_text(index: SearchIndex, count: int) -> list[str]:
@@ -343,82 +359,11 @@ PHRASE_QUERIES = [
 ]
 
 
-def test_phrases_and_proximity_find_the_same_with_and_without(pair) -> None:
-    built, old, _ = pair
-    queries = PHRASE_QUERIES + _phrases_of_the_text(built, 60)
-    for q in queries:
-        for expand in (True, False):
-            req = SearchRequest(q=q, expand=expand, per_page=50)
-            assert _answer(built, req) == _answer(old, req), (q, expand)
-        req = SearchRequest(q=q, timeline=True, collapse=Collapse.REPORT)
-        assert _answer(built, req) == _answer(old, req), q
-
-
-def test_no_phrase_is_checked_by_whoosh_positions(pair, monkeypatch) -> None:
-    built, _, _ = pair
+def test_no_phrase_is_checked_by_whoosh_positions(built, monkeypatch) -> None:
     built.generation()
     _refuse_whoosh_positions(monkeypatch)
     for q in PHRASE_QUERIES + _phrases_of_the_text(built, 20):
         search(built, SearchRequest(q=q))
-
-
-def test_the_term_arrays_are_whoosh_s_postings_and_positions(pair) -> None:
-    built, old, _ = pair
-    gen = built.generation()
-    arrays = gen.derived.postings
-    searcher = gen.searcher()
-    reader = searcher.reader()
-    fields = scored_fields(searcher.schema)
-    assert arrays is not None and arrays.fields == set(fields)
-    from_whoosh = old.generation().postings  # decodes Whoosh's blocks
-    checked = 0
-    for field in fields:
-        positional = searcher.schema[field].format.supports("positions")
-        for text in reader.lexicon(field):
-            word = text.decode("utf-8")
-            docs, weights = arrays.term(field, word)
-            whoosh_docs, whoosh_weights = from_whoosh._read_term(field, word, searcher)
-            assert docs.tolist() == whoosh_docs.tolist(), (field, word)
-            assert weights.tolist() == whoosh_weights.tolist(), (field, word)
-            if positional and checked % 7 == 0:
-                expected = _read_positions(searcher, field, word)
-                assert arrays.positions(field, word).tolist() == expected.tolist()
-            checked += 1
-    assert checked > 1000
-    assert arrays.term("summary_en", "no-such-word")[0].tolist() == []
-
-
-def test_phrases_of_the_term_arrays_are_whoosh_s_at_every_slop(pair) -> None:
-    built, _, _ = pair
-    gen = built.generation()
-    searcher = gen.searcher()
-    everything = np.arange(gen.doc_count, dtype=np.int64)
-    tried = matched_only_sloppy = 0
-    step = max(1, gen.doc_count // 40)
-    for doc in range(0, gen.doc_count, step):
-        lang = Lang(ALL_LANGS[gen.langs[doc]])
-        field = schema.summary_field(lang)
-        tokens = analyze(searcher.stored_fields(doc).get(field) or "", lang)
-        for i in range(0, max(0, len(tokens) - 6), 9):
-            for words in (
-                tokens[i : i + 2],
-                [tokens[i], tokens[i + 2]],
-                [tokens[i], tokens[i + 3]],
-                [tokens[i], tokens[i + 4]],
-                [tokens[i], tokens[i + 1], tokens[i + 3]],
-                [tokens[i + 3], tokens[i]],
-                [tokens[i], tokens[i]],
-            ):
-                found = {}
-                for slop in (1, 2, 3):
-                    query = wq.Phrase(field, words, slop=slop)
-                    expected = sorted(set(searcher.docs_for_query(query)))
-                    got = gen.derived.postings.phrase(field, words, slop, everything)
-                    assert got.tolist() == expected, (field, words, slop)
-                    found[slop] = expected
-                    tried += 1
-                matched_only_sloppy += found[3] != found[1]
-    assert tried > 300 and matched_only_sloppy > 10
 
 
 def _summaries(gen) -> list[tuple[str, Lang]]:
@@ -430,11 +375,9 @@ def _summaries(gen) -> list[tuple[str, Lang]]:
     return out
 
 
-def test_the_word_table_gives_each_summary_the_spans_of_analysing_it(pair) -> None:
-    built, old, _ = pair
+def test_the_word_table_gives_each_summary_the_spans_of_analysing_it(built) -> None:
     gen = built.generation()
     table = gen.words
-    assert table is not None and old.generation().words is None
     for text, lang in _summaries(gen):
         assert spans(text, lang, table) == spans(text, lang), text[:60]
         # Every word of a summary is in the table: none is analysed when served.
@@ -442,12 +385,13 @@ def test_the_word_table_gives_each_summary_the_spans_of_analysing_it(pair) -> No
         assert set(table._look_up(sorted(words), lang)) == words
 
 
-def test_snippets_analyse_no_word_of_a_summary_when_the_table_has_it(pair, monkeypatch) -> None:
-    built, old, _ = pair
+def test_snippets_analyse_no_word_of_a_summary_when_the_table_has_it(built, monkeypatch) -> None:
     requests = [request(params) for _, params in QUERY_MIX]
     requests += [SearchRequest(q=name) for name in _names(built)[::5]]
+    plain = SearchIndex(built.directory, cache_size=0)
+    plain.generation().words = None  # no word table: each word analysed when met
     snippets._TOKENS.clear()
-    expected = [_answer(old, req) for req in requests]  # analysed word by word
+    expected = [_answer(plain, req) for req in requests]
     snippets._TOKENS.clear()
     gen = built.generation()
     gen.words = WordTable({name: np.asarray(a) for name, a in _table_arrays(gen).items()})
@@ -469,13 +413,12 @@ def _table_arrays(gen) -> dict[str, np.ndarray]:
     return arrays
 
 
-def test_term_arrays_read_back_from_the_index_are_the_build_s_bytes(pair, tmp_path) -> None:
+def test_term_arrays_read_back_from_the_index_are_the_build_s_bytes(built, tmp_path) -> None:
     # The build joins the arrays from its writers' chunks; read from Whoosh's blocks
     # instead (what the passage index does), they are the same bytes.
-    built, _, _ = pair
     gen = built.generation()
     fields = scored_fields(gen.searcher().schema)
-    info = termpostings.write_term_postings(tmp_path, gen.searcher(), fields)
+    info = termpostings.write_term_postings(tmp_path, gen.searcher(), fields, term_postings)
     assert info == {"fields": sorted(fields), "files": list(termpostings.FILES)}
     for name in termpostings.FILES:
         assert (tmp_path / name).read_bytes() == (gen.path / name).read_bytes(), name

@@ -102,7 +102,8 @@ def test_a_new_index_generation_changes_the_etag(mini_index):
 def test_a_search_runs_on_the_generation_its_etag_names_when_a_build_lands_mid_request(
     mini_index, monkeypatch
 ):
-    # The view asks for the generation once: its ETag and its search use the same one.
+    # The request asks for the generation once (flask.g, pinned): its ETag and its search
+    # use the same one.
     from webapp import searching
 
     client = make_client(mini_index)
@@ -110,9 +111,9 @@ def test_a_search_runs_on_the_generation_its_etag_names_when_a_build_lands_mid_r
     assert before.get_json()["generation"] == 1
     searched = searching.search
 
-    def rebuilt_meanwhile(index, req, gen=None):
+    def rebuilt_meanwhile(index, req):
         build_index(MINI, mini_index)  # lands after the ETag check, before the search
-        return searched(index, req, gen)
+        return searched(index, req)
 
     monkeypatch.setattr(searching, "search", rebuilt_meanwhile)
     during = client.get("/api/search?q=ICC")

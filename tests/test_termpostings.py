@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from indexer.build import build_index, workers
+from indexer.build.writer import term_postings
 from indexer.engine import termpostings
 from indexer.engine.derived import scored_fields
 from indexer.engine.generation import SearchIndex
@@ -50,7 +51,9 @@ def test_the_arrays_joined_from_writer_chunks_are_those_read_back(
     index = SearchIndex(gen.parent, cache_size=0)  # its searcher closes with it
     searcher = index.generation().searcher()
     assert len(searcher.leaf_searchers()) == writers
-    termpostings.write_term_postings(tmp_path, searcher, scored_fields(searcher.schema))
+    termpostings.write_term_postings(
+        tmp_path, searcher, scored_fields(searcher.schema), term_postings
+    )
     for name in termpostings.FILES:
         assert (tmp_path / name).read_bytes() == (gen / name).read_bytes(), name
 
@@ -80,7 +83,7 @@ def test_a_segment_without_its_chunk_has_the_arrays_read_from_the_index(
     # Chunks for two of the three segments (empty ones, which joined would lose terms).
     for leaf, _ in searcher.leaf_searchers()[:2]:
         TermChunk(chunks / leaf.reader().segment().segment_id()).close()
-    termpostings.write_term_postings(tmp_path / "out", searcher, fields, chunks)
+    termpostings.write_term_postings(tmp_path / "out", searcher, fields, term_postings, chunks)
     for name in termpostings.FILES:
         assert (tmp_path / "out" / name).read_bytes() == (gen / name).read_bytes(), name
 

@@ -24,12 +24,12 @@ import numpy as np
 import pytest
 from test_pages import get_page, query
 
-from indexer import timeline as timeline_module
+from indexer.engine import timeline as timeline_module
 from indexer.engine.generation import SearchIndex
+from indexer.engine.timeline import mentions, positive_leaves
 from indexer.query import plan_query
 from indexer.records import SearchRequest
 from indexer.search import estimate_cost, search
-from indexer.timeline import mentions, positive_leaves
 
 PERIODS = {
     4: ("2022-10", "2023-03"),

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("indexer", "webapp", "bench", "tools")
 
 
-def _modules() -> Iterator[tuple[str, Path]]:
+def modules() -> Iterator[tuple[str, Path]]:
     for top in PACKAGES:
         for path in sorted((ROOT / top).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
@@ -64,7 +64,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("indexer.schema", "indexer.glossary", "indexer.months", "indexer.recovery", "indexer.records"),
     ("indexer.figures",),
     ("indexer.engine",),
-    ("indexer.query", "indexer.snippets", "indexer.timeline"),
+    ("indexer.query", "indexer.snippets"),
     ("indexer.fullreports",),
     ("indexer.search",),
     ("indexer.build",),
@@ -96,9 +96,9 @@ def back_arrows(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
 
 
 def module_graph() -> dict[str, set[str]]:
-    modules = dict(_modules())
-    known = set(modules)
-    return {name: _imported(name, path, known) for name, path in modules.items()}
+    found = dict(modules())
+    known = set(found)
+    return {name: _imported(name, path, known) for name, path in found.items()}
 
 
 def package_of(module: str) -> str:
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = sorted(
             (
                 (len(path.read_text(encoding="utf-8").splitlines()), name)
-                for name, path in _modules()
+                for name, path in modules()
             ),
             reverse=True,
         )

@@ -29,6 +29,7 @@ from webapp import (
     pages,
     public_url,
     responses,
+    searching,
     settings,
     urls,
     widget,
@@ -57,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     urls.init_app(app)
     api.init_app(app)
+    searching.init_app(app)
     for module in (pages, feed, widget, fulltext, export, figures, figures_api):
         app.register_blueprint(module.bp)
     errors.init_app(app)

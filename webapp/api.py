@@ -28,7 +28,7 @@ from webapp.errors import unavailable
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.openapi import API_VERSION, openapi_document
 from webapp.params import one_value
-from webapp.searching import current_index, run_search, search_request
+from webapp.searching import current_generation, current_index, run_search, search_request
 from webapp.urls import API_LINKS
 
 bp = Blueprint("api", __name__)
@@ -71,7 +71,7 @@ def etag_for(*key: Any, generation: int | None = None) -> str:
     Raises :class:`IndexUnavailable` when there is no index.
     """
     if generation is None:
-        generation = current_index().generation().number
+        generation = current_generation().number
     digest = hashlib.sha256(repr((API_VERSION, generation, key)).encode("utf-8"))
     return digest.hexdigest()[:32]
 
@@ -104,8 +104,7 @@ def search() -> Response:
     check_interface_language()
     req = search_request()
     key = req.cache_key()
-    gen = current_index().generation()
-    generation = gen.number
+    generation = current_generation().number
     answers: LRUCache = current_app.extensions[ANSWERS]
     kept = answers.get((generation, key))
     etag = kept.etag if kept is not None else etag_for("search", key, generation=generation)
@@ -115,7 +114,7 @@ def search() -> Response:
     if kept is not None:
         body = current_app.response_class(kept.body, mimetype=current_app.json.mimetype)
         return _caching(body, etag)
-    result = run_search(req, gen)
+    result = run_search(req)
     response = jsonify(result.as_dict(API_LINKS))
     if not result.partial:
         answers.put((result.generation, key), Answer(response.get_data(), etag))
@@ -176,7 +175,7 @@ def healthz():
 def openapi() -> Response:
     """The OpenAPI document; topic ids are listed when an index is available."""
     try:
-        topics: list[str] | None = list(current_index().generation().topic_ids)
+        topics: list[str] | None = list(current_generation().topic_ids)
     except IndexUnavailable:
         topics = None
     return jsonify(openapi_document(topics))

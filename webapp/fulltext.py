@@ -19,7 +19,7 @@ from indexer.search import get_document, query_planner
 from webapp.errors import wants_json
 from webapp.i18n import ui_lang
 from webapp.pages import language_names
-from webapp.searching import current_index
+from webapp.searching import current_generation, current_index
 from webapp.urls import full_page_url
 
 bp = Blueprint("fulltext", __name__)
@@ -70,7 +70,7 @@ def passage_page(doc: str, page: int):
 @bp.get("/reports/<doc>/full.pdf")
 def pdf(doc: str):
     """The full report's PDF as the build copied it into the index generation."""
-    path = pdf_path(current_index().generation(), doc)
+    path = pdf_path(current_generation(), doc)
     if path is None:
         raise DocumentNotFound(f"no full report PDF for {doc!r}")
     return send_file(path, mimetype="application/pdf", conditional=True, max_age=3600)

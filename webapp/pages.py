@@ -41,7 +41,7 @@ from webapp.results import (
     unfiltered,
     with_back,
 )
-from webapp.searching import current_index, run_search
+from webapp.searching import current_generation, current_index, run_search
 from webapp.urls import (
     compare_url,
     page_params,
@@ -68,6 +68,7 @@ def _globals() -> dict[str, Any]:
         "interface_languages": [(lang.value, SUPPORT[lang].native_name) for lang in ALL_LANGS],
         "native_names": {lang: SUPPORT[lang].native_name for lang in ALL_LANGS},
         "versions_in_order": versions_in_order,
+        "max_query_length": MAX_QUERY_LENGTH,  # the search box's maxlength: the API's limit
     }
 
 
@@ -117,7 +118,7 @@ def page_request() -> tuple[SearchRequest, int | None]:
 def _glossary_languages() -> dict[str, str]:
     """Each glossary name with its language (a few hundred names: made per request)."""
     names: dict[str, str] = {}
-    for concept in current_index().generation().concepts:
+    for concept in current_generation().concepts:
         for lang, name in concept.all_names():
             names.setdefault(name, lang.value)
     return names

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Flask, current_app, g, request
 
 from indexer.engine.generation import Generation, SearchIndex
 from indexer.records import SearchRequest, SearchResult
@@ -12,6 +12,18 @@ from webapp.i18n import ui_lang
 from webapp.params import parse_search
 
 EXTENSION = "iapb_index"
+GENERATION = "iapb_generation"  # in flask.g: the generation of this request
+
+
+def init_app(app: Flask) -> None:
+    """Unpin each request's generation (:func:`current_generation`) when it is done."""
+    app.teardown_request(_unpin)
+
+
+def _unpin(_error: BaseException | None) -> None:
+    index = current_app.extensions.get(EXTENSION)
+    if index is not None and g.pop(GENERATION, None) is not None:
+        index.unpin()
 
 
 def current_index() -> SearchIndex:
@@ -19,23 +31,31 @@ def current_index() -> SearchIndex:
     return current_app.extensions[EXTENSION]
 
 
+def current_generation() -> Generation:
+    """The generation this request is served from: asked of the index once per request
+    (its memory-mapped files checked once), kept in ``flask.g`` and pinned on the index
+    for this thread, so that every search and page of the request uses the same one.
+    Raises ``IndexUnavailable`` without an index."""
+    if GENERATION not in g:
+        g.setdefault(GENERATION, current_index().pin())
+    return g.get(GENERATION)
+
+
 def search_request() -> SearchRequest:
     """``request.args`` parsed once into a :class:`SearchRequest`; raises ``QueryError``."""
     return parse_search(request.args.getlist, ui_lang())
 
 
-def run_search(req: SearchRequest | None = None, gen: Generation | None = None) -> SearchResult:
-    """Search the app's index for ``req`` (default: this request's parameters).
+def run_search(req: SearchRequest | None = None) -> SearchResult:
+    """Search this request's generation (:func:`current_generation`) for ``req`` (default:
+    this request's parameters).
 
-    ``gen``: the generation ``current_index().generation()`` gave this request, when the
-    view already asked for it (each call checks the generation's mapped files; once per
-    request is enough).  Admission control (:mod:`webapp.admission`) runs the search or
-    refuses it by its estimated cost.  Raises ``QueryError`` for bad parameters,
-    ``IndexUnavailable`` without an index, ``Overloaded`` when this process refuses the
-    search now.
+    Admission control (:mod:`webapp.admission`) runs the search or refuses it by its
+    estimated cost.  Raises ``QueryError`` for bad parameters, ``IndexUnavailable``
+    without an index, ``Overloaded`` when this process refuses the search now.
     """
     req = req if req is not None else search_request()
+    current_generation()
     index = current_index()
-    gen = gen if gen is not None else index.generation()
-    with admission().admit(estimate_cost(index, req, gen)):
-        return search(index, req, gen)
+    with admission().admit(estimate_cost(index, req)):
+        return search(index, req)

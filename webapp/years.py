@@ -1,6 +1,6 @@
 """What the search page draws of time: the chart of years (a control choosing a span),
 the active spans as chips, and a query's timeline (mentions per report, see
-:mod:`indexer.timeline`) as a chart with its data table.
+:mod:`indexer.engine.timeline`) as a chart with its data table.
 
 Geometry is in SVG user units; the templates only place what is computed here.
 """

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.build.workers import Progress, early_writers, write_index
+from indexer.build.writer import WHOOSH_READS
 from indexer.corpus.load import Corpus, load_corpus, parse_reports
 from indexer.engine.derived import write_derived
 from indexer.engine.layout import CURRENT, META, PASSAGES, current_generation, read_meta
@@ -270,11 +271,12 @@ def _build(corpus_dir, out_dir, if_stale, progress, notice, started, writers) ->
             documents = write_index(corpus, tmp, progress, writers, keep_texts=False)
             meta = _meta(corpus, generation, corpus_fingerprint, documents)
             meta["figures"] = figures.as_meta()
+            topic_ids = [t.id for t in corpus.topics]
             meta["derived"] = write_derived(
-                tmp, [t.id for t in corpus.topics], corpus.glossary, chunks=tmp / CHUNKS
+                tmp, topic_ids, corpus.glossary, WHOOSH_READS, chunks=tmp / CHUNKS
             )
             shutil.rmtree(tmp / CHUNKS, ignore_errors=True)
-            fulltext = write_passages(corpus, texts, tmp, meta)
+            fulltext = write_passages(corpus, texts, tmp, meta, WHOOSH_READS)
             meta["files"] = generation_files(tmp)
             _write_manifest(tmp, meta)
             os.replace(tmp, out / name)

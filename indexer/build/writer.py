@@ -2,9 +2,9 @@
 
 Segments are separate files, not Whoosh's compound file (a searcher copies a compound
 file's postings into memory, per thread).  :class:`_BuildWriter` writes what Whoosh's
-own writer writes, each distinct token analysed once (``python -m bench.buildprofile``
-times it).  It uses attributes Whoosh does not publish, so importing it under any other
-Whoosh than the pinned one fails at once (:func:`check_whoosh`).
+own writer writes, each distinct token analysed once; :data:`WHOOSH_READS` reads length
+codes and postings back whole, for the derived structures.  All use attributes Whoosh does
+not publish: importing this under any other Whoosh than the pinned one fails at once.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import numpy as np
 import whoosh
 from whoosh import formats
 from whoosh.analysis import RegexTokenizer
-from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PostingsWriter, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.fields import FieldType
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -29,11 +30,9 @@ from whoosh.writing import SegmentWriter
 
 from indexer import schema
 from indexer.analysis import normalise_word, plain_analyzer, token_term
-from indexer.corpus.load import Corpus, Report
-from indexer.engine.derived import scored_fields
+from indexer.engine.derived import WhooshReads, scored_fields
 from indexer.engine.termpostings import CHUNKS, TermChunk, run_gaps, value_gaps
 from indexer.languages import ALL_LANGS
-from indexer.months import report_months
 
 WHOOSH_VERSION = (2, 7, 5)  # the Whoosh whose private attributes this module uses
 WRITER_MB = 256  # memory for sorting postings, per writer process
@@ -52,46 +51,6 @@ def check_whoosh(version: tuple = whoosh.__version__) -> None:
 
 
 check_whoosh()
-
-
-def _documents(report: Report) -> Iterator[dict]:
-    for lang in report.langs:
-        text = report.summaries[lang]
-        yield {
-            schema.ID_FIELD: report.doc_id(lang),
-            **schema.report_fields(report, lang),
-            schema.PERIOD_START: report.period_start,
-            schema.PERIOD_END: report.period_end,
-            schema.MONTHS: ",".join(
-                report_months(report.period_start, report.period_end, report.date)
-            ),
-            schema.PROVENANCE: text.provenance_note,
-            schema.TRANSLATED: text.translated,
-            schema.title_field(lang): text.title,
-            schema.summary_field(lang): text.summary,
-            schema.key_field(lang): f"{text.title}\n{text.summary}",
-        }
-
-
-def _texts(corpus: Corpus) -> Iterator[str]:
-    """The text of each document whose words the spelling corrector may suggest."""
-    for report in corpus.reports:
-        for text in report.summaries.values():
-            yield f"{text.title}\n{text.summary}"
-
-
-def count_words(texts: Iterable[str]) -> Counter[str]:
-    """How often each word occurs in ``texts``, words as the plain analyser gives them.
-
-    Equal to counting ``analysis.words(text)`` over every text, at a fraction of the cost:
-    the analyser's own token pattern finds the raw tokens (in C), and each distinct
-    token is normalised once.
-    """
-    tokens = plain_analyzer()[0].expression
-    raw: Counter[str] = Counter()
-    for text in texts:
-        raw.update(tokens.findall(text))
-    return _normalised_counts(raw)
 
 
 def _normalised_counts(raw: Counter[str]) -> Counter[str]:
@@ -539,7 +498,7 @@ class _BlockWriter:
 
 
 def _joined_fields() -> dict[str, tuple[str, ...]]:
-    """Each field whose text :func:`_documents` makes of others' joined by a newline."""
+    """Each field whose text a document (``workers._documents``) joins of two others'."""
     return {
         schema.key_field(lang): (schema.title_field(lang), schema.summary_field(lang))
         for lang in ALL_LANGS
@@ -563,29 +522,6 @@ def new_writer(ix) -> _BuildWriter:
     )
 
 
-def add_reports(writer: _BuildWriter, reports: Iterable[Report]) -> int:
-    """Add the documents of ``reports``; returns how many."""
-    count = 0
-    for report in reports:
-        for doc in _documents(report):
-            writer.add_document(**doc)
-            count += 1
-    return count
-
-
-def index_part(ix, reports: Iterable[Report], added: Callable) -> Any:
-    """Index the documents of ``reports`` into a new segment of ``ix`` in this process;
-    returns the writer (its segment not yet written)."""
-    writer = new_writer(ix)
-    try:
-        for report in reports:
-            added(add_reports(writer, (report,)))
-    except BaseException:
-        writer.cancel()
-        raise
-    return writer
-
-
 def finish_segment(writer: _BuildWriter) -> Any:
     """Write ``writer``'s segment (in a writer process) and return it, for the building
     process to commit with the others (:func:`commit_segments`)."""
@@ -598,3 +534,67 @@ def commit_segments(parent, segments: list) -> None:
     parent._close_segment()
     parent._commit_toc(segments)
     parent._finish()
+
+
+# Whoosh stores a document's field length as one byte (a logarithmic code).
+_LENGTH_OF_CODE = np.array([0] + [byte_to_length(code) for code in range(1, 256)], dtype=np.float64)
+
+
+def segment_lengths(reader, field: str) -> np.ndarray:
+    """Every document's length in ``field`` in one segment, as floats.
+
+    Whoosh quirk: ``doc_field_length`` costs microseconds per call, a second per field
+    of 100,000 documents.  The W3 codec keeps the length codes as one byte per document
+    in a column; read it whole (private attributes, checked for), else ask per document.
+    """
+    count = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    column = None
+    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if isinstance(column, NumericColumn.Reader) and getattr(column, "_typecode", "") == "B":
+        stored = min(column._count, count)
+        codes = np.zeros(count, dtype=np.uint8)
+        if stored:
+            raw = column._dbfile.get(column._basepos, stored)
+            codes[:stored] = np.frombuffer(raw, dtype=np.uint8)
+        return _LENGTH_OF_CODE[codes]
+    return np.fromiter(
+        (reader.doc_field_length(d, field, 0) or 0 for d in range(count)),
+        dtype=np.float64,
+        count=count,
+    )
+
+
+def term_postings(leaves, field: str, text: bytes, positional: bool):
+    """(documents, weights, position gaps and their count per posting, or ``None``) of
+    ``text`` in ``field``, read from Whoosh's blocks whole (private attributes of its
+    W3 matcher, checked for)."""
+    ids: list[np.ndarray] = []
+    weights: list[float] = []
+    values: list[bytes] = []
+    for reader, offset in leaves:
+        if (field, text) not in reader:
+            continue
+        matcher = reader.postings(field, text)
+        if not all(hasattr(matcher, a) for a in ("_read_ids", "_read_values", "_next_block")):
+            raise TypeError(f"postings of a {type(matcher).__name__} cannot be read whole")
+        leaf_ids: list[int] = []
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            start = matcher._i
+            leaf_ids.extend(matcher._ids[start:])
+            weights.extend(matcher._weights[start:])
+            if positional:
+                matcher._read_values()
+                values.extend(matcher._values[start:])
+            matcher._i = matcher._blocklength
+            matcher._next_block()
+        ids.append(np.asarray(leaf_ids, dtype=np.int64) + offset)
+    docs = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+    gaps, counts = value_gaps(values) if positional else (None, None)
+    return docs, np.asarray(weights, dtype=np.float32), gaps, counts
+
+
+WHOOSH_READS = WhooshReads(segment_lengths, term_postings)

@@ -40,14 +40,14 @@ numbers are the ones serving sees, whatever the number of segments), before the
 generation's manifest is made; ``meta.json`` names them (``derived``) and lists each
 file with its size and checksum among the generation's ``files``, so a missing,
 truncated or altered array is damage like any other file (checked when the generation
-is opened, and before each search, see :meth:`Derived.verify`).  The serving side uses
-the same functions for a generation built before these files existed
-(:func:`read_columns`, :func:`field_lengths`), and Whoosh's postings and positional
-check for its phrases: such a generation is served as before, only slower to open and to
-search first.  A generation derived before the term arrays existed (no ``postings`` in
-``derived.json``) reads its postings and phrases from Whoosh likewise.
-A generation whose derived structures predate the date order computes it once, when it
-is opened.
+is opened, and before each search, see :meth:`Derived.verify`).
+
+Serving needs every one of them: a generation without them, or with those of another
+:data:`VERSION` (one built before they were all required), is refused with
+:class:`RebuildNeeded` ("rebuild the index"), never served from Whoosh's own postings.
+What reads Whoosh here (:func:`read_columns`, :func:`field_lengths`) runs at build time
+only; what reads it through attributes Whoosh does not publish (length codes, postings
+blocks) is the build writer's (:class:`WhooshReads`), passed in by the build.
 """
 
 from __future__ import annotations
@@ -56,16 +56,13 @@ import json
 import math
 import mmap
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.columns import NumericColumn
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
 
 from indexer import schema
 from indexer.analysis import analyze
@@ -75,7 +72,9 @@ from indexer.engine.wordtable import WordTable, open_word_table, write_word_tabl
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, LANG_INDEX
 
-VERSION = 1
+# 2: every structure required (columns with the date order, lengths, glossary phrases and
+# tables, term arrays, word table); a generation of version 1 may lack some of them.
+VERSION = 2
 INFO = "derived.json"
 PHRASE_DOCS = "phrase-docs.npy"
 PHRASE_OFFSETS = "phrase-offsets.npy"
@@ -87,7 +86,15 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 PhraseKey = tuple[str, tuple[str, ...]]  # (field, analysed words)
 
 
-# -- what serving used to compute on open: shared by the build and the fallback ------------
+class RebuildNeeded(ValueError):
+    """A generation without the derived structures serving needs (built by an older
+    version): it is not served until the index is rebuilt."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"{path}: {why}: rebuild the index (`iapb-index build`)")
+
+
+# -- building: read from Whoosh once, at build time ----------------------------------
 
 
 def read_columns(reader, topic_ids: list[str]) -> dict[str, np.ndarray]:
@@ -144,39 +151,21 @@ def date_ranking(days: np.ndarray, reports: np.ndarray, langs: np.ndarray) -> di
     return {"date_order": order, "date_rank": rank}
 
 
-# Whoosh stores a document's field length as one byte (a logarithmic code).
-_LENGTH_OF_CODE = np.array([0] + [byte_to_length(code) for code in range(1, 256)], dtype=np.float64)
+class WhooshReads(NamedTuple):
+    """How the build reads back what Whoosh wrote, whole: with Whoosh's private
+    attributes, so the functions are :mod:`indexer.build.writer`'s (``WHOOSH_READS``), the
+    one module that uses them, and given to :func:`write_derived` by the build."""
+
+    # (segment reader, field) -> every document's length in the field, as floats
+    segment_lengths: Callable[[Any, str], np.ndarray]
+    # (leaves, field, term) -> docs, weights, position gaps and counts (see termpostings)
+    term_postings: Callable[[list, str, bytes, bool], tuple]
 
 
-def _segment_lengths(reader, field: str) -> np.ndarray:
-    """Every document's length in ``field`` in one segment, as floats.
-
-    Whoosh quirk: ``doc_field_length`` costs microseconds per call, a second per field
-    of 100,000 documents.  The W3 codec keeps the length codes as one byte per document
-    in a column; read it whole (private attributes, checked for), else ask per document.
-    """
-    count = reader.doc_count_all()
-    perdoc = getattr(reader, "_perdoc", None)
-    column = None
-    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-    if isinstance(column, NumericColumn.Reader) and getattr(column, "_typecode", "") == "B":
-        stored = min(column._count, count)
-        codes = np.zeros(count, dtype=np.uint8)
-        if stored:
-            raw = column._dbfile.get(column._basepos, stored)
-            codes[:stored] = np.frombuffer(raw, dtype=np.uint8)
-        return _LENGTH_OF_CODE[codes]
-    return np.fromiter(
-        (reader.doc_field_length(d, field, 0) or 0 for d in range(count)),
-        dtype=np.float64,
-        count=count,
-    )
-
-
-def field_lengths(searcher: Searcher, field: str) -> tuple[np.ndarray, float]:
+def field_lengths(searcher: Searcher, field: str, reads: WhooshReads) -> tuple[np.ndarray, float]:
     """Every document's length in ``field`` and the mean length of the non-empty ones."""
-    parts = [_segment_lengths(leaf.reader(), field) for leaf, _ in searcher.leaf_searchers()]
+    leaves = searcher.leaf_searchers()
+    parts = [reads.segment_lengths(leaf.reader(), field) for leaf, _ in leaves]
     lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
     filled = lengths[lengths > 0]
     return lengths, float(filled.mean()) if len(filled) else 1.0
@@ -238,12 +227,14 @@ def write_derived(
     directory: Path,
     topic_ids: list[str],
     concepts: Iterable[GlossaryConcept],
+    reads: WhooshReads,
     chunks: Path | None = None,
 ) -> dict[str, Any]:
     """Derive the structures of the Whoosh index in ``directory`` and write them there.
 
     ``topic_ids`` and ``concepts`` are the generation's topics (in ``meta.json`` order)
-    and glossary; ``chunks`` holds the term chunks the build's writers saved, of which
+    and glossary; ``reads`` reads the index's length codes and postings back whole;
+    ``chunks`` holds the term chunks the build's writers saved, of which
     the term arrays are made (:func:`indexer.engine.termpostings.write_term_postings`; without
     it, or them, the arrays are read from the index).  Returns what ``meta.json``
     records under ``derived``.
@@ -263,13 +254,15 @@ def write_derived(
         }
         info["lengths"] = {}
         for field in scored_fields(fields):
-            lengths, mean = field_lengths(searcher, field)
+            lengths, mean = field_lengths(searcher, field, reads)
             info["lengths"][field] = {
                 "file": _save(directory, f"len-{field}.npy", lengths),
                 "mean": mean,
             }
         scored = scored_fields(fields)
-        info["postings"] = write_term_postings(directory, searcher, scored, chunks)
+        info["postings"] = write_term_postings(
+            directory, searcher, scored, reads.term_postings, chunks
+        )
         info["words"] = write_word_table(directory, reader)
         postings = open_term_postings(directory, info["postings"], lambda n: _mapped(directory / n))
         keys = [k for k in glossary_phrases(concepts) if k[0] in scored]
@@ -291,8 +284,7 @@ def derived_files(info: dict[str, Any]) -> list[str]:
     """Every file of ``info`` (a generation's ``derived.json``), itself first."""
     names = [INFO, *info["columns"].values(), info["phrases"]["docs"], info["phrases"]["offsets"]]
     names += [item["file"] for item in info["lengths"].values()]
-    names += list(info.get("postings", {}).get("files", []))
-    return names + list(info.get("words", {}).get("files", []))
+    return names + list(info["postings"]["files"]) + list(info["words"]["files"])
 
 
 # -- serving -------------------------------------------------------------------------
@@ -339,26 +331,32 @@ def _mapped(path: Path) -> np.ndarray:
     return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
 
 
+def outdated(meta: dict[str, Any]) -> str | None:
+    """Why a generation (its ``meta.json``) cannot be served until the index is rebuilt,
+    or ``None``: it has no derived structures, or of another :data:`VERSION`."""
+    entry = meta.get("derived")
+    if entry is None:
+        return "no derived structures (built by an older version)"
+    if entry.get("version") != VERSION:
+        return f"derived structures of version {entry.get('version')!r}, not {VERSION}"
+    return None
+
+
 class Derived:
     """A generation's derived structures, memory-mapped (see the module)."""
 
     def __init__(self, path: Path, entry: dict[str, Any]) -> None:
-        if entry.get("version") != VERSION:
-            raise ValueError(f"derived structures of version {entry.get('version')!r}")
+        why = outdated({"derived": entry})
+        if why is not None:
+            raise RebuildNeeded(path, why)
         info = json.loads((path / entry["info"]).read_text(encoding="utf-8"))
         self.path = path
         self.documents: int = int(info["documents"])
         self.topic_ids: list[str] = list(info["topic_ids"])
         self.year_values: list[int] = [int(y) for y in info["year_values"]]
-        # None in a generation built before the glossary tables were derived.
-        self.glossary_tables: dict[str, Any] | None = info.get("glossary")
+        self.glossary_tables: dict[str, Any] = info["glossary"]
         self.files: list[str] = [entry["info"]]
-        self.columns = {name: self._load(info["columns"][name]) for name in COLUMNS}
-        if all(name in info["columns"] for name in DATE_COLUMNS):
-            self.columns.update((n, self._load(info["columns"][n])) for n in DATE_COLUMNS)
-        else:  # derived before the date order: computed once, here
-            c = self.columns
-            self.columns.update(date_ranking(c["days"], c["reports"], c["langs"]))
+        self.columns = {name: self._load(info["columns"][name]) for name in COLUMNS + DATE_COLUMNS}
         self.lengths = {
             field: (self._load(item["file"]), float(item["mean"]))
             for field, item in info["lengths"].items()
@@ -377,16 +375,8 @@ class Derived:
             raise ValueError("the date order does not have a row per language")
         if len(self._phrase_offsets) != len(self._phrases) + 1:
             raise ValueError("phrase offsets do not match the phrases")
-        # None in a generation built before the term arrays were derived.
-        entry_postings = info.get("postings")
-        self.postings: TermPostings | None = None
-        if entry_postings is not None:
-            self.postings = open_term_postings(path, entry_postings, self._load)
-        # None in a generation built before the word table was derived.
-        entry_words = info.get("words")
-        self.words: WordTable | None = None
-        if entry_words is not None:
-            self.words = open_word_table(path, entry_words, self._load)
+        self.postings: TermPostings = open_term_postings(path, info["postings"], self._load)
+        self.words: WordTable = open_word_table(path, info["words"], self._load)
 
     def _load(self, name: str) -> np.ndarray:
         self.files.append(name)
@@ -404,8 +394,14 @@ class Derived:
         return (field, tuple(words)) in self._phrases
 
 
-def open_derived(path: Path, meta: dict[str, Any]) -> Derived | None:
-    """The derived structures of the generation at ``path``; ``None`` for a generation
-    built before they existed (its ``meta.json`` names none)."""
-    entry = meta.get("derived")
-    return None if entry is None else Derived(path, entry)
+def open_derived(path: Path, meta: dict[str, Any]) -> Derived:
+    """The derived structures of the generation at ``path``.
+
+    Raises :class:`RebuildNeeded` for a generation built before they existed (its
+    ``meta.json`` names none) or of another :data:`VERSION`; ``OSError``, ``KeyError`` or
+    ``ValueError`` for damaged ones.
+    """
+    why = outdated(meta)
+    if why is not None:
+        raise RebuildNeeded(path, why)
+    return Derived(path, meta["derived"])

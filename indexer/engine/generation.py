@@ -3,11 +3,12 @@
 :class:`SearchIndex` follows the ``current`` link of an index directory (see
 :mod:`indexer.build`).  Each generation is opened once; its per-document facet columns,
 field lengths and glossary phrases are memory-mapped from the arrays the build derived
-(:mod:`indexer.engine.derived`; read from Whoosh for a generation built before them); each
-thread gets its own Whoosh searcher on it.  Opening checks every file against the
-generation's manifest: its size, and its SHA-256 unless its ``stat`` still matches the
-one recorded when it was last hashed (:mod:`indexer.engine.manifest`).  Searches
-are cached per generation, so a rebuild invalidates the cache by construction.
+(:mod:`indexer.engine.derived`; a generation built before them is refused, "rebuild the
+index", a 503 on the server); each thread gets its own Whoosh searcher on it.  Opening
+checks every file against the generation's manifest: its size, and its SHA-256 unless
+its ``stat`` still matches the one recorded when it was last hashed
+(:mod:`indexer.engine.manifest`).  Searches are cached per generation, so a rebuild
+invalidates the cache by construction.
 
 Searchers hold open files, and a generation is retired while other threads may still
 be searching it, so nothing closes a searcher under its thread: a thread closes its own
@@ -34,7 +35,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from indexer.corpus.load import GlossaryConcept, Topic
-from indexer.engine.derived import open_derived, read_columns
+from indexer.engine.derived import RebuildNeeded, open_derived
 from indexer.engine.layout import CURRENT, META, PASSAGES
 from indexer.engine.lru import LRUCache
 from indexer.engine.manifest import check_files, read_manifest
@@ -145,6 +146,11 @@ class Generation:
             self._files = {name: os.path.join(path, name) for name in self._stamps}
             self.ix = whoosh_index.open_dir(str(path))
             self._load_columns(path)
+        except RebuildNeeded as exc:
+            raise IndexUnavailable(
+                "the index was built by an older version: rebuild the index (iapb-index build)",
+                str(exc),
+            ) from exc
         except DAMAGE_ERRORS as exc:
             raise IndexUnavailable(
                 "the index is damaged", f"cannot open index generation {path}: {exc!r}"
@@ -195,22 +201,18 @@ class Generation:
         process is killed (``SIGBUS``).  So these few files are checked before each use
         of the generation (a ``stat`` each), and a changed one is damage like any other.
         """
-        if self.derived is not None:
-            self.verify(self.derived.files)
+        self.verify(self.derived.files)
         passages = self._passages
         if passages:
             passages.generation.verify_mapped()
 
     @property
     def glossary(self) -> Glossary:
-        """The generation's glossary indexed for matching query words, made once (from the
-        tables the build derived, or by analysing every name for an older generation)."""
+        """The generation's glossary indexed for matching query words, made once from the
+        tables the build derived (every name already analysed)."""
         with self._glossary_lock:
-            tables = self.derived.glossary_tables if self.derived is not None else None
-            if self._glossary is None and tables is not None:
-                self._glossary = Glossary.from_tables(self.concepts, tables)
-            elif self._glossary is None:
-                self._glossary = Glossary(self.concepts)
+            if self._glossary is None:
+                self._glossary = Glossary.from_tables(self.concepts, self.derived.glossary_tables)
             return self._glossary
 
     @functools.cached_property
@@ -232,24 +234,17 @@ class Generation:
             return self._passages
 
     def _load_columns(self, path: Path) -> None:
-        """The per-document columns: memory-mapped from the derived structures the build
-        wrote (see :mod:`indexer.engine.derived`), or read from Whoosh for a generation built
-        before them."""
+        """The per-document columns, memory-mapped from the derived structures the build
+        wrote (see :mod:`indexer.engine.derived`; raises ``RebuildNeeded`` without them)."""
         self.topics: dict[str, Topic] = {t["id"]: _topic(t) for t in self.meta["topics"]}
         self.concepts = [_concept(c) for c in self.meta["glossary"]]
         self.topic_ids = list(self.topics)
         self.derived = open_derived(path, self.meta)
-        if self.derived is not None:
-            if self.derived.topic_ids != self.topic_ids:
-                raise ValueError("the derived columns were made for other topics")
-            columns = self.derived.columns
-            self.doc_count = self.derived.documents
-            self.year_values = self.derived.year_values
-        else:
-            with self.ix.reader() as reader:
-                columns = read_columns(reader, self.topic_ids)
-            self.doc_count = len(columns["years"])
-            self.year_values = sorted({int(y) for y in columns["years"]}, reverse=True)
+        if self.derived.topic_ids != self.topic_ids:
+            raise ValueError("the derived columns were made for other topics")
+        columns = self.derived.columns
+        self.doc_count = self.derived.documents
+        self.year_values = self.derived.year_values
         self.years = columns["years"]
         self.days = columns["days"]
         self.reports = columns["reports"]
@@ -258,8 +253,7 @@ class Generation:
         self.date_order = columns["date_order"]  # see derived.date_ranking
         self.date_rank = columns["date_rank"]
         self.versions = Versions(self.reports, self.langs, columns["report_order"])
-        # The words the build analysed, for snippets (None: analysed when met).
-        self.words = self.derived.words if self.derived is not None else None
+        self.words = self.derived.words  # the words the build analysed, for snippets
 
     def searcher(self) -> Searcher:
         """This thread's searcher on this generation (Whoosh searchers are not shared).
@@ -374,10 +368,14 @@ class SearchIndex:
         """The current generation, reopened when the ``current`` link has moved.
 
         Call it once per search: the calling thread's searcher on the generation it
-        searched before is closed here when that generation has been replaced.
+        searched before is closed here when that generation has been replaced.  While
+        this thread has one pinned (:meth:`pin`), that one, unchecked.
         Raises :class:`IndexUnavailable` when neither the current generation nor an
         older one can be served.
         """
+        pinned = getattr(self._held, "pinned", None)
+        if pinned is not None:
+            return pinned
         target = self._current_target()
         current = self._generation
         if current is None or target != self._target:
@@ -396,6 +394,19 @@ class SearchIndex:
                 held.release()
             self._held.generation = current
         return current
+
+    def pin(self) -> Generation:
+        """:meth:`generation`, kept for this thread until :meth:`unpin`: what a request
+        is served from, checked once, whatever it asks of the index meanwhile (a web
+        request pins it on first use and unpins it when done)."""
+        self._held.pinned = None
+        gen = self.generation()
+        self._held.pinned = gen
+        return gen
+
+    def unpin(self) -> None:
+        """Forget this thread's pinned generation (the next :meth:`generation` checks)."""
+        self._held.pinned = None
 
     def check(self, gen: Generation, mapped: bool = False) -> None:
         """Verify ``gen``'s files (only its memory-mapped ones with ``mapped``); when one

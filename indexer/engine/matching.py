@@ -6,17 +6,15 @@ counts, then the scores of the filtered ones).  Here a query plan is evaluated o
 leaf by leaf, on arrays:
 
 - a ``Term`` is its postings list (document numbers and term frequencies), read from
-  the build's memory-mapped term arrays (:mod:`indexer.engine.termpostings`; decoded from
-  Whoosh's blocks for a generation without them) once per index generation and kept
-  in a cache bounded by the generation's size (:func:`cache_bytes`), scored with
-  Whoosh's own BM25
-  formula (``whoosh.scoring.bm25``) and idf, applied to the whole array at once;
+  the build's memory-mapped term arrays (:mod:`indexer.engine.termpostings`) once per
+  index generation and kept in a cache bounded by the generation's size
+  (:func:`cache_bytes`), scored with Whoosh's own BM25 formula (``whoosh.scoring.bm25``)
+  and idf, applied to the whole array at once;
 - a ``Phrase`` (quoted, a glossary name, or the proximity bonus's sloppy phrase)
   takes the documents holding the words in order from the build's precomputed
   glossary phrases when it is one (:mod:`indexer.engine.derived`), else from its words'
-  positions in the term arrays, checked on whole arrays (Whoosh's own positional check
-  for a generation without them), cached the same way, and scores like its words
-  together;
+  positions in the term arrays, checked on whole arrays, cached the same way, and scores
+  like its words together;
 - ``Or``/``And``/``Not``/``AndNot``/``AndMaybe`` are set operations on sorted arrays,
   scores added as BM25F adds them across fields;
 - a ``ConstantScoreQuery`` (a month of a query: :mod:`indexer.months`) is its child's
@@ -24,7 +22,8 @@ leaf by leaf, on arrays:
 - a :class:`~indexer.engine.ranking.SameReport` concept adds the other language versions of
   the reports it matches, when the caller gives the generation's versions.
 
-Any other query type falls back to Whoosh's own matcher, matched without a score.
+Any other query type (or a term of a keyword field, which has no term arrays: a month) is
+matched by Whoosh's own matcher, without a score.
 The result is every matching document number (sorted) with its score.
 
 One deliberate difference from Whoosh's BM25F: the average field length.  Whoosh divides
@@ -39,8 +38,8 @@ rounding (``tests/test_matching.py`` compares them on the bundled corpus).
 from __future__ import annotations
 
 import math
-import threading
 import time
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import numpy as np
@@ -48,7 +47,7 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from indexer.engine.derived import Derived, field_lengths, scored_fields
+from indexer.engine.derived import Derived, scored_fields
 from indexer.engine.docsets import intersect, union_parts
 from indexer.engine.lru import LRUCache
 from indexer.engine.ranking import SameReport, Versions
@@ -75,19 +74,15 @@ class OutOfTime(Exception):
 class Postings:
     """The arrays of one index generation: postings, field lengths, statistics.
 
-    Each :class:`~indexer.engine.generation.Generation` holds one (``gen.postings``), with the
-    generation's derived structures when the build wrote them (field lengths and
-    glossary phrases, memory-mapped: nothing to compute).
+    Each :class:`~indexer.engine.generation.Generation` holds one (``gen.postings``), over
+    the generation's derived structures (term arrays, field lengths and glossary phrases,
+    memory-mapped: nothing to compute).
     """
 
-    def __init__(self, derived: Derived | None = None) -> None:
+    def __init__(self, derived: Derived) -> None:
         self.cache = LRUCache(None, CACHE_BYTES, _nbytes)
         self._sized = False  # the cache's bound is set from the generation on first use
         self.derived = derived
-        self._lengths: dict[str, tuple[np.ndarray, float]] = {}
-        if derived is not None:
-            self._lengths.update(derived.lengths)
-        self._lock = threading.Lock()
 
     def fit(self, searcher: Searcher) -> None:
         """Bound the cache by the generation's size (:func:`cache_bytes` of the words of
@@ -99,19 +94,10 @@ class Postings:
         self.cache.resize(cache_bytes(words))
         self._sized = True
 
-    def _leaves(self, searcher: Searcher) -> list[tuple[Searcher, int]]:
-        return list(searcher.leaf_searchers())
-
-    def lengths(self, field: str, searcher: Searcher) -> tuple[np.ndarray, float]:
-        """Every document's length in ``field`` and the mean length of non-empty ones."""
-        with self._lock:
-            cached = self._lengths.get(field)
-        if cached is not None:
-            return cached
-        result = field_lengths(searcher, field)
-        with self._lock:
-            self._lengths[field] = result
-        return result
+    def lengths(self, field: str) -> tuple[np.ndarray, float]:
+        """Every document's length in ``field`` (a scored field) and the mean length of
+        the non-empty ones."""
+        return self.derived.lengths[field]
 
     def term(self, field: str, text: str, searcher: Searcher) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, term frequencies as float64) of ``text`` in ``field``.
@@ -127,56 +113,73 @@ class Postings:
         return docs, weights.astype(np.float64, copy=False)
 
     def arrays(self, field: str) -> TermPostings | None:
-        """The build's term arrays (:mod:`~indexer.engine.termpostings`) if they cover ``field``."""
-        arrays = self.derived.postings if self.derived is not None else None
-        return arrays if arrays is not None and arrays.covers(field) else None
+        """The build's term arrays (:mod:`~indexer.engine.termpostings`) if they cover
+        ``field`` (every scored field; not the keyword fields, such as the months)."""
+        arrays = self.derived.postings
+        return arrays if arrays.covers(field) else None
 
     def _read_term(self, field: str, text: str, searcher: Searcher):
         arrays = self.arrays(field)
         if arrays is not None:
             return arrays.term(field, text, stored=True)
-        ids: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        for leaf, offset in self._leaves(searcher):
-            reader = leaf.reader()
-            if (field, text) not in reader:
-                continue
-            matcher = reader.postings(field, text)
-            block_ids, block_weights = _read_blocks(matcher)
-            ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
-            weights.append(np.asarray(block_weights, dtype=np.float64))
-        if not ids:
-            return _EMPTY_DOCS, _EMPTY_SCORES
-        return np.concatenate(ids), np.concatenate(weights)
+        # A keyword field (never scored: a month, a topic): its documents, weight 1.
+        docs = self.whoosh_docs(wq.Term(field, text), searcher)
+        return docs, np.ones(len(docs), dtype=np.float32)
 
     def precomputed_phrase(self, query: wq.Phrase) -> np.ndarray | None:
         """The documents matching ``query`` when the build precomputed them (a glossary
         name's phrase, see :mod:`indexer.engine.derived`), else ``None``."""
-        if self.derived is None or query.slop != 1:
+        if query.slop != 1:
             return None
         return self.derived.phrase(query.fieldname, query.words)
 
-    def known_phrase(self, query: wq.Phrase, candidates: np.ndarray) -> np.ndarray | None:
+    def known_phrase(self, query: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
         """The documents among the sorted ``candidates`` (those holding every word)
-        matching ``query``, from what the build derived: precomputed (a glossary name),
-        else checked on the words' positions in the term arrays; ``None`` for a generation
-        without them (Whoosh must check)."""
+        matching ``query`` (on a field the term arrays cover), from what the build
+        derived: precomputed (a glossary name), else checked on the words' positions in
+        the term arrays."""
         docs = self.precomputed_phrase(query)
         if docs is not None:
             return docs
-        arrays = self.arrays(query.fieldname)
-        if arrays is None:
-            return None
-        return arrays.phrase(query.fieldname, list(query.words), query.slop, candidates)
+        words = list(query.words)
+        return self.derived.postings.phrase(query.fieldname, words, query.slop, candidates)
 
     def is_known_phrase(self, query: wq.Phrase) -> bool:
         """Whether the build precomputed ``query``'s documents (a glossary name's phrase):
         no positions to read, even from the term arrays (for cost estimates)."""
-        return (
-            self.derived is not None
-            and query.slop == 1
-            and self.derived.has_phrase(query.fieldname, query.words)
+        return query.slop == 1 and self.derived.has_phrase(query.fieldname, query.words)
+
+    # The cache holds, per generation, each of these under a key of its own kind: a term's
+    # postings, its BM25 scores, a phrase's documents and scores, a word's positions, and
+    # the documents of a query Whoosh matched.  The keys are made here only.
+
+    def bm25(self, field: str, text: str, compute: Callable[[], Matches]) -> Matches:
+        """The BM25 scores of ``text`` in ``field`` (unboosted), ``compute``d once."""
+        return self.cache.get_or_compute(("bm25", field, text), compute)
+
+    def has_bm25(self, field: str, text: str) -> bool:
+        """Whether the BM25 scores of ``text`` in ``field`` are cached."""
+        return self.cache.peek(("bm25", field, text))
+
+    def phrase(self, query: wq.Phrase, compute: Callable[[], Matches]) -> Matches:
+        """The documents of the phrase ``query`` and their (unboosted) scores, ``compute``d
+        once."""
+        return self.cache.get_or_compute(_phrase_key(query), compute)
+
+    def has_phrase(self, query: wq.Phrase) -> bool:
+        """Whether the documents of the phrase ``query`` are cached (for cost estimates)."""
+        return self.cache.peek(_phrase_key(query))
+
+    def positions(self, field: str, text: str) -> np.ndarray:
+        """Every occurrence of ``text`` in ``field`` (a field with positions) as sorted keys
+        ``(document << 32) | position``, read once from the term arrays."""
+        return self.cache.get_or_compute(
+            ("positions", field, text), lambda: self.derived.postings.positions(field, text)
         )
+
+    def has_positions(self, field: str, words: Iterable[str]) -> bool:
+        """Whether the positions of every one of ``words`` in ``field`` are cached."""
+        return all(self.cache.peek(("positions", field, word)) for word in words)
 
     def whoosh_docs(self, query: wq.Query, searcher: Searcher) -> np.ndarray:
         """The documents matching ``query`` by Whoosh's own (unscored) evaluation of it."""
@@ -184,30 +187,8 @@ class Postings:
         return self.cache.get_or_compute(key, lambda: _whoosh_docs(query, searcher))
 
 
-def _read_blocks(matcher) -> tuple[list[int], list[float]]:
-    """All (ids, weights) of a postings matcher.
-
-    Whoosh's W3 leaf matcher decodes postings a block at a time into arrays; reading
-    those arrays whole (private attributes, checked for) avoids a Python call per
-    posting.  Any other matcher is stepped through.
-    """
-    ids: list[int] = []
-    weights: list[float] = []
-    blockwise = all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block"))
-    if blockwise:
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids[matcher._i :])
-            weights.extend(matcher._weights[matcher._i :])
-            matcher._i = matcher._blocklength
-            matcher._next_block()
-        return ids, weights
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return ids, weights
+def _phrase_key(query: wq.Phrase) -> tuple:
+    return ("phrase", query.fieldname, tuple(query.words), query.slop)
 
 
 def _whoosh_docs(query: wq.Query, searcher: Searcher) -> np.ndarray:
@@ -238,15 +219,13 @@ class _Evaluator:
 
     def _bm25(self, field: str, text: str) -> Matches:
         """The BM25 scores of ``text`` in ``field`` (unboosted), cached per generation."""
-        return self.postings.cache.get_or_compute(
-            ("bm25", field, text), lambda: self._score_term(field, text)
-        )
+        return self.postings.bm25(field, text, lambda: self._score_term(field, text))
 
     def _score_term(self, field: str, text: str) -> Matches:
         docs, tf = self.postings.term(field, text, self.searcher)
         if not len(docs):
             return docs, tf
-        lengths, mean = self.postings.lengths(field, self.searcher)
+        lengths, mean = self.postings.lengths(field)
         return docs, bm25_scores(self.searcher, field, text, tf, lengths[docs], mean, len(docs))
 
     def evaluate(self, query: wq.Query) -> Matches:
@@ -255,7 +234,7 @@ class _Evaluator:
             self.leaves += 1
             docs, scores = self._bm25(query.fieldname, query.text)
             return docs, scores * query.boost
-        if isinstance(query, wq.Phrase):
+        if isinstance(query, wq.Phrase) and self.postings.arrays(query.fieldname) is not None:
             self.leaves += 1
             return self._phrase(query)
         if isinstance(query, wq.ConstantScoreQuery):
@@ -323,8 +302,7 @@ class _Evaluator:
         return result if result is not None else (_EMPTY_DOCS, _EMPTY_SCORES)
 
     def _phrase(self, query: wq.Phrase) -> Matches:
-        key = ("phrase", query.fieldname, tuple(query.words), query.slop)
-        docs, scores = self.postings.cache.get_or_compute(key, lambda: self._score_phrase(query))
+        docs, scores = self.postings.phrase(query, lambda: self._score_phrase(query))
         return docs, scores * query.boost
 
     def _score_phrase(self, query: wq.Phrase) -> Matches:
@@ -332,8 +310,7 @@ class _Evaluator:
 
         The positional check is the costly part, so it is made only when some document
         holds every word (most names of a glossary concept, in most languages' fields,
-        have none), and only in those documents; by Whoosh for a generation without the
-        build's term arrays.
+        have none), and only in those documents, on the term arrays' positions.
         """
         field = query.fieldname
         docs = self.postings.precomputed_phrase(query)
@@ -352,14 +329,12 @@ class _Evaluator:
             if not len(candidates):
                 return _EMPTY_DOCS, _EMPTY_SCORES
             docs = self.postings.known_phrase(query, candidates)
-            if docs is None:
-                docs = self.postings.whoosh_docs(query, self.searcher)
         # Each word's BM25 (as a Term of it scores) in the phrase's documents only.
         scores = np.zeros(len(docs))
         for word, (word_docs, tf) in zip(words, postings, strict=True):
             here, there = intersect(docs, word_docs)
             if len(here) == len(docs) > 0 and (
-                (field, word) in self.shared or self.postings.cache.peek(("bm25", field, word))
+                (field, word) in self.shared or self.postings.has_bm25(field, word)
             ):
                 # Every document of the phrase holds the word (always, unless the index
                 # is inconsistent), and other phrases of the query hold it too (a
@@ -368,7 +343,7 @@ class _Evaluator:
                 # Element by element the same arithmetic, so the same scores.
                 scores += self._bm25(field, word)[1][there]
                 continue
-            lengths, mean = self.postings.lengths(field, self.searcher)
+            lengths, mean = self.postings.lengths(field)
             scores[here] += bm25_scores(
                 self.searcher, field, word, tf[there], lengths[docs[here]], mean, len(word_docs)
             )

@@ -37,12 +37,12 @@ import itertools
 import operator
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.searching import Searcher
-from whoosh.system import _INT_SIZE
 
 KEYS = "post-keys.npy"
 TABLE = "post-table.npy"
@@ -59,7 +59,8 @@ _SHIFT = np.int64(32)  # a position key is (document << 32) | position
 _EMPTY = np.zeros(0, dtype=np.int64)
 _EMPTY_F = np.zeros(0, dtype=np.float64)
 # A Positions value is the count (4 bytes), then the pickled list of gaps ending in STOP.
-_PICKLED_GAPS = operator.itemgetter(slice(_INT_SIZE, -1))
+_COUNT_BYTES = 4  # the count before a Positions value: an unsigned int, as Whoosh packs it
+_PICKLED_GAPS = operator.itemgetter(slice(_COUNT_BYTES, -1))
 
 
 # -- building ----------------------------------------------------------------------
@@ -244,49 +245,24 @@ def join_chunks(chunks: list[tuple[dict[str, np.ndarray], int]]) -> dict[str, np
     }
 
 
-def _read_term(leaves, field: str, text: bytes, positional: bool):
-    """(documents, weights, position gaps and their count per posting, or ``None``) of
-    ``text`` in ``field``, read from Whoosh's blocks whole (private attributes of its
-    W3 matcher, checked for)."""
-    ids: list[np.ndarray] = []
-    weights: list[float] = []
-    values: list[bytes] = []
-    for reader, offset in leaves:
-        if (field, text) not in reader:
-            continue
-        matcher = reader.postings(field, text)
-        if not all(hasattr(matcher, a) for a in ("_read_ids", "_read_values", "_next_block")):
-            raise TypeError(f"postings of a {type(matcher).__name__} cannot be read whole")
-        leaf_ids: list[int] = []
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            start = matcher._i
-            leaf_ids.extend(matcher._ids[start:])
-            weights.extend(matcher._weights[start:])
-            if positional:
-                matcher._read_values()
-                values.extend(matcher._values[start:])
-            matcher._i = matcher._blocklength
-            matcher._next_block()
-        ids.append(np.asarray(leaf_ids, dtype=np.int64) + offset)
-    docs = np.concatenate(ids) if ids else _EMPTY
-    gaps, counts = value_gaps(values) if positional else (None, None)
-    return docs, np.asarray(weights, dtype=np.float32), gaps, counts
-
-
-def _read_chunk(searcher: Searcher, terms: list[tuple[str, bytes]], out: Path) -> None:
+def _read_chunk(
+    searcher: Searcher, terms: list[tuple[str, bytes]], out: Path, read_term: Callable
+) -> None:
     """Write the chunk of ``terms`` (``(field, text)`` in byte order), read from the
-    index, into ``out``."""
+    index by ``read_term``, into ``out``."""
     positional = {f: searcher.schema[f].format.supports("positions") for f, _ in terms}
     leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
     with TermChunk(out) as chunk:
         for field, text in terms:
-            chunk.add(field, text, *_read_term(leaves, field, text, positional[field]))
+            chunk.add(field, text, *read_term(leaves, field, text, positional[field]))
 
 
 def write_term_postings(
-    directory: Path, searcher: Searcher, fields: list[str], chunks: Path | None = None
+    directory: Path,
+    searcher: Searcher,
+    fields: list[str],
+    read_term: Callable,
+    chunks: Path | None = None,
 ) -> dict[str, Any]:
     """Write the arrays of every term of ``fields`` (see the module) into ``directory``;
     returns what ``derived.json`` records of them.
@@ -294,7 +270,8 @@ def write_term_postings(
     With ``chunks``, a directory holding, for each segment of the index ``searcher``
     searches, the chunk its writer saved under the segment's id (a :class:`TermChunk`,
     the terms of exactly ``fields``), the arrays are joined from those; otherwise (or
-    when a segment has none) they are read from the index.  The arrays are the same.
+    when a segment has none) they are read from the index, each term's postings by
+    ``read_term`` (:func:`indexer.build.writer.term_postings`).  The arrays are the same.
     """
     leaves = [(leaf.reader().segment(), offset) for leaf, offset in searcher.leaf_searchers()]
     saved = [chunks / s.segment_id() for s, _ in leaves] if chunks else []
@@ -305,7 +282,7 @@ def write_term_postings(
             reader = searcher.reader()
             terms = [(field, text) for field in sorted(fields) for text in reader.lexicon(field)]
             saved, offsets = [Path(tmp)], [0]
-            _read_chunk(searcher, terms, Path(tmp))
+            _read_chunk(searcher, terms, Path(tmp), read_term)
         arrays = join_chunks([(load_chunk(p), o) for p, o in zip(saved, offsets, strict=True)])
     for name, array in arrays.items():
         np.save(directory / name, np.ascontiguousarray(array), allow_pickle=False)

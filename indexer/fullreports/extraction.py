@@ -30,7 +30,7 @@ from whoosh.fields import ID, STORED
 from indexer import schema
 from indexer.corpus.load import Corpus, Report
 from indexer.corpus.pdftext import PdfText, extract_pdf
-from indexer.engine.derived import write_derived
+from indexer.engine.derived import WhooshReads, write_derived
 from indexer.engine.layout import PASSAGES, PDFS, file_checksum
 from indexer.engine.manifest import generation_files
 from indexer.fullreports.links import full_report_meta
@@ -137,10 +137,15 @@ def extract_all(corpus: Corpus) -> list[tuple[Report, Lang, PdfText]]:
 
 
 def write_passages(
-    corpus: Corpus, texts: list[tuple[Report, Lang, PdfText]], generation: Path, meta: dict
+    corpus: Corpus,
+    texts: list[tuple[Report, Lang, PdfText]],
+    generation: Path,
+    meta: dict,
+    reads: WhooshReads,
 ) -> FullTextInfo:
     """Write the passage index and the PDFs into ``generation``; ``meta`` is the main
-    index's ``meta.json`` content (topics, glossary), recorded with the passages too.
+    index's ``meta.json`` content (topics, glossary), recorded with the passages too;
+    ``reads`` reads the passage index back for its derived structures (the build's).
 
     Records the full reports (with page counts) in ``meta["full_reports"]``.
     """
@@ -175,7 +180,7 @@ def write_passages(
         except BaseException:
             writer.cancel()
             raise
-        derived = write_derived(target, [t.id for t in corpus.topics], corpus.glossary)
+        derived = write_derived(target, [t.id for t in corpus.topics], corpus.glossary, reads)
         files = generation_files(target)
         checksums = {name: file_checksum(target / name) for name in files}
         passage_meta = dict(

@@ -9,8 +9,9 @@ the passages' words), evaluated on postings arrays with BM25
 
 A document (report, language) matches when its summary or one of its passages does;
 its score is its summary's plus a share of its best passages' scores
-(:data:`PASSAGE_WEIGHTS`), so reports rank by both together.  Facets count documents,
-never passages: the passages only add documents and scores to the main index's.
+(:data:`~indexer.engine.facade.PASSAGE_WEIGHTS`), so reports rank by both together.
+Facets count documents, never passages: the passages only add documents and scores to
+the main index's.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from indexer import schema
+from indexer.engine import facade
+from indexer.engine.facade import Matches, PassageMatches
 from indexer.engine.generation import Generation, SearchIndex
 from indexer.engine.layout import PDFS
-from indexer.engine.matching import evaluate
 from indexer.errors import DocumentNotFound
 from indexer.fullreports.extraction import DOC, PAGE, PAGE_KEY, PASSAGE
 from indexer.languages import Lang
@@ -32,11 +32,6 @@ from indexer.query import QueryPlan
 from indexer.records import PassageHit
 from indexer.snippets import Terms, make_snippet, mark_all
 
-# The best passages of a document add these shares of their scores to the document's.
-PASSAGE_WEIGHTS = (0.6, 0.3, 0.15)
-SHOWN = 3  # passages shown per result
-
-PassageMatches = dict[int, list[tuple[int, float]]]  # docnum -> best (passage docnum, score)
 Planner = Callable[[Generation], QueryPlan]
 
 
@@ -46,46 +41,18 @@ def passage_generation(gen: Generation) -> Generation | None:
 
 
 def add_passages(
-    gen: Generation,
-    planner: Planner,
-    docs: np.ndarray,
-    scores: np.ndarray,
-    deadline: float,
-) -> tuple[np.ndarray, np.ndarray, PassageMatches, bool]:
-    """``docs``/``scores`` of the summaries' matches with the passages' added.
-
-    Returns (documents, scores, each document's best passages, complete).
-    """
+    gen: Generation, planner: Planner, matches: Matches, deadline: float
+) -> tuple[Matches, PassageMatches]:
+    """``matches`` of the summaries with the passages' added (the query planned on the
+    passage index by ``planner``, see :func:`indexer.engine.facade.add_passages`), and
+    each document's best passages."""
     passages = passage_generation(gen)
     if passages is None:
-        return docs, scores, {}, True
+        return matches, {}
     plan = planner(passages)
     if plan.query is None:
-        return docs, scores, {}, True
-    (pdocs, pscores), complete = evaluate(passages, plan.query, deadline)
-    if not len(pdocs):
-        return docs, scores, {}, complete
-    parents = gen.passages.parents[pdocs]
-    keep = parents >= 0
-    pdocs, pscores, parents = pdocs[keep], pscores[keep], parents[keep]
-    order = np.lexsort((-pscores, parents))
-    best: PassageMatches = {}
-    for i in order:
-        found = best.setdefault(int(parents[i]), [])
-        if len(found) < SHOWN:
-            found.append((int(pdocs[i]), float(pscores[i])))
-    bonus_docs = np.array(sorted(best), dtype=np.int64)
-    bonus = np.array(
-        [
-            sum(w * s for w, (_, s) in zip(PASSAGE_WEIGHTS, best[d], strict=False))
-            for d in bonus_docs
-        ]
-    )
-    merged = np.union1d(docs, bonus_docs)
-    merged_scores = np.zeros(len(merged))
-    merged_scores[np.searchsorted(merged, docs)] += scores
-    merged_scores[np.searchsorted(merged, bonus_docs)] += bonus
-    return merged, merged_scores, best, complete
+        return matches, {}
+    return facade.add_passages(gen, matches, plan.query, deadline)
 
 
 def _terms(plan: QueryPlan, lang: Lang) -> Terms:

@@ -30,7 +30,6 @@ from collections.abc import Iterator
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from indexer import schema
 from indexer.engine.facets import facet_masks
@@ -69,43 +68,16 @@ def is_positional(query: wq.Query) -> bool:
     return isinstance(query, wq.Term | wq.Phrase) and query.fieldname in _TEXT_FIELDS
 
 
-def _read_positions(searcher: Searcher, field: str, text: str) -> np.ndarray:
-    """Every occurrence of ``text`` in ``field`` as sorted keys ``(doc << 32) | position``."""
-    docs: list[int] = []
-    positions: list[int] = []
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        if (field, text) not in reader:
-            continue
-        matcher = reader.postings(field, text)
-        while matcher.is_active():
-            found = matcher.value_as("positions")
-            docs.extend([matcher.id() + offset] * len(found))
-            positions.extend(found)
-            matcher.next()
-    if not docs:
-        return _EMPTY
-    keys = (np.array(docs, dtype=np.int64) << _SHIFT) | np.array(positions, dtype=np.int64)
-    return np.sort(keys, kind="stable")  # sorted already but for several segments
-
-
 def positions(gen: Generation, field: str, text: str) -> np.ndarray:
-    """The position keys of ``text`` in ``field``, read once per generation (from the
-    build's term arrays, :mod:`indexer.engine.termpostings`, when the generation has them)."""
-    arrays = gen.postings.arrays(field)
-    if arrays is not None:
-        return gen.postings.cache.get_or_compute(
-            ("positions", field, text), lambda: arrays.positions(field, text)
-        )
-    return gen.postings.cache.get_or_compute(
-        ("positions", field, text), lambda: _read_positions(gen.searcher(), field, text)
-    )
+    """The position keys of ``text`` in ``field``, read once per generation from the
+    build's term arrays (:mod:`indexer.engine.termpostings`)."""
+    return gen.postings.positions(field, text)
 
 
 def positions_cached(gen: Generation, query: wq.Term | wq.Phrase) -> bool:
     """Whether every word position ``query`` needs is already read (for cost estimates)."""
     words = [query.text] if isinstance(query, wq.Term) else query.words
-    return all(gen.postings.cache.peek(("positions", query.fieldname, w)) for w in words)
+    return gen.postings.has_positions(query.fieldname, words)
 
 
 def _phrase_words(gen: Generation, query: wq.Phrase) -> np.ndarray:

@@ -21,7 +21,7 @@ from itertools import accumulate
 import Stemmer
 from whoosh.analysis import Filter, KeywordAnalyzer, RegexTokenizer, StemFilter
 
-from indexer import stemmer_be, translit
+from indexer import morph_ru, stemmer_be, translit
 from indexer.languages import Lang
 
 # --- normalisation -----------------------------------------------------------------
@@ -211,7 +211,8 @@ _RU_STEMS = {"беларусь": "беларус"}
 
 @lru_cache(maxsize=200_000)
 def stem_ru(word: str) -> str:
-    """Snowball Russian stem of a normalised word (:data:`_RU_STEMS` apart)."""
+    """Snowball Russian stem of a normalised word (:data:`_RU_STEMS` apart): what the
+    Russian cross-script key romanises (the term is the lemma, :mod:`indexer.morph_ru`)."""
     return _RU_STEMS.get(word) or _snowball("russian").stemWord(word)
 
 
@@ -221,30 +222,32 @@ def stem_be(word: str) -> str:
     return stemmer_be.stem(word)
 
 
-_STEMMERS = {Lang.EN: stem_en, Lang.BE: stem_be, Lang.RU: stem_ru}
+_STEMMERS = {Lang.EN: stem_en, Lang.BE: stem_be, Lang.RU: morph_ru.lemma}
 
 
 def stem(word: str, lang: Lang | str) -> str:
-    """Normalise ``word`` and return its stem in ``lang``; raises ``ValueError`` on a bad lang."""
+    """Normalise ``word`` and return its term in ``lang`` (a stem; in Russian the lemma);
+    raises ``ValueError`` on a bad lang."""
     return _STEMMERS[Lang(lang)](normalise_word(word))
 
 
 @lru_cache(maxsize=200_000)
 def key_en(word: str) -> str:
-    """Cross-script key of an English word: its stem, romanised and folded."""
-    return translit.key(stem_en(word))
+    """Cross-script key of an English word: its stem, romanised and folded (a word in
+    Łacinka is written in Cyrillic first, :func:`indexer.translit.from_lacinka`)."""
+    return translit.key(stem_en(translit.from_lacinka(word)))
 
 
 @lru_cache(maxsize=200_000)
 def key_be(word: str) -> str:
     """Cross-script key of a Belarusian word: its stem, romanised and folded."""
-    return translit.key(stem_be(word))
+    return translit.key(stem_be(translit.from_lacinka(word)))
 
 
 @lru_cache(maxsize=200_000)
 def key_ru(word: str) -> str:
     """Cross-script key of a Russian word: its stem, romanised and folded."""
-    return translit.key(stem_ru(word))
+    return translit.key(stem_ru(translit.from_lacinka(word)))
 
 
 _KEYERS = {Lang.EN: key_en, Lang.BE: key_be, Lang.RU: key_ru}
@@ -292,7 +295,10 @@ def _tokenizer() -> RegexTokenizer:
 
 @cache
 def analyzer(lang: Lang | str):
-    """The Whoosh analyser for the text fields of ``lang``: words, normalised, stemmed."""
+    """The Whoosh analyser for the text fields of ``lang``: words, normalised, stemmed
+    (Russian: lemmatised, :class:`~indexer.morph_ru.LemmaFilter`)."""
+    if Lang(lang) is Lang.RU:
+        return _tokenizer() | NormaliseFilter() | morph_ru.LemmaFilter()
     return (
         _tokenizer() | NormaliseFilter() | StemFilter(stemfn=_STEMMERS[Lang(lang)], cachesize=None)
     )

@@ -4,6 +4,10 @@ Every name of every concept is analysed with each language's analyser and regist
 under the resulting term sequence, so a query word matches a name in any case and any
 inflection ("МУСа" finds the concept of "МУС"), whatever script the user typed.
 
+A Belarusian or Russian name typed in Latin letters (``MUS``, ``OON``, ``ABSE``,
+``Mezhdunarodny ugolovny sud``) is read back into Cyrillic (:mod:`indexer.romanised`)
+when the words as typed name no concept.
+
 A name that is also a common word (a concept's ``homonyms``: «Весна» is the season as
 well as the human rights centre) is not taken for the concept when a number stands
 next to it in the query («весна 2023», "2023 Вясна").
@@ -18,6 +22,8 @@ from typing import Any
 from indexer.analysis import analyze
 from indexer.corpus.load import GlossaryConcept
 from indexer.languages import ALL_LANGS, Lang
+from indexer.romanised import cyrillic_readings
+from indexer.translit import from_lacinka, is_lacinka
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,18 @@ class Glossary:
         text = " ".join(words)
         for lang in ALL_LANGS:
             key = (lang, _key(lang, text))
+            concept = self._by_key.get(key)
+            if concept is not None:
+                return concept, key in self._homonyms
+        # A Belarusian or Russian name typed in Latin letters ("MUS", "OON"), or a
+        # Belarusian one typed with a Russian keyboard's и for і («катаванни»).
+        readings = cyrillic_readings(text)
+        if is_lacinka(text):  # Belarusian in Łacinka ("palitviaźni")
+            readings.append((Lang.BE, from_lacinka(text)))
+        if "и" in text:
+            readings.append((Lang.BE, text.replace("и", "і")))
+        for lang, reading in readings:
+            key = (lang, _key(lang, reading))
             concept = self._by_key.get(key)
             if concept is not None:
                 return concept, key in self._homonyms

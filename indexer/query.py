@@ -39,6 +39,7 @@ from indexer.analysis import (
     join_digit_groups,
     normalise_word,
     stem,
+    stem_ru,
     words,
 )
 from indexer.engine.ranking import SameReport
@@ -55,6 +56,7 @@ PROXIMITY_BOOST = 0.5  # the weight of the words again, when they are near each 
 MAX_CLAUSES = 600  # glossary expansion stops adding names past this many clauses
 MAX_TERMS = 32  # words, phrases and prefixes searched; the rest of a query is ignored
 MAX_PREFIX_TERMS = 64  # indexed terms one prefix may stand for, per field
+MAX_PREFIX_WORDS = 256  # corpus words a prefix is matched against (their terms as above)
 MONTH_SCORE = 1.0  # the score of a report for being of a month the query names
 _SYNTAX_RE = re.compile(r'["()*?]')
 _LATIN_RE = re.compile(r"[A-Za-z]")
@@ -107,6 +109,13 @@ class QueryPlan:
         )
 
 
+def prefix_stem(prefix: str, lang: Lang) -> str:
+    """The stem a typed prefix stands for among ``lang``'s terms: its stem, and in
+    Russian its Snowball stem (a lemma is a whole word: the dictionary would read
+    «прав» of «прав*» as a word, not as the start of one)."""
+    return stem_ru(prefix) if lang is Lang.RU else stem(prefix, lang)
+
+
 def _text_clauses(lang: Lang, tokens: list[str], boost: float = 1.0) -> list[wq.Query]:
     """``tokens`` (one word, or words in order with at most one between) in the title
     and the summary of ``lang``, each field with its weight times ``boost``."""
@@ -148,6 +157,19 @@ class _Builder:
         if len(found) > MAX_PREFIX_TERMS:
             self.plan.truncated = True
         return list(found)[:MAX_PREFIX_TERMS]
+
+    def _words_beginning(self, prefix: str) -> list[str]:
+        """The corpus's words (the spelling field's lexicon: every word of every title
+        and summary, normalised, unstemmed) that begin with ``prefix``, at most a few."""
+        if self.reader is None or schema.SPELLING not in self.reader.schema:
+            return []
+        # Past MAX_PREFIX_WORDS the prefix is short ("pr*") and the words' terms begin
+        # with it (a stem or lemma of two letters or more begins like its word): the
+        # expansion of the terms finds them, so the rest are not needed.
+        return [
+            t.decode("utf-8") if isinstance(t, bytes) else t
+            for t in islice(self.reader.expand_prefix(schema.SPELLING, prefix), MAX_PREFIX_WORDS)
+        ]
 
     # -- leaves ---------------------------------------------------------------------
 
@@ -214,10 +236,17 @@ class _Builder:
         if not self._budget():
             return None
         clauses: list[wq.Query] = []
+        corpus_words = self._words_beginning(base)
         for lang in ALL_LANGS:
-            candidates = sorted({base, stem(base, lang)} - {""})
+            candidates = sorted({base, prefix_stem(base, lang)} - {""})
+            # The terms of the corpus's words that begin with the prefix: "prosecuti*"
+            # names "prosecutions", whose stem "prosecut" is shorter than the prefix.
+            of_words = sorted({stem(w, lang) for w in corpus_words} - {""})
+            # Those the terms' own expansion does not find (most begin with the prefix).
+            beyond = [t for t in of_words if not t.startswith(tuple(candidates))]
             if not negated:
                 self.plan.prefixes[lang].update(candidates)
+                self.plan.marks[lang].update(of_words)
             for name in (schema.title_field(lang), schema.summary_field(lang)):
                 boost = schema.field_boosts()[name]
                 if self.reader is None:
@@ -226,7 +255,10 @@ class _Builder:
                 # Expanded here rather than by Whoosh, so that the number of terms a
                 # prefix may stand for is bounded ("a*" would otherwise be every word).
                 terms = self._prefix_terms(name, candidates)
-                clauses.extend(wq.Term(name, t, boost=boost) for t in terms)
+                terms += [t for t in beyond if t not in terms and (name, t) in self.reader]
+                if len(terms) > MAX_PREFIX_TERMS:
+                    self.plan.truncated = True
+                clauses.extend(wq.Term(name, t, boost=boost) for t in terms[:MAX_PREFIX_TERMS])
         if not negated:
             self.plan.words.append(base)
         return self._or(clauses)

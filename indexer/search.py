@@ -27,7 +27,6 @@ from indexer.corpus.paragraphs import paragraph_of_snippet
 from indexer.engine import facade
 from indexer.engine.facade import Matches, PageEntry, PassageMatches
 from indexer.engine.generation import READ_ERRORS, Generation, SearchIndex
-from indexer.engine.ranking import query_language
 from indexer.engine.timeline import is_positional, positions_cached, positive_leaves
 from indexer.errors import DocumentNotFound, IndexUnavailable, QueryError
 from indexer.figures.answer import answer_request
@@ -35,6 +34,7 @@ from indexer.fullreports.links import full_report_links, missing, other_language
 from indexer.fullreports.passages import Planner, add_passages, passage_hits
 from indexer.languages import Lang
 from indexer.query import QueryPlan, plan_query
+from indexer.querylang import reader_language
 from indexer.records import (
     Collapse,
     Document,
@@ -120,7 +120,7 @@ def _page_of_hits(
     gen: Generation, plan: QueryPlan, req: SearchRequest, q: str, final: Matches
 ) -> tuple[int, list[PageEntry]]:
     """(total, the page's entries); ``q`` is the text searched."""
-    reader = query_language(q, req.ui_lang)
+    reader = reader_language(q, req.ui_lang, gen.searcher().reader())
     # Only excluded words ("-torture") score nothing: newest first, as browsing is.
     by_date = req.sort is SortOrder.DATE or plan.query is None or plan.only_excluded
     start = (req.page - 1) * req.per_page

@@ -12,6 +12,14 @@ on and folds the rest:
   vowels at the end are dropped (stems end differently: ``lukashenk-a``/``лукашэнк``);
 - doubled consonants become one.
 
+A word in Belarusian Łacinka or with Polish letters (``Łukašenka``, ``Łukaszenka``,
+``katavańnie``: any of :data:`_LACINKA_LETTERS`) is first written in Cyrillic by
+``latynkatar``'s Łacinka rules (ł is a hard л, l before a vowel a soft one, ŭ is ў, ć
+and ś soft ц and с, cz/sz/ż the Polish spellings of ч/ш/ж), then keyed as the Cyrillic
+word: ``Łukašenka`` and ``Лукашэнка`` share their key.  A Latin word without those
+letters keeps the English reading (``Lukashenka``: "sh" is ш, "l" is л), which
+Łacinka's rules would read otherwise.
+
 So ``lukashenka``, ``лукашенк`` and ``лукашэнк`` all give ``lakasank``.  The key is
 deliberately lossy; it is indexed in a low-weight field, and keys shorter than
 :data:`MIN_KEY_LENGTH` are not indexed at all (they would join unrelated short words).
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 MIN_KEY_LENGTH = 4
 VOWEL = "a"
@@ -32,7 +41,10 @@ _CYRILLIC = {
     "к": "k", "л": "l", "м": "m", "н": "n", "п": "p", "р": "r", "с": "s", "т": "t",
     "ф": "f", "х": "x", "ц": "t", "ч": "c", "ш": "s", "щ": "s",
 }  # fmt: skip
-_CYRILLIC_VOWELS = frozenset("аеёиіїйоуыэюяьъ")
+# The soft sign is no sound of its own: it carries nothing, so that the classical
+# Belarusian spelling («сьнег», «катаваньне», and Łacinka's ś, ć, ń read through it)
+# keys as the standard one.
+_CYRILLIC_VOWELS = frozenset("аеёиіїйоуыэюяъ")
 
 # Latin is first rewritten into Cyrillic where it spells one sound with two letters
 # (longest first), then both scripts go through one table.  Latin "h" alone stands for
@@ -54,8 +66,34 @@ _LATIN_VOWELS = frozenset("aeiouyj")
 _VOWEL_MARK = "\0"
 
 
+# Letters that only Łacinka and Polish spellings use among the scripts keyed here.
+_LACINKA_LETTERS = "łśćźńŭžščżŁŚĆŹŃŬŽŠČŻ"
+_LACINKA_RE = re.compile(f"[{_LACINKA_LETTERS}]")
+
+
+@cache
+def _lacinka_converter():
+    from latynkatar import LatCyrConverter  # 60 ms to import: only when a word needs it
+
+    return LatCyrConverter
+
+
+def is_lacinka(text: str) -> bool:
+    """Whether ``text`` has a letter only Łacinka (or Polish) writes."""
+    return _LACINKA_RE.search(text) is not None
+
+
+def from_lacinka(word: str) -> str:
+    """``word`` in Cyrillic when it is written in Łacinka or with Polish letters (see
+    the module), else unchanged; lower case."""
+    if not _LACINKA_RE.search(word):
+        return word
+    return _lacinka_converter()(word).convert().lower()
+
+
 def _letters(word: str) -> str:
     """``word`` in the key alphabet, with a vowel mark for each vowel-like letter."""
+    word = from_lacinka(word)
     word = _LATIN_U_RE.sub("ў", word)
     word = _DIGRAPH_RE.sub(lambda m: _LATIN_DIGRAPHS[m.group()], word)
     # Belarusian дз is the soft д of Russian ("Дзмітрый", "Дмитрий").

@@ -33,6 +33,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _lazy_analysers_loaded() -> None:
+    """The Russian dictionary and the Łacinka converter load on first use, once per
+    process (tens of milliseconds, more on a busy machine): loaded before any test, so
+    that no property test's example pays the load against Hypothesis's deadline."""
+    from indexer import morph_ru, translit
+
+    morph_ru.morph()
+    translit.from_lacinka("ł")
+
+
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the bundled corpus, built once for the whole session (read-only)."""

@@ -130,9 +130,13 @@ def test_main_prints_the_figures_as_json(
         ("be", "stemmer_be (ours)"),
         ("be", "baseline: Snowball Russian"),
         ("be", "baseline: 5-letter truncation"),
-        ("ru", "Snowball Russian (ours)"),
+        ("ru", "pymorphy3 lemmas (ours)"),
+        ("ru", "pymorphy3, Snowball if unknown"),
+        ("ru", "baseline: Snowball Russian"),
     }
     assert [m["exact"] for m in doc["snowball_reference"]] == [1.0, 1.0]
+    assert {c["stemmer"] for c in doc["russian_cost"]} == {"pymorphy3 lemma", "Snowball Russian"}
+    assert all(c["words"] == 5 and c["microseconds"] >= 0 for c in doc["russian_cost"])
 
 
 def test_main_prints_an_aligned_table(
@@ -143,8 +147,8 @@ def test_main_prints_an_aligned_table(
     assert main([]) == 0
     lines = capsys.readouterr().out.splitlines()
     rows = [line for line in lines if line.startswith(("be ", "ru ", "en "))]
-    assert len(rows) == 6
-    assert len({len(row) for row in rows[:4]}) == 1
+    assert len(rows) == 10  # 6 pair scores, 2 reference lists, 2 costs
+    assert len({len(row) for row in rows[:6]}) == 1
 
 
 def test_missing_data_is_one_line_and_exit_status_2(

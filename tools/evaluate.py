@@ -6,7 +6,15 @@ Two measures (see ``data/README.md`` in the reference data directory):
   treebanks (Belarusian-HSE, Russian-GSD), for our stemmers and for two baselines
   on Belarusian (Snowball Russian applied to Belarusian; cutting words to five letters);
 * the exact-match rate of the English and Russian chains against Snowball's own
-  reference lists (``*_voc.txt`` -> ``*_output.txt``).
+  reference lists (``*_voc.txt`` -> ``*_output.txt``; the Russian list checks the
+  Snowball stemmer the Russian cross-script key is made from);
+* the cost of the Russian analysers per word: each distinct form of the Russian
+  treebank analysed once, uncached (the dictionary loaded beforehand, its loading
+  timed apart).
+
+Russian is scored three ways: our chain (pymorphy3's dictionary lemmas), the same with
+Snowball for the words the dictionary does not know, and Snowball alone (the chain
+before issue 24).
 
 The data directory is ``$IAPB_REFDATA`` (default ``../shared/data``).  The reference
 data is never copied into the repository.
@@ -18,12 +26,14 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from indexer import morph_ru
 from indexer.analysis import normalise_word, stem, stem_en, stem_ru
 
 DEFAULT_REFDATA = "../shared/data"
@@ -49,6 +59,15 @@ class PairScore:
     forms: int
     recall: float
     precision: float
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Microseconds per word of one analyser, uncached, over ``words`` distinct forms."""
+
+    stemmer: str
+    words: int
+    microseconds: float
 
 
 @dataclass(frozen=True)
@@ -160,12 +179,25 @@ def stem_be_ours(word: str) -> str:
 
 def stem_be_snowball_ru(word: str) -> str:
     """Baseline: Snowball Russian applied to Belarusian."""
-    return stem(word, "ru")
+    return stem_ru(normalise_word(word))
 
 
 def stem_ru_chain(word: str) -> str:
-    """Our Russian chain (normalise, then Snowball Russian)."""
+    """Our Russian chain (normalise, then the dictionary lemma, :mod:`indexer.morph_ru`)."""
     return stem(word, "ru")
+
+
+def stem_ru_snowball(word: str) -> str:
+    """Baseline: normalise, then Snowball Russian (the chain before pymorphy3)."""
+    return stem_ru(normalise_word(word))
+
+
+def stem_ru_lemma_or_snowball(word: str) -> str:
+    """Variant: the dictionary lemma of a word the dictionary knows, else Snowball."""
+    word = normalise_word(word)
+    if morph_ru.morph().word_is_known(word):
+        return morph_ru.lemma(word)
+    return stem_ru(word)
 
 
 def truncate5(word: str) -> str:
@@ -178,7 +210,14 @@ PAIR_RUNS = [
     ("be", "stemmer_be (ours)", stem_be_ours),
     ("be", "baseline: Snowball Russian", stem_be_snowball_ru),
     ("be", "baseline: 5-letter truncation", truncate5),
-    ("ru", "Snowball Russian (ours)", stem_ru_chain),
+    ("ru", "pymorphy3 lemmas (ours)", stem_ru_chain),
+    ("ru", "pymorphy3, Snowball if unknown", stem_ru_lemma_or_snowball),
+    ("ru", "baseline: Snowball Russian", stem_ru_snowball),
+]
+# (label, function of a normalised word, uncached) timed per word on the Russian forms.
+COST_RUNS = [
+    ("pymorphy3 lemma", morph_ru.lemma.__wrapped__),
+    ("Snowball Russian", stem_ru.__wrapped__),
 ]
 SPELLINGS = [("nar", "standard spelling"), ("tar", "classical spelling")]
 REFERENCE_LISTS = [
@@ -224,8 +263,33 @@ def evaluate(refdata: Path) -> tuple[list[PairScore], list[MatchScore]]:
     return pairs, matches
 
 
-def format_table(pairs: list[PairScore], matches: list[MatchScore]) -> str:
-    """Render the figures as two aligned plain-text tables."""
+def russian_costs(refdata: Path) -> tuple[float, list[Cost]]:
+    """(seconds to load a fresh pymorphy3 analyser, cost per word of each of
+    :data:`COST_RUNS`) over the distinct normalised forms of the Russian treebank."""
+    import pymorphy3
+
+    start = time.perf_counter()
+    pymorphy3.MorphAnalyzer(lang="ru")
+    load = time.perf_counter() - start
+    morph_ru.morph()  # the analyser the runs use, loaded before they are timed
+    forms = list(form_lemmas(read_conllu(_lines(refdata / TREEBANKS["ru"]))))
+    costs = []
+    for label, fn in COST_RUNS:
+        start = time.perf_counter()
+        for form in forms:
+            fn(form)
+        elapsed = time.perf_counter() - start
+        costs.append(Cost(label, len(forms), elapsed / max(len(forms), 1) * 1e6))
+    return load, costs
+
+
+def format_table(
+    pairs: list[PairScore],
+    matches: list[MatchScore],
+    load: float | None = None,
+    costs: list[Cost] = (),
+) -> str:
+    """Render the figures as aligned plain-text tables."""
     rows = [
         "Pair scores on UD dev lemmas",
         f"{'lang':<5}{'stemmer':<32}{'forms':>7}{'recall':>9}{'precision':>11}",
@@ -239,6 +303,14 @@ def format_table(pairs: list[PairScore], matches: list[MatchScore]) -> str:
     ]
     for m in matches:
         rows.append(f"{m.lang:<5}{m.stemmer:<32}{m.words:>7}{m.exact:>9.3f}")
+    if costs:
+        rows += [
+            "",
+            f"Cost per Russian word, uncached (pymorphy3 loads in {load * 1000:.0f} ms)",
+            f"{'lang':<5}{'stemmer':<32}{'words':>7}{'µs/word':>9}",
+        ]
+        for c in costs:
+            rows.append(f"{'ru':<5}{c.stemmer:<32}{c.words:>7}{c.microseconds:>9.2f}")
     return "\n".join(rows)
 
 
@@ -250,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     refdata = Path(os.environ.get("IAPB_REFDATA") or DEFAULT_REFDATA)
     try:
         pairs, matches = evaluate(refdata)
+        load, costs = russian_costs(refdata)
     except MissingData as exc:
         print(f"evaluate: reference file not found: {exc} (set IAPB_REFDATA)", file=sys.stderr)
         return 2
@@ -261,10 +334,12 @@ def main(argv: list[str] | None = None) -> int:
             "refdata": str(refdata),
             "pair_scores": [asdict(p) for p in pairs],
             "snowball_reference": [asdict(m) for m in matches],
+            "russian_load_seconds": load,
+            "russian_cost": [asdict(c) for c in costs],
         }
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        print(format_table(pairs, matches))
+        print(format_table(pairs, matches, load, costs))
     return 0
 
 

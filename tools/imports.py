@@ -58,13 +58,20 @@ def _imported(name: str, path: Path, known: set[str]) -> set[str]:
 # import its own layer and those below, never one above (a back arrow).  The longest
 # matching prefix names a module's layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("indexer.languages", "indexer.errors", "indexer.stemmer_be", "indexer.translit"),
+    (
+        "indexer.languages",
+        "indexer.errors",
+        "indexer.stemmer_be",
+        "indexer.morph_ru",
+        "indexer.translit",
+        "indexer.romanised",
+    ),
     ("indexer.analysis",),
     ("indexer.corpus",),
     ("indexer.schema", "indexer.glossary", "indexer.months", "indexer.recovery", "indexer.records"),
     ("indexer.figures",),
     ("indexer.engine",),
-    ("indexer.query", "indexer.snippets"),
+    ("indexer.query", "indexer.querylang", "indexer.snippets"),
     ("indexer.fullreports",),
     ("indexer.search",),
     ("indexer.build",),

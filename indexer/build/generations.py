@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer import morph_ru
 from indexer.build.workers import Progress, early_writers, write_index
 from indexer.build.writer import WHOOSH_READS
 from indexer.corpus.load import Corpus, load_corpus, parse_reports
@@ -59,6 +60,7 @@ _ANALYSIS_SOURCES = (
     "analysis.py",
     "months.py",
     "stemmer_be.py",
+    "morph_ru.py",
     "translit.py",
     "schema.py",
     "build/generations.py",
@@ -109,6 +111,8 @@ def fingerprint(corpus_dir: str | Path) -> str:
     here = Path(__file__).parent.parent  # indexer/
     for name in _ANALYSIS_SOURCES:
         digest.update((here / name).read_bytes())
+    # The Russian terms are the dictionary's lemmas: a new dictionary is new analysis.
+    digest.update(morph_ru.dictionary_version().encode())
     return digest.hexdigest()
 
 

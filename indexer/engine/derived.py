@@ -74,7 +74,9 @@ from indexer.languages import ALL_LANGS, LANG_INDEX
 
 # 2: every structure required (columns with the date order, lengths, glossary phrases and
 # tables, term arrays, word table); a generation of version 1 may lack some of them.
-VERSION = 2
+# 3: Russian terms are dictionary lemmas (indexer.morph_ru), no longer Snowball stems; a
+# generation of version 2 holds terms today's queries do not produce: refused, rebuild.
+VERSION = 3
 INFO = "derived.json"
 PHRASE_DOCS = "phrase-docs.npy"
 PHRASE_OFFSETS = "phrase-offsets.npy"

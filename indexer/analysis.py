@@ -81,6 +81,16 @@ def _fix_lookalikes(word: str) -> str:
 # dot run that is not thousands ("17.05.2023", "2.7.5") is kept as written.
 GROUP_SPACES = " \u00a0\u202f\u2009"
 _GROUP_SPACE_RE = re.compile(f"[{GROUP_SPACES}]")
+_NO_BREAK = "\u00a0\u202f"  # kept inside numbers when white space is collapsed
+_COLLAPSIBLE_RE = re.compile(f"[^\\S{_NO_BREAK}]+")
+
+
+def collapse_spaces(text: str) -> str:
+    """``text`` with each run of white space one space, ends stripped; no-break spaces
+    are kept as written ("29\u00a0492" stays unbroken on a page)."""
+    return _COLLAPSIBLE_RE.sub(" ", text).strip()
+
+
 _SPACED_NUMBER = rf"[1-9][0-9]{{0,2}}(?:[{GROUP_SPACES}][0-9]{{3}}(?![0-9]))+(?:[.,][0-9]+)*"
 _COMMA_THOUSANDS_RE = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 _DOT_THOUSANDS_RE = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")

@@ -7,6 +7,7 @@ damaged, 2 for bad command-line arguments.
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
 import json
 import sys
@@ -267,8 +268,8 @@ def _search(args: argparse.Namespace) -> int:
         print(f"showing results for {result.corrected.target!r} ({reason} correction)")
     if result.expanded:
         print("also searched: " + ", ".join(result.expanded))
-    if result.months:
-        print("read as dates: " + ", ".join(f"{text} ({month})" for text, month in result.months))
+    if result.dates:
+        print("read as dates: " + ", ".join(_date_read(span) for span in result.dates))
     if result.suggestion:
         print(f"did you mean: {result.suggestion}")
     for hit in result.hits:
@@ -372,3 +373,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _date_read(span) -> str:
+    """A date the query was read as, for the terminal: "Q3 2024 (2024-07-01..2024-09-30)"."""
+    if span.first is None:
+        return f"{span.text} (month {span.month:02d} of any year)"
+    if span.first == span.last:
+        return f"{span.text} ({span.first.isoformat()})"
+    if span.first.day == 1 and span.last == _last_day(span.first):
+        return f"{span.text} ({span.first:%Y-%m})"
+    return f"{span.text} ({span.first.isoformat()}..{span.last.isoformat()})"
+
+
+def _last_day(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])

@@ -10,7 +10,8 @@ when the words as typed name no concept.
 
 A name that is also a common word (a concept's ``homonyms``: «Весна» is the season as
 well as the human rights centre) is not taken for the concept when a number stands
-next to it in the query («весна 2023», "2023 Вясна").
+next to it in the query («весна 2023», "2023 Вясна"), nor in a form that only the
+common word takes («весной», «вясной»: "in spring", see :data:`SEASON_ADVERBS`).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from indexer.analysis import analyze
+from indexer.analysis import words as analyze_plain
 from indexer.corpus.load import GlossaryConcept
 from indexer.languages import ALL_LANGS, Lang
 from indexer.romanised import cyrillic_readings
+from indexer.seasons import SEASON_ADVERBS
 from indexer.translit import from_lacinka, is_lacinka
 
 
@@ -117,7 +120,7 @@ class Glossary:
         while i < len(words):
             for end in range(min(len(words), i + self.max_words), i, -1):
                 concept, homonym = self._match(words[i:end])
-                if homonym and _next_to_number(words, i, end):
+                if homonym and (_next_to_number(words, i, end) or _adverb(words[i:end])):
                     continue
                 if concept is not None:
                     matches.append(GlossaryMatch(i, end, concept))
@@ -132,3 +135,8 @@ def _next_to_number(words: Sequence[str], start: int, end: int) -> bool:
     """Whether the word before ``start`` or the word at ``end`` contains a digit."""
     around = words[max(start - 1, 0) : start] + words[end : end + 1]
     return any(ch.isdigit() for word in around for ch in word)
+
+
+def _adverb(words: Sequence[str]) -> bool:
+    """Whether ``words`` hold a form only the common word of a homonym takes («весной»)."""
+    return any(found in SEASON_ADVERBS for word in words for found in analyze_plain(word))

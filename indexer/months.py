@@ -8,8 +8,8 @@ A query names a month as a month name followed by a four-digit year, in any lang
 case form and capitalisation ("September 2024", «верасень 2024», «верасня 2024»,
 «сентября 2024», "Sept 2024"; a trailing «года»/«г.» belongs to it), or as ``YYYY-MM``
 (``2024-09``).  :func:`find_months` finds them among a query's plain words; a year alone
-is no month.  What the query side makes of a month is described in
-:meth:`indexer.query._Builder.month`.
+is no month.  The query side reads every date a query names, months among them, with
+:mod:`indexer.dates`; what it makes of one is described in :meth:`indexer.query._Builder.date`.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ def _forms(stems: dict[int, str], endings: tuple[str, ...]) -> dict[str, int]:
     return {stem + ending: month for month, stem in stems.items() for ending in endings}
 
 
-_ENGLISH = (
+ENGLISH_MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
 # Each month's forms as :func:`indexer.analysis.words` gives them (lower case, ё -> е).
 FORMS: dict[Lang, dict[str, int]] = {
-    Lang.EN: {name: i for i, name in enumerate(_ENGLISH, start=1)}
-    | {name[:3]: i for i, name in enumerate(_ENGLISH, start=1)}
+    Lang.EN: {name: i for i, name in enumerate(ENGLISH_MONTHS, start=1)}
+    | {name[:3]: i for i, name in enumerate(ENGLISH_MONTHS, start=1)}
     | {"sept": 9},
     Lang.RU: _forms(
         {1: "январ", 2: "феврал", 4: "апрел", 6: "июн", 7: "июл", 9: "сентябр",
@@ -81,7 +81,7 @@ class MonthMention:
         """Every form of the month's name in ``lang`` followed by the year ("верасня 2024")."""
         forms = [form for form, month in FORMS[lang].items() if month == self.month]
         if lang is Lang.EN:
-            forms = [_ENGLISH[self.month - 1]]  # texts spell the month out
+            forms = [ENGLISH_MONTHS[self.month - 1]]  # texts spell the month out
         return [f"{form} {self.year}" for form in forms]
 
 

@@ -42,10 +42,10 @@ from indexer.analysis import (
     stem_ru,
     words,
 )
+from indexer.dates import DateMention, bracket_dates, find_dates
 from indexer.engine.ranking import SameReport
 from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
-from indexer.months import MonthMention, find_months
 from indexer.snippets import Terms
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
@@ -90,8 +90,8 @@ class QueryPlan:
     phrases: dict[Lang, set[tuple[str, ...]]] = field(
         default_factory=lambda: {x: set() for x in ALL_LANGS}
     )
-    # Months named in the query and searched as dates (see _Builder.month).
-    months: list[MonthMention] = field(default_factory=list)
+    # Dates named in the query and searched as dates (see _Builder.date).
+    dates: list[DateMention] = field(default_factory=list)
     clauses: int = 0
     truncated: bool = False  # a cost limit cut the query: results may be incomplete
     # Prefixes too short to search ("a*"), left out of the query, as typed.
@@ -203,12 +203,34 @@ class _Builder:
                 # A word typed in another script ("pytki" for «пытки») names what
                 # the other versions of the report say in their own words.
                 if latin != (lang is Lang.EN):
+                    if self.own_word(text, latin):
+                        continue  # "approach" is not «апрача» romanised
                     romanised = self.concept(romanised)
                 clauses.append(romanised)
         if not negated:
             self.plan.words.extend(words(text))
         found = self._or(clauses)
         return self.concept(found) if _NUMBER_RE.fullmatch(text) else found
+
+    def own_word(self, text: str, latin: bool) -> bool:
+        """Whether ``text`` is a word of the corpus in its own script's languages
+        (English for Latin letters, Belarusian or Russian for Cyrillic): such a word
+        means itself, and its cross-script key would find false friends ("approach"
+        and «апрача», "except", share a key).  Names in both scripts are the
+        glossary's to join: a glossary name, or any word when names are not expanded
+        (``expand`` off), is still searched by its key."""
+        if self.reader is None or self.glossary is None or self.glossary.lookup([text]):
+            return False
+        own = (Lang.EN,) if latin else (Lang.BE, Lang.RU)
+        for lang in own:
+            for token in analyze(text, lang):
+                field = schema.summary_field(lang)
+                if (field, token) in self.reader or (
+                    schema.title_field(lang),
+                    token,
+                ) in self.reader:
+                    return True
+        return False
 
     def phrase(self, text: str, langs: tuple[Lang, ...], negated: bool, boost: float = 1.0):
         if boost == 1.0 and not self._budget():
@@ -296,29 +318,33 @@ class _Builder:
                     self.plan.expanded.append(name)
         return self._or(alternatives) if len(alternatives) > 1 else original
 
-    def month(self, mention: MonthMention, negated: bool) -> wq.Query | None:
-        """A month the query names ("September 2024", «верасня 2024», ``2024-09``).
+    def date(self, mention: DateMention, negated: bool) -> wq.Query | None:
+        """A date the query names (:mod:`indexer.dates`: "September 2024", «верасня 2024»,
+        ``2024-09``, "1 April 2025", "Q3 2024", «осенью 2024», «за октябрь»).
 
-        A month is read as a date, not as two words: it matches the reports whose
-        reporting period contains it or that were published in it (the build indexes
-        each summary's months, :func:`indexer.months.report_months`), every language
-        version of them, each scored :data:`MONTH_SCORE`.  OR'ed with that, the month
-        written out in every language and case form followed by the year, as phrases
-        ("september 2024", «верасня 2024», «сентября 2024»), keeps what the words
-        found before: a report that mentions a month outside its own dates (report 6's
+        A date is read as a date, not as words: it matches the reports whose reporting
+        period or publication falls in it (a day: whose period holds the day's month or
+        that were published that day), every language version of them, each scored
+        :data:`MONTH_SCORE`; the build indexes each summary's date keys
+        (:func:`indexer.dates.report_date_keys`).  OR'ed with that, a month or a day
+        written out in every language and case form with its year, as phrases
+        ("september 2024", «верасня 2024», «26 студзеня 2025»), keeps what the words
+        found before: a report that names a month outside its own dates (report 6's
         "since April 2021") is still found, and ranks above the reports found by date
-        alone; the snippet marks where the text names the month.
+        alone; the snippet marks where the text names it.
 
-        OR rather than replacing the text match, and not as a filter: a month is one
-        concept of the query, so "torture September 2025" needs both, and
-        ``-2024-09`` excludes the month's reports.  A quoted "September 2024" stays a
-        phrase of words; a year alone ("2024") stays a word.  This does not depend on
-        ``expand``: it is how a month is read, not a glossary expansion.
+        OR rather than replacing the text match, and not as a filter: a date is one
+        concept of the query, so "torture September 2025" needs both, and ``-2024-09``
+        excludes the month's reports.  A quoted "September 2024" stays a phrase of words;
+        a year alone ("2024") stays a word, and a number next to a month is its day, not
+        a word.  This does not depend on ``expand``: it is how a date is read, not a
+        glossary expansion.
         """
         if not self._budget():
             return None
+        keys = [wq.Term(schema.MONTHS, key) for key in mention.keys()]
         clauses: list[wq.Query] = [
-            wq.ConstantScoreQuery(wq.Term(schema.MONTHS, mention.key), MONTH_SCORE)
+            wq.ConstantScoreQuery(keys[0] if len(keys) == 1 else wq.Or(keys), MONTH_SCORE)
         ]
         for lang in ALL_LANGS:
             phrases = sorted({tuple(analyze(name, lang)) for name in mention.names(lang)})
@@ -330,17 +356,17 @@ class _Builder:
                     clauses.append(wq.Phrase(name, list(tokens), boost=boost))
         if not negated:
             self.plan.words.extend(words(mention.text))
-            self.plan.months.append(mention)
+            self.plan.dates.append(mention)
         return self._or(clauses)
 
     def terms_run(self, texts: list[str], negated: bool) -> list[wq.Query]:
-        """Queries for consecutive plain words: the months named among them (see
-        :meth:`month`), the glossary names among the others expanded."""
+        """Queries for consecutive plain words: the dates named among them (see
+        :meth:`date`), the glossary names among the others expanded."""
         built: list[wq.Query] = []
         i = 0
-        for mention in find_months(texts):
+        for mention in find_dates(texts):
             built.extend(self.names_run(texts[i : mention.start], negated))
-            query = self.month(mention, negated)
+            query = self.date(mention, negated)
             if query is not None:
                 built.append(query)
             i = mention.end
@@ -520,7 +546,7 @@ def plan_query(
     plan = QueryPlan()
     if not text.strip():
         return plan
-    text = join_digit_groups(text)
+    text = bracket_dates(join_digit_groups(text), OPERATORS, _SYNTAX_RE)
     try:
         if not _balanced(text):
             raise _Malformed("unbalanced")

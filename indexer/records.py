@@ -286,6 +286,27 @@ class TimelinePoint:
 
 
 @dataclass(frozen=True)
+class DateSpan:
+    """A date a query was read as (:mod:`indexer.dates`): as typed, and the days it covers,
+    both included; a month of any year («за октябрь») has no days, only ``month``."""
+
+    text: str
+    first: dt.date | None
+    last: dt.date | None
+    month: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "from": self.first.isoformat() if self.first else None,
+            "to": self.last.isoformat() if self.last else None,
+            "text": self.text,
+        }
+        if self.month is not None:
+            data["month"] = self.month
+        return data
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """What a search returns: the page of hits, the facets and what the query became."""
 
@@ -306,8 +327,9 @@ class SearchResult:
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     timeline: tuple[TimelinePoint, ...] | None = None  # only when the request asks for it
     timeline_truncated: bool = False  # more reports matched than the timeline lists
-    # Months the query names, searched as dates: (as typed, YYYY-MM), see indexer.months.
+    # The dates the query names that are one month: (as typed, YYYY-MM), see indexer.dates.
     months: tuple[tuple[str, str], ...] = ()
+    dates: tuple[DateSpan, ...] = ()  # every date the query was read as (indexer.dates)
 
     @property
     def pages(self) -> int:
@@ -341,6 +363,7 @@ class SearchResult:
             },
             "expanded": list(self.expanded),
             "months": [{"text": text, "month": month} for text, month in self.months],
+            "dates": [span.as_dict() for span in self.dates],
             "suggestion": self.suggestion,
             "corrected": self.corrected.as_dict() if self.corrected else None,
             "ignored": list(self.ignored),

@@ -4,8 +4,8 @@ Text fields exist per language (``title_en``, ``summary_be``, ...) so that each 
 analysed with its own language's analyser; a document fills only its own language's
 fields.  The ``key_*`` fields hold the cross-script keys, weighted low.
 
-Only what a query searches is indexed (the ``months`` keywords are searched by month
-names in a query, see :mod:`indexer.months`).  The report number, year and day are read in
+Only what a query searches is indexed (the ``months`` keywords are searched by the dates
+a query names, see :mod:`indexer.dates`).  The report number, year and day are read in
 bulk as columns (facets, date order) and never searched, so they are columns, not
 numeric terms; the spelling field holds the vocabulary for the "did you mean"
 corrector once, not a posting per word and document (see :class:`Vocabulary`).
@@ -37,7 +37,7 @@ YEAR = "year"
 TOPICS = "topics"
 PERIOD_START = "period_start"
 PERIOD_END = "period_end"
-MONTHS = "months"  # YYYY-MM of each month of the period and of publication (summaries only)
+MONTHS = "months"  # a report's date keys (summaries only): indexer.dates.report_date_keys
 PROVENANCE = "provenance"
 TRANSLATED = "translated"
 SPELLING = "spelling"

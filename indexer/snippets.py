@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from indexer.analysis import normalise_word, spans, spans_of_texts
+from indexer.analysis import collapse_spaces, normalise_word, spans, spans_of_texts
 from indexer.engine.lru import LRUCache
 from indexer.languages import Lang
 
@@ -219,7 +219,7 @@ def make_snippet(text: str, lang: Lang, terms: Terms, table=None) -> str:
         out.append("</mark>")
         pos = m_end
     out.append(html.escape(text[pos:end]))
-    body = " ".join("".join(out).split())
+    body = collapse_spaces("".join(out))
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text.rstrip()) else ""
     return prefix + body + suffix

@@ -61,6 +61,9 @@ NAMED_IN: dict[str, frozenset[tuple[int, Lang]]] = {
     # 8 "open-source records", 9 "open-source materials", «з адкрытых крыніц»,
     # «из открытых источников» (7 has the "close-source collection", not open).
     "open-source-materials": everywhere(8, 9),
+    # No report names the UN refugee agency (UNHCR, «УВКБ ООН»): its names, which begin
+    # as the OHCHR's do, find nothing (issue 24 §5).
+    "unhcr": frozenset(),
 }
 
 _ACRONYM_RE = re.compile(r"\b[A-ZА-ЯЁІЎ]{2,}\b")

@@ -29,6 +29,18 @@ def test_search_says_which_months_it_read_as_dates(index_dir: Path, capsys) -> N
     assert "read as dates" not in capsys.readouterr().out
 
 
+def test_search_says_which_days_spans_and_months_of_any_year_it_read(
+    index_dir: Path, capsys
+) -> None:
+    # 1 April 2025 opens report 9's period; Q3 2024 is inside report 7's; every October
+    # is in the periods of 4, 6 and 8.
+    assert main(["search", "1.4.2025 OR (Q3 2024) OR (за октябрь)", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "1.4.2025 (2025-04-01)" in out
+    assert "Q3 2024 (2024-07-01..2024-09-30)" in out
+    assert "за октябрь (month 10 of any year)" in out
+
+
 def test_search_json_is_the_api_answer_with_the_filters_applied(index_dir: Path, capsys) -> None:
     argv = ["search", "ICC", "--index", str(index_dir), "--lang", "be", "--collapse", "--json"]
     assert main([*argv, "--sort", "date", "--per-page", "2", "--hl", "ru"]) == 0

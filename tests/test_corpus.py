@@ -286,8 +286,8 @@ def test_check_rejects_a_glossary_name_that_is_a_common_word(
     # The bug this guards against: a comma inside an unquoted flow list made «подход»
     # alone a name of the survivor-centred approach (it is in the ru texts of 8 and 9).
     corpus = _bundled_copy(tmp_path)
-    quoted = 'ru: ["подход, ориентированный на пострадавших"]'
-    _edit(corpus / "glossary.yaml", quoted, "ru: [подход, ориентированный на пострадавших]")
+    quoted = 'ru: ["подход, ориентированный на пострадавших",'
+    _edit(corpus / "glossary.yaml", quoted, "ru: [подход, ориентированный на пострадавших,")
     lines = (corpus / "glossary.yaml").read_text(encoding="utf-8").splitlines()
     line = next(i for i, text in enumerate(lines, 1) if "ru: [подход," in text)
     assert main(["check", "--corpus", str(corpus)]) == 1

@@ -72,7 +72,7 @@ def test_the_quote_is_in_the_reader_s_language(client) -> None:
     query = {"q": "сколько документов собрано", "hl": "ru"}
     answer = client.get("/api/search", query_string=query).json["answer"]
     assert answer["quote_lang"] == "ru" and answer["label"] == "Документы в коллекции"
-    assert "до более чем <mark>30 000</mark> документов" in answer["quote"]
+    assert "до более чем <mark>30\u00a0000</mark> документов" in answer["quote"]
     assert answer["display"] == "более 30\u00a0000"
     query = {"q": "колькі людзей атрымалі псіхасацыяльную падтрымку", "hl": "be"}
     answer = client.get("/api/search", query_string=query).json["answer"]

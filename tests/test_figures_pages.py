@@ -112,7 +112,7 @@ def test_the_csv_export_is_one_row_per_value(client) -> None:
         ("7", "29492", "exact"),
         ("8", "30000", "over"),
     ]
-    assert rows[0]["quote_be"].endswith("— да 29 492.")
+    assert rows[0]["quote_be"].endswith("— да 29\u00a0492.")
 
 
 @pytest.mark.parametrize(

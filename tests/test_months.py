@@ -86,14 +86,14 @@ def test_a_month_is_a_date_whatever_expand_says_and_whatever_the_language_filter
 def test_a_year_alone_is_a_word(search_index: SearchIndex) -> None:
     # "2021" is written in report 6 only ("since April 2021", «красавіка 2021», «апреля
     # 2021»); no report's dates are in 2021.
-    assert plan_query("2021").months == []
+    assert plan_query("2021").dates == []
     assert reports_found(search_index, "2021") == everywhere(6)
 
 
 def test_a_quoted_month_is_a_phrase_of_words(search_index: SearchIndex) -> None:
     # No text writes "May 2023", so the phrase finds nothing; the month finds 4 and 5.
     assert reports_found(search_index, '"May 2023"') == set()
-    assert plan_query('"May 2023"').months == []
+    assert plan_query('"May 2023"').dates == []
 
 
 def test_a_month_combines_with_other_words_and_can_be_excluded(

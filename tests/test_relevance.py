@@ -218,7 +218,7 @@ def test_a_quoted_phrase_holding_a_spaced_number_matches_it(search_index: Search
 def test_a_number_with_spaces_is_marked_whole_in_the_snippet(search_index: SearchIndex) -> None:
     hits = search(search_index, SearchRequest(q="30,000", langs=(Lang.RU,))).hits
     assert [h.report for h in hits] == [8]
-    assert "<mark>30 000</mark>" in hits[0].snippet
+    assert "<mark>30\u00a0000</mark>" in hits[0].snippet  # the no-break space as written
 
 
 def test_a_version_found_through_its_sibling_ranks_below_one_matching_itself(

@@ -43,7 +43,6 @@ def everywhere(*reports: int) -> set[tuple[int, Lang]]:
         # 4: "UN Human Rights Council", «Савету ААН па правах чалавека».
         ("Рада ААН па правах чалавека", (4,)),
         ("Совет ООН по правам человека", (4,)),
-        ("HRC", (4,)),
         # 7: "preliminary investigation", 9: "preliminary examination".
         ("preliminary investigation", (7, 9)),
         ("preliminary examination", (7, 9)),

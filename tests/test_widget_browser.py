@@ -379,3 +379,23 @@ def test_a_span_attribute_limits_the_searches_and_the_see_all_link(
     page.locator("iapb-search").evaluate("el => el.setAttribute('year-from', '2024')")
     expect(widget.get_by_role("status")).to_have_text("3 results")
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "q", "said"),
+    [
+        ("en", "Q3 2024", "Reports covering July – September 2024."),
+        ("en", "1.4.2025", "Reports covering April 1, 2025."),
+        ("ru", "за октябрь", "Отчёты за октябрь (любого года)."),
+    ],
+    ids=["quarter", "day", "any-year"],
+)
+def test_the_widget_says_which_dates_it_read(page, host_page, problems, lang, q, said):
+    page.goto(host_page(f'<iapb-search lang="{lang}"></iapb-search>'))
+    widget = page.locator("iapb-search")
+    search(widget, q)
+    expect(widget.locator('[part~="corrected"]')).to_contain_text(said)
+    search(widget, "torture")
+    expect(widget.get_by_role("status")).to_have_text(re.compile(r"^1 "))
+    expect(widget.locator('[part~="corrected"]')).to_be_hidden()
+    assert problems == []

@@ -18,6 +18,7 @@ from indexer.engine.generation import SearchIndex
 from webapp import (
     admission,
     api,
+    dates,
     errors,
     export,
     feed,
@@ -57,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     public_url.init_app(app)
     i18n.init_app(app)
     urls.init_app(app)
+    dates.init_app(app)
     api.init_app(app)
     searching.init_app(app)
     for module in (pages, feed, widget, fulltext, export, figures, figures_api):

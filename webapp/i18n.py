@@ -26,7 +26,8 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 # cite.po: export links and citations;
 # recovery.po: corrected queries (keyboard layout, spelling) and query notes;
 # results.po: the results-first search page (active filters, empty states, way back);
-# figures.po: the figures' pages and the answer card.
+# figures.po: the figures' pages and the answer card;
+# dates.po: the dates a query was read as (pages/_dates.html, webapp/dates.py).
 DOMAINS = (
     "messages",
     "widget",
@@ -37,6 +38,7 @@ DOMAINS = (
     "recovery",
     "results",
     "figures",
+    "dates",
 )
 UI_CODES = frozenset(lang.value for lang in ALL_LANGS)
 _UI_CODE_LIST = [lang.value for lang in ALL_LANGS]

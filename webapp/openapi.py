@@ -252,6 +252,38 @@ def _component_schemas() -> dict[str, Any]:
                     }
                 ),
             },
+            "dates": {
+                "type": "array",
+                "description": (
+                    "every date the query was read as (1 April 2025, 10.2024, «в октябре"
+                    " 2024», Q3 2024, «другое паўгоддзе 2023», autumn 2024, «за октябрь»),"
+                    " searched as dates: the reports whose reporting period or publication"
+                    " falls in it (a day: whose period holds its month or that were"
+                    " published that day), or whose text names it"
+                ),
+                "items": _object(
+                    {
+                        "from": {
+                            "type": ["string", "null"],
+                            "format": "date",
+                            "description": "first day covered; null for a month of any year",
+                        },
+                        "to": {
+                            "type": ["string", "null"],
+                            "format": "date",
+                            "description": "last day covered; null for a month of any year",
+                        },
+                        "text": {"type": "string", "description": "as typed"},
+                        "month": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 12,
+                            "description": "only for a month of any year («за октябрь»)",
+                        },
+                    },
+                    optional=("month",),
+                ),
+            },
             "suggestion": {
                 "type": ["string", "null"],
                 "description": "when the words match nothing and no correction is sure: "

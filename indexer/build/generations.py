@@ -59,6 +59,8 @@ KEEP_GENERATIONS = 3
 _ANALYSIS_SOURCES = (
     "analysis.py",
     "months.py",
+    "dates.py",
+    "seasons.py",
     "stemmer_be.py",
     "morph_ru.py",
     "translit.py",

@@ -39,8 +39,8 @@ from indexer.build.writer import (
     new_writer,
 )
 from indexer.corpus.load import Corpus, Parsed, Report, parse_reports
+from indexer.dates import report_date_keys
 from indexer.languages import ALL_LANGS
-from indexer.months import report_months
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PARALLEL_FROM = 5000  # documents; below this, starting writer processes costs more than it saves
@@ -80,7 +80,7 @@ def _documents(report: Report) -> Iterator[dict]:
             schema.PERIOD_START: report.period_start,
             schema.PERIOD_END: report.period_end,
             schema.MONTHS: ",".join(
-                report_months(report.period_start, report.period_end, report.date)
+                report_date_keys(report.period_start, report.period_end, report.date)
             ),
             schema.PROVENANCE: text.provenance_note,
             schema.TRANSLATED: text.translated,

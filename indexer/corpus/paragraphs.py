@@ -24,6 +24,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from indexer.analysis import collapse_spaces
+
 HASH_CHARS = 6
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _MARK = re.compile(r"</?mark>")
@@ -43,7 +45,7 @@ class Paragraph:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return collapse_spaces(unicodedata.normalize("NFC", text))
 
 
 def paragraph_anchor(position: int, text: str) -> str:

@@ -17,7 +17,7 @@ leaf by leaf, on arrays:
   like its words together;
 - ``Or``/``And``/``Not``/``AndNot``/``AndMaybe`` are set operations on sorted arrays,
   scores added as BM25F adds them across fields;
-- a ``ConstantScoreQuery`` (a month of a query: :mod:`indexer.months`) is its child's
+- a ``ConstantScoreQuery`` (a date of a query: :mod:`indexer.dates`) is its child's
   documents, each scored the constant;
 - a :class:`~indexer.engine.ranking.SameReport` concept adds the other language versions of
   the reports it matches, when the caller gives the generation's versions.
@@ -276,6 +276,10 @@ class _Evaluator:
         """The documents matching ``query``, unscored (a term's postings, no BM25)."""
         if isinstance(query, wq.Term):
             return self.postings.term(query.fieldname, query.text, self.searcher)[0]
+        if isinstance(query, wq.Or):
+            # A date's keys (indexer.dates): keywords of a field with no lengths to score.
+            parts = [self._docs(sub) for sub in query.subqueries]
+            return np.unique(np.concatenate(parts)) if parts else _EMPTY_DOCS
         return self.evaluate(query)[0]
 
     def _or(self, subqueries: list[wq.Query]) -> Matches:

@@ -44,6 +44,8 @@
       instead: "Search instead for {from}",
       suggest: "Did you mean: {s}?",
       ignored: "Left out of the search: {p}. A prefix needs at least 2 letters before the *.",
+      dates: "Reports covering {d}.",
+      anyYear: "{m} (any year)",
     },
     be: {
       label: "Пошук па справаздачах IAPB",
@@ -68,6 +70,8 @@
       instead: "Шукаць замест гэтага {from}",
       suggest: "Магчыма, вы мелі на ўвазе: {s}?",
       ignored: "Не шукалася: {p}. Перад * трэба не менш за 2 літары.",
+      dates: "Справаздачы за {d}.",
+      anyYear: "{m} (любога года)",
     },
     ru: {
       label: "Поиск по отчётам IAPB",
@@ -92,6 +96,8 @@
       instead: "Искать вместо этого {from}",
       suggest: "Возможно, вы имели в виду: {s}?",
       ignored: "Не искалось: {p}. Перед * нужно не меньше 2 букв.",
+      dates: "Отчёты за {d}.",
+      anyYear: "{m} (любого года)",
     },
   };
   // East Slavic plurals: 1, 21 вынік; 2-4, 22 вынікі; 5-20, 11-14 вынікаў.
@@ -564,8 +570,34 @@ text-decoration:underline;border-radius:0}
       // Prefixes too short to search ("a*"), which the service left out.
       const ignored = Array.isArray(data.ignored) ? data.ignored.map(String) : [];
       if (ignored.length) parts.push(parts.length ? " " : "", t.ignored.replace("{p}", ignored.join(", ")));
+      // The dates the query was read as ("Reports covering October 2024").
+      const dates = Array.isArray(data.dates) ? data.dates.map((d) => this._dateLabel(d, t)) : [];
+      if (dates.length) parts.push(parts.length ? " " : "", t.dates.replace("{d}", dates.join(", ")));
       this._note.replaceChildren(...parts);
       this._note.hidden = !parts.length;
+    }
+
+    // A date of the answer ({from, to, text, month}) in the widget's language: a day, a
+    // month, a span of months, or a month of any year; as typed where the browser has no
+    // calendar data for the language.
+    _dateLabel(d, t) {
+      const lang = this._lang;
+      const day = (iso) => new Date(String(iso) + "T00:00:00Z");
+      const fmt = (opts) => new Intl.DateTimeFormat(lang, { timeZone: "UTC", ...opts });
+      if (!fmt({}).resolvedOptions().locale.startsWith(lang)) return String(d.text);
+      if (d.from === null || d.from === undefined) {
+        const month = Number(d.month);
+        if (!(month >= 1 && month <= 12)) return String(d.text);
+        return t.anyYear.replace("{m}", fmt({ month: "long" }).format(new Date(Date.UTC(2000, month - 1, 1))));
+      }
+      const first = day(d.from);
+      const last = day(d.to);
+      if (isNaN(first) || isNaN(last)) return String(d.text);
+      if (d.from === d.to) return fmt({ day: "numeric", month: "long", year: "numeric" }).format(first);
+      const months = fmt({ month: "long", year: "numeric" });
+      const sameMonth = first.getUTCFullYear() === last.getUTCFullYear() && first.getUTCMonth() === last.getUTCMonth();
+      if (sameMonth) return months.format(first);
+      return months.formatRange ? months.formatRange(first, last) : `${months.format(first)} – ${months.format(last)}`;
     }
 
     _renderFacets(facets, num) {

@@ -37,6 +37,12 @@ __all__ = [
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# axe.run with every rule on, the experimental ones too (label-content-name-mismatch).
+AXE_RUN = """async () => {
+  const rules = Object.fromEntries(
+    axe.getRules(["experimental"]).map((rule) => [rule.ruleId, {enabled: true}]));
+  return (await axe.run(document, {rules})).violations;
+}"""
 # The two widths every page is looked at in Chromium: desktop and phone.
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 
@@ -162,9 +168,10 @@ class LiveServer:
 
 
 def axe_violations(page) -> list[str]:
-    """The axe-core violations of the page as it is now (rule id and first target)."""
+    """The axe-core violations of the page as it is now (rule id and first target), the
+    experimental rules included (``label-content-name-mismatch`` among them)."""
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    found = page.evaluate("async () => (await axe.run(document)).violations")
+    found = page.evaluate(AXE_RUN)
     return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
 
 

@@ -25,6 +25,8 @@ from indexer.languages import Lang
 
 AUTHOR = "International Accountability Platform for Belarus"
 GENRE = "Progress report"
+# BibTeX's month macros (jan … dec): styles print them in the document's language.
+BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 TRANSLATION_NOTE = (
     "Unofficial translation made for the IAPB search service; not an IAPB publication"
 )
@@ -252,7 +254,7 @@ def bibtex_entry(record: CitedReport, accessed: dt.date) -> str:
         ("type", GENRE),
         ("number", str(record.report)),
         ("year", str(record.date.year)),
-        ("month", str(record.date.month)),
+        ("month", BIBTEX_MONTHS[record.date.month - 1]),  # a macro: written without braces
         ("date", record.date.isoformat()),
         ("language", LANGUAGE_NAMES[record.lang]),
         ("langid", LANGUAGE_NAMES[record.lang]),
@@ -270,7 +272,10 @@ def bibtex_entry(record: CitedReport, accessed: dt.date) -> str:
         fields.append(("annote", bibtex_text(record.snippet)))
     if record.pages:
         fields.append(("pages", ", ".join(str(p) for p in record.pages)))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    body = ",\n".join(
+        f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
+        for name, value in fields
+    )
     return f"@techreport{{{record.key},\n{body}\n}}\n"
 
 
@@ -336,8 +341,8 @@ def csl_item(record: CitedReport, accessed: dt.date) -> dict[str, object]:
         "id": record.key,
         "type": "report",
         "title": record.title,
+        # The IAPB is author and publisher: APA names the publisher only when it differs.
         "author": [{"literal": AUTHOR}],
-        "publisher": AUTHOR,
         "genre": GENRE,
         "number": str(record.report),
         "issued": _date_parts(record.date),

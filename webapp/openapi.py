@@ -468,7 +468,9 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
         "summary": "The Atom feed of a search: its newest matches, newest first",
         "description": (
             "Takes the search parameters of /api/search (sort is always date; per_page "
-            f"defaults to {MAX_PER_PAGE}). Errors are HTML pages, as on the web pages."
+            f"defaults to {MAX_PER_PAGE}; collapse defaults to report, as on the search "
+            "page: one entry per report, its other language versions as alternate links). "
+            "Errors are HTML pages, as on the web pages."
         ),
         "parameters": [*search_parameters(topics), _HL, _ACCEPT_LANGUAGE, _IF_NONE_MATCH],
         "responses": {

@@ -18,7 +18,7 @@ from indexer.build import build_index
 from indexer.corpus.glossarycheck import common_word_names
 from indexer.corpus.importer import SOURCE_URL, add_full_report, import_page
 from indexer.corpus.load import load_corpus, unaligned_paragraphs
-from indexer.corpus.page import PageError, parse_page, read_blocks
+from indexer.corpus.page import PageError, parse_page, read_page_blocks
 from indexer.corpus.pdftext import FullTextError
 from indexer.engine.derived import outdated
 from indexer.engine.generation import SearchIndex
@@ -124,7 +124,9 @@ def _build(args: argparse.Namespace) -> int:
 def _import_page(args: argparse.Namespace) -> int:
     lang = Lang(args.lang)
     try:
-        pages = parse_page(read_blocks(args.file), lang, str(args.file))
+        blocks, page_text = read_page_blocks(args.file)
+        print(page_text.describe(args.file))
+        pages = parse_page(blocks, lang, str(args.file))
         result = import_page(
             args.corpus,
             pages,

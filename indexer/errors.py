@@ -13,9 +13,12 @@ class CorpusProblem:
     line: int | None
     field: str | None
     message: str
+    column: int | None = None  # 1-based, when the problem is one character
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.line is not None and self.column is not None:
+            where += f":{self.column}"
         field = f" [{self.field}]" if self.field else ""
         return f"{where}:{field} {self.message}"
 

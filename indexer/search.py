@@ -266,7 +266,8 @@ def _reading(index: SearchIndex, gen: Generation) -> Iterator[None]:
     Read errors are damage.  Whoosh reports some damage with a bare ``Exception``
     ("Block tag error" from a truncated postings file), so any other exception is
     damage too when a file of the generation changed (the generation is then no longer
-    served); with the files intact it is a bug and propagates.
+    served), or, the first time, when hashing its files finds one that differs from the
+    manifest; with the files intact it is a bug and propagates.
     """
     try:
         yield
@@ -281,6 +282,7 @@ def _reading(index: SearchIndex, gen: Generation) -> Iterator[None]:
     except Exception as exc:  # see the docstring: classified, then re-raised
         try:
             index.check(gen)
+            index.check_content(gen)
         except IndexUnavailable as damage:
             raise IndexUnavailable(
                 "the index could not be read", f"{damage.detail}; the read raised {exc!r}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -23,6 +24,7 @@ __all__ = [
     "SIZES",
     "LiveServer",
     "axe_violations",
+    "end_group",
     "free_port",
     "http_get",
     "nu_checker_messages",
@@ -35,6 +37,12 @@ __all__ = [
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# axe.run with every rule on, the experimental ones too (label-content-name-mismatch).
+AXE_RUN = """async () => {
+  const rules = Object.fromEntries(
+    axe.getRules(["experimental"]).map((rule) => [rule.ruleId, {enabled: true}]));
+  return (await axe.run(document, {rules})).violations;
+}"""
 # The two widths every page is looked at in Chromium: desktop and phone.
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 
@@ -44,8 +52,9 @@ def start_server(
 ) -> tuple[subprocess.Popen, int]:
     """``python -m webapp.serve`` (the production server) on a free loopback port.
 
-    Not waited for (see :func:`wait_for_health`); the caller stops it and closes its
-    ``stderr`` pipe.
+    Not waited for (see :func:`wait_for_health`); the caller stops it (:func:`stop_process`,
+    or its own signal then :func:`end_group`) and closes its ``stderr`` pipe.  It runs in
+    a session of its own, so that whatever it leaves can be found and ended.
     """
     port = free_port()
     process = subprocess.Popen(
@@ -54,8 +63,19 @@ def start_server(
         env=dict(os.environ, IAPB_INDEX_DIR=str(index_dir)),
         stdout=stdout,
         stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     return process, port
+
+
+def end_group(process: subprocess.Popen) -> None:
+    """Kill whatever is left of the process group of ``process`` (started by
+    :func:`start_server`, its master already stopped): the tests leave no process behind,
+    even when a test fails before the server's own clean-up is checked."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def wait_for_health(
@@ -88,6 +108,7 @@ def stop_process(process: subprocess.Popen, timeout: float = 15.0) -> None:
         process.kill()
         process.wait()
     finally:
+        end_group(process)
         process.stderr.close()
 
 
@@ -147,9 +168,10 @@ class LiveServer:
 
 
 def axe_violations(page) -> list[str]:
-    """The axe-core violations of the page as it is now (rule id and first target)."""
+    """The axe-core violations of the page as it is now (rule id and first target), the
+    experimental rules included (``label-content-name-mismatch`` among them)."""
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    found = page.evaluate("async () => (await axe.run(document)).violations")
+    found = page.evaluate(AXE_RUN)
     return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
 
 

@@ -127,7 +127,10 @@ def test_report_pages_and_results_link_the_comparison(client) -> None:
     links = re.findall(
         r'<a class="compare-link" href="([^"]+)">Languages side by side</a>', results
     )
-    assert sorted(links) == [f"/reports/{n}/compare?q=ICC&amp;hl=en" for n in (7, 8, 9)]
+    # With the way back to these results (back=), as every link from a hit has.
+    assert sorted(links) == [
+        f"/reports/{n}/compare?q=ICC&amp;hl=en&amp;back=q%3DICC" for n in (7, 8, 9)
+    ]
     for link in links:
         assert client.get(link.replace("&amp;", "&")).status_code == 200
 

@@ -356,3 +356,42 @@ def test_bundled_translation_notes_say_who_translated_and_when() -> None:
         for lang in (Lang.BE, Lang.RU):
             note = report.summaries[lang].provenance_note
             assert "iapb-search" in note and "2026" in note, (report.number, lang)
+
+
+# (file, text before the character, where it lands: line, column)
+CONTROL = {
+    "report summary": ("reports/01.yaml", "    Evidence was provided to the ", 10, 34),
+    "glossary name, after Cyrillic": ("glossary.yaml", "      be: [Міжнародны крымінальны ", 6, 35),
+}
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\x7f", "\x9b"])
+@pytest.mark.parametrize("case", list(CONTROL))
+def test_a_raw_control_character_is_reported_with_file_line_and_column(
+    mini: Path, case: str, char: str
+) -> None:
+    name, before, line, column = CONTROL[case]
+    _edit(mini / name, before, before + char)
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(mini)
+    (problem,) = [p for p in raised.value.problems if p.file.endswith(name)]
+    assert (problem.line, problem.column) == (line, column), str(problem)
+    assert f"U+{ord(char):04X}" in problem.message
+    assert f"{name}:{line}:{column}:" in str(raised.value)
+    assert "position" not in str(raised.value)
+
+
+def test_check_accepts_a_new_report_about_a_concept_named_by_a_common_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The next real report, imported in English only, says "torture" like report 9:
+    # 2 of 7 English documents.  The concept is as common in Belarusian and Russian
+    # («катаванні», «пытки» in report 9), so "torture" is its name, not a stray word.
+    corpus = _bundled_copy(tmp_path)
+    text = (corpus / "reports" / "09.yaml").read_text(encoding="utf-8")
+    head, _, rest = text.partition("\nbe:\n")
+    new = head.replace("number: 9", "number: 10").replace("date: 2025-11-10", "date: 2026-05-10")
+    new = new.replace("start: 2025-04-01", "start: 2025-10-01")
+    new = new.replace("end: 2025-09-30", "end: 2026-03-31")
+    (corpus / "reports" / "10.yaml").write_text(new + "\n", encoding="utf-8")
+    assert main(["check", "--corpus", str(corpus)]) == 0, capsys.readouterr().err

@@ -8,11 +8,14 @@ server falls back to the previous intact generation when there is one.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
 
+from indexer import search as search_module
 from indexer.build import build_index
+from indexer.engine.generation import Generation
 from indexer.engine.layout import current_generation
 from webapp import create_app
 
@@ -75,9 +78,11 @@ def test_the_previous_intact_generation_is_served_in_place_of_a_damaged_one(tmp_
     client = _client(index_dir)
     assert client.get("/healthz").get_json()["generation"] == 2
     _truncate_postings(index_dir)
-    _assert_unavailable_without_paths(client.get("/healthz"), index_dir)
+    # The health check that finds the damage already answers for the generation served
+    # in its place, and names the damaged one.
     health = client.get("/healthz").get_json()
     assert (health["status"], health["generation"]) == ("degraded", 1)
+    assert health["damaged"] == ["gen-000002"]
     response = client.get("/api/search?q=torture")
     assert response.status_code == 200 and response.get_json()["total"] == 1
     # The next build is served again, and health is ok.
@@ -105,7 +110,7 @@ def test_a_generation_damaged_before_it_is_opened_is_never_served(tmp_path):
 def test_a_truncated_memory_mapped_array_gives_503_then_the_previous_generation(
     tmp_path, caplog, array
 ):
-    # The derived arrays are memory-mapped: reading a truncated one would kill the
+    # The derived arrays were memory-mapped: reading a truncated one killed the
     # process, so they are checked before each use, and the change is damage.
     index_dir = tmp_path / "index"
     build_index(MINI, index_dir)
@@ -124,3 +129,154 @@ def test_a_truncated_memory_mapped_array_gives_503_then_the_previous_generation(
     assert (health["status"], health["generation"]) == ("degraded", 1)
     response = client.get("/api/search?q=torture")
     assert response.status_code == 200 and response.get_json()["total"] == 1
+
+
+def _overwrite_in_place(victim: Path) -> None:
+    """Other bytes, same size, modification time set back: what ``rsync -a --inplace``
+    of a different file leaves."""
+    before = victim.stat()
+    data = bytearray(victim.read_bytes())
+    half = len(data) // 2
+    data[half:] = bytes(b ^ 0x5A for b in data[half:])
+    with open(victim, "r+b") as handle:
+        handle.write(data)
+    os.utime(victim, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = victim.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+
+
+@pytest.mark.parametrize(
+    "pattern", ["*.pst", "post-docs.npy", "col-years.npy", "*.trm", "*_stored.col"]
+)
+def test_an_overwrite_in_place_keeping_size_and_mtime_is_noticed(tmp_path, pattern):
+    index_dir = tmp_path / "index"
+    build_index(MINI, index_dir)
+    build_index(MINI, index_dir)
+    client = _client(index_dir)
+    assert client.get("/api/search?q=OSCE").status_code == 200  # the generation is open
+    generation = current_generation(index_dir)
+    (victim,) = sorted(generation.glob(pattern))[:1]
+    _overwrite_in_place(victim)
+    # Whatever reads it first, nothing answers 500 ...
+    for url in ("/api/search?q=evidence", "/api/search?q=torture&sort=date", "/reports/r9-en"):
+        assert client.get(url).status_code in (200, 404, 503)
+    # ... and the intact generation is served in its place, health saying so.
+    health = client.get("/healthz").get_json()
+    assert (health["status"], health["generation"]) == ("degraded", 1)
+    assert health["damaged"] == ["gen-000002"]
+    response = client.get("/api/search?q=torture")
+    assert response.status_code == 200 and response.get_json()["total"] == 1
+
+
+def _replace_meta(generation: Path, how: str) -> None:
+    meta = generation / "meta.json"
+    if how == "truncated":
+        with open(meta, "r+b") as handle:
+            handle.truncate(meta.stat().st_size // 2)
+    elif how == "deleted":
+        meta.unlink()
+    else:  # replaced by the previous generation's (renamed over it, as a copy tool does)
+        copy = generation / "meta.json.new"
+        copy.write_bytes((generation.parent / "gen-000001" / "meta.json").read_bytes())
+        os.replace(copy, meta)
+
+
+@pytest.mark.parametrize("how", ["truncated", "deleted", "replaced"])
+@pytest.mark.parametrize("first", ["/healthz", "/api/search?q=evidence"])
+def test_meta_json_changed_while_serving_is_noticed_without_a_restart(tmp_path, how, first):
+    index_dir = tmp_path / "index"
+    build_index(MINI, index_dir)
+    build_index(MINI, index_dir)
+    client = _client(index_dir)
+    assert client.get("/api/search?q=OSCE").status_code == 200  # the generation is open
+    _replace_meta(current_generation(index_dir), how)
+    assert client.get(first).status_code in (200, 503)
+    health = client.get("/healthz").get_json()
+    assert (health["status"], health["generation"]) == ("degraded", 1)
+    response = client.get("/api/search?q=torture")
+    assert response.status_code == 200 and response.get_json()["total"] == 1
+
+
+def test_a_file_only_touched_is_hashed_again_and_served_again(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(MINI, index_dir)
+    build_index(MINI, index_dir)
+    client = _client(index_dir)
+    assert client.get("/api/search?q=OSCE").status_code == 200
+    victim = sorted(current_generation(index_dir).glob("*.pst"))[0]
+    victim.chmod(0o600)  # a new change time, the same bytes
+    assert client.get("/healthz").status_code == 200
+    health = client.get("/healthz").get_json()
+    assert (health["status"], health["generation"], health["damaged"]) == ("ok", 2, [])
+
+
+def test_a_read_failing_with_every_stat_unchanged_is_damage_once_the_files_are_hashed(
+    tmp_path, monkeypatch
+):
+    # Bytes that changed without a write (a faulty disk) keep every stat; a read that
+    # then fails in an unexpected way has the generation hashed, and it is damage.
+    index_dir = tmp_path / "index"
+    build_index(MINI, index_dir)
+    build_index(MINI, index_dir)
+    client = _client(index_dir)
+    assert client.get("/api/search?q=OSCE").status_code == 200
+    victim = sorted(current_generation(index_dir).glob("*.pst"))[0]
+    _overwrite_in_place(victim)
+    monkeypatch.setattr(Generation, "verify", lambda self, names=None: None)
+
+    def failing(*args, **kwargs):
+        raise IndexError("index 7 is out of bounds for axis 0 with size 3")
+
+    monkeypatch.setattr(search_module, "_document", failing)
+    response = client.get("/reports/9-en")
+    assert response.status_code == 503
+    monkeypatch.undo()
+    health = client.get("/healthz").get_json()
+    assert (health["status"], health["generation"]) == ("degraded", 1)
+
+
+def test_a_bug_on_intact_files_is_not_called_damage(tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    build_index(MINI, index_dir)
+    app = create_app({"TESTING": False, "INDEX_DIR": str(index_dir)})
+    client = app.test_client()
+    assert client.get("/api/search?q=OSCE").status_code == 200
+
+    def failing(*args, **kwargs):
+        raise IndexError("a bug")
+
+    monkeypatch.setattr(search_module, "_document", failing)
+    assert client.get("/api/reports/r9-en").status_code == 500
+    monkeypatch.undo()
+    health = client.get("/healthz").get_json()
+    assert (health["status"], health["generation"]) == ("ok", 1)
+
+
+def test_hard_links_made_to_the_files_served_are_not_damage(tmp_path):
+    # A new generation of hard links to this one's files (cp -al, rsync --link-dest)
+    # changes their change time and link count, never their bytes.
+    index_dir = tmp_path / "index"
+    build_index(MINI, index_dir)
+    client = _client(index_dir)
+    assert client.get("/api/search?q=OSCE").status_code == 200
+    generation = current_generation(index_dir)
+    linked = tmp_path / "links"
+    linked.mkdir()
+    for path in generation.iterdir():
+        if path.is_file():
+            os.link(path, linked / path.name)
+    for url in ("/api/search?q=evidence", "/healthz", "/api/search?q=torture"):
+        assert client.get(url).status_code == 200, url
+    # Removed again (the link count is back, the change time moved twice).
+    for path in linked.iterdir():
+        path.unlink()
+    for url in ("/api/search?q=court", "/healthz"):
+        assert client.get(url).status_code == 200, url
+    # An overwrite in place made with a link at once is still seen (the bytes differ).
+    victim = sorted(generation.glob("*.pst"))[0]
+    _overwrite_in_place(victim)
+    assert client.get("/healthz").status_code == 503

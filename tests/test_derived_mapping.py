@@ -1,9 +1,12 @@
-"""The derived arrays are memory-mapped by reading ``np.save``'s header directly (a
-fraction of ``np.load``'s cost): the same arrays as ``np.load``, read-only, and the same
-errors for a damaged file."""
+"""The derived arrays are read into memory by reading ``np.save``'s header directly (a
+fraction of ``np.load``'s cost): the same arrays as ``np.load``, read-only, the same
+errors for a damaged file, and never memory-mapped, so a file truncated afterwards
+cannot kill the process."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +14,9 @@ import pytest
 
 from indexer.build import build_index
 from indexer.engine import derived
-from indexer.engine.derived import _mapped
+from indexer.engine.derived import _loaded
 from indexer.engine.layout import current_generation
-from tests.helpers import CORPUS
+from tests.helpers import CORPUS, ROOT
 
 ARRAYS = {
     "int64": np.arange(1000, dtype=np.int64),
@@ -33,14 +36,14 @@ ARRAYS = {
 
 
 @pytest.mark.parametrize("name", ARRAYS)
-def test_a_mapped_array_is_np_load_read_only(tmp_path: Path, name: str) -> None:
+def test_a_loaded_array_is_np_load_read_only(tmp_path: Path, name: str) -> None:
     path = tmp_path / "a.npy"
     np.save(path, ARRAYS[name])
-    mapped = _mapped(path)
+    loaded = _loaded(path)
     expected = np.load(path)
-    assert mapped.dtype == expected.dtype and mapped.shape == expected.shape
-    assert np.array_equal(mapped, expected)
-    assert type(mapped) is np.ndarray and not mapped.flags.writeable
+    assert loaded.dtype == expected.dtype and loaded.shape == expected.shape
+    assert np.array_equal(loaded, expected)
+    assert type(loaded) is np.ndarray and not loaded.flags.writeable
 
 
 @pytest.mark.parametrize("keep", [0.5, 0.0])
@@ -52,10 +55,10 @@ def test_a_truncated_array_raises_as_np_load_does(tmp_path: Path, keep: float) -
     with pytest.raises((ValueError, EOFError)) as loading:
         np.load(path, mmap_mode="r")
     with pytest.raises(loading.type):
-        _mapped(path)
+        _loaded(path)
 
 
-def test_every_array_a_build_writes_is_mapped_without_np_load(tmp_path: Path, monkeypatch) -> None:
+def test_every_array_a_build_writes_is_loaded_without_np_load(tmp_path: Path, monkeypatch) -> None:
     # np.load parses headers with ast.literal_eval: slower, and on Python 3.11 not safe
     # in several threads at once (a generation is opened by each worker thread).
     build_index(CORPUS, tmp_path / "index")
@@ -68,4 +71,38 @@ def test_every_array_a_build_writes_is_mapped_without_np_load(tmp_path: Path, mo
 
     monkeypatch.setattr(derived.np, "load", refused)
     for path in arrays:
-        assert type(_mapped(path)) is np.ndarray, path.name
+        assert type(_loaded(path)) is np.ndarray, path.name
+
+
+# Opens the generation at argv[1], truncates every derived array of it to a third, then
+# reads every array the generation holds: a memory-mapped one would kill the process
+# with SIGBUS here.
+_READ_AFTER_TRUNCATION = """
+import sys
+from pathlib import Path
+import numpy as np
+from indexer.engine.generation import SearchIndex
+gen = SearchIndex(sys.argv[1]).generation()
+for path in gen.path.glob("*.npy"):
+    with open(path, "r+b") as handle:
+        handle.truncate(path.stat().st_size // 3)
+arrays = [*gen.derived.columns.values(), *(a for a, _ in gen.derived.lengths.values())]
+arrays += [v for v in vars(gen.derived.postings).values() if isinstance(v, np.ndarray)]
+arrays += [v for v in vars(gen.derived.words).values() if isinstance(v, np.ndarray)]
+arrays += [gen.derived._phrase_docs, gen.derived._phrase_offsets]
+total = sum(int(np.asarray(a).view(np.uint8).sum()) for a in arrays)
+print("read", len(arrays), "arrays", total > 0)
+"""
+
+
+def test_arrays_truncated_under_an_open_generation_do_not_kill_the_process(tmp_path):
+    build_index(CORPUS, tmp_path / "index")
+    run = subprocess.run(
+        [sys.executable, "-c", _READ_AFTER_TRUNCATION, str(tmp_path / "index")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, (run.returncode, run.stderr[-2000:])
+    assert run.stdout.startswith("read ") and run.stdout.strip().endswith("True")

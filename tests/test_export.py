@@ -138,7 +138,7 @@ def test_bibtex_escapes_tex_specials() -> None:
     library = bibtexparser.parse_string(bibtex_entry(record, dt.date(2026, 1, 1)))
     assert library.failed_blocks == []
     fields = library.entries[0].fields_dict
-    assert fields["title"].value == r"{50\% of \{cases\} \& \#1\_a}"
+    assert fields["title"].value == r"{50\% of \textbraceleft{}cases\textbraceright{} \& \#1\_a}"
 
 
 def test_ris_follows_the_published_structure(client) -> None:

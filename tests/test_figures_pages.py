@@ -44,10 +44,11 @@ def test_the_figure_page_draws_a_step_chart_linked_to_paragraphs(client) -> None
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert 'role="group"' in svg and "<desc" in svg
     links = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)"', svg)
+    # Each name starts with the report number the point shows (label-content-name-mismatch).
     assert [label for _, label in links] == [
-        "2,637, September 2024",
-        "2,775, March 2025",
-        "over 3,200, September 2025",
+        "No. 7: 2,637, September 2024",
+        "No. 8: 2,775, March 2025",
+        "No. 9: over 3,200, September 2025",
     ]
     assert all(re.fullmatch(r"/reports/r[789]-en\?hl=en#p\d-[0-9a-f]{6}", u) for u, _ in links)
     path = re.search(r'<path class="step" d="([^"]+)"', svg).group(1)

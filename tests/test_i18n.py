@@ -243,7 +243,7 @@ def test_every_domain_of_a_language_has_the_same_plural_rule(lang: str) -> None:
 
 
 def test_the_template_holds_every_string_used() -> None:
-    """``messages.pot`` is what a translator starts from: regenerate it (README,
+    """``messages.pot`` is what a translator starts from: regenerate it (docs/using.md,
     "Translations") when strings are added."""
     with (TRANSLATIONS / "messages.pot").open("rb") as handle:
         template = read_po(handle)

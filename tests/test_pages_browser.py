@@ -47,11 +47,11 @@ def test_search_filter_and_switch_language(live_server, page) -> None:
     assert page.locator("li.hit").count() == 3
     before = page.locator(".facet-value .count").all_inner_texts()
 
-    page.get_by_role("checkbox", name=re.compile("^2024")).check()
-    page.wait_for_url(re.compile(r"year=2024"))
+    page.get_by_role("checkbox", name=re.compile("^OSCE")).check()
+    page.wait_for_url(re.compile(r"topic=osce"))
     assert params(page)["q"] == ["ICC"]
-    assert page.get_by_role("checkbox", name=re.compile("^2024")).is_checked()
-    assert page.get_by_role("checkbox", name=re.compile("^2024")).evaluate(
+    assert page.get_by_role("checkbox", name=re.compile("^OSCE")).is_checked()
+    assert page.get_by_role("checkbox", name=re.compile("^OSCE")).evaluate(
         "el => el === document.activeElement"
     )
     assert page.locator("li.hit").count() == 1
@@ -60,7 +60,7 @@ def test_search_filter_and_switch_language(live_server, page) -> None:
 
     page.locator(".lang-switch a[hreflang=be]").click()
     page.wait_for_url(re.compile(r"hl=be"))
-    assert params(page)["year"] == ["2024"]
+    assert params(page)["topic"] == ["osce"]
     assert page.locator("html").get_attribute("lang") == "be"
     assert page.locator(".result-count").inner_text().startswith("1 справаздача")
     assert page.get_by_role("button", name="Шукаць").is_visible()
@@ -96,7 +96,9 @@ def test_report_page_and_back_to_search(live_server, page) -> None:
     page.goto(f"{live_server.url}/?q=ICC&hl=ru")
     page.locator("li.hit h3 a").first.click()
     # At the paragraph holding the snippet, the query marked (tests/test_paragraphs.py).
-    page.wait_for_url(re.compile(r"/reports/r\d-(en|be|ru)\?q=ICC&hl=ru#p\d+-[0-9a-f]{6}$"))
+    page.wait_for_url(
+        re.compile(r"/reports/r\d-(en|be|ru)\?q=ICC&hl=ru&back=[^#]+#p\d+-[0-9a-f]{6}$")
+    )
     assert page.locator("article.report h1").is_visible()
     assert page.locator("nav.report-languages li").count() == 2
     assert errors == []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from test_pages import Page, get_page, query
@@ -107,10 +109,13 @@ def test_zero_results_make_did_you_mean_prominent(client) -> None:
 
 
 def test_zero_results_with_filters_keep_the_selected_ones_to_untick(client) -> None:
-    _, page = get_page(client, "/?q=nothingmatchesthis&year=2023&hl=en")
-    (box,) = page.find("input", type="checkbox", name="year", value="2023")
+    _, page = get_page(client, "/?q=nothingmatchesthis&topic=icc&hl=en")
+    (box,) = page.find("input", type="checkbox", name="topic", value="icc")
     assert "checked" in box
-    assert "Search again without filters" in page.text
+    assert "No report matches “nothingmatchesthis” with these filters." in page.text
+    # The words match nothing without the filters either: no link to an empty page.
+    assert "No report matches it without the filters either." in page.text
+    assert not page.find("p", class_="no-results-wider")
 
 
 def test_filters_are_check_boxes_whose_state_is_in_the_markup(client) -> None:
@@ -118,7 +123,7 @@ def test_filters_are_check_boxes_whose_state_is_in_the_markup(client) -> None:
     boxes = page.find("input", type="checkbox")
     assert len(boxes) >= 6
     checked = {(b["name"], b["value"]) for b in boxes if "checked" in b}
-    assert checked == {("year", "2024"), ("lang", "ru")}
+    assert checked == {("lang", "ru")}  # the year is a span: the chart and the selects
     labels = {label["for"] for label in page.find("label") if "for" in label}
     assert all(b["id"] in labels for b in boxes)
     assert "☑" not in page.text and "☐" not in page.text
@@ -151,3 +156,60 @@ def test_latest_reports_lists_each_report_once(client) -> None:
         query(a["href"]) and a["href"].split("?")[0][:-3] for a in page.find("a", class_="hit-link")
     ]
     assert len(reports) == len(set(reports)) == 6
+
+
+@pytest.mark.parametrize("hl", ["be", "ru"])
+def test_full_report_lines_are_in_the_interface_language(client, hl: str) -> None:
+    # Report 5 lists its full reports on the IAPB's page without a recorded address; the
+    # source's English link texts ("Download the full report in …") are not shown.
+    body, page = get_page(client, f"/reports/r5-{hl}?hl={hl}")
+    (section,) = page.find("section", class_="full-reports")
+    assert "Download the full report" not in body
+    listed = {"be": "пазначана на старонцы IAPB", "ru": "указан на странице IAPB"}[hl]
+    assert page.text.count(listed) == 3
+
+
+def test_a_hit_shows_its_other_matching_paragraphs_and_its_matches(client) -> None:
+    # Report 8's English summary names survivors in its second paragraph ("survivor and
+    # witness testimonies") and twice in its third ("survivor-centered", "88 survivors").
+    body, page = get_page(client, "/?q=survivor&lang=en&hl=en")
+    (hit,) = [h for h in body.split('<li class="hit">')[1:] if 'href="/reports/r8-en' in h]
+    title = re.search(r'class="hit-link" href="([^"]+)"', hit).group(1)
+    more = re.findall(r'class="passage-para" href="([^"]+)"', hit)
+    assert len(more) == 1
+    anchors = {urlsplit(html.unescape(url)).fragment[:3] for url in (title, more[0])}
+    assert anchors == {"p2-", "p3-"}  # the snippet's paragraph and the other one
+    assert "back=" in more[0]  # the way back to these results, as from the title
+    excerpt = re.search(r'<ul class="more-passages".*?</ul>', hit, re.S).group(0)
+    assert "<mark>" in excerpt.lower()
+    assert "3 matches in this report's summary" in html.unescape(hit)
+
+
+@pytest.mark.parametrize("hl", ["en", "be", "ru"])
+def test_also_in_names_the_other_versions_natively_in_one_order(client, hl: str) -> None:
+    body, _ = get_page(client, f"/?q=ICC&hl={hl}")
+    lines = re.findall(r'<p class="other-languages meta-line">(.*?)</p>', body, re.S)
+    assert len(lines) == 3  # reports 7, 8 and 9 name the ICC
+    native = {"en": "English", "be": "Беларуская", "ru": "Русский"}
+    for line in lines:
+        links = re.findall(r'hreflang="(\w+)" lang="\w+">([^<]+)</a>', line)
+        langs = [lang for lang, _ in links]
+        assert langs == sorted(langs, key=["en", "be", "ru"].index)
+        assert all(name == native[lang] for lang, name in links)
+        assert "·" not in line  # separators are drawn by CSS, never left dangling
+    report, _ = get_page(client, f"/reports/r9-be?hl={hl}")
+    lead = re.search(r'<p class="report-lead meta-line".*?</p>', report, re.S).group(0)
+    assert "·" not in lead
+    versions = re.search(r'<nav class="report-languages".*?</nav>', report, re.S).group(0)
+    assert re.findall(r'lang="(\w+)">(?:English|Русский)</a>', versions) == ["en", "ru"]
+
+
+def test_the_compare_view_keeps_the_way_back_and_the_title_names_the_correction(client) -> None:
+    body, page = get_page(client, "/?q=torure&year_from=2025&hl=en")
+    assert "<title>torture – search" in body  # what was searched, as the heading says
+    (compare,) = [a["href"] for a in page.find("a", class_="compare-link")]
+    side, side_page = get_page(client, compare)
+    (back,) = side_page.find("a", class_="back-to-results")
+    assert query(back["href"]) == {"q": ["torure"], "year_from": ["2025"], "hl": ["en"]}
+    versions = [a["href"] for a in side_page.find("a", hreflang="be")]
+    assert versions and all("back=" in href and "q=torture" in href for href in versions)

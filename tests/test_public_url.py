@@ -81,3 +81,28 @@ def test_any_external_url_for_honours_public_url_with_its_path(index_dir):
 def test_a_malformed_public_url_stops_the_start_with_a_message(index_dir):
     with pytest.raises(ValueError, match="PUBLIC_URL"):
         make_app(index_dir, PUBLIC_URL="search.example.org/?x=1")
+
+
+@pytest.mark.parametrize(
+    ("host", "base"),
+    [
+        ("LOCALHOST", "http://localhost"),
+        ("LocalHost:8000", "http://localhost:8000"),
+        ("localhost.", "http://localhost"),
+        ("Search.Example.ORG.:8443", "http://search.example.org:8443"),
+        ("EU.Mirror.Example", "http://eu.mirror.example"),
+    ],
+)
+def test_host_names_are_compared_as_dns_does_case_and_trailing_dot_aside(index_dir, host, base):
+    app = make_app(index_dir, TRUSTED_HOSTS="localhost, search.example.org, .mirror.example")
+    response = app.test_client().get("/feed.atom?q=ICC", headers={"Host": host})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    # The links are written with the name as DNS has it, not as the client spelt it.
+    assert all(url.startswith(base + "/") for url in _feed_urls(response))
+
+
+@pytest.mark.parametrize("host", ["EVIL.example", "localhost..", "evil.example.", "LOCALHOST.evil"])
+def test_other_names_stay_untrusted_whatever_their_case_or_dots(index_dir, host):
+    response = make_app(index_dir).test_client().get("/healthz", headers={"Host": host})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "untrusted_host"

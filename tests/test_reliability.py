@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
-from tests.helpers import http_get, start_server, wait_for_health
+from tests.helpers import http_get, start_server, stop_process, wait_for_health
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_THREADS = 4
@@ -40,11 +40,7 @@ def served(tmp_path: Path) -> Iterator[tuple[int, Path, Path]]:
         wait_for_health(process, port)
         yield port, corpus, index_dir
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        finally:
-            process.stderr.close()
+        stop_process(process)
 
 
 def _load(port: int, stop: threading.Event, statuses: Counter, errors: list[str]) -> None:
@@ -128,6 +124,4 @@ def test_the_server_starts_without_an_index_and_serves_one_built_later(tmp_path:
         status, body = http_get(port, "/healthz")
         assert status == 200 and json.loads(body)["documents"] == 18
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stderr.close()
+        stop_process(process)

@@ -25,7 +25,8 @@ def test_search_box_examples_are_in_the_interface_language_and_find_reports(
     body = client.get(f"/?hl={hl}").get_data(as_text=True)
     placeholders = re.findall(r'<input[^>]*name="q"[^>]*placeholder="([^"]*)"', body)
     assert len(placeholders) == 1, placeholders
-    _, _, listed = html.unescape(placeholders[0]).partition(": ")
+    # The examples alone ("ICC, Lukashenka, пыткі"): a phone's box shows them whole.
+    listed = html.unescape(placeholders[0])
     examples = [e.strip() for e in listed.split(",")]
     assert examples == list(EXAMPLES[hl])
     for q, reports in EXAMPLES[hl].items():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import free_port, http_get, start_server, wait_for_health
+from tests.helpers import end_group, free_port, http_get, start_server, wait_for_health
 from webapp.serve import DEFAULT_THREADS, default_workers, make_parser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +102,7 @@ def server(index_dir) -> Iterator[tuple[subprocess.Popen, int]]:
         if process.poll() is None:
             process.kill()
         process.wait(timeout=10)
+        end_group(process)
         process.stdout.close()
         process.stderr.close()
 
@@ -133,12 +134,12 @@ def test_a_signal_stops_the_server_and_its_workers_cleanly(server, sig):
         http_get(port, "/healthz")
 
 
-def _wait_until(predicate, timeout: float = 10.0) -> bool:
+def _wait_until(predicate, timeout: float = 10.0, step: float = 0.1) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.1)
+        time.sleep(step)
     return predicate()
 
 
@@ -163,6 +164,60 @@ def test_the_workers_die_with_their_master(server):
     assert _wait_until(lambda: len(_children(process.pid)) == 2)
     workers = _children(process.pid)
     process.kill()
+    process.wait(timeout=10)
+    assert _wait_until(lambda: not [pid for pid in workers if _alive(pid)])
+    with pytest.raises(OSError):
+        http_get(port, "/healthz")
+
+
+# A master forks a worker that, like a freshly forked granian worker, still has a
+# SIGTERM handler that only sets a flag (the master's, inherited); the worker ties itself
+# to the master, says so, and waits; the master then dies.
+_TIED_WORKER = """
+import os, signal, sys, time
+from webapp.serve import MASTER_ENV, tie_to_master
+os.environ[MASTER_ENV] = str(os.getpid())
+read, write = os.pipe()
+pid = os.fork()
+if pid == 0:
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)  # the test reads the master's output to its end
+    os.dup2(quiet, 2)
+    signal.signal(signal.SIGTERM, lambda *a: None)
+    tie_to_master()
+    os.write(write, b"x")
+    while True:
+        time.sleep(1)
+os.read(read, 1)
+print(pid, flush=True)
+os._exit(0)
+"""
+
+
+def test_a_worker_dies_with_its_master_whatever_signal_handlers_it_inherited():
+    run = subprocess.run(
+        [sys.executable, "-c", _TIED_WORKER], cwd=ROOT, capture_output=True, text=True, timeout=30
+    )
+    worker = int(run.stdout)
+    try:
+        assert _wait_until(lambda: not _alive(worker), timeout=5)
+    finally:
+        if _alive(worker):
+            os.kill(worker, signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_a_replacement_worker_dies_with_a_master_killed_as_it_starts(server):
+    """A worker started to replace a dead one is tied to the master from its first
+    instruction of ours: the master killed while the replacement builds its app leaves
+    no orphan serving the port."""
+    process, port = server
+    assert _wait_until(lambda: len(_children(process.pid)) == 2)
+    first = _children(process.pid)
+    os.kill(min(first), signal.SIGKILL)
+    assert _wait_until(lambda: len(_children(process.pid) - first) == 1, timeout=10, step=0.01)
+    workers = _children(process.pid)
+    process.kill()  # at once: the replacement is still starting
     process.wait(timeout=10)
     assert _wait_until(lambda: not [pid for pid in workers if _alive(pid)])
     with pytest.raises(OSError):

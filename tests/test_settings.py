@@ -1,4 +1,4 @@
-"""Settings: each declared once in webapp/settings.py, documented in the README, and
+"""Settings: each declared once in webapp/settings.py, documented in docs/using.md, and
 read as defaults, then ``IAPB_*`` environment variables, then the factory's mapping."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ import pytest
 from webapp import create_app
 from webapp.settings import SETTINGS, load
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent / "docs" / "using.md"
 
 
 @pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
 def test_each_setting_is_documented_in_the_readme_settings_table(setting):
     rows = [line for line in README.read_text(encoding="utf-8").splitlines() if "|" in line]
     row = next((r for r in rows if f"`{setting.name}`" in r), None)
-    assert row is not None, f"README has no settings table row for `{setting.name}`"
+    assert row is not None, f"docs/using.md has no settings table row for `{setting.name}`"
     assert f"`{setting.env}`" in row
 
 

@@ -71,7 +71,7 @@ def test_axe_finds_no_violation_on_a_foreign_page_with_the_widget(
 
 
 def test_filters_sit_above_the_results_in_dom_and_visual_order(sized, live_server) -> None:
-    sized.goto(f"{live_server.url}/?q=ICC&year=2024&hl=en")
+    sized.goto(f"{live_server.url}/?q=ICC&topic=osce&hl=en")
     toggle = sized.locator("summary.filters-toggle")
     first_hit = sized.locator("li.hit").first
     if sized.size_name == "phone":
@@ -80,17 +80,19 @@ def test_filters_sit_above_the_results_in_dom_and_visual_order(sized, live_serve
         expect(sized.get_by_role("checkbox").first).to_be_hidden()
         assert toggle.bounding_box()["y"] < 844  # on the first screen
         assert toggle.bounding_box()["y"] < first_hit.bounding_box()["y"]
-        # Tab order: the search button, then the filters control, then the results.
+        # Tab order: the search button, the search tips, the filters control, the results.
         sized.locator("form.search-form button").focus()
+        sized.keyboard.press("Tab")
+        expect(sized.locator(".search-tips summary")).to_be_focused()
         sized.keyboard.press("Tab")
         expect(toggle).to_be_focused()
         sized.keyboard.press("Enter")
-        expect(sized.get_by_role("checkbox", name=re.compile("^2024"))).to_be_visible()
+        expect(sized.get_by_role("checkbox", name=re.compile("^OSCE"))).to_be_visible()
         sized.keyboard.press("Tab")
         expect(sized.locator("a.clear-filters")).to_be_focused()
     else:
         expect(toggle).to_be_hidden()
-        box = sized.get_by_role("checkbox", name=re.compile("^2024"))
+        box = sized.get_by_role("checkbox", name=re.compile("^OSCE"))
         expect(box).to_be_visible()
         assert box.bounding_box()["x"] < first_hit.bounding_box()["x"]
     expect(sized.locator(".facets-apply")).to_be_hidden()  # with script, ticking applies
@@ -102,16 +104,17 @@ def test_filters_sit_above_the_results_in_dom_and_visual_order(sized, live_serve
 
 
 def test_check_marks_expose_their_state_to_assistive_technology(sized, live_server) -> None:
-    sized.goto(f"{live_server.url}/?q=ICC&year=2024&hl=en")
+    sized.goto(f"{live_server.url}/?q=ICC&topic=osce&hl=en")
     if sized.size_name == "phone":
         sized.locator("summary.filters-toggle").click()
-    ticked = sized.get_by_role("checkbox", name=re.compile("^2024"), checked=True)
+    ticked = sized.get_by_role("checkbox", name=re.compile("^OSCE"), checked=True)
     expect(ticked).to_be_visible()
-    expect(sized.get_by_role("checkbox", name=re.compile("^2025"), checked=False)).to_be_visible()
+    unticked = sized.get_by_role("checkbox", name=re.compile("^International Criminal Court"))
+    expect(unticked).not_to_be_checked()
     mark = ticked.evaluate("el => getComputedStyle(el, '::before').visibility")
     assert mark == "visible"
     ticked.click()
-    sized.wait_for_url(lambda url: "year=" not in url)
+    sized.wait_for_url(lambda url: "topic=" not in url)
     assert "q=ICC" in sized.url
 
 
@@ -229,13 +232,13 @@ def test_filters_work_without_javascript(browser, live_server, size) -> None:
     )
     page = context.new_page()
     page.goto(f"{live_server.url}/?q=ICC&hl=en")
-    box = page.get_by_role("checkbox", name=re.compile("^2024"))
+    box = page.get_by_role("checkbox", name=re.compile("^OSCE"))
     if size == "phone":
         expect(box).to_be_hidden()
         page.locator("summary.filters-toggle").click()
     expect(box).to_be_visible()
     box.check()
     page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_url(re.compile(r"year=2024"))
+    page.wait_for_url(re.compile(r"topic=osce"))
     expect(page.locator("li.hit")).to_have_count(1)
     context.close()

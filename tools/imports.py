@@ -5,8 +5,8 @@
 ``indexer`` is its own node), the packages it imports, then every cycle between modules
 (imports inside functions count too: they are imports all the same).  Exit 1 when a
 cycle exists, or any back arrow: an import from a higher layer of :data:`LAYERS` (the
-README's architecture table).  ``--modules`` prints the graph of modules instead of packages;
-``--lines`` lists the longest modules.
+architecture table in docs/architecture.md).  ``--modules`` prints the graph of modules
+instead of packages; ``--lines`` lists the longest modules.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _imported(name: str, path: Path, known: set[str]) -> set[str]:
     return {t for t in found if not any(o.startswith(t + ".") for o in found)} or found
 
 
-# The layers of the architecture (README, "Architecture"), lowest first: a module may
+# The layers of the architecture (docs/architecture.md, "Architecture"), lowest first: a module may
 # import its own layer and those below, never one above (a back arrow).  The longest
 # matching prefix names a module's layer.
 LAYERS: tuple[tuple[str, ...], ...] = (

@@ -25,6 +25,8 @@ from indexer.languages import Lang
 
 AUTHOR = "International Accountability Platform for Belarus"
 GENRE = "Progress report"
+# BibTeX's month macros (jan … dec): styles print them in the document's language.
+BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 TRANSLATION_NOTE = (
     "Unofficial translation made for the IAPB search service; not an IAPB publication"
 )
@@ -210,8 +212,10 @@ def to_json(records: Iterable[CitedReport], meta: dict[str, object]) -> Iterator
 
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # Not \{ and \}: BibTeX counts braces whatever precedes them, so a lone one would
+    # end the field (or the entry) early; these commands keep every value balanced.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -223,9 +227,22 @@ _BIBTEX_SPECIAL = {
 _BIBTEX_RE = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
 
 
+# What a comment may keep of text it quotes (a query): letters, digits, spaces and a few
+# marks.  BibTeX counts braces whatever precedes them (``\}`` closes a brace too), and
+# parsers differ on where an ``@comment`` ends, so escaping cannot be trusted there.
+_COMMENT_UNSAFE = re.compile(r"[^\w\s\"'*.,:;!?+/-]+")
+
+
 def bibtex_text(text: str) -> str:
     """``text`` with TeX's special characters escaped, on one line."""
     return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], " ".join(text.split()))
+
+
+def bibtex_comment(text: str) -> str:
+    """``text`` made safe for the inside of an ``@comment{...}``: on one line, every
+    character but letters, digits, spaces and ``"'*.,:;!?+/-`` made a space (no brace,
+    ``@``, backslash or parenthesis can end the comment or start an entry)."""
+    return " ".join(_COMMENT_UNSAFE.sub(" ", text).split())
 
 
 def bibtex_entry(record: CitedReport, accessed: dt.date) -> str:
@@ -237,7 +254,7 @@ def bibtex_entry(record: CitedReport, accessed: dt.date) -> str:
         ("type", GENRE),
         ("number", str(record.report)),
         ("year", str(record.date.year)),
-        ("month", str(record.date.month)),
+        ("month", BIBTEX_MONTHS[record.date.month - 1]),  # a macro: written without braces
         ("date", record.date.isoformat()),
         ("language", LANGUAGE_NAMES[record.lang]),
         ("langid", LANGUAGE_NAMES[record.lang]),
@@ -255,14 +272,17 @@ def bibtex_entry(record: CitedReport, accessed: dt.date) -> str:
         fields.append(("annote", bibtex_text(record.snippet)))
     if record.pages:
         fields.append(("pages", ", ".join(str(p) for p in record.pages)))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    body = ",\n".join(
+        f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
+        for name, value in fields
+    )
     return f"@techreport{{{record.key},\n{body}\n}}\n"
 
 
 def to_bibtex(records: Iterable[CitedReport], accessed: dt.date, note: str = "") -> Iterator[str]:
     """BibTeX entries, one per record, after an optional ``@comment``."""
     if note:
-        yield f"@comment{{{bibtex_text(note)}}}\n\n"
+        yield f"@comment{{{bibtex_comment(note)}}}\n\n"
     for i, record in enumerate(records):
         yield ("\n" if i else "") + bibtex_entry(record, accessed)
 
@@ -321,8 +341,8 @@ def csl_item(record: CitedReport, accessed: dt.date) -> dict[str, object]:
         "id": record.key,
         "type": "report",
         "title": record.title,
+        # The IAPB is author and publisher: APA names the publisher only when it differs.
         "author": [{"literal": AUTHOR}],
-        "publisher": AUTHOR,
         "genre": GENRE,
         "number": str(record.report),
         "issued": _date_parts(record.date),

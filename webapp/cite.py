@@ -16,14 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from babel.dates import format_date as babel_format_date
-from babel.dates import format_skeleton
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from indexer.records import Document
 from indexer.search import get_document
-from webapp.citation import AUTHOR, CitedReport, first_url
+from webapp.citation import CitedReport, first_url
+from webapp.cslrender import render
 from webapp.searching import current_index
 from webapp.urls import report_address
 
@@ -79,38 +78,34 @@ def access_date() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+def _split(style: str, text: str, title: str, marker: str) -> Citation:
+    """A rendered reference cut around its title (the page sets it in italics), with the
+    translation ``marker`` after the title."""
+    at = text.find(title)
+    if at < 0:  # a style that changed the title's case: no italics, nothing lost
+        return Citation(style, text, "", "")
+    return Citation(style, text[:at], title, marker + text[at + len(title) :])
+
+
 def apa(record: CitedReport, accessed: dt.date) -> Citation:
-    """APA (7th edition): author, (year, month day), *title* [translation], retrieval."""
-    code = record.lang.value
-    with force_locale(code):
-        issued = f"{record.date.year}, {format_skeleton('MMMMd', record.date, locale=code)}"
-        marker = f" [{_('Unofficial translation')}]" if record.translated else ""
-        retrieved = _(
-            "Retrieved %(date)s, from %(url)s",
-            date=babel_format_date(accessed, "long", locale=code),
-            url=record.url,
-        )
-    return Citation("apa", f"{AUTHOR}. ({issued}). ", record.title, f"{marker}. {retrieved}")
+    """APA (7th edition), rendered by citeproc-py from the record's CSL-JSON item."""
+    return _split("apa", render("apa", record, accessed), record.title, _marker(record, "apa"))
 
 
 def chicago(record: CitedReport, accessed: dt.date) -> Citation:
-    """Chicago author-date (17th edition): author. year. *title*. [translation.] accessed. URL."""
-    code = record.lang.value
-    with force_locale(code):
-        marker = f" {_('Unofficial translation')}." if record.translated else ""
-        access = _("Accessed %(date)s", date=babel_format_date(accessed, "long", locale=code))
-    access = _sentence(access)
-    return Citation(
-        "chicago",
-        f"{AUTHOR}. {record.date.year}. ",
-        record.title,
-        f".{marker} {access} {record.url}.",
-    )
+    """Chicago author-date, rendered by citeproc-py from the record's CSL-JSON item."""
+    text = render("chicago", record, accessed)
+    return _split("chicago", text, record.title, _marker(record, "chicago"))
 
 
-def _sentence(text: str) -> str:
-    """``text`` ending with one full stop (a date may end with one: "2 снежня 2026 г.")."""
-    return text if text.endswith(".") else f"{text}."
+def _marker(record: CitedReport, style: str) -> str:
+    """What a citation of a translation made for this service says after its title: in
+    brackets for APA (a description), as a sentence for Chicago."""
+    if not record.translated:
+        return ""
+    with force_locale(record.lang.value):
+        words = _("Unofficial translation")
+    return f" [{words}]" if style == "apa" else f". {words}"
 
 
 def reading_citations(record: CitedReport, accessed: dt.date) -> tuple[Citation, Citation]:

@@ -1,11 +1,16 @@
 """``GET /export``: every result of a search as a download (CSV, JSON, BibTeX, RIS, CSL-JSON).
 
 It takes the parameters of ``/api/search`` (``page`` and ``per_page`` are ignored: the
-export holds every match) and runs the same search in chunks of :data:`CHUNK` hits, each
-through admission control like any search, up to ``EXPORT_MAX`` records; past that the
-export is cut and says so (``X-Export-Truncated``, and in the JSON and BibTeX bodies).
-The records are kept (bounded by ``EXPORT_MAX``) and the body is streamed from them.
-Formatting is :mod:`webapp.citation`'s.
+export holds every match) and runs the same search in chunks of :data:`CHUNK` hits, up
+to ``EXPORT_MAX`` records; past that the export is cut and says so
+(``X-Export-Truncated``, and in the JSON and BibTeX bodies).  Formatting is
+:mod:`webapp.citation`'s.
+
+An export is admitted as its own class (:meth:`webapp.admission.Admission.admit_export`:
+only on an idle process, refused at once otherwise) and its searches run under it.  The
+body is built whole in memory, at most ``EXPORT_MAX_BYTES`` (past it: 413 naming the
+limit), and handed to the HTTP layer in one piece: a client that never reads it costs
+granian a socket and a buffer, never a Python thread.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, request
 
 from indexer.records import Hit
-from indexer.search import get_document
+from indexer.search import get_document, search
+from webapp.admission import admission
 from webapp.citation import (
     CitedReport,
     Format,
@@ -31,9 +37,10 @@ from webapp.citation import (
     to_ris,
 )
 from webapp.cite import access_date, source_url
+from webapp.errors import error_response
 from webapp.feed import plain_snippet
 from webapp.params import one_value
-from webapp.searching import current_index, run_search, search_request
+from webapp.searching import current_generation, current_index, search_request
 from webapp.urls import report_address
 
 bp = Blueprint("export", __name__)
@@ -98,41 +105,75 @@ def content_disposition(query: str, day: dt.date, extension: str) -> str:
 def export_hits(limit: int) -> tuple[int, list[Hit]]:
     """(total matches, at most ``limit`` hits) of this request's search, in its order.
 
-    Raises what :func:`webapp.searching.run_search` raises (``QueryError``,
-    ``Overloaded``, ``IndexUnavailable``).
+    The searches run under the export's admission (the caller's).  Raises what
+    :func:`indexer.search.search` raises (``QueryError``, ``IndexUnavailable``).
     """
     per_page = min(CHUNK, limit)
     base = replace(search_request(), per_page=per_page)
-    result = run_search(replace(base, page=1))
+    index = current_index()
+    current_generation()  # this request's, pinned: every chunk searches the same one
+    result = search(index, replace(base, page=1))
     hits = list(result.hits)
     wanted = min(result.total, limit)
     page = 1
     while len(hits) < wanted:
         page += 1
-        more = run_search(replace(base, page=page)).hits
+        more = search(index, replace(base, page=page)).hits
         if not more:  # a rebuild with fewer matches landed meanwhile
             break
         hits.extend(more)
     return result.total, hits[:limit]
 
 
+class ExportTooLarge(Exception):
+    """The export's body would pass ``EXPORT_MAX_BYTES``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"this export would be larger than {limit:,} bytes (EXPORT_MAX_BYTES): "
+            "narrow the search (filters, a longer query) or choose a shorter format"
+        )
+
+
+def bounded_body(pieces: Iterable[str], limit: int) -> bytes:
+    """``pieces`` joined and encoded as UTF-8, or :class:`ExportTooLarge` as soon as
+    they pass ``limit`` bytes (nothing larger is ever held)."""
+    parts, size = [], 0
+    for piece in pieces:
+        data = piece.encode("utf-8")
+        size += len(data)
+        if size > limit:
+            raise ExportTooLarge(limit)
+        parts.append(data)
+    return b"".join(parts)
+
+
+@bp.app_errorhandler(ExportTooLarge)
+def _too_large(error: ExportTooLarge):
+    return error_response(413, "export_too_large", str(error))
+
+
 @bp.get("/export")
 def export() -> Response:
-    """Every result of the search in ``format`` as a download; 400 for a bad format."""
+    """Every result of the search in ``format`` as a download; 400 for a bad format, 413
+    past ``EXPORT_MAX_BYTES``, 503 when the process is not idle."""
     fmt = Format.parse(one_value(request.args.getlist, "format"))
+    search_request()  # a bad parameter is a 400 whether or not the server is busy
     limit = current_app.config["EXPORT_MAX"]
-    total, hits = export_hits(limit)
-    records = list(_cited_hits(hits))
-    today = access_date()
-    truncated = total > len(records)
-    note = (
-        f"{len(records)} of {total} results: an export holds at most {limit}"
-        if truncated
-        else f"{total} results"
-    )
-    query = request.args.get("q", "").strip()
-    body = _body(fmt, records, today, note, query, total, truncated, limit)
-    response = Response(body, content_type=fmt.media_type)
+    with admission().admit_export():
+        total, hits = export_hits(limit)
+        records = list(_cited_hits(hits))
+        today = access_date()
+        truncated = total > len(records)
+        note = (
+            f"{len(records)} of {total} results: an export holds at most {limit}"
+            if truncated
+            else f"{total} results"
+        )
+        query = request.args.get("q", "").strip()
+        pieces = _body(fmt, records, today, note, query, total, truncated, limit)
+        body = bounded_body(pieces, current_app.config["EXPORT_MAX_BYTES"])
+    response = Response([body], content_type=fmt.media_type)
     response.headers["Content-Disposition"] = content_disposition(query, today, fmt.extension)
     response.headers["X-Export-Total"] = str(total)
     response.headers["X-Export-Count"] = str(len(records))

@@ -1,7 +1,9 @@
 """``GET /feed.atom``: an Atom 1.0 feed of any search, newest first.
 
 It takes the parameters of ``/api/search`` and runs the same search, sorted by date,
-so a feed reader sees each report when it is published.  The XML is built with
+so a feed reader sees each report when it is published.  Like the search page, it lists
+each report once (``collapse=report`` unless ``collapse=none`` is asked for), its other
+language versions as ``alternate`` links of the entry.  The XML is built with
 :mod:`xml.etree.ElementTree` (never by string templates), so user text is always
 escaped.
 """
@@ -17,7 +19,8 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
-from indexer.records import MAX_PER_PAGE, Facet, Hit, SearchResult, SortOrder
+from indexer.languages import ALL_LANGS
+from indexer.records import MAX_PER_PAGE, Collapse, Facet, Hit, SearchResult, SortOrder
 from webapp.i18n import ui_lang
 from webapp.searching import current_index, run_search, search_request
 from webapp.urls import absolute, report_address, report_url, search_url
@@ -73,6 +76,9 @@ def _entry(root: ET.Element, hit: Hit, topic_labels: dict[str, str]) -> None:
     _add(entry, "published", _timestamp(hit.date))
     page = absolute(report_url(hit.id))
     _add(entry, "link", rel="alternate", type="text/html", href=page, hreflang=hit.lang.value)
+    for other in sorted(hit.other_languages, key=lambda version: ALL_LANGS.index(version.lang)):
+        href = absolute(report_url(other.id))
+        _add(entry, "link", rel="alternate", type="text/html", href=href, hreflang=other.lang.value)
     for topic in hit.topics:
         _add(entry, "category", term=topic, label=topic_labels.get(topic, topic))
     _add(entry, "summary", plain_snippet(hit.snippet), type="text")
@@ -112,6 +118,8 @@ def feed():
     """
     req = search_request()
     changes: dict[str, object] = {"sort": SortOrder.DATE, "timeline": False}
+    if "collapse" not in request.args:
+        changes["collapse"] = Collapse.REPORT  # the page's view: one entry per report
     if "per_page" not in request.args:
         changes["per_page"] = MAX_PER_PAGE
     req = replace(req, **changes)

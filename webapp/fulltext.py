@@ -10,16 +10,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request, send_file
+from flask import Blueprint, jsonify, render_template, send_file
 
 from indexer.errors import DocumentNotFound, VersionMissing
 from indexer.fullreports.passages import pdf_path, report_page
-from indexer.records import MAX_QUERY_LENGTH
 from indexer.search import get_document, query_planner
 from webapp.errors import wants_json
 from webapp.i18n import ui_lang
 from webapp.pages import language_names
-from webapp.searching import current_generation, current_index
+from webapp.searching import admitted_reading, current_generation, current_index, reading_query
 from webapp.urls import full_page_url
 
 bp = Blueprint("fulltext", __name__)
@@ -54,8 +53,9 @@ def passage_page(doc: str, page: int):
     Raises ``DocumentNotFound`` (a 404 page) when the report has no such page.
     """
     index = current_index()
-    q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
-    shown = report_page(index, doc, page, query_planner(q))
+    q = reading_query()
+    with admitted_reading(q):
+        shown = report_page(index, doc, page, query_planner(q))
     document = get_document(index, doc, ui_lang())
     return render_template(
         "pages/passage.html",

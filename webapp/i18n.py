@@ -25,6 +25,7 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 # reading.po: paragraph links and the three languages side by side;
 # cite.po: export links and citations;
 # recovery.po: corrected queries (keyboard layout, spelling) and query notes;
+# results.po: the results-first search page (active filters, empty states, way back);
 # figures.po: the figures' pages and the answer card;
 # relax.po: partial matches ("Missing: ...", pages/hit_missing.html, pages/relaxed_note.html).
 # dates.po: the dates a query was read as (pages/_dates.html, webapp/dates.py).
@@ -36,6 +37,7 @@ DOMAINS = (
     "reading",
     "cite",
     "recovery",
+    "results",
     "figures",
     "relax",
     "dates",

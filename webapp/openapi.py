@@ -387,6 +387,8 @@ def _component_schemas() -> dict[str, Any]:
             "reports": {"type": ["integer", "null"]},
             "built_at": _NULLABLE_STR,
             "process": _INT,
+            # Generations this process found damaged (not served again), by name.
+            "damaged": {"type": "array", "items": _STR},
         }
     )
     error = _object(
@@ -494,7 +496,9 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
         "summary": "The Atom feed of a search: its newest matches, newest first",
         "description": (
             "Takes the search parameters of /api/search (sort is always date; per_page "
-            f"defaults to {MAX_PER_PAGE}). Errors are HTML pages, as on the web pages."
+            f"defaults to {MAX_PER_PAGE}; collapse defaults to report, as on the search "
+            "page: one entry per report, its other language versions as alternate links). "
+            "Errors are HTML pages, as on the web pages."
         ),
         "parameters": [*search_parameters(topics), _HL, _ACCEPT_LANGUAGE, _IF_NONE_MATCH],
         "responses": {
@@ -513,7 +517,9 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
         "description": (
             "Takes the search parameters of /api/search; page and per_page are ignored: the "
             "export holds every match, up to the EXPORT_MAX setting (10,000 by default). "
-            "Past it the export is cut, and X-Export-Truncated says so."
+            "Past it the export is cut, and X-Export-Truncated says so. The body is at "
+            "most EXPORT_MAX_BYTES (32 MiB by default): past it, 413. An export runs only "
+            "when the server is idle: otherwise 503 with Retry-After, at once."
         ),
         "parameters": [*search_parameters(topics), _EXPORT_FORMAT],
         "responses": {
@@ -529,6 +535,7 @@ def openapi_document(topics: list[str] | None = None) -> dict[str, Any]:
                 },
             },
             "400": _error("a bad parameter (named in `param`), `format` included"),
+            "413": _error("the export would pass EXPORT_MAX_BYTES; `message` names it"),
             "503": _error("no index is available, or the server is busy"),
         },
     }

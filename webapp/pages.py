@@ -27,12 +27,35 @@ from indexer.records import MAX_PAGE, MAX_QUERY_LENGTH, Collapse, Facet, SearchR
 from indexer.search import get_document
 from webapp.citation import CITATION_FORMATS, URL_RE, Format
 from webapp.cite import access_date, cited_document, reading_citations
+from webapp.hitpassages import count_matches, hit_passages
 from webapp.i18n import UI_CODES, ui_lang
 from webapp.navigation import NO_YEAR_SPAN, facet_options, page_links, search_links, toggle_url
 from webapp.params import parse_search
 from webapp.reading import Comparison, compare_report, query_terms, shown_paragraphs
-from webapp.searching import current_generation, current_index, run_search
-from webapp.urls import compare_url, page_params, reference_url, report_address, with_hl
+from webapp.results import (
+    BACK_PARAM,
+    back_url,
+    back_value,
+    filter_chips,
+    single_year_span,
+    unfiltered,
+    with_back,
+)
+from webapp.searching import (
+    admitted_reading,
+    current_generation,
+    current_index,
+    reading_query,
+    run_search,
+)
+from webapp.urls import (
+    compare_url,
+    page_params,
+    paragraph_url,
+    reference_url,
+    report_address,
+    with_hl,
+)
 from webapp.years import CHART_BAR_WIDTH, TIMELINE_BAR_WIDTH, span_chips, timeline_chart, year_chart
 
 bp = Blueprint("pages", __name__)
@@ -49,8 +72,16 @@ def _globals() -> dict[str, Any]:
     return {
         "hl": ui_lang().value,
         "interface_languages": [(lang.value, SUPPORT[lang].native_name) for lang in ALL_LANGS],
+        "native_names": {lang: SUPPORT[lang].native_name for lang in ALL_LANGS},
+        "versions_in_order": versions_in_order,
         "max_query_length": MAX_QUERY_LENGTH,  # the search box's maxlength: the API's limit
     }
+
+
+def versions_in_order(versions):
+    """A report's other language versions in the one order every page lists them:
+    English, Belarusian, Russian (each named in its own language)."""
+    return sorted(versions, key=lambda version: ALL_LANGS.index(version.lang))
 
 
 def language_names() -> dict[Lang, str]:
@@ -82,7 +113,7 @@ def page_request() -> tuple[SearchRequest, int | None]:
         if int(first[0]) > int(last[0]):
             args.setlist("year_from", last)
             args.setlist("year_to", first)
-    req = parse_search(args.getlist, ui_lang())
+    req = single_year_span(parse_search(args.getlist, ui_lang()))
     if "collapse" not in args:
         req = dataclasses.replace(req, collapse=Collapse.REPORT)
     # A query's timeline is drawn on every page of its results.
@@ -167,7 +198,8 @@ def index():
         {int(c.value) for c in result.facets.get(Facet.YEAR, ())}
         | {y for y in (req.year_from, req.year_to) if y is not None}
     )
-    chips = span_chips(req)
+    chips = filter_chips(req, topic_labels)
+    back = back_value(req)
     # The year fieldset holds the span's selects; without it the span is kept hidden.
     kept = {"lang": [], "year": [], "topic": [], **(NO_YEAR_SPAN if facets["year"] else {})}
     return render_template(
@@ -177,7 +209,7 @@ def index():
         asked_page=asked,
         facets=facets,
         has_facets=any(facets.values()),
-        selected_filters=len(req.years) + len(req.langs) + len(req.topics) + len(chips),
+        selected_filters=len(req.years) + len(req.langs) + len(req.topics) + len(span_chips(req)),
         chips=chips,
         span_years=span_years,
         bars=bars,
@@ -193,6 +225,9 @@ def index():
         filter_hidden=page_params(req, **kept, page=1),
         first=(req.page - 1) * req.per_page + 1,
         topic_labels=topic_labels,
+        unfiltered=unfiltered(result, run_search),
+        hit_url=lambda url: with_back(url, back),
+        passages_of=lambda hit: hit_passages(hit, result.searched),
         topic_url=lambda topic: toggle_url(req, Facet.TOPIC, topic),
         language_names=language_names(),
         text_lang=text_lang,
@@ -207,14 +242,21 @@ def report(doc: str):
     Raises ``DocumentNotFound`` (a 404 page) for an unknown id.
     """
     index = current_index()
+    q = reading_query()
     document = get_document(index, doc, ui_lang())
-    q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
-    paragraphs = shown_paragraphs(
-        document.summary, document.lang, query_terms(index, q, document.lang)
-    )
+    with admitted_reading(q):
+        paragraphs = shown_paragraphs(
+            document.summary, document.lang, query_terms(index, q, document.lang)
+        )
     period = tuple(period_bound(value) for value in (document.period_start, document.period_end))
+    back = request.args.get(BACK_PARAM, "")
+    results = back_url(back)
     return render_template(
         "pages/report.html",
+        back_to_results=results,
+        match_total=count_matches(paragraph.html for paragraph in paragraphs),
+        # The other language versions keep the query (its marks) and the way back.
+        version_url=lambda other: with_back(paragraph_url(other, None, q), back if results else ""),
         doc=document,
         paragraphs=paragraphs,
         citations=reading_citations(cited_document(document), access_date()),
@@ -236,9 +278,12 @@ def compare(number: int):
 
     Raises ``DocumentNotFound`` (a 404 page) when no report has this number.
     """
-    q = request.args.get("q", "")[:MAX_QUERY_LENGTH]
-    comparison = compare_report(current_index(), number, q, ui_lang())
+    q = reading_query()
+    with admitted_reading(q):
+        comparison = compare_report(current_index(), number, q, ui_lang())
     first = first_language(comparison)
+    back = request.args.get(BACK_PARAM, "")
+    results = back_url(back)
     return render_template(
         "pages/compare.html",
         comparison=comparison,
@@ -247,6 +292,8 @@ def compare(number: int):
         switch_order=sorted(comparison.available, key=lambda v: v.lang is not first),
         cell_ids=cell_ids(comparison),
         page_url=compare_url(number, q),
+        version_url=lambda doc: with_back(paragraph_url(doc, None, q), back if results else ""),
+        back_to_results=results,
         language_names=language_names(),
     )
 

@@ -15,6 +15,7 @@ whose ``Host`` is not listed in the ``TRUSTED_HOSTS`` setting.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +55,36 @@ class PublicURL:
         return self.app(environ, start_response)
 
 
+_HOST_PORT = re.compile(r"(\[[^\]]*\]|[^:\[\]]*)(:[0-9]*)?")
+
+
+def normal_host(value: str) -> str:
+    """A ``Host`` header as DNS compares names: lower case, without the trailing dot of
+    a fully qualified name (``LOCALHOST.:8000`` is ``localhost:8000``).  A value that is
+    not a host and port is returned as it is (the trusted-host check refuses it)."""
+    match = _HOST_PORT.fullmatch(value)
+    if match is None:
+        return value
+    name = match[1].lower()
+    if not name.startswith("["):
+        name = name.removesuffix(".")
+    return name + (match[2] or "")
+
+
+class NormalHost:
+    """WSGI middleware: the ``Host`` header made :func:`normal_host` before Flask checks
+    it against ``TRUSTED_HOSTS`` and builds URLs from it."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        host = environ.get("HTTP_HOST")
+        if host:
+            environ["HTTP_HOST"] = normal_host(host)
+        return self.app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
     """Serve ``app`` under its ``PUBLIC_URL``, or check ``Host`` against ``TRUSTED_HOSTS``."""
     public = app.config["PUBLIC_URL"]
@@ -61,4 +92,5 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = PublicURL(app.wsgi_app, public)  # type: ignore[method-assign]
         app.config["TRUSTED_HOSTS"] = [urlsplit(public).hostname]
     else:
+        app.wsgi_app = NormalHost(app.wsgi_app)  # type: ignore[method-assign]
         app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Iterator
+
 from flask import Flask, current_app, g, request
 
 from indexer.engine.generation import Generation, SearchIndex
+from indexer.errors import QueryError
 from indexer.records import SearchRequest, SearchResult
 from indexer.search import estimate_cost, search
 from webapp.admission import admission
+from webapp.costmodel import search_kind
 from webapp.i18n import ui_lang
-from webapp.params import parse_search
+from webapp.params import one_value, parse_search
 
 EXTENSION = "iapb_index"
 GENERATION = "iapb_generation"  # in flask.g: the generation of this request
@@ -55,7 +61,39 @@ def run_search(req: SearchRequest | None = None) -> SearchResult:
     without an index, ``Overloaded`` when this process refuses the search now.
     """
     req = req if req is not None else search_request()
-    current_generation()
     index = current_index()
-    with admission().admit(estimate_cost(index, req)):
-        return search(index, req)
+    gen = current_generation()
+    control = admission()
+    cost = estimate_cost(index, req)
+    kind = search_kind(req)
+    with control.admit(cost, control.model.predict(gen.number, kind, cost)):
+        # The thread's CPU time, not the wall clock: under load a search waits for the
+        # GIL, and learning that wait would call every search costly exactly when the
+        # server is busiest.
+        started = time.thread_time()
+        result = search(index, req)
+        control.model.learn(gen.number, kind, cost, time.thread_time() - started)
+        return result
+
+
+def reading_query() -> str:
+    """The ``q`` of a reading page (a report, a comparison, a page of a full report): the
+    words to mark, checked as a search's ``q`` is (length, NUL).  Raises ``QueryError``
+    (400) naming ``q``."""
+    q = one_value(request.args.getlist, "q") or ""
+    if "\x00" in q:
+        raise QueryError("q", "the query contains a NUL character")
+    return SearchRequest(q=q.strip()).check().q
+
+
+@contextlib.contextmanager
+def admitted_reading(q: str) -> Iterator[None]:
+    """Run the block (marking ``q`` in a page) under admission control as a search of
+    ``q`` would run: the query is parsed and expanded the same way, and a costly one is
+    refused with ``Overloaded`` when the process is busy."""
+    if not q:
+        yield
+        return
+    current_generation()
+    with admission().admit(estimate_cost(current_index(), SearchRequest(q=q))):
+        yield

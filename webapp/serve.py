@@ -22,7 +22,8 @@ core: ``--workers`` processes (default: one per CPU this process may use) with
 start, only to check the settings (a bad one stops the start with a message, exit 2);
 each worker builds its own app (:func:`worker_app`) and opens the index on its first
 request, following the ``current`` link on every request.  The master restarts a worker
-that dies, and its workers die with it (a parent-death signal).
+that dies, and its workers, replacements included, die with it (a parent-death
+signal, :func:`tie_to_master`).
 
 **Errors of the HTTP layer** (a malformed request, headers too large) are answered by
 hyper with the status alone (400, 431, ...), an empty body and ``Connection: close``:
@@ -43,12 +44,12 @@ import sys
 from collections.abc import Sequence
 
 from flask import Flask
-from granian import Granian
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
 from webapp import create_app
+from webapp.supervisor import Supervisor
 
 # Measured on 2 cores (docs/deploy.md, "One server" and "Per-request cost"): 2 threads
 # per worker keep the tail short; 1 thread serves fewer searches (the worker idles while
@@ -91,9 +92,17 @@ def _die_with_parent(sig: int) -> None:
 
 
 def tie_to_master() -> None:
-    """In a worker: get SIGTERM when the master dies, and end at once if the master died
-    before the worker could ask for that."""
-    _die_with_parent(signal.SIGTERM)
+    """In a worker: be killed when the master dies, and end at once if the master died
+    before the worker could ask for that.
+
+    The signal is SIGKILL, not SIGTERM: a forked worker inherits the master's handlers
+    until granian installs its own, and a SIGTERM arriving around that moment (a
+    replacement worker starting as the master dies) was swallowed or left the worker
+    half-stopped, orphaned, holding the port.  A master that dies outright has nobody
+    left to finish requests for; a master stopped by a signal stops its workers
+    gracefully itself before it exits.
+    """
+    _die_with_parent(signal.SIGKILL)
     master = os.environ.get(MASTER_ENV)
     if master and os.getppid() != int(master):
         os._exit(0)
@@ -116,13 +125,14 @@ def check_address(host: str, port: int) -> None:
 
 def make_server(
     host: str, port: int, workers: int, threads: int, target: str = f"{__name__}:worker_app"
-) -> Granian:
-    """Granian serving :func:`worker_app` over HTTP/1.1 on ``host:port``.
+) -> Supervisor:
+    """Granian (:class:`~webapp.supervisor.Supervisor`: restarts dying workers with a
+    growing pause, never exits for them) serving :func:`worker_app` over HTTP/1.1 on ``host:port``.
 
     ``target`` (``module:factory``) serves another app with the same settings: the
     benchmarks' wrapper over Tantivy (``bench/tantivy_app.py``) is served this way.
     """
-    return Granian(
+    return Supervisor(
         target,
         address=host,
         port=port,

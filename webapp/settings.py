@@ -139,6 +139,14 @@ SETTINGS: tuple[Setting, ...] = (
         "estimated postings from which a search is costly: one at a time per process",
     ),
     Setting(
+        "COSTLY_SEARCH_SECONDS",
+        0.1,
+        _seconds,
+        "predicted time from which a search is costly (learned per kind of search and "
+        "index generation, see webapp/costmodel.py); until a kind is learned, "
+        "COSTLY_SEARCH_POSTINGS decides",
+    ),
+    Setting(
         "COSTLY_SEARCH_SHARE",
         0.25,
         _share,
@@ -163,6 +171,13 @@ SETTINGS: tuple[Setting, ...] = (
         10_000,
         _count(1),
         "records one `/export` holds at most; past it the export is cut and says so",
+    ),
+    Setting(
+        "EXPORT_MAX_BYTES",
+        32 * 1024 * 1024,
+        _count(1024),
+        "bytes one `/export` body may have (built whole in memory, then sent); past it "
+        "the export is refused with 413 naming the limit",
     ),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -93,7 +93,9 @@ def span_chips(req: SearchRequest) -> list[Chip]:
     chips = []
     first, last = req.year_from, req.year_to
     if first is not None or last is not None:
-        if first is not None and last is not None:
+        if first is not None and first == last:
+            label = _("Year: %(year)d", year=first)
+        elif first is not None and last is not None:
             label = _("Years: %(first)d–%(last)d", first=first, last=last)
         elif first is not None:
             label = _("Years: from %(first)d", first=first)

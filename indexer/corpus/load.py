@@ -22,7 +22,13 @@ from pathlib import Path
 import yaml
 
 from indexer.corpus.paragraphs import split_paragraphs
-from indexer.corpus.report_fields import FullReport, load_full_reports, load_proposed
+from indexer.corpus.report_fields import (
+    MAX_SUMMARY_CHARS,
+    MAX_TITLE_CHARS,
+    FullReport,
+    load_full_reports,
+    load_proposed,
+)
 from indexer.corpus.yamlcheck import YAML_LOADER, Checker
 from indexer.errors import CorpusError, CorpusProblem
 from indexer.languages import ALL_LANGS, Lang
@@ -273,6 +279,17 @@ def _load_summary(check: Checker, node: yaml.Node, lang: Lang) -> Summary | None
             source = check.text(prov["source"], f"{field}.provenance.source")
             if source is not None and source not in {lang.value for lang in ALL_LANGS}:
                 check.problem(prov["source"], f"{field}.provenance.source", "expected en, be or ru")
+    for name, text, limit in (
+        ("title", title, MAX_TITLE_CHARS),
+        ("summary", summary, MAX_SUMMARY_CHARS),
+    ):
+        if text is not None and len(text) > limit:
+            check.problem(
+                entries[name],
+                f"{field}.{name}",
+                f"{len(text):,} characters, more than the {limit:,} a {name} may have",
+            )
+            return None
     if title is None or summary is None or kind is None or note is None:
         return None
     return Summary(lang, title, summary, kind, note)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from indexer.corpus.pagefile import PageReadError, PageText, read_page
+from indexer.corpus.report_fields import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
 from indexer.languages import Lang
 
 _BLOCK_TAGS = frozenset(
@@ -27,6 +29,19 @@ _BLOCK_TAGS = frozenset(
     "header hr li main nav ol p pre section table td th time tr ul br".split()
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title"})
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+# Inline styles that hide an element's text from readers (but not from an importer).
+_HIDING_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*(hidden|collapse)"
+    r"|font-size\s*:\s*0+(\.0*)?(px|pt|em|rem|%)?\s*(;|$|!)|opacity\s*:\s*0+(\.0*)?\s*(;|$|!)",
+    re.IGNORECASE,
+)
+# Characters a page's text may not hold: C0 controls but tab and line breaks, DEL, and
+# the C1 controls (ESC sequences and NUL are never text).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Browsers ignore ASCII whitespace and controls inside a URL's scheme ("java\tscript:").
+_URL_NOISE = re.compile("[\x00-\x20]+")
+_SAFE_SCHEMES = ("http:", "https:")
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 # A line made of digits and separators only is meant as a date, even when malformed.
@@ -113,16 +128,32 @@ def text_blocks(text: str) -> list[Block]:
     ]
 
 
+def unsafe_link(address: str) -> bool:
+    """Whether a link address has a scheme other than http(s) (``javascript:``,
+    ``data:``, ``vbscript:``, ``file:`` ...), however it is spaced or cased; a relative
+    address has none and is safe."""
+    cleaned = _URL_NOISE.sub("", address).lower()
+    scheme = re.match(r"[a-z][a-z0-9+.\-]*:", cleaned)
+    return scheme is not None and scheme.group() not in _SAFE_SCHEMES
+
+
+def _hides(attrs: dict[str, str | None]) -> bool:
+    return "hidden" in attrs or bool(_HIDING_STYLE.search(attrs.get("style") or ""))
+
+
 class _BlockParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
+        self.problems: list[tuple[int, str]] = []
         self._parts: list[str] = []
         self._links: list[tuple[str, str]] = []
         self._line: int | None = None
         self._skip = 0
         self._href: str | None = None
         self._link_text: list[str] = []
+        self._hidden: tuple[str, int, int] | None = None  # (tag, nesting, line) hiding text
+        self._hidden_reported = False
 
     def _flush(self) -> None:
         text = _SPACES.sub(" ", "".join(self._parts)).strip()
@@ -131,6 +162,18 @@ class _BlockParser(HTMLParser):
         self._parts, self._links, self._line = [], [], None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if self._hidden is not None:
+            hidden_tag, nesting, line = self._hidden
+            if tag == hidden_tag:
+                self._hidden = (hidden_tag, nesting + 1, line)
+        elif tag not in _VOID_TAGS and _hides(found):
+            self._hidden, self._hidden_reported = (tag, 1, self.getpos()[0]), False
+        if tag == "a" and unsafe_link(found.get("href") or ""):
+            address = " ".join((found.get("href") or "").split())[:60]
+            self.problems.append(
+                (self.getpos()[0], f"a link to {address!r}: only http(s) addresses are allowed")
+            )
         if tag in _SKIP_TAGS:
             self._skip += 1
         elif tag in _BLOCK_TAGS:
@@ -140,6 +183,9 @@ class _BlockParser(HTMLParser):
             self._link_text = []
 
     def handle_endtag(self, tag: str) -> None:
+        if self._hidden is not None and tag == self._hidden[0]:
+            hidden_tag, nesting, line = self._hidden
+            self._hidden = (hidden_tag, nesting - 1, line) if nesting > 1 else None
         if tag in _SKIP_TAGS:
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCK_TAGS:
@@ -153,6 +199,14 @@ class _BlockParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
+        if self._hidden is not None:
+            if data.strip() and not self._hidden_reported:
+                text = " ".join(data.split())[:60]
+                self.problems.append(
+                    (self.getpos()[0], f"hidden text {text!r} (hidden by its <{self._hidden[0]}>)")
+                )
+                self._hidden_reported = True
+            return
         if self._line is None and data.strip():
             self._line = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")
         self._parts.append(data)
@@ -160,22 +214,59 @@ class _BlockParser(HTMLParser):
             self._link_text.append(data)
 
 
-def html_blocks(text: str) -> list[Block]:
-    """Blocks of a page saved as HTML: the text of each block element, with its links."""
+def _html(text: str) -> _BlockParser:
     parser = _BlockParser()
     parser.feed(text)
     parser.close()
     parser._flush()
-    return parser.blocks
+    return parser
+
+
+def html_blocks(text: str) -> list[Block]:
+    """Blocks of a page saved as HTML: the text of each block element, with its links."""
+    return _html(text).blocks
+
+
+def control_characters(text: str) -> list[tuple[int, str]]:
+    """(line, message) for each line of ``text`` holding a control character (NUL, ESC,
+    ...), with its column."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _CONTROL.search(line)
+        if match:
+            char = ord(match.group())
+            found.append((number, f"control character U+{char:04X} at column {match.start() + 1}"))
+    return found
+
+
+def read_page_blocks(path: str | Path) -> tuple[list[Block], PageText]:
+    """The blocks of the page saved at ``path``, as HTML or as text (told by the content),
+    and how its bytes were decoded (:mod:`indexer.corpus.pagefile`).
+
+    Raises ``OSError`` when it cannot be read, and :class:`PageError` naming the lines
+    of what an import must not take: control characters, links that are not http(s),
+    hidden text; or a page too large or in no encoding found.
+    """
+    try:
+        page = read_page(path)
+    except PageReadError as exc:
+        raise PageError(str(path), [(1, str(exc))]) from exc
+    text = page.text.removeprefix("\ufeff")
+    problems = control_characters(text)
+    looks_html = re.match(r"\s*(<!doctype|<html|<body|<div|<main|<section|<p\b)", text, re.I)
+    if Path(path).suffix.lower() in (".html", ".htm") or looks_html:
+        parser = _html(text)
+        blocks, problems = parser.blocks, problems + parser.problems
+    else:
+        blocks = text_blocks(text)
+    if problems:
+        raise PageError(str(path), sorted(problems))
+    return blocks, page
 
 
 def read_blocks(path: str | Path) -> list[Block]:
-    """The blocks of the page saved at ``path``, as HTML or as text (told by the content)."""
-    text = Path(path).read_text(encoding="utf-8")
-    looks_html = re.match(r"\s*(<!doctype|<html|<body|<div|<main|<section|<p\b)", text, re.I)
-    if Path(path).suffix.lower() in (".html", ".htm") or looks_html:
-        return html_blocks(text)
-    return text_blocks(text)
+    """The blocks of the page saved at ``path`` (see :func:`read_page_blocks`)."""
+    return read_page_blocks(path)[0]
 
 
 def download_lang(text: str) -> Lang | None:
@@ -249,6 +340,15 @@ def parse_page(blocks: list[Block], lang: Lang, path: str = "page") -> list[Page
             number = report_number(block.text, lang)
             if number is None:
                 problems.append((block.line, f"no report number in the title {block.text!r}"))
+            elif number == 0:
+                problems.append((block.line, f"report number 0 in the title {block.text!r}"))
+            if len(block.text) > MAX_TITLE_CHARS:
+                problems.append(
+                    (
+                        block.line,
+                        f"a title of {len(block.text):,} characters (at most {MAX_TITLE_CHARS:,})",
+                    )
+                )
             current.number = number or 0
             continue
         downloads = _downloads(block)
@@ -266,6 +366,14 @@ def parse_page(blocks: list[Block], lang: Lang, path: str = "page") -> list[Page
     for report in reports:
         if report.title and not report.paragraphs:
             problems.append((report.title_line, f"report {report.title!r} has no summary"))
+        if len(report.summary) > MAX_SUMMARY_CHARS:
+            problems.append(
+                (
+                    report.title_line,
+                    f"the summary of {report.title[:60]!r} has {len(report.summary):,} "
+                    f"characters, more than the {MAX_SUMMARY_CHARS:,} a summary may have",
+                )
+            )
         if report.number and report.number in seen:
             first = seen[report.number]
             problems.append(

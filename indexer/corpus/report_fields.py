@@ -17,6 +17,12 @@ import yaml
 from indexer.corpus.yamlcheck import Checker
 from indexer.languages import ALL_LANGS, Lang
 
+# The longest summary (and title) a report may have, in characters.  The page's
+# summaries are 600 to 2,500 characters; a summary is shown whole on its report page and
+# every search that hits it reads it for snippets, so a runaway one (a whole page pasted
+# in) is refused with the limit, not served slowly.
+MAX_SUMMARY_CHARS = 20_000
+MAX_TITLE_CHARS = 300
 PROPOSABLE = ("topics", "period")  # fields an import may guess (``proposed: [topics]``)
 FULL_DIR = "full"  # full-report PDFs: <corpus>/full/NN-<lang>.pdf
 _URL_RE = re.compile(r"https?://[^\s/]+\S*")

@@ -21,7 +21,23 @@ try:  # libyaml is much faster on large (synthetic) corpora; same nodes, same ma
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     YAML_LOADER = yaml.SafeLoader
 
+# What YAML 1.1 does not allow in a file: every character outside its printable set
+# (C0 controls but tab and line breaks, DEL, C1 controls but NEL, surrogates, U+FFFE/F).
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def unprintable(text: str) -> tuple[int, int, str] | None:
+    """(line, column, character) of the first character YAML does not allow in
+    ``text``, both 1-based, or ``None``."""
+    match = _NOT_PRINTABLE.search(text)
+    if match is None:
+        return None
+    start = match.start()
+    line_start = text.rfind("\n", 0, start) + 1
+    return text.count("\n", 0, start) + 1, start - line_start + 1, match.group()
+
+
 _MONTH_RE = re.compile(r"\d{4}-\d{2}")
 
 
@@ -49,6 +65,20 @@ class Checker:
             line = mark.line + 1 if mark is not None else None
             what = exc.problem or exc.context or "invalid YAML"
             self.problems.append(CorpusProblem(self.file, line, None, f"YAML syntax error: {what}"))
+            return None
+        except yaml.reader.ReaderError as exc:
+            # Its position counts characters or bytes, depending on the loader: found
+            # again here, with a line and a column.
+            found = unprintable(text)
+            if found is None:
+                self.problems.append(CorpusProblem(self.file, None, None, f"YAML error: {exc}"))
+                return None
+            line, column, char = found
+            message = (
+                f"control character U+{ord(char):04X} is not allowed in YAML "
+                "(remove it, or write it as an escape in a double-quoted string)"
+            )
+            self.problems.append(CorpusProblem(self.file, line, None, message, column))
             return None
         except yaml.YAMLError as exc:
             self.problems.append(CorpusProblem(self.file, None, None, f"YAML error: {exc}"))

@@ -1,10 +1,11 @@
-"""Structures derived from a generation's Whoosh index at build time, memory-mapped to serve.
+"""Structures derived from a generation's Whoosh index at build time, read whole to serve.
 
 Whoosh is the index of record (analysis, schema, segments, stored fields, spelling).
 What serving used to compute from it on first use, per process, is computed once by the
 build instead and written beside the segments as ``.npy`` arrays, which a serving
-process opens with ``numpy.load(mmap_mode="r")``: nothing is parsed or re-derived, and
-the operating system shares the pages between worker processes.
+process reads whole into its own memory when it opens the generation (:func:`_loaded`,
+not memory-mapped: a mapped file truncated under the server kills it): nothing is
+parsed or re-derived.
 
 - **Columns** (``col-*.npy``): per document its year, day, report number and language,
   its topics (a boolean matrix, one column per topic of ``meta.json``), and the order of
@@ -53,8 +54,6 @@ blocks) is the build writer's (:class:`WhooshReads`), passed in by the build.
 from __future__ import annotations
 
 import json
-import math
-import mmap
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -266,7 +265,7 @@ def write_derived(
             directory, searcher, scored, reads.term_postings, chunks
         )
         info["words"] = write_word_table(directory, reader)
-        postings = open_term_postings(directory, info["postings"], lambda n: _mapped(directory / n))
+        postings = open_term_postings(directory, info["postings"], lambda n: _loaded(directory / n))
         keys = [k for k in glossary_phrases(concepts) if k[0] in scored]
         docs = phrase_documents(postings, keys)
     info["glossary"] = Glossary(concepts).tables()
@@ -301,16 +300,27 @@ _NPY_HEADER = re.compile(
 )
 
 
-def _mapped(path: Path) -> np.ndarray:
-    """A read-only ndarray over a memory mapping of the ``.npy`` file at ``path``.
+def _loaded(path: Path) -> np.ndarray:
+    """A read-only ndarray of the ``.npy`` file at ``path``, read into this process's
+    own memory.
 
-    ``np.load(mmap_mode="r")`` parses the header with ``ast.literal_eval`` and builds an
-    ``np.memmap``: 0.2 to 0.4 ms a file, most of the cost of opening a generation's
-    arrays.  The header ``np.save`` writes for the arrays of this module is read here with
-    a strict pattern (numbers, booleans, byte and Unicode strings); any other file goes
-    through ``np.load``, which is also not safe to call from several threads at once on
-    Python 3.11 (its header parser can raise ``SystemError``).  Raises ``OSError`` or
-    ``ValueError`` (a file shorter than its header says) as ``np.load`` does.
+    Not memory-mapped: a mapped file truncated under the server (a bad copy, a full
+    disk, an operator's mistake) kills the process that reads past its new end with
+    ``SIGBUS``, which no Python code can catch, and every worker with it.  Read into
+    memory, a changed file cannot touch an array already read; a file that changes while
+    it is read is caught by the size check below or by the stat check before each
+    search (:meth:`indexer.engine.generation.Generation.verify_mapped`).  The cost, measured on
+    20,000 documents: 13 MB of arrays read per process when a generation opens (about
+    65 MB at 100,000), private to each worker instead of shared page cache; see
+    ``docs/deploy.md``.
+
+    ``np.load`` parses the header with ``ast.literal_eval``: 0.2 to 0.4 ms a file, most
+    of the cost of opening a generation's arrays.  The header ``np.save`` writes for the
+    arrays of this module is read here with a strict pattern (numbers, booleans, byte and
+    Unicode strings); any other file goes through ``np.load``, which is also not safe to
+    call from several threads at once on Python 3.11 (its header parser can raise
+    ``SystemError``).  Raises ``OSError`` or ``ValueError`` (a file shorter than its
+    header says) as ``np.load`` does.
     """
     with open(path, "rb") as handle:
         prefix = handle.read(len(_NPY_MAGIC) + 2)
@@ -320,17 +330,19 @@ def _mapped(path: Path) -> np.ndarray:
             if header is not None:
                 dtype = np.dtype(header[1].decode("ascii"))
                 shape = tuple(int(n) for n in header[2].split(b",") if n.strip())
-                count = math.prod(shape)
-                offset = len(prefix) + size
-                if count == 0:
-                    empty = np.zeros(shape, dtype)
-                    empty.flags.writeable = False
-                    return empty
-                mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-                array = np.frombuffer(mapping, dtype=dtype, count=count, offset=offset)
-                return array.reshape(shape)
-    # A plain ndarray view of the read-only mapping (not the np.memmap subclass).
-    return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+                array = np.empty(shape, dtype)
+                view = memoryview(array.reshape(-1).view(np.uint8))
+                done = 0
+                while done < len(view):
+                    got = handle.readinto(view[done:])
+                    if not got:
+                        raise ValueError(f"{path.name} is shorter than its header says")
+                    done += got
+                array.flags.writeable = False
+                return array
+    array = np.load(path, allow_pickle=False)
+    array.flags.writeable = False
+    return array
 
 
 def outdated(meta: dict[str, Any]) -> str | None:
@@ -345,7 +357,7 @@ def outdated(meta: dict[str, Any]) -> str | None:
 
 
 class Derived:
-    """A generation's derived structures, memory-mapped (see the module)."""
+    """A generation's derived structures, read into memory (see the module)."""
 
     def __init__(self, path: Path, entry: dict[str, Any]) -> None:
         why = outdated({"derived": entry})
@@ -382,7 +394,7 @@ class Derived:
 
     def _load(self, name: str) -> np.ndarray:
         self.files.append(name)
-        return _mapped(self.path / name)
+        return _loaded(self.path / name)
 
     def phrase(self, field: str, words: Iterable[str]) -> np.ndarray | None:
         """The documents holding ``words`` as a phrase in ``field``, if precomputed."""

@@ -2,11 +2,12 @@
 
 :class:`SearchIndex` follows the ``current`` link of an index directory (see
 :mod:`indexer.build`).  Each generation is opened once; its per-document facet columns,
-field lengths and glossary phrases are memory-mapped from the arrays the build derived
-(:mod:`indexer.engine.derived`; a generation built before them is refused, "rebuild the
-index", a 503 on the server); each thread gets its own Whoosh searcher on it.  Opening
-checks every file against the generation's manifest: its size, and its SHA-256 unless
-its ``stat`` still matches the one recorded when it was last hashed
+field lengths and glossary phrases are read into memory from the arrays the build
+derived (:mod:`indexer.engine.derived`, never memory-mapped; a generation built before
+them is refused, "rebuild the index", a 503 on the server); each thread gets its own
+Whoosh searcher on it.  Opening checks every file against the generation's manifest: its
+size, and its SHA-256 unless its ``stat`` still matches the one recorded when it was
+last hashed
 (:mod:`indexer.engine.manifest`).  Searches are cached per generation, so a rebuild
 invalidates the cache by construction.
 
@@ -36,9 +37,15 @@ from whoosh.searching import Searcher
 
 from indexer.corpus.load import GlossaryConcept, Topic
 from indexer.engine.derived import RebuildNeeded, open_derived
-from indexer.engine.layout import CURRENT, META, PASSAGES
+from indexer.engine.layout import CURRENT, META, PASSAGES, file_checksum
 from indexer.engine.lru import LRUCache
-from indexer.engine.manifest import check_files, read_manifest
+from indexer.engine.manifest import (
+    check_files,
+    meta_digest,
+    read_manifest,
+    stamp_of,
+    verify_generation,
+)
 from indexer.engine.matching import Postings
 from indexer.engine.ranking import Versions
 from indexer.errors import IndexUnavailable
@@ -65,7 +72,7 @@ DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
     IndexError,
     whoosh_index.IndexError,
 )
-FileStamps = dict[str, tuple[int, int, int]]  # file name -> (size, mtime_ns, inode)
+FileStamps = dict[str, tuple[int, int, int, int]]  # name -> (size, mtime_ns, inode, ctime_ns)
 RESULT_CACHE_SIZE = 2048
 SEARCH_TIME_LIMIT = 2.0  # seconds one search may take before it answers with partial results
 PLAN_CACHE_SIZE = 1024  # parsed queries kept per index generation
@@ -141,7 +148,11 @@ class Generation:
             # Hashes only the files whose stat differs from the build's (or a previous
             # open's) verified stamp; see indexer.engine.manifest.
             stamps = check_files(path, self.meta, raw)
-            self._stamps: FileStamps = {name: s[:3] for name, s in stamps.items()}
+            self._stamps: FileStamps = dict(stamps)
+            # The manifest itself: truncated, deleted or replaced while serving is damage
+            # too (read above, so its stat now is the one of the bytes read, or newer).
+            self._stamps[META] = stamp_of(os.stat(path / META))
+            self._meta_digest = meta_digest(raw)
             # Each file's path as a string: verify() stats them before every search.
             self._files = {name: os.path.join(path, name) for name in self._stamps}
             self.ix = whoosh_index.open_dir(str(path))
@@ -167,6 +178,7 @@ class Generation:
         self._searchers: list[Searcher] = []
         self._glossary_lock = threading.Lock()
         self._passages: PassageIndex | None | bool = False  # False: not opened yet
+        self.content_checked = False  # see SearchIndex.check_content
         # Runs when the generation is closed or no longer referenced (nobody can be
         # searching it then), and at exit: the searchers' files are closed, not leaked.
         self._finalizer = weakref.finalize(self, _close_searchers, self._searchers, self._lock)
@@ -174,33 +186,53 @@ class Generation:
     def verify(self, names: Iterable[str] | None = None) -> None:
         """Check cheaply that no file of this generation changed since it was opened.
 
-        Compares each file's size, modification time and inode (of ``names``, default
-        all) with those seen (and checksummed) when the generation was opened.  Raises
-        :class:`IndexUnavailable` naming the first changed file in its ``detail``.
+        Compares each file's size, modification time, inode and change time (of
+        ``names``, default all, ``meta.json`` included) with those seen (and checksummed)
+        when the generation was opened.  The change time is what catches an overwrite in
+        place that keeps the size and sets the modification time back (``rsync -a
+        --inplace``): no tool can set it back.  But a hard link made or removed (a
+        generation of links to this one's files, its pruning), a ``chmod`` or a ``touch``
+        back also move it: when the change time alone moved, the file is hashed (once)
+        against what was verified, and taken as it is when the bytes are the same.
+        Raises :class:`IndexUnavailable` naming the first changed file in its ``detail``.
         """
         stamps = self._stamps if names is None else {n: self._stamps[n] for n in names}
         for name, stamp in stamps.items():
             try:
-                info = os.stat(self._files[name])
-                now = (info.st_size, info.st_mtime_ns, info.st_ino)
+                now = stamp_of(os.stat(self._files[name]))
             except OSError as exc:
                 now = None
                 problem = f"{exc.strerror}"
             else:
                 problem = "changed since it was opened"
+                if now != stamp and now[:3] == stamp[:3] and self._same_bytes(name):
+                    self._stamps[name] = now
+                    continue
             if now != stamp:
                 raise IndexUnavailable(
                     "the index is damaged",
                     f"index generation {self.path}: {name} {problem}",
                 )
 
-    def verify_mapped(self) -> None:
-        """:meth:`verify` for the memory-mapped files only (the derived structures).
+    def _same_bytes(self, name: str) -> bool:
+        """Whether file ``name`` still has the bytes verified when the generation opened
+        (its SHA-256: the manifest's, or for ``meta.json`` the one read then)."""
+        expected = self._meta_digest if name == META else self.meta.get("checksums", {}).get(name)
+        if expected is None:
+            return False
+        try:
+            if name == META:
+                with open(self._files[name], "rb") as handle:
+                    return meta_digest(handle.read()) == expected
+            return file_checksum(Path(self._files[name])) == expected
+        except OSError:
+            return False
 
-        A read of a memory-mapped file that was truncated in place does not raise: the
-        process is killed (``SIGBUS``).  So these few files are checked before each use
-        of the generation (a ``stat`` each), and a changed one is damage like any other.
-        """
+    def verify_mapped(self) -> None:
+        """:meth:`verify` for ``meta.json`` and the derived structures only, the files
+        checked before each use of the generation (a ``stat`` each): a changed one is
+        damage like any other."""
+        self.verify([META])
         self.verify(self.derived.files)
         passages = self._passages
         if passages:
@@ -234,8 +266,8 @@ class Generation:
             return self._passages
 
     def _load_columns(self, path: Path) -> None:
-        """The per-document columns, memory-mapped from the derived structures the build
-        wrote (see :mod:`indexer.engine.derived`; raises ``RebuildNeeded`` without them)."""
+        """The per-document columns, read from the derived structures the build wrote
+        (see :mod:`indexer.engine.derived`; raises ``RebuildNeeded`` without them)."""
         self.topics: dict[str, Topic] = {t["id"]: _topic(t) for t in self.meta["topics"]}
         self.concepts = [_concept(c) for c in self.meta["glossary"]]
         self.topic_ids = list(self.topics)
@@ -409,20 +441,41 @@ class SearchIndex:
         self._held.pinned = None
 
     def check(self, gen: Generation, mapped: bool = False) -> None:
-        """Verify ``gen``'s files (only its memory-mapped ones with ``mapped``); when one
-        changed, stop serving ``gen`` and raise.
+        """Verify ``gen``'s files (only ``meta.json`` and its memory-mapped ones with
+        ``mapped``); when one changed, stop serving ``gen`` and raise.
 
-        Raises :class:`IndexUnavailable` (the next :meth:`generation` serves an older
-        intact generation, if there is one).
+        Raises :class:`IndexUnavailable`.  The next :meth:`generation` opens the
+        generation again, which hashes each changed file against the manifest: a file
+        only touched (``chmod``, ``touch``) is served again, a damaged one is not, and an
+        older intact generation is served in its place, if there is one.
         """
         try:
             gen.verify_mapped() if mapped else gen.verify()
-        except IndexUnavailable as exc:
+        except IndexUnavailable:
             with self._lock:
-                self._damaged[gen.path.name] = exc.detail
                 if self._generation is gen:
                     self._generation = self._target = None
             raise
+
+    def check_content(self, gen: Generation) -> None:
+        """Hash every file of ``gen`` against its manifest, once per generation and
+        process: for a read that failed in a way no ``stat`` explains (bytes changed on
+        the medium without a write).  When a file differs, ``gen`` is damaged and is not
+        served again; raises :class:`IndexUnavailable`.
+        """
+        with self._lock:
+            if gen.content_checked:
+                return
+            gen.content_checked = True
+        try:
+            verify_generation(gen.path)
+        except (OSError, ValueError) as exc:
+            detail = f"index generation {gen.path}: {exc}"
+            with self._lock:
+                self._damaged[gen.path.name] = detail
+                if self._generation is gen:
+                    self._generation = self._target = None
+            raise IndexUnavailable("the index is damaged", detail) from exc
 
     @property
     def damaged(self) -> dict[str, str]:
@@ -440,17 +493,25 @@ class SearchIndex:
         """Generation, document count and build time, after checking the files served.
 
         ``status`` is ``degraded`` while an older generation is served in place of a
-        damaged current one.  Raises :class:`IndexUnavailable` when there is no index or
-        a file of the generation served changed (the next call may serve an older one).
+        damaged current one; ``damaged`` names the generations found damaged.  A change
+        found here is decided at once (the generation opened again, or an older one).
+        Raises :class:`IndexUnavailable` when there is no index or no intact generation.
         """
-        gen = self.generation()
-        self.check(gen)
+        try:
+            gen = self.generation()
+            self.check(gen)
+        except IndexUnavailable:
+            # Found changed just now: the next opening decides (the same generation,
+            # found intact, or an older one); raises again when none can be served.
+            gen = self.generation()
+            self.check(gen)
         return {
             "status": "ok" if gen.path.name == self._target_name() else "degraded",
             "generation": gen.number,
             "documents": gen.doc_count,
             "reports": gen.meta.get("reports"),
             "built_at": gen.meta.get("built_at"),
+            "damaged": sorted(self._damaged),
         }
 
     def _target_name(self) -> str | None:

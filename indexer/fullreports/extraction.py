@@ -136,6 +136,17 @@ def extract_all(corpus: Corpus) -> list[tuple[Report, Lang, PdfText]]:
     return [(r, lang, extract_pdf(path)) for r, lang, path in full_report_pdfs(corpus)]
 
 
+def _scan_note(name: Path, text: PdfText) -> str:
+    """What the build says of a PDF with pages without extractable text."""
+    if text.empty_pages == len(text.pages):
+        return f"{name}: {len(text.pages)} pages, no extractable text"
+    blank = [str(i) for i, page in enumerate(text.pages, 1) if not page.strip()]
+    return (
+        f"{name}: {text.empty_pages} of {len(text.pages)} pages without "
+        f"extractable text (p. {', '.join(blank)})"
+    )
+
+
 def write_passages(
     corpus: Corpus,
     texts: list[tuple[Report, Lang, PdfText]],
@@ -151,6 +162,19 @@ def write_passages(
     """
     info = FullTextInfo()
     corpus_root = {id(r): Path(r.source).parent.parent for r, _, _ in texts}
+    # PDFs without any extractable text (blank or scanned) are recorded with their pages
+    # and reported, but give no passages; when no PDF gives one there is no passage
+    # index (an empty Whoosh index has no columns to derive arrays from).
+    if not any(split_passages(page) for _, _, text in texts for page in text.pages):
+        for report, lang, text in texts:
+            name = text.path.relative_to(corpus_root[id(report)])
+            info.scans.append(_scan_note(name, text))
+            info.pdfs += 1
+            info.pages += len(text.pages)
+            info.pages_by_doc[report.doc_id(lang)] = len(text.pages)
+            (generation / PDFS).mkdir(exist_ok=True)
+            shutil.copyfile(text.path, generation / PDFS / f"{report.doc_id(lang)}.pdf")
+        texts = []
     if texts:
         target = generation / PASSAGES
         target.mkdir()
@@ -163,14 +187,8 @@ def write_passages(
                 info.pages += len(text.pages)
                 info.pages_by_doc[doc] = len(text.pages)
                 name = text.path.relative_to(corpus_root[id(report)])
-                if text.empty_pages == len(text.pages):
-                    info.scans.append(f"{name}: {len(text.pages)} pages, no extractable text")
-                elif text.empty_pages:
-                    blank = [str(i) for i, page in enumerate(text.pages, 1) if not page.strip()]
-                    info.scans.append(
-                        f"{name}: {text.empty_pages} of {len(text.pages)} pages without "
-                        f"extractable text (p. {', '.join(blank)})"
-                    )
+                if text.empty_pages:
+                    info.scans.append(_scan_note(name, text))
                 for passage in _passage_docs(report, lang, text):
                     writer.add_document(**passage)
                     info.passages += 1

@@ -98,14 +98,19 @@ def report_page(index: SearchIndex, doc: str, page: int, planner: Planner) -> Pa
     gen = index.generation()
     passages = passage_generation(gen)
     total = int(gen.meta.get("fulltext_pages", {}).get(doc, 0))
-    if passages is None or not total or not 1 <= page <= total:
+    if not total or not 1 <= page <= total:
         raise DocumentNotFound(f"no page {page} in the full report {doc!r}")
-    found = sorted(
-        passages.searcher().documents(**{PAGE_KEY: f"{doc}/{page}"}), key=lambda s: s[PASSAGE]
+    # No passage index: every full report of the generation is a scan (no text at all).
+    found = (
+        sorted(
+            passages.searcher().documents(**{PAGE_KEY: f"{doc}/{page}"}),
+            key=lambda s: s[PASSAGE],
+        )
+        if passages is not None
+        else []
     )
     lang = Lang(doc.rsplit("-", 1)[1])
-    plan = planner(passages)
-    terms = _terms(plan, lang)
+    terms = _terms(planner(passages), lang) if passages is not None and found else {}
     shown = tuple(
         (
             int(s[PASSAGE]),

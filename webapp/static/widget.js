@@ -526,10 +526,13 @@ text-decoration:underline;border-radius:0}
       const total = failed || !data ? 0 : Number(data.total) || 0;
       this._wrap.removeAttribute("aria-busy");
       const excluded = !failed && data && !total && Number(data.unfiltered) > 0;
+      // After a correction ("torure" searched as "torture") the status names what was searched.
+      const fixed = data && data.corrected && typeof data.corrected.to === "string";
+      const said = fixed ? data.corrected.to : q;
       let status = "";
       if (failed) status = t.error;
-      else if (excluded) status = t.excluded.replace("{q}", q).replace("{n}", num.format(data.unfiltered));
-      else if (searched && !total) status = t.none.replace("{q}", q);
+      else if (excluded) status = t.excluded.replace("{q}", said).replace("{n}", num.format(data.unfiltered));
+      else if (searched && !total) status = t.none.replace("{q}", said);
       else if (searched) status = t.results[PLURAL[lang](total)].replace("{n}", num.format(total));
       this._status.textContent = status;
       this._status.setAttribute("part", failed ? "status error" : "status");
@@ -712,7 +715,12 @@ text-decoration:underline;border-radius:0}
           const link = h("a", "page", { href: this._link(passage.url), textContent: label });
           item.append(h("p", "passage", { lang: hl }, [link, " ", ...snippet(passage.snippet)]));
         }
-        const others = Array.isArray(hit.other_languages) ? hit.other_languages : [];
+        // "Also in": native names in one fixed order (en, be, ru), as on the pages.
+        const order = Object.keys(LANG_NAMES);
+        const rank = (o) => (order.indexOf(String(o.lang)) + order.length + 1) % (order.length + 1);
+        const others = (Array.isArray(hit.other_languages) ? hit.other_languages : [])
+          .slice()
+          .sort((a, b) => rank(a) - rank(b));
         if (others.length) {
           const links = others.map((o) =>
             h("a", "language", {
@@ -723,7 +731,8 @@ text-decoration:underline;border-radius:0}
               textContent: LANG_NAMES[o.lang] || String(o.lang),
             }),
           );
-          item.append(h("p", "languages", {}, [t.also, ...links.flatMap((a) => [" ", a])]));
+          const listed = links.flatMap((a, i) => (i ? [", ", a] : [" ", a]));
+          item.append(h("p", "languages", {}, [t.also, ...listed]));
         }
         return item;
       });

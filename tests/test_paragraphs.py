@@ -134,7 +134,12 @@ def test_search_page_results_open_the_report_at_the_paragraph_with_the_query(cli
     links = re.findall(r'class="hit-link" href="([^"]+)"', body)
     assert links
     for link in links:
-        assert re.fullmatch(r"/reports/r\d+-en\?q=ICC&amp;hl=en#p\d+-[0-9a-f]{6}", link), link
+        # The report opens at the paragraph, keeps the query's marks and carries the way
+        # back to these results (``back``: the search's own parameters).
+        assert re.fullmatch(
+            r"/reports/r\d+-en\?q=ICC&amp;hl=en&amp;back=[^#&]+#p\d+-[0-9a-f]{6}", link
+        ), link
+        assert "back=q%3DICC%26lang%3Den%26collapse%3Dnone" in link
 
 
 def _marks(body: str, anchor: str) -> list[str]:

@@ -74,6 +74,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "indexer.months",
         "indexer.numberwords",
         "indexer.stopwords",
+        "indexer.placenames",
         "indexer.seasons",
         "indexer.dates",
         "indexer.recovery",

@@ -19,6 +19,9 @@ applies this rule (never with ``verbatim``, which asks for every word as typed):
 4. The **meaningful** parts are the present parts that are not common.  With none
    (``Chernobyl Belarus``: one absent word and a word every report holds), nothing: a
    common word never carries a match alone.
+   An absent part that names a country or territory (:mod:`indexer.placenames`:
+   ``ICC Venezuela``, «пыток Молдова») gives nothing too: the query is about a place the
+   reports never mention.
 5. A document is a relaxed match when it holds **more than half of the meaningful
    parts** (both of two, two of three, three of four or five, ...).
 6. Relaxed matches are ranked by the weight of the parts they hold, each part
@@ -40,6 +43,7 @@ from whoosh import query as wq
 
 from indexer.engine.generation import Generation
 from indexer.engine.matching import evaluate
+from indexer.placenames import names_place
 
 Parts = list[tuple[str, wq.Query]]  # each required part of a query with its text as typed
 
@@ -121,6 +125,8 @@ def relax(
     meaningful = [i for i in range(len(parts)) if i not in common and i not in absent]
     if len(absent) > MAX_ABSENT or not meaningful:
         return empty
+    if any(names_place(parts[i][0]) for i in absent):
+        return empty  # a place no report mentions is what the query asks about
     # Each document's count of meaningful parts, on a column of the generation's size
     # (a sort of every matching document would cost more).
     count = np.zeros(gen.doc_count, dtype=np.int16)

@@ -53,14 +53,23 @@ def answer_line(answer) -> str:
     )
 
 
-def _suggest(args: argparse.Namespace) -> int:
+def _load(corpus_dir: Path):
+    """The corpus and its figures, or None after printing every problem (file, line and
+    field) to standard error."""
     try:
-        corpus = load_corpus(args.corpus)
-        figures = load_figures(args.corpus, corpus)
+        corpus = load_corpus(corpus_dir)
+        return corpus, load_figures(corpus_dir, corpus)
     except CorpusError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
+        return None
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    loaded = _load(args.corpus)
+    if loaded is None:
         return 1
+    corpus, figures = loaded
     if args.report not in {r.number for r in corpus.reports}:
         print(f"error: no report {args.report} in {args.corpus}", file=sys.stderr)
         return 1
@@ -87,13 +96,10 @@ def _print_uncovered(item: Uncovered) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    try:
-        corpus = load_corpus(args.corpus)
-        figures = load_figures(args.corpus, corpus)
-    except CorpusError as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
+    loaded = _load(args.corpus)
+    if loaded is None:
         return 1
+    _, figures = loaded
     for figure in figures.figures:
         series = " → ".join(
             f"{plain(v.value)} ({v.report}, {v.qualifier.value})" for v in figure.values

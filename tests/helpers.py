@@ -183,3 +183,51 @@ def screenshot(page, folder: Path, name: str, part=None, full_page: bool = True)
         part.screenshot(path=path)
     else:
         page.screenshot(path=path, full_page=full_page)
+
+
+# Quoted phrases, unquoted runs of words (the proximity bonus), negations, prefixes and
+# operators, in each language's script.
+PHRASE_QUERIES = [
+    '"International Criminal Court"',
+    '"Міжнародны крымінальны суд"',
+    '"Международный уголовный суд"',
+    '"политических заключённых"',
+    '"палітычных вязняў"',
+    '"civil society"',
+    '"human rights defenders"',
+    '"the the"',
+    "political prisoners",
+    "политические заключённые",
+    "палітычныя вязні",
+    "crimes against humanity",
+    "crimes humanity",
+    "International Court",
+    "Criminal ICC Court",
+    "human rights council resolution",
+    'torture -"civil society"',
+    '"crimes against humanity" -ICC',
+    "torture -prisoners",
+    "NOT evidence",
+    'tortur* "human rights"',
+    "пыт* выбары",
+    "repress* political",
+    '"Moscow Mechanism" OR "Rome Statute"',
+    '"Moscow Mechanism" AND torture',
+    "международный суд пытки",
+    '"суд" "пытки"',
+]
+
+
+def phrases_of_the_text(gen, count: int) -> list[str]:
+    """Runs of two to four words of the stored summaries of ``gen`` (an index
+    generation), quoted (deterministic)."""
+    searcher = gen.searcher()
+    found: list[str] = []
+    for i, doc in enumerate(range(0, gen.doc_count, max(1, gen.doc_count // count))):
+        stored = searcher.stored_fields(doc)
+        text = next((v for k, v in stored.items() if k.startswith("summary_") and v), "")
+        words = text.split()
+        if len(words) > 8:
+            start = (i * 7) % (len(words) - 5)
+            found.append('"' + " ".join(words[start : start + 2 + i % 3]) + '"')
+    return found

@@ -41,7 +41,7 @@ from indexer.glossary import Glossary
 from indexer.languages import ALL_LANGS, Lang
 from indexer.records import Collapse, SearchRequest, SortOrder
 from indexer.search import search
-from tests.helpers import CORPUS
+from tests.helpers import CORPUS, PHRASE_QUERIES, phrases_of_the_text
 from webapp import create_app
 
 SYNTH_DOCS = 1200
@@ -312,58 +312,10 @@ def test_date_ordered_pages_are_the_sorted_order(built, monkeypatch) -> None:
         assert not _maps_a_file(column) and not column.flags.writeable
 
 
-def _phrases_of_the_text(index: SearchIndex, count: int) -> list[str]:
-    """Runs of two to four words of the stored summaries, quoted (deterministic)."""
-    searcher = index.generation().searcher()
-    found: list[str] = []
-    docs = index.generation().doc_count
-    for i, doc in enumerate(range(0, docs, max(1, docs // count))):
-        stored = searcher.stored_fields(doc)
-        text = next((v for k, v in stored.items() if k.startswith("summary_") and v), "")
-        words = text.split()
-        if len(words) > 8:
-            start = (i * 7) % (len(words) - 5)
-            found.append('"' + " ".join(words[start : start + 2 + i % 3]) + '"')
-    return found
-
-
-# Quoted phrases, unquoted runs of words (the proximity bonus), negations, prefixes and
-# operators, in each language's script.
-PHRASE_QUERIES = [
-    '"International Criminal Court"',
-    '"Міжнародны крымінальны суд"',
-    '"Международный уголовный суд"',
-    '"политических заключённых"',
-    '"палітычных вязняў"',
-    '"civil society"',
-    '"human rights defenders"',
-    '"the the"',
-    "political prisoners",
-    "политические заключённые",
-    "палітычныя вязні",
-    "crimes against humanity",
-    "crimes humanity",
-    "International Court",
-    "Criminal ICC Court",
-    "human rights council resolution",
-    'torture -"civil society"',
-    '"crimes against humanity" -ICC',
-    "torture -prisoners",
-    "NOT evidence",
-    'tortur* "human rights"',
-    "пыт* выбары",
-    "repress* political",
-    '"Moscow Mechanism" OR "Rome Statute"',
-    '"Moscow Mechanism" AND torture',
-    "международный суд пытки",
-    '"суд" "пытки"',
-]
-
-
 def test_no_phrase_is_checked_by_whoosh_positions(built, monkeypatch) -> None:
     built.generation()
     _refuse_whoosh_positions(monkeypatch)
-    for q in PHRASE_QUERIES + _phrases_of_the_text(built, 20):
+    for q in PHRASE_QUERIES + phrases_of_the_text(built.generation(), 20):
         search(built, SearchRequest(q=q))
 
 

@@ -37,7 +37,7 @@ from indexer.engine.generation import Generation, SearchIndex
 from indexer.engine.matching import bm25_scores, evaluate
 from indexer.languages import ALL_LANGS, Lang
 from indexer.query import plan_query
-from tests.helpers import CORPUS
+from tests.helpers import CORPUS, PHRASE_QUERIES, phrases_of_the_text
 
 FAR = 1e12  # a deadline that never passes
 SYNTH_DOCS = 1200
@@ -165,52 +165,6 @@ QUERIES = [
     "torture верасня 2024",
 ]
 
-# Quoted phrases, unquoted runs of words (the proximity bonus), negations, prefixes and
-# operators, in each language's script.
-PHRASE_QUERIES = [
-    '"International Criminal Court"',
-    '"Міжнародны крымінальны суд"',
-    '"Международный уголовный суд"',
-    '"политических заключённых"',
-    '"палітычных вязняў"',
-    '"civil society"',
-    '"human rights defenders"',
-    '"the the"',
-    "political prisoners",
-    "политические заключённые",
-    "палітычныя вязні",
-    "crimes against humanity",
-    "crimes humanity",
-    "International Court",
-    "Criminal ICC Court",
-    "human rights council resolution",
-    'torture -"civil society"',
-    '"crimes against humanity" -ICC',
-    "torture -prisoners",
-    "NOT evidence",
-    'tortur* "human rights"',
-    "пыт* выбары",
-    "repress* political",
-    '"Moscow Mechanism" OR "Rome Statute"',
-    '"Moscow Mechanism" AND torture',
-    "международный суд пытки",
-    '"суд" "пытки"',
-]
-
-
-def _phrases_of_the_text(gen: Generation, count: int) -> list[str]:
-    """Runs of two to four words of the stored summaries, quoted (deterministic)."""
-    searcher = gen.searcher()
-    found: list[str] = []
-    for i, doc in enumerate(range(0, gen.doc_count, max(1, gen.doc_count // count))):
-        stored = searcher.stored_fields(doc)
-        text = next((v for k, v in stored.items() if k.startswith("summary_") and v), "")
-        words = text.split()
-        if len(words) > 8:
-            start = (i * 7) % (len(words) - 5)
-            found.append('"' + " ".join(words[start : start + 2 + i % 3]) + '"')
-    return found
-
 
 def _names(gen: Generation) -> list[str]:
     return sorted({name for concept in gen.concepts for _, name in concept.all_names()})
@@ -236,7 +190,7 @@ def test_every_glossary_name_matches_what_whoosh_matches(gen: Generation) -> Non
 
 
 def test_phrases_and_runs_of_words_match_what_whoosh_matches(gen: Generation) -> None:
-    for text in PHRASE_QUERIES + _phrases_of_the_text(gen, 60):
+    for text in PHRASE_QUERIES + phrases_of_the_text(gen, 60):
         for expand in (True, False):
             assert_matches_whoosh(gen, text, expand)
 
